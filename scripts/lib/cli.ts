@@ -1,0 +1,26 @@
+import { pathToFileURL } from 'node:url';
+import { EXIT_COULD_NOT_RUN, PipelineError } from './errors.ts';
+
+/** True when `moduleUrl` is the script node was started with (so tests can import it freely). */
+export function isEntryPoint(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && pathToFileURL(entry).href === moduleUrl;
+}
+
+/**
+ * Runs a command handler and turns its outcome into an exit code: the handler's number, or
+ * 2 with the error's message (no stack for known errors) when it throws.
+ */
+export async function runCommand(handler: (argv: string[]) => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await handler(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof PipelineError) {
+      console.error(`error: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(error);
+      process.exitCode = EXIT_COULD_NOT_RUN;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { parseYaml } from '@redocly/openapi-core';
+import { PipelineError, type SourcePlace } from './errors.ts';
+
+export { listSpecFiles } from './spec-list.ts';
+
+/** One OpenAPI document from `spec/`, as read from disk. */
+export interface SpecSource {
+  /** Path relative to the repository root, with forward slashes (`spec/foo.yaml`). */
+  file: string;
+  text: string;
+  doc: Record<string, unknown>;
+}
+
+/** Turns a character offset into a 1-based line and column. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parses a spec file's text (YAML or JSON). A syntax error becomes a PipelineError naming the
+ * file, line and column.
+ */
+export function parseSpecText(file: string, text: string): unknown {
+  if (file.toLowerCase().endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const offset = /position (\d+)/.exec(String((error as Error).message))?.[1];
+      const place: SourcePlace = { file, ...(offset ? lineColumnAt(text, Number(offset)) : {}) };
+      throw new PipelineError(`invalid JSON: ${(error as Error).message}`, [place]);
+    }
+  }
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    const mark = (error as { mark?: { line: number; column: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
+    const place: SourcePlace = mark
+      ? { file, line: mark.line + 1, column: mark.column + 1 }
+      : { file };
+    throw new PipelineError(`invalid YAML: ${reason}`, [place]);
+  }
+}
+
+/**
+ * Checks that a parsed file is an OpenAPI 3.x document and returns it typed as an object.
+ * Swagger 2.0 and other JSON/YAML get an error that says what the file is instead.
+ */
+export function asOpenApiDocument(file: string, parsed: unknown): Record<string, unknown> {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new PipelineError(
+      'not an OpenAPI document: expected a mapping at the top level with an `openapi: 3.x` field',
+      [{ file, line: 1 }],
+    );
+  }
+  const doc = parsed as Record<string, unknown>;
+  if ('swagger' in doc) {
+    throw new PipelineError(
+      `Swagger ${String(doc.swagger)} is not supported: convert the document to OpenAPI 3.x`,
+      [{ file, pointer: '#/swagger' }],
+    );
+  }
+  if (typeof doc.openapi !== 'string' || !/^3\.\d+(\.\d+)?$/.test(doc.openapi)) {
+    const found =
+      doc.openapi === undefined ? 'no `openapi` field' : `openapi: ${JSON.stringify(doc.openapi)}`;
+    throw new PipelineError(`not an OpenAPI 3.x document (${found})`, [
+      { file, pointer: '#/openapi' },
+    ]);
+  }
+  return doc;
+}
+
+/** Reads, parses and checks one spec file. `file` is used as given in messages. */
+export async function readSpecFile(file: string, root = process.cwd()): Promise<SpecSource> {
+  const text = await readFile(path.resolve(root, file), 'utf8');
+  return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
+}
+
+/** Splits a JSON pointer (`#/paths/~1pets/get`) into its unescaped segments. */
+export function pointerSegments(pointer: string): string[] {
+  const body = pointer.replace(/^#/, '');
+  if (body === '' || body === '/') return [];
+  return body
+    .slice(1)
+    .split('/')
+    .map((segment) => decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Builds a JSON pointer from segments. */
+export function pointerFrom(segments: readonly (string | number)[]): string {
+  return `#/${segments.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+/**
+ * Finds the line and column where `pointer` sits in a YAML or JSON text, or the deepest
+ * existing parent's place. Parses with positions only when asked (error paths), never on the
+ * hot path.
+ */
+export function locatePointer(text: string, pointer: string): { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  let node: Node | null = document.contents as Node | null;
+  let offset = node?.range?.[0] ?? 0;
+  for (const segment of pointerSegments(pointer)) {
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (item) => isScalar(item.key) && String(item.key.value) === segment,
+      );
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value as Node | null;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const position = lineCounter.linePos(offset);
+  return { line: position.line, column: position.col };
+}

@@ -1,0 +1,49 @@
+/**
+ * Pure helpers shared by the pipeline (`scripts/`) and the client (`src/`): canonical JSON and
+ * the spec fingerprint. No `node:` imports: this module runs in browsers and edge runtimes too.
+ */
+
+/** A JSON value as parsed from a spec document. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Serialises `value` with object keys sorted at every depth and no white space, so that two
+ * documents that differ only in key order or formatting give the same text.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  }
+  const entries = Object.keys(value as Record<string, unknown>)
+    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+    .sort()
+    .map(
+      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+    );
+  return `{${entries.join(',')}}`;
+}
+
+/** Hex SHA-256 of a UTF-8 string, through Web Crypto (Node 20+, browsers, edge runtimes). */
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** What identifies one version of the API: its declared version and a hash of its content. */
+export interface SpecFingerprint {
+  /** `info.version` of the joined document. */
+  version: string;
+  /** Hex SHA-256 of the canonical JSON of the joined document. */
+  sha256: string;
+}
+
+/** Fingerprints a joined OpenAPI document (key order and formatting do not count). */
+export async function fingerprintSpec(doc: {
+  info?: { version?: unknown };
+}): Promise<SpecFingerprint> {
+  const version = typeof doc.info?.version === 'string' ? doc.info.version : '';
+  return { version, sha256: await sha256Hex(canonicalJson(doc)) };
+}
