@@ -102,10 +102,18 @@ export async function buildGenerated(
     (result) => `${result.length} documents`,
   );
   const { joinDocuments } = await import('./join.ts');
+  const { withSourceLines } = await import('./lib/spec-files.ts');
   const joined = await timed(
     steps,
     'join',
-    async () => joinDocuments(sources),
+    async () => {
+      try {
+        return joinDocuments(sources);
+      } catch (error) {
+        if (!(error instanceof PipelineError)) throw error;
+        throw withSourceLines(error, new Map(sources.map((source) => [source.file, source.text])));
+      }
+    },
     (r) => `${r.operationCount} operations, ${r.schemaCount} schemas`,
   );
   const openapiJson = `${JSON.stringify(joined.doc, null, 2)}\n`;

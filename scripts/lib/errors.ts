@@ -29,6 +29,8 @@ export function formatPlace(place: SourcePlace): string {
 export class PipelineError extends Error {
   readonly places: SourcePlace[];
   readonly exitCode: number;
+  /** The message without the places. */
+  readonly detail: string;
 
   constructor(message: string, places: SourcePlace[] = [], exitCode = EXIT_COULD_NOT_RUN) {
     const where = places.map(formatPlace).join(' and ');
@@ -36,6 +38,12 @@ export class PipelineError extends Error {
     this.name = 'PipelineError';
     this.places = places;
     this.exitCode = exitCode;
+    this.detail = message;
+  }
+
+  /** The same error with its places replaced (for example, with lines filled in). */
+  withPlaces(places: SourcePlace[]): PipelineError {
+    return new PipelineError(this.detail, places, this.exitCode);
   }
 }
 
@@ -47,5 +55,9 @@ export class PipelineErrors extends PipelineError {
     super(errors.map((error) => error.message).join('\n'), [], exitCode);
     this.name = 'PipelineErrors';
     this.errors = errors;
+  }
+
+  override withPlaces(): PipelineError {
+    return this;
   }
 }

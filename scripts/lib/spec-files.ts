@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { parseYaml } from '@redocly/openapi-core';
-import { PipelineError, type SourcePlace } from './errors.ts';
+import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
 
 export { listSpecFiles } from './spec-list.ts';
 
@@ -36,8 +36,12 @@ export function parseSpecText(file: string, text: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
+      // V8 names the offset when it has one; "Unexpected end of JSON input" means the end.
       const offset = /position (\d+)/.exec(String((error as Error).message))?.[1];
-      const place: SourcePlace = { file, ...(offset ? lineColumnAt(text, Number(offset)) : {}) };
+      const place: SourcePlace = {
+        file,
+        ...lineColumnAt(text, offset ? Number(offset) : text.length),
+      };
       throw new PipelineError(`invalid JSON: ${(error as Error).message}`, [place]);
     }
   }
@@ -84,7 +88,11 @@ export function asOpenApiDocument(file: string, parsed: unknown): Record<string,
 /** Reads, parses and checks one spec file. `file` is used as given in messages. */
 export async function readSpecFile(file: string, root = process.cwd()): Promise<SpecSource> {
   const text = await readFile(path.resolve(root, file), 'utf8');
-  return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
+  try {
+    return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
+  } catch (error) {
+    throw error instanceof PipelineError ? withSourceLines(error, new Map([[file, text]])) : error;
+  }
 }
 
 /** Splits a JSON pointer (`#/paths/~1pets/get`) into its unescaped segments. */
@@ -131,4 +139,33 @@ export function locatePointer(text: string, pointer: string): { line: number; co
   }
   const position = lineCounter.linePos(offset);
   return { line: position.line, column: position.col };
+}
+
+/**
+ * Fills in line and column for every place of `error` that has a pointer but no line, from the
+ * file texts in `textOf`. Errors found in joined or parsed data carry pointers; people need lines.
+ */
+export function withSourceLines(
+  error: PipelineError,
+  textOf: ReadonlyMap<string, string>,
+): PipelineError {
+  if (error instanceof PipelineErrors) {
+    return new PipelineErrors(
+      error.errors.map((inner) => withSourceLines(inner, textOf)),
+      error.exitCode,
+    );
+  }
+  if (
+    !error.places.some(
+      (place) => place.pointer && place.line === undefined && textOf.has(place.file),
+    )
+  )
+    return error;
+  return error.withPlaces(
+    error.places.map((place) => {
+      const text = textOf.get(place.file);
+      if (!place.pointer || place.line !== undefined || text === undefined) return place;
+      return { ...place, ...locatePointer(text, place.pointer) };
+    }),
+  );
 }

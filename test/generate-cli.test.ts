@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FIXTURES,
+  REPO_ROOT,
+  makeWorkspace,
+  snapshotDir,
+  type Workspace,
+} from './helpers/workspace.ts';
+
+const run = promisify(execFile);
+const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+/** Runs a pipeline script as a user would, in `cwd`, and returns its exit code and output. */
+async function runScript(
+  script: string,
+  cwd: string,
+  args: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [path.join(REPO_ROOT, 'scripts', script), ...args], {
+      cwd,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+let workspace: Workspace | undefined;
+afterEach(async () => {
+  await workspace?.remove();
+  workspace = undefined;
+});
+
+describe('generate, as a command', () => {
+  it('prints the step list with counts, then says an unchanged re-run wrote nothing', async () => {
+    workspace = await makeWorkspace();
+    const first = await runScript('generate.ts', workspace.root, ['--force']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/1\. read\s+2 documents/);
+    expect(first.stdout).toMatch(/2\. join\s+2 operations, 12 schemas/);
+    expect(first.stdout).toMatch(/3\. lint\s+0 errors, 0 warnings/);
+    expect(first.stdout).toMatch(/\+ 16 aliases/);
+    const second = await runScript('generate.ts', workspace.root);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/nothing changed .* generated\/ is current/);
+  });
+
+  it('exits 2 on invalid YAML, naming file and line, and leaves generated/ untouched', async () => {
+    workspace = await makeWorkspace(path.join(FIXTURES, 'pipeline', 'invalid-yaml', 'spec'));
+    const before = await snapshotDir(path.join(workspace.root, 'generated'));
+    const result = await runScript('generate.ts', workspace.root);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: spec\/broken\.yaml:12:\d+: invalid YAML/m);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack
+    expect(await snapshotDir(path.join(workspace.root, 'generated'))).toEqual(before);
+  });
+
+  it('exits 1 on a lint error', async () => {
+    workspace = await makeWorkspace(
+      path.join(FIXTURES, 'pipeline', 'lint-missing-success-schema', 'spec'),
+    );
+    const result = await runScript('generate.ts', workspace.root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /spec\/getToolReliabilityTimeoutAnalysis\.yaml:\d+:\d+ .* error rule\/success-response-has-schema/,
+    );
+  });
+
+  it('check exits 1 naming the stale file', async () => {
+    workspace = await makeWorkspace();
+    await runScript('generate.ts', workspace.root, ['--force']);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(workspace.root, 'generated', 'schema.ts'), '// edited by hand\n');
+    const result = await runScript('check.ts', workspace.root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /generated\/ is not what `npm run generate` would write[\s\S]*generated\/schema\.ts/,
+    );
+  });
+});
