@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDocs, DOCS_SPEC, DOCS_TITLE } from '../scripts/docs.ts';
+import { PipelineError } from '../scripts/lib/errors.ts';
+import { openOfflineBrowser, type OfflineBrowser } from './helpers/chromium.ts';
+
+interface SpecOperation {
+  method: string;
+  path: string;
+  operationId: string;
+  summary: string;
+}
+
+/** Every operation of the joined spec: the page must show each one, whatever gets added later. */
+async function specOperations(): Promise<SpecOperation[]> {
+  const spec = JSON.parse(await readFile(DOCS_SPEC, 'utf8')) as {
+    paths: Record<string, Record<string, { operationId: string; summary: string }>>;
+  };
+  return Object.entries(spec.paths).flatMap(([apiPath, item]) =>
+    Object.entries(item).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path: apiPath,
+      operationId: op.operationId,
+      summary: op.summary,
+    })),
+  );
+}
+
+let dir: string;
+let html: string;
+let operations: SpecOperation[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'feather-docs-'));
+  const { out } = await buildDocs({ out: path.join(dir, 'api', 'index.html') });
+  html = out;
+  operations = await specOperations();
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('npm run docs', () => {
+  it('writes one HTML file titled for the package, with Redoc inlined rather than from a CDN', async () => {
+    const text = await readFile(html, 'utf8');
+    expect(text).toContain(`<title>${DOCS_TITLE}</title>`);
+    expect(text).not.toMatch(/<script[^>]+src="https?:/);
+  });
+
+  it('fails naming the spec when it cannot read it', async () => {
+    const missing = path.join(dir, 'no-such-spec.json');
+    const error = await buildDocs({ spec: missing, out: path.join(dir, 'x.html') }).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(PipelineError);
+    expect((error as Error).message).toContain(missing);
+  });
+});
+
+describe('the API reference in headless Chromium, from disk with the network blocked', () => {
+  let browser: OfflineBrowser;
+  beforeAll(async () => {
+    browser = await openOfflineBrowser();
+    await browser.page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+  });
+  afterAll(() => browser?.close());
+
+  it('lists both operations by method and path', async () => {
+    expect(operations.map((op) => op.operationId).sort()).toEqual([
+      'getIntegrationDashboard',
+      'getToolReliabilityTimeoutAnalysis',
+    ]);
+    for (const op of operations) {
+      await expect
+        .poll(() => browser.page.getByText(op.path, { exact: true }).first().isVisible())
+        .toBe(true);
+    }
+  });
+
+  it('opens each operation on click, showing its summary and required parameters', async () => {
+    const { page } = browser;
+    for (const op of operations) {
+      await page.getByText(op.path, { exact: true }).first().click();
+      // Redoc routes on the client: the hash changing proves its script ran, not only the prerender.
+      await expect.poll(() => new URL(page.url()).hash).toMatch(`/${op.operationId.toLowerCase()}`);
+      await expect
+        .poll(() => page.getByText(op.summary, { exact: true }).first().isVisible())
+        .toBe(true);
+      await expect
+        .poll(() => page.getByText('start_date', { exact: true }).first().isVisible())
+        .toBe(true);
+    }
+  });
+
+  it('runs without page errors and loads no script or style from the network', () => {
+    expect(browser.pageErrors).toEqual([]);
+    // Redoc's "API docs by" logo is an <img> from its CDN: cosmetic, blocked, and allowed.
+    const needed = browser.blocked.filter((request) => !request.startsWith('image '));
+    expect(needed).toEqual([]);
+  });
+});
