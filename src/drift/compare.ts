@@ -1,0 +1,104 @@
+/**
+ * The drift report's types and the collector the rules report into.
+ */
+import type { Dict } from './document.ts';
+import { pointer } from './document.ts';
+import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
+
+/** One change between the pinned API and the other side. */
+export interface DriftChange {
+  /** Stable rule name (see DRIFT_RULES and the README's rule table). */
+  id: DriftRuleId;
+  /** True when code compiled against the pinned types can break. */
+  breaking: boolean;
+  level: ChangeLevel;
+  /** `GET /v1/...`, or `null` for a document-level change (`info.version`, servers). */
+  operation: string | null;
+  /** JSON pointer to the change, through the operation (`$ref`s followed). */
+  location: string;
+  /** Where the changed node is defined when that differs from `location` (a shared `$ref`). */
+  definedAt?: string;
+  message: string;
+}
+
+export interface DriftSummary {
+  total: number;
+  breaking: number;
+  warning: number;
+  info: number;
+  operations: {
+    /** Operations in the pinned API that were compared. */
+    compared: number;
+    added: number;
+    removed: number;
+    /** Compared operations with at least one change. */
+    changed: number;
+  };
+  versions: { base: string; revision: string };
+}
+
+export interface DriftReport {
+  changes: DriftChange[];
+  summary: DriftSummary;
+}
+
+/** One side of a comparison: the document and the name used for it in messages. */
+export interface DriftSide {
+  doc: Dict;
+  name: string;
+}
+
+/** Where a change is: its logical pointer and the real places on each side. */
+export interface Position {
+  logical: string[];
+  base: string[];
+  revision: string[];
+}
+
+/** Collects changes for one comparison; the rules call `report`. */
+export class Compare {
+  readonly changes: DriftChange[] = [];
+  operation: string | null = null;
+
+  constructor(
+    readonly base: DriftSide,
+    readonly revision: DriftSide,
+  ) {}
+
+  /**
+   * Records a change. `side` says which document holds the changed node (`base` for removals),
+   * for `definedAt`.
+   */
+  report(
+    id: DriftRuleId,
+    at: Position,
+    message: string,
+    side: 'base' | 'revision' = 'revision',
+  ): void {
+    const level = DRIFT_RULES[id].level;
+    const location = pointer(at.logical);
+    const defined = pointer(side === 'base' ? at.base : at.revision);
+    this.changes.push({
+      id,
+      breaking: level === 'breaking',
+      level,
+      operation: this.operation,
+      location,
+      ...(defined !== location && defined !== '#/' ? { definedAt: defined } : {}),
+      message,
+    });
+  }
+}
+
+const LEVEL_ORDER: Record<ChangeLevel, number> = { breaking: 0, warning: 1, info: 2 };
+
+/** Orders changes: breaking first, then by operation, location and rule. */
+export function sortChanges(changes: DriftChange[]): DriftChange[] {
+  return [...changes].sort(
+    (a, b) =>
+      LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+      (a.operation ?? '').localeCompare(b.operation ?? '') ||
+      a.location.localeCompare(b.location) ||
+      a.id.localeCompare(b.id),
+  );
+}

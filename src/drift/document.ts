@@ -1,0 +1,218 @@
+/**
+ * Reading an OpenAPI document for the drift check: its operations, local `$ref` resolution,
+ * and the restriction of a whole published API to the operations we pin. Pure; no `node:`.
+ */
+import type { Json } from '../canonical.ts';
+
+export type Dict = { [key: string]: Json };
+
+export const HTTP_METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+] as const;
+
+/** Top-level fields kept when a document is restricted to some operations (as `join` keeps). */
+const KEPT_TOP_LEVEL = [
+  'openapi',
+  'info',
+  'servers',
+  'security',
+  'externalDocs',
+  'jsonSchemaDialect',
+];
+
+/**
+ * The other side of a drift check cannot be used: unreadable, not YAML/JSON, not OpenAPI 3.x,
+ * a `$ref` that does not resolve, an HTTP error or a timeout. `kind` says which.
+ */
+export class DriftInputError extends Error {
+  readonly kind: 'missing' | 'syntax' | 'not-openapi' | 'unresolved-ref' | 'http' | 'timeout';
+  constructor(kind: DriftInputError['kind'], message: string) {
+    super(message);
+    this.name = 'DriftInputError';
+    this.kind = kind;
+  }
+}
+
+export function isDict(value: unknown): value is Dict {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** JSON pointer from segments (`['paths', '/a', 'get']` -> `#/paths/~1a/get`). */
+export function pointer(segments: readonly (string | number)[]): string {
+  return `#/${segments.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+function unescapeSegment(raw: string): string {
+  return decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The segments of a local `$ref` (`#/components/schemas/A` -> `['components','schemas','A']`). */
+export function refSegments(ref: string): string[] {
+  return ref === '#' || ref === '#/' ? [] : ref.slice(2).split('/').map(unescapeSegment);
+}
+
+/** A node and where it really sits in its document (after following any `$ref`). */
+export interface Located {
+  node: Json | undefined;
+  at: string[];
+  /** The last `$ref` followed to reach `node`, if any. */
+  ref?: string;
+}
+
+/**
+ * Follows `$ref`s from `node` (found at `at`) until a node without one. `documentName` names
+ * the document in the error when a reference does not resolve.
+ */
+export function follow(
+  doc: Json,
+  node: Json | undefined,
+  at: string[],
+  documentName: string,
+): Located {
+  let current: Located = { node, at };
+  for (let hops = 0; isDict(current.node) && typeof current.node.$ref === 'string'; hops++) {
+    const ref = current.node.$ref;
+    const where = `${documentName} (${pointer([...current.at, '$ref'])})`;
+    if (!ref.startsWith('#')) {
+      throw new DriftInputError(
+        'unresolved-ref',
+        `${where}: external $ref '${ref}' is not supported; the document must be self-contained`,
+      );
+    }
+    if (hops > 64) throw new DriftInputError('unresolved-ref', `${where}: $ref cycle at '${ref}'`);
+    let target: Json | undefined = doc;
+    const segments = refSegments(ref);
+    for (const segment of segments) {
+      target = isDict(target)
+        ? target[segment]
+        : Array.isArray(target)
+          ? target[Number(segment)]
+          : undefined;
+      if (target === undefined) break;
+    }
+    if (target === undefined) {
+      throw new DriftInputError('unresolved-ref', `${where}: $ref '${ref}' does not resolve`);
+    }
+    current = { node: target, at: segments, ref };
+  }
+  return current;
+}
+
+/** One operation: `GET /v1/things`, with its node and path item. */
+export interface OperationEntry {
+  key: string;
+  method: string;
+  path: string;
+  operation: Dict;
+  pathItem: Dict;
+}
+
+/** Every operation of a document, keyed `METHOD /path`, in document order. */
+export function listOperations(doc: Dict): Map<string, OperationEntry> {
+  const operations = new Map<string, OperationEntry>();
+  for (const [path, item] of Object.entries(isDict(doc.paths) ? doc.paths : {})) {
+    if (!isDict(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!isDict(operation)) continue;
+      const key = `${method.toUpperCase()} ${path}`;
+      operations.set(key, { key, method, path, operation, pathItem: item });
+    }
+  }
+  return operations;
+}
+
+/** Every local `$ref` target under `node`, transitively, as pointers into `doc`. */
+function reachableRefs(doc: Dict, roots: Json[]): Set<string> {
+  const seen = new Set<string>();
+  const stack: Json[] = [...roots];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (isDict(node)) {
+      const ref = node.$ref;
+      if (typeof ref === 'string' && ref.startsWith('#') && !seen.has(ref)) {
+        seen.add(ref);
+        const target = follow(doc, { $ref: ref }, [], 'document').node;
+        if (target !== undefined) stack.push(target);
+      }
+      for (const [key, value] of Object.entries(node)) if (key !== '$ref') stack.push(value);
+    }
+  }
+  return seen;
+}
+
+function sortedObject(entries: [string, Json][]): Dict {
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Restricts a document to the operations in `keys` (`GET /path`): the top-level fields the
+ * pipeline's join keeps, those operations (with their path items' shared fields), the tags
+ * they use, and only the components reachable from them and from their security
+ * requirements. Used so that a server publishing the whole API fingerprints like our subset.
+ */
+export function restrictToOperations(doc: Dict, keys: Iterable<string>): Dict {
+  const wanted = new Set(keys);
+  const operations = [...listOperations(doc).values()].filter((entry) => wanted.has(entry.key));
+  const restricted: Dict = {};
+  for (const key of KEPT_TOP_LEVEL) if (doc[key] !== undefined) restricted[key] = doc[key]!;
+
+  const usedTags = new Set(
+    operations.flatMap((entry) =>
+      Array.isArray(entry.operation.tags) ? entry.operation.tags.map(String) : [],
+    ),
+  );
+  const tags = (Array.isArray(doc.tags) ? doc.tags : []).filter(
+    (tag) => isDict(tag) && usedTags.has(String(tag.name)),
+  );
+  if (tags.length > 0) restricted.tags = tags;
+
+  const paths = new Map<string, Dict>();
+  for (const entry of operations) {
+    const item = paths.get(entry.path) ?? {};
+    if (!paths.has(entry.path)) {
+      for (const [field, value] of Object.entries(entry.pathItem))
+        if (!(HTTP_METHODS as readonly string[]).includes(field)) item[field] = value;
+      paths.set(entry.path, item);
+    }
+    item[entry.method] = entry.operation;
+  }
+  restricted.paths = sortedObject([...paths]);
+
+  const roots: Json[] = [...paths.values()];
+  const components = isDict(doc.components) ? doc.components : {};
+  const kept = new Map<string, Map<string, Json>>();
+  for (const ref of reachableRefs(doc, roots)) {
+    const [top, section, name] = refSegments(ref);
+    if (top !== 'components' || !section || !name) continue;
+    const entries = isDict(components[section]) ? components[section] : {};
+    if (entries[name] === undefined) continue;
+    const keptSection = kept.get(section) ?? new Map<string, Json>();
+    keptSection.set(name, entries[name]!);
+    kept.set(section, keptSection);
+  }
+  const schemes = isDict(components.securitySchemes) ? components.securitySchemes : {};
+  const requirements = [doc.security, ...operations.map((entry) => entry.operation.security)];
+  for (const requirement of requirements.flatMap((r) => (Array.isArray(r) ? r : []))) {
+    for (const name of isDict(requirement) ? Object.keys(requirement) : []) {
+      if (schemes[name] === undefined) continue;
+      const section = kept.get('securitySchemes') ?? new Map<string, Json>();
+      section.set(name, schemes[name]!);
+      kept.set('securitySchemes', section);
+    }
+  }
+  if (kept.size > 0) {
+    restricted.components = sortedObject(
+      [...kept].map(([section, entries]) => [section, sortedObject([...entries])]),
+    );
+  }
+  return restricted;
+}

@@ -1,0 +1,21 @@
+/** The drift check's public surface: the pure diff engine, its reports, and the runtime check. */
+export { DRIFT_RULES, ruleLevel, type ChangeLevel, type DriftRuleId } from './rules.ts';
+export type { DriftChange, DriftReport, DriftSide, DriftSummary } from './compare.ts';
+export { diffDocuments, type DiffOptions } from './diff.ts';
+export { DriftInputError, listOperations, restrictToOperations } from './document.ts';
+export { asOpenApi3, parseOpenApiText } from './parse.ts';
+export {
+  formatJson,
+  formatMarkdown,
+  formatReport,
+  formatText,
+  type ReportFormat,
+} from './report.ts';
+export {
+  checkSpecDrift,
+  DEFAULT_SPEC_PATH,
+  DEFAULT_SPEC_TIMEOUT_MS,
+  SpecDriftError,
+  type CheckSpecDriftOptions,
+  type SpecDriftResult,
+} from './runtime.ts';

@@ -1,0 +1,197 @@
+/**
+ * The drift rule table: every change the diff engine can report, with how much it matters to a
+ * typed TypeScript client. The README's rule table is this table; `test/drift-rules.test.ts`
+ * checks that every rule has a case both ways and a README row.
+ *
+ * Levels: `breaking` (code compiled against the pinned types can fail to compile or break at
+ * run time), `warning` (compiles, but exhaustive handling such as a `switch` over an enum can
+ * miss a case), `info` (reported, harmless).
+ */
+
+export type ChangeLevel = 'breaking' | 'warning' | 'info';
+
+interface RuleDefinition {
+  level: ChangeLevel;
+  /** When the rule fires, in one line, as the README shows it. */
+  when: string;
+}
+
+export const DRIFT_RULES = {
+  // Operations
+  'operation-removed': { level: 'breaking', when: 'an operation we pin is gone upstream' },
+  'operation-added': { level: 'info', when: 'upstream has an operation we do not pin' },
+  'operation-id-changed': {
+    level: 'breaking',
+    when: 'operationId changed (generated alias names derive from it)',
+  },
+  // Request parameters
+  'request-parameter-removed': { level: 'breaking', when: 'a parameter we may send is gone' },
+  'request-parameter-required-added': { level: 'breaking', when: 'a new required parameter' },
+  'request-parameter-added': { level: 'info', when: 'a new optional parameter' },
+  'request-parameter-became-required': {
+    level: 'breaking',
+    when: 'an optional parameter became required',
+  },
+  'request-parameter-became-optional': {
+    level: 'info',
+    when: 'a required parameter became optional',
+  },
+  'request-parameter-serialization-changed': {
+    level: 'breaking',
+    when: 'a parameter’s `style` or `explode` changed',
+  },
+  // Request body
+  'request-body-required-added': { level: 'breaking', when: 'a new required request body' },
+  'request-body-added': { level: 'info', when: 'a new optional request body' },
+  'request-body-removed': { level: 'breaking', when: 'the request body is gone' },
+  'request-body-became-required': { level: 'breaking', when: 'the body became required' },
+  'request-body-became-optional': { level: 'info', when: 'the body became optional' },
+  'request-media-type-removed': { level: 'breaking', when: 'a request media type is gone' },
+  'request-media-type-added': { level: 'info', when: 'a new request media type' },
+  // Request schemas (parameters and body): what the server now accepts from us
+  'request-property-removed': {
+    level: 'breaking',
+    when: 'a body property is gone (object literals fail excess-property checks)',
+  },
+  'request-property-required-added': { level: 'breaking', when: 'a new required body property' },
+  'request-property-added': { level: 'info', when: 'a new optional body property' },
+  'request-property-became-required': {
+    level: 'breaking',
+    when: 'an optional body property became required',
+  },
+  'request-property-became-optional': {
+    level: 'info',
+    when: 'a required body property became optional',
+  },
+  'request-type-changed': {
+    level: 'breaking',
+    when: 'a sent value’s type changed or lost a type (incl. no longer nullable)',
+  },
+  'request-type-widened': {
+    level: 'info',
+    when: 'a sent value accepts more types (incl. became nullable)',
+  },
+  'request-format-changed': { level: 'breaking', when: 'a sent string’s `format` changed' },
+  'request-enum-value-removed': {
+    level: 'breaking',
+    when: 'an enum value we may send is gone (or an enum was introduced)',
+  },
+  'request-enum-value-added': { level: 'info', when: 'a sent enum accepts a new value' },
+  'request-pattern-changed': {
+    level: 'breaking',
+    when: 'a `pattern` was added or changed (treated as narrowed)',
+  },
+  'request-maximum-lowered': {
+    level: 'breaking',
+    when: '`maximum`/`exclusiveMaximum` lowered or added',
+  },
+  'request-minimum-raised': {
+    level: 'breaking',
+    when: '`minimum`/`exclusiveMinimum` raised or added',
+  },
+  'request-max-length-lowered': { level: 'breaking', when: '`maxLength` lowered or added' },
+  'request-min-length-raised': { level: 'breaking', when: '`minLength` raised or added' },
+  'request-max-items-lowered': { level: 'breaking', when: '`maxItems` lowered or added' },
+  'request-min-items-raised': { level: 'breaking', when: '`minItems` raised or added' },
+  'request-constraint-tightened': {
+    level: 'breaking',
+    when: 'another constraint tightened (`multipleOf`, `uniqueItems`, `min/maxProperties`)',
+  },
+  'request-constraint-loosened': {
+    level: 'info',
+    when: 'a constraint was loosened or removed (incl. `pattern`)',
+  },
+  'request-variant-removed': { level: 'breaking', when: 'an `anyOf`/`oneOf` branch is gone' },
+  'request-variant-added': { level: 'info', when: 'a new `anyOf`/`oneOf` branch' },
+  // Responses: what we now receive
+  'response-success-status-removed': { level: 'breaking', when: 'a 2xx status is gone' },
+  'response-status-removed': { level: 'info', when: 'a non-2xx status is gone' },
+  'response-status-added': { level: 'info', when: 'a new status code' },
+  'response-success-media-type-removed': {
+    level: 'breaking',
+    when: 'a 2xx response media type is gone',
+  },
+  'response-media-type-removed': { level: 'info', when: 'a non-2xx response media type is gone' },
+  'response-media-type-added': { level: 'info', when: 'a new response media type' },
+  'response-header-removed': { level: 'breaking', when: 'a documented response header is gone' },
+  'response-property-removed': { level: 'breaking', when: 'a response property is gone' },
+  'response-property-became-optional': {
+    level: 'breaking',
+    when: 'a required response property became optional (`T` -> `T | undefined`)',
+  },
+  'response-property-added': {
+    level: 'info',
+    when: 'a new response property, optional or required',
+  },
+  'response-property-became-required': {
+    level: 'info',
+    when: 'an optional response property became required',
+  },
+  'response-type-changed': {
+    level: 'breaking',
+    when: 'a received value’s type changed or widened',
+  },
+  'response-became-nullable': { level: 'breaking', when: 'a received value can now be `null`' },
+  'response-type-narrowed': {
+    level: 'info',
+    when: 'a received value has fewer possible types (incl. no longer nullable)',
+  },
+  'response-enum-value-added': {
+    level: 'warning',
+    when: 'a received enum has a new value (an exhaustive `switch` misses it)',
+  },
+  'response-enum-value-removed': { level: 'info', when: 'a received enum lost a value' },
+  'response-variant-added': {
+    level: 'breaking',
+    when: 'a new `anyOf`/`oneOf` branch in what we receive',
+  },
+  'response-variant-removed': { level: 'info', when: 'an `anyOf`/`oneOf` branch is gone' },
+  'response-constraint-changed': {
+    level: 'info',
+    when: 'a constraint or `format` on a received value changed',
+  },
+  // Security
+  'security-scheme-removed': { level: 'breaking', when: 'a security scheme we use is gone' },
+  'security-scheme-type-changed': {
+    level: 'breaking',
+    when: 'a scheme’s `type` or HTTP `scheme` changed',
+  },
+  'security-api-key-name-changed': {
+    level: 'breaking',
+    when: 'an API key’s header/query/cookie name changed',
+  },
+  'security-api-key-location-changed': {
+    level: 'breaking',
+    when: 'an API key moved (`in`: header/query/cookie)',
+  },
+  'security-requirement-removed': {
+    level: 'breaking',
+    when: 'a way we authenticate is no longer accepted',
+  },
+  'security-requirement-added': {
+    level: 'breaking',
+    when: 'an operation that needed no authentication now needs it',
+  },
+  'security-alternative-added': { level: 'info', when: 'a new way to authenticate' },
+  // Documentation and metadata
+  'description-changed': { level: 'info', when: 'a `description` changed' },
+  'summary-changed': { level: 'info', when: 'a `summary` changed' },
+  'title-changed': { level: 'info', when: 'a schema `title` changed' },
+  'example-changed': { level: 'info', when: 'an `example`/`examples` changed' },
+  'default-changed': { level: 'info', when: 'a `default` changed' },
+  'deprecation-changed': { level: 'info', when: '`deprecated` was set or cleared' },
+  'info-version-changed': { level: 'info', when: '`info.version` changed' },
+  'server-removed': {
+    level: 'warning',
+    when: 'a server URL is gone (the client defaults to the first)',
+  },
+  'server-added': { level: 'info', when: 'a new server URL' },
+} as const satisfies Record<string, RuleDefinition>;
+
+/** A stable rule name, as it appears in the JSON report's `id`. */
+export type DriftRuleId = keyof typeof DRIFT_RULES;
+
+/** The level of a rule. */
+export function ruleLevel(id: DriftRuleId): ChangeLevel {
+  return DRIFT_RULES[id].level;
+}

@@ -1,0 +1,164 @@
+/**
+ * The runtime drift check: fetch the server's published spec, restrict it to the operations the
+ * client's types were generated from, and compare fingerprints; on a difference, explain it with
+ * the same report as `npm run drift`. Runs wherever `fetch` and Web Crypto do (no `node:`).
+ */
+import { canonicalJson, sha256Hex, type Json, type SpecFingerprint } from '../canonical.ts';
+import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
+import type { DriftReport } from './compare.ts';
+import { diffDocuments } from './diff.ts';
+import {
+  DriftInputError,
+  isDict,
+  listOperations,
+  restrictToOperations,
+  type Dict,
+} from './document.ts';
+import { parseOpenApiText } from './parse.ts';
+
+/** Default path of the published spec on the API server. */
+export const DEFAULT_SPEC_PATH = '/openapi.json';
+/** How long the runtime check waits for the spec before giving up. */
+export const DEFAULT_SPEC_TIMEOUT_MS = 10_000;
+
+export interface CheckSpecDriftOptions {
+  /** The API's base URL (`https://api-sandbox.featherhq.com`). */
+  baseUrl: string;
+  /** Path of the published spec under `baseUrl`. @default '/openapi.json' */
+  path?: string;
+  /** Custom fetch. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Extra request headers (for a spec behind authentication). @default {} */
+  headers?: Record<string, string>;
+  /** Abort the fetch after this many milliseconds. @default 10000 */
+  timeoutMs?: number;
+  /** Throw a `SpecDriftError` when a breaking change is found. @default false */
+  failOnBreaking?: boolean;
+  /**
+   * The pinned document to explain differences against.
+   * @default generated/openapi.json (loaded on first use only)
+   */
+  pinned?: Record<string, unknown>;
+  /** The fingerprint the types were generated from. @default SPEC_FINGERPRINT */
+  fingerprint?: SpecFingerprint;
+}
+
+export interface SpecDriftResult {
+  /** True when the server's spec, restricted to our operations, fingerprints as ours. */
+  matches: boolean;
+  expected: SpecFingerprint;
+  actual: SpecFingerprint;
+  /** Where the spec was fetched from. */
+  url: string;
+  /** The semantic changes; empty when `matches`, and possibly empty when only non-API parts differ. */
+  report: DriftReport;
+}
+
+/** Thrown by `checkSpecDrift({ failOnBreaking: true })` when the server's API breaks ours. */
+export class SpecDriftError extends Error {
+  readonly result: SpecDriftResult;
+  constructor(result: SpecDriftResult) {
+    const breaking = result.report.changes.filter((change) => change.breaking);
+    const first = breaking
+      .slice(0, 3)
+      .map((change) => `${change.operation ?? 'document'}: ${change.message}`)
+      .join('; ');
+    super(
+      `the API at ${result.url} has ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against the spec this client was generated from (${first}${breaking.length > 3 ? '; ...' : ''}); regenerate the client or pin an older API version`,
+    );
+    this.name = 'SpecDriftError';
+    this.result = result;
+  }
+}
+
+async function loadPinned(): Promise<Dict> {
+  const module = await import('../../generated/openapi.json', { with: { type: 'json' } });
+  return module.default as unknown as Dict;
+}
+
+/** Fetches `url` with a timeout; HTTP errors and timeouts become DriftInputErrors. */
+export async function fetchSpecText(
+  url: string,
+  options: { fetch?: typeof globalThis.fetch; headers?: Record<string, string>; timeoutMs: number },
+): Promise<string> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      headers: {
+        accept: 'application/json, application/yaml;q=0.9, */*;q=0.5',
+        ...options.headers,
+      },
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new DriftInputError(
+        'timeout',
+        `${url}: no answer within ${options.timeoutMs} ms (timeout)`,
+      );
+    throw new DriftInputError('http', `${url}: could not fetch (${(error as Error).message})`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new DriftInputError(
+      'http',
+      `${url}: HTTP ${response.status} ${response.statusText}`.trim(),
+    );
+  }
+  try {
+    return await response.text();
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError')
+      throw new DriftInputError(
+        'timeout',
+        `${url}: body not received within ${options.timeoutMs} ms (timeout)`,
+      );
+    throw error;
+  }
+}
+
+/**
+ * Checks that the server's published spec still matches the one the client was generated from.
+ * Resolves with the result (and the change report when they differ); rejects with a
+ * DriftInputError when the spec cannot be fetched or read, and with a SpecDriftError on a
+ * breaking change when `failOnBreaking` is set.
+ */
+export async function checkSpecDrift(options: CheckSpecDriftOptions): Promise<SpecDriftResult> {
+  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, options.baseUrl).href;
+  const expected = options.fingerprint ?? SPEC_FINGERPRINT;
+  const text = await fetchSpecText(url, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    timeoutMs: options.timeoutMs ?? DEFAULT_SPEC_TIMEOUT_MS,
+  });
+  const served = parseOpenApiText(url, text);
+  const pinned = (options.pinned as Dict | undefined) ?? (await loadPinned());
+  const restricted = restrictToOperations(served, listOperations(pinned).keys());
+  const actual: SpecFingerprint = {
+    version:
+      isDict(restricted.info) && typeof restricted.info.version === 'string'
+        ? restricted.info.version
+        : '',
+    sha256: await sha256Hex(canonicalJson(restricted as Json)),
+  };
+  const matches = actual.sha256 === expected.sha256;
+  const report: DriftReport = matches
+    ? {
+        changes: [],
+        summary: {
+          total: 0,
+          breaking: 0,
+          warning: 0,
+          info: 0,
+          operations: { compared: listOperations(pinned).size, added: 0, removed: 0, changed: 0 },
+          versions: { base: expected.version, revision: actual.version },
+        },
+      }
+    : diffDocuments({ doc: pinned, name: 'pinned spec' }, { doc: restricted, name: url });
+  const result: SpecDriftResult = { matches, expected: { ...expected }, actual, url, report };
+  if (options.failOnBreaking && report.summary.breaking > 0) throw new SpecDriftError(result);
+  return result;
+}
