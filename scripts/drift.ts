@@ -1,0 +1,268 @@
+/**
+ * `npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
+ * [--fail-on any|breaking] [--timeout <ms>] [--update-spec]`: compares the pinned API (spec/,
+ * joined) with another version of it and prints the change report. The diff and its rules live
+ * in src/drift/; this file reads the two sides and turns the outcome into an exit code.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { canonicalJson } from '../src/canonical.ts';
+import {
+  DriftInputError,
+  asOpenApi3,
+  diffDocuments,
+  formatReport,
+  listOperations,
+  restrictToOperations,
+  type DriftReport,
+  type ReportFormat,
+} from '../src/drift/index.ts';
+import { fetchSpecText } from '../src/drift/runtime.ts';
+import { extractOpenApi } from './ingest.ts';
+import { joinDocuments } from './join.ts';
+import { isEntryPoint, runCommand } from './lib/cli.ts';
+import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from './lib/errors.ts';
+import { writeFileAtomic } from './lib/fs-atomic.ts';
+import { listSpecFiles, parseSpecText, readSpecFile, type SpecSource } from './lib/spec-files.ts';
+
+/** Where the default `--against` and the fetch timeout are configured. */
+export const CONFIG_FILE = 'feather.config.json';
+/** How long fetching the other side may take when neither flag nor config says. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+
+export interface DriftConfig {
+  /** The default `--against`: Feather's published spec. */
+  upstream?: string;
+  timeoutMs?: number;
+}
+
+/** Reads the `drift` block of feather.config.json under `root` (absent file: empty config). */
+export async function readDriftConfig(root: string): Promise<DriftConfig> {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  const parsed = parseSpecText(CONFIG_FILE, text) as { drift?: DriftConfig } | null;
+  const drift = parsed?.drift ?? {};
+  if (drift.upstream !== undefined && typeof drift.upstream !== 'string')
+    throw new PipelineError('drift.upstream must be a string (a file path or URL)', [
+      { file: CONFIG_FILE },
+    ]);
+  if (drift.timeoutMs !== undefined && !(Number.isInteger(drift.timeoutMs) && drift.timeoutMs > 0))
+    throw new PipelineError('drift.timeoutMs must be a positive integer (milliseconds)', [
+      { file: CONFIG_FILE },
+    ]);
+  return drift;
+}
+
+/** The other side, read: its document and, for a doc page, the operations it covers. */
+export interface OtherSide {
+  doc: Record<string, unknown>;
+  /** Set when the source was a documentation page: compare only its operations. */
+  pageOperations?: string[];
+}
+
+const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
+
+/** True when a text is a documentation page (markdown with an embedded block), not a spec. */
+function looksLikePage(source: string, text: string): boolean {
+  if (/\.mdx?$/i.test(new URL(source, 'file:///').pathname)) return true;
+  if (/^\s*[{[]/.test(text) || /^(openapi|swagger)\s*:/m.test(text)) return false;
+  return /^ {0,3}(```|~~~)/m.test(text);
+}
+
+/** Parses a spec or doc-page text into an OpenAPI 3.x document. Throws naming the source. */
+export function readOtherSide(source: string, text: string): OtherSide {
+  if (looksLikePage(source, text)) {
+    const { yaml } = extractOpenApi(source, text);
+    const doc = asOpenApi3(source, parseSpecText(`${source}#openapi.yaml`, yaml));
+    return { doc, pageOperations: [...listOperations(doc).keys()] };
+  }
+  const asJson = /^\s*[{[]/.test(text);
+  const parseName = asJson && !/\.json$/i.test(source) ? `${source}#.json` : source;
+  let parsed: unknown;
+  try {
+    parsed = parseSpecText(parseName, text);
+  } catch (error) {
+    if (!(error instanceof PipelineError)) throw error;
+    throw new PipelineError(
+      `${error.message.replace(`${parseName}`, source)} (not valid YAML or JSON)`,
+    );
+  }
+  return { doc: asOpenApi3(source, parsed) };
+}
+
+/** Reads a file or fetches a URL (with a timeout), then parses it. */
+export async function loadOtherSide(
+  source: string,
+  options: { root: string; timeoutMs: number; fetch?: typeof globalThis.fetch },
+): Promise<OtherSide> {
+  let text: string;
+  if (isUrl(source)) {
+    text = await fetchSpecText(source, {
+      timeoutMs: options.timeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  } else {
+    try {
+      text = await readFile(path.resolve(options.root, source), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EISDIR'
+            ? 'a directory, not a file'
+            : (code ?? (error as Error).message);
+      throw new PipelineError(`cannot read the other side: ${why}`, [{ file: source }]);
+    }
+  }
+  return readOtherSide(source, text);
+}
+
+/** Reads and joins spec/ under `root`. */
+export async function loadPinned(root: string, specDir = 'spec'): Promise<Record<string, unknown>> {
+  const files = await listSpecFiles(specDir, root);
+  const sources = await Promise.all(files.map((file) => readSpecFile(file, root)));
+  return joinDocuments(sources).doc;
+}
+
+/**
+ * Rewrites each spec file from `other`: the file's operations plus what they reach. Files whose
+ * operations are gone upstream, or whose content is unchanged, are left alone. Returns the files
+ * written.
+ */
+export async function updateSpecFiles(
+  root: string,
+  other: Record<string, unknown>,
+  specDir = 'spec',
+): Promise<{ written: string[]; kept: string[] }> {
+  const upstream = listOperations(other as never);
+  const written: string[] = [];
+  const kept: string[] = [];
+  for (const file of await listSpecFiles(specDir, root)) {
+    const source: SpecSource = await readSpecFile(file, root);
+    const operations = [...listOperations(source.doc as never).keys()];
+    if (operations.length === 0 || !operations.every((key) => upstream.has(key))) {
+      kept.push(file);
+      continue;
+    }
+    const next = restrictToOperations(other as never, operations);
+    if (canonicalJson(next) === canonicalJson(source.doc)) continue;
+    const text = /\.json$/i.test(file)
+      ? `${JSON.stringify(next, null, 2)}\n`
+      : stringify(next, { lineWidth: 0 });
+    await writeFileAtomic(path.join(root, file), text);
+    written.push(file);
+  }
+  return { written, kept };
+}
+
+export interface DriftCommandDeps {
+  root: string;
+  fetch?: typeof globalThis.fetch;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const USAGE =
+  'usage: npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown] [--fail-on any|breaking] [--timeout <ms>] [--update-spec]';
+
+/** Exit code for a report: 1 when a change the `failOn` level counts was found. */
+export function driftExitCode(report: DriftReport, failOn: 'any' | 'breaking'): number {
+  // Operations upstream that we do not pin are listed, never failed on: against the whole
+  // published API there are always some, and they change nothing in the client.
+  const counted = report.changes.filter((change) => change.id !== 'operation-added');
+  const failing = failOn === 'breaking' ? counted.filter((change) => change.breaking) : counted;
+  return failing.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+export async function driftCommand(
+  argv: string[],
+  deps: DriftCommandDeps = {
+    root: process.cwd(),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  },
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv.filter((arg) => arg !== '--'),
+      options: {
+        against: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'fail-on': { type: 'string', default: 'any' },
+        timeout: { type: 'string' },
+        'update-spec': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    deps.err(`error: ${(error as Error).message}\n${USAGE}\n`);
+    return EXIT_COULD_NOT_RUN;
+  }
+  if (values.help) {
+    deps.out(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  const format = values.format as ReportFormat;
+  const failOn = values['fail-on'] as 'any' | 'breaking';
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  const problems = [
+    !['text', 'json', 'markdown'].includes(format) &&
+      `--format must be text, json or markdown (got '${format}')`,
+    !['any', 'breaking'].includes(failOn) && `--fail-on must be any or breaking (got '${failOn}')`,
+    timeout !== undefined &&
+      !(Number.isInteger(timeout) && timeout > 0) &&
+      `--timeout must be a positive number of milliseconds (got '${values.timeout}')`,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    deps.err(`${problems.map((p) => `error: ${p}`).join('\n')}\n${USAGE}\n`);
+    return EXIT_COULD_NOT_RUN;
+  }
+
+  const config = await readDriftConfig(deps.root);
+  const against = values.against ?? config.upstream;
+  if (!against) {
+    deps.err(`error: no --against given and no drift.upstream in ${CONFIG_FILE}\n${USAGE}\n`);
+    return EXIT_COULD_NOT_RUN;
+  }
+  try {
+    const pinned = await loadPinned(deps.root);
+    const other = await loadOtherSide(against, {
+      root: deps.root,
+      timeoutMs: timeout ?? config.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+    const report = diffDocuments(
+      { doc: pinned as never, name: 'spec/' },
+      { doc: other.doc as never, name: against },
+      other.pageOperations ? { only: other.pageOperations } : {},
+    );
+    deps.out(formatReport(report, format, { base: 'spec/', revision: against }));
+    if (values['update-spec']) {
+      const { written, kept } = await updateSpecFiles(deps.root, other.doc);
+      deps.err(
+        `updated ${written.length} spec file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.join(', ')}` : ''}\n`,
+      );
+      if (kept.length > 0)
+        deps.err(`left as they are (an operation is gone upstream): ${kept.join(', ')}\n`);
+    }
+    return driftExitCode(report, failOn);
+  } catch (error) {
+    if (error instanceof DriftInputError) {
+      deps.err(`error: ${error.message}\n`);
+      return EXIT_COULD_NOT_RUN;
+    }
+    throw error;
+  }
+}
+
+if (isEntryPoint(import.meta.url)) await runCommand((argv) => driftCommand(argv));
