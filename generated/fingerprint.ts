@@ -2,6 +2,6 @@
 
 /** The API version the types were generated from. */
 export const SPEC_FINGERPRINT = {
-  version: '1.21.0',
-  sha256: '64c0aaa2f95ac589c12e4e5c2c0001f62a4a13dbbaf26a6c17cbefbdd0c6af6c',
+    version: "1.21.0",
+    sha256: "64c0aaa2f95ac589c12e4e5c2c0001f62a4a13dbbaf26a6c17cbefbdd0c6af6c",
 } as const;

@@ -2,44 +2,38 @@
 
 /** One parameter's checks, compiled from the spec by scripts/parameter-rules.ts. */
 export interface ParameterRule {
-  name: string;
-  in: 'query' | 'path' | 'header' | 'cookie';
-  required: boolean;
-  types?: readonly string[];
-  enum?: readonly unknown[];
-  pattern?: string;
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  items?: Omit<ParameterRule, 'name' | 'in' | 'required'>;
+    name: string;
+    in: "query" | "path" | "header" | "cookie";
+    required: boolean;
+    types?: readonly string[];
+    enum?: readonly unknown[];
+    pattern?: string;
+    format?: string;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+    minLength?: number;
+    maxLength?: number;
+    items?: Omit<ParameterRule, "name" | "in" | "required">;
 }
 
 /** `"GET /path"` -> the checks for that operation's parameters. */
 export const PARAMETER_RULES: Readonly<Record<string, readonly ParameterRule[]>> = {
-  'GET /v1/analytics/integrations/dashboard': [
-    {
-      name: 'granularity',
-      in: 'query',
-      required: false,
-      types: ['string'],
-      pattern: '^(minute|hour|day|week)$',
-    },
-    { name: 'integration_key', in: 'query', required: false, types: ['null', 'string'] },
-    { name: 'mode', in: 'query', required: false, types: ['null', 'string'] },
-    { name: 'slug', in: 'query', required: false, types: ['null', 'string'] },
-    { name: 'start_date', in: 'query', required: true, types: ['string'], format: 'date' },
-    { name: 'end_date', in: 'query', required: true, types: ['string'], format: 'date' },
-  ],
-  'GET /v1/analytics/tools/reliability/timeout-analysis': [
-    { name: 'tool_id', in: 'query', required: false, types: ['null', 'string'] },
-    { name: 'revision_id', in: 'query', required: false, types: ['null', 'string'] },
-    { name: 'min_invocations', in: 'query', required: false, types: ['integer'], minimum: 1 },
-    { name: 'limit', in: 'query', required: false, types: ['integer'], minimum: 1, maximum: 100 },
-    { name: 'start_date', in: 'query', required: true, types: ['string'], format: 'date' },
-    { name: 'end_date', in: 'query', required: true, types: ['string'], format: 'date' },
-  ],
+    "GET /v1/analytics/integrations/dashboard": [
+        {"name":"granularity","in":"query","required":false,"types":["string"],"pattern":"^(minute|hour|day|week)$"},
+        {"name":"integration_key","in":"query","required":false,"types":["null","string"]},
+        {"name":"mode","in":"query","required":false,"types":["null","string"]},
+        {"name":"slug","in":"query","required":false,"types":["null","string"]},
+        {"name":"start_date","in":"query","required":true,"types":["string"],"format":"date"},
+        {"name":"end_date","in":"query","required":true,"types":["string"],"format":"date"},
+    ],
+    "GET /v1/analytics/tools/reliability/timeout-analysis": [
+        {"name":"tool_id","in":"query","required":false,"types":["null","string"]},
+        {"name":"revision_id","in":"query","required":false,"types":["null","string"]},
+        {"name":"min_invocations","in":"query","required":false,"types":["integer"],"minimum":1},
+        {"name":"limit","in":"query","required":false,"types":["integer"],"minimum":1,"maximum":100},
+        {"name":"start_date","in":"query","required":true,"types":["string"],"format":"date"},
+        {"name":"end_date","in":"query","required":true,"types":["string"],"format":"date"},
+    ],
 };

@@ -19,7 +19,6 @@ const GENERATOR_DIRS = [
   'scripts/typegen.ts',
   'scripts/aliases.ts',
   'scripts/parameter-rules.ts',
-  'scripts/format.ts',
   'scripts/stamp.ts',
   'src/canonical.ts',
 ];
@@ -60,7 +59,7 @@ export async function inputsHash(
   const generatorFiles = (
     await Promise.all(GENERATOR_DIRS.map((entry) => filesBelow(root, entry)))
   ).flat();
-  for (const file of [...specFiles, configFile, '.prettierrc.json', ...generatorFiles]) {
+  for (const file of [...specFiles, configFile, ...generatorFiles]) {
     const content = await readFile(path.join(root, file)).catch(() => Buffer.from('<missing>'));
     hash.update(`${file}\0${content.length}\0`).update(content);
   }
