@@ -1,0 +1,96 @@
+/**
+ * The API key: where it comes from (the option, a rotating-key function, or FEATHER_API_KEY),
+ * that it is usable as a header value, and that it only travels over https or to loopback.
+ * Every error here names the option and never the key's value.
+ */
+import { API_KEY_ENV } from './constants.ts';
+import { FeatherError } from './errors.ts';
+
+/** A key, or a function returning the current one (called before every attempt). */
+export type ApiKeySource = string | (() => string | Promise<string>);
+
+/** Visible ASCII only: anything else would be refused by `Headers`, whose message quotes the value. */
+const HEADER_SAFE_KEY_RE = /^[\x21-\x7e]+$/;
+
+/** Reads an environment variable where `process.env` exists (Node, Bun); `undefined` elsewhere. */
+export function readEnv(name: string): string | undefined {
+  try {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+      ?.env;
+    const value = env?.[name]?.trim();
+    return value ? value : undefined;
+  } catch {
+    return undefined; // Deno without --allow-env throws on access.
+  }
+}
+
+/** The key source from the option, else FEATHER_API_KEY; a `FeatherError` when there is neither. */
+export function resolveApiKeySource(apiKey: ApiKeySource | undefined): ApiKeySource {
+  if (typeof apiKey === 'function') return apiKey;
+  if (apiKey !== undefined && apiKey.trim() !== '') return checkApiKey(apiKey, 'apiKey');
+  const fromEnv = readEnv(API_KEY_ENV);
+  if (fromEnv !== undefined) return checkApiKey(fromEnv, API_KEY_ENV);
+  throw new FeatherError(
+    `No API key: pass apiKey to createFeatherClient() or set the ${API_KEY_ENV} environment variable.`,
+  );
+}
+
+/** The key to send now: the string, or what the rotating-key function returns. */
+export async function currentApiKey(source: ApiKeySource): Promise<string> {
+  if (typeof source === 'string') return source;
+  let key: unknown;
+  try {
+    key = await source();
+  } catch (error) {
+    throw new FeatherError('The apiKey function threw; no request was sent.', { cause: error });
+  }
+  if (typeof key !== 'string' || key.trim() === '') {
+    throw new FeatherError('The apiKey function returned no key (expected a non-empty string).');
+  }
+  return checkApiKey(key, 'The key returned by the apiKey function');
+}
+
+/** The key without surrounding white space, or a `FeatherError` if it cannot be a header value. */
+export function checkApiKey(key: string, source: string): string {
+  const trimmed = key.trim();
+  if (!HEADER_SAFE_KEY_RE.test(trimmed)) {
+    throw new FeatherError(
+      `${source} contains characters that cannot be sent in a header (spaces, control or ` +
+        'non-ASCII characters); check that the whole key was copied and nothing else.',
+    );
+  }
+  return trimmed;
+}
+
+/** True for localhost, *.localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === '::1' ||
+    host === '::ffff:127.0.0.1' ||
+    host === '::ffff:7f00:1'
+  );
+}
+
+/**
+ * Throws unless `url` may carry the key: https, or plain http to a loopback host (a local mock
+ * or dev server). `where` names the option or request in the message.
+ */
+export function assertKeySafeUrl(url: string, where: string): void {
+  if (url.startsWith('https://')) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new FeatherError(`${where} is not an absolute URL: ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol === 'https:') return;
+  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;
+  throw new FeatherError(
+    `${where} is ${parsed.protocol}//${parsed.host}: the API key is only sent over https:// ` +
+      '(plain http:// only to localhost/127.0.0.1/::1). Use the https:// URL.',
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * `createFeatherClient`: an openapi-fetch client over the generated `paths`, whose custom
+ * `fetch` is the retrying fetch (src/fetch.ts) and whose methods check parameters first
+ * (src/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
+ * middleware works as openapi-fetch documents it.
+ */
+import createClient, {
+  type Client,
+  type ClientPathsWithMethod,
+  type FetchResponse,
+  type MaybeOptionalInit,
+} from 'openapi-fetch';
+import type { paths } from '../generated/index.ts';
+import { FeatherValidationError } from './errors.ts';
+import { newCallState, sendWithRetries, toFeatherError } from './fetch.ts';
+import {
+  resolveOptions,
+  type FeatherClientOptions,
+  type FeatherRequestOptions,
+} from './options.ts';
+import { validateParameters, type RequestParams } from './validate.ts';
+
+type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+type MediaType = `${string}/${string}`;
+type RequiredKeysOf<T> = {
+  [K in keyof T]-?: object extends Pick<T, K> ? never : K;
+}[keyof T];
+/** openapi-fetch's init plus the client's per-request options (typed, unlike other extra keys). */
+type FeatherInit<Init> = Init & FeatherRequestOptions & { [key: string]: unknown };
+type FeatherInitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [FeatherInit<Init>?] : [FeatherInit<Init>];
+
+/** The operation of `Path` and `Method` (openapi-fetch's own types index the same way). */
+type Operation<Path extends keyof paths, Method extends HttpMethod> = Extract<
+  paths[Path][Method],
+  Record<string | number, any>
+>;
+
+/** openapi-fetch's `ClientMethod` over our `paths`, with `FeatherRequestOptions` in the init. */
+export type FeatherMethod<Method extends HttpMethod> = <
+  Path extends ClientPathsWithMethod<Client<paths>, Method>,
+  Init extends MaybeOptionalInit<paths[Path], Method>,
+>(
+  url: Path,
+  ...init: FeatherInitParam<Init>
+) => Promise<FetchResponse<Operation<Path, Method>, Init, MediaType>>;
+
+/** openapi-fetch's `ClientRequestMethod` over our `paths`, with `FeatherRequestOptions` in the init. */
+export type FeatherRequestMethod = <
+  Method extends HttpMethod,
+  Path extends ClientPathsWithMethod<Client<paths>, Method>,
+  Init extends MaybeOptionalInit<paths[Path], Method>,
+>(
+  method: Method,
+  url: Path,
+  ...init: FeatherInitParam<Init>
+) => Promise<FetchResponse<Operation<Path, Method>, Init, MediaType>>;
+
+/** The client: openapi-fetch's `Client<paths>` with per-request retry, timeout and validation options. */
+export type FeatherClient = Omit<
+  Client<paths>,
+  'request' | 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE'
+> & {
+  request: FeatherRequestMethod;
+  GET: FeatherMethod<'get'>;
+  PUT: FeatherMethod<'put'>;
+  POST: FeatherMethod<'post'>;
+  DELETE: FeatherMethod<'delete'>;
+  OPTIONS: FeatherMethod<'options'>;
+  HEAD: FeatherMethod<'head'>;
+  PATCH: FeatherMethod<'patch'>;
+  TRACE: FeatherMethod<'trace'>;
+};
+
+type LooseResult = { data?: unknown; error?: unknown; response: Response };
+type LooseInit = Record<string, unknown> & { params?: RequestParams };
+type LooseCore = { request(method: string, url: string, init: object): Promise<LooseResult> };
+
+/**
+ * A typed client for the Feather API. Throws a `FeatherError` at once for a missing key
+ * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
+ */
+export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
+  const resolved = resolveOptions(options);
+  const core = createClient<paths>(resolved.clientOptions);
+  const loose = core as unknown as LooseCore;
+
+  const send = async (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
+    const { maxRetries, timeoutMs, validate, fetch, ...rest } = init ?? {};
+    if (validate ?? resolved.validate) {
+      const operation = `${method} ${path}`;
+      const problems = validateParameters(operation, rest.params);
+      if (problems.length > 0) throw new FeatherValidationError(operation, problems);
+    }
+    const call = newCallState(resolved, { maxRetries, timeoutMs, fetch });
+    rest.fetch = (request: Request, requestInit?: RequestInit) =>
+      sendWithRetries(request, requestInit, call, resolved);
+    try {
+      return await loose.request(method, path, rest);
+    } catch (error) {
+      throw toFeatherError(error, call);
+    } finally {
+      clearTimeout(call.timer);
+    }
+  };
+
+  const method =
+    (name: string) =>
+    (path: string, init?: LooseInit): Promise<LooseResult> =>
+      send(name, path, init);
+  const client = {
+    request: (name: string, path: string, init?: LooseInit) => send(name.toUpperCase(), path, init),
+    GET: method('GET'),
+    PUT: method('PUT'),
+    POST: method('POST'),
+    DELETE: method('DELETE'),
+    OPTIONS: method('OPTIONS'),
+    HEAD: method('HEAD'),
+    PATCH: method('PATCH'),
+    TRACE: method('TRACE'),
+    use: core.use,
+    eject: core.eject,
+  };
+  return client as unknown as FeatherClient;
+}

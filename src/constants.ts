@@ -1,0 +1,38 @@
+/** Defaults and fixed names of the client, in one place. Durations carry their unit in the name. */
+
+/** The spec's first server (`servers[0]` of generated/openapi.json; a test keeps them equal). */
+export const DEFAULT_BASE_URL = 'https://api-sandbox.featherhq.com';
+
+/** Retries after the first attempt: 2 means at most 3 attempts. */
+export const DEFAULT_MAX_RETRIES = 2;
+/** Bound on each attempt, from sending the request to the end of the response body. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** First backoff wait; it doubles on every retry. */
+export const INITIAL_RETRY_DELAY_MS = 500;
+/** Cap on one backoff wait. */
+export const MAX_RETRY_DELAY_MS = 8_000;
+/** A server asking (Retry-After) for a longer wait than this gets its response returned instead. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+/** Backoff waits are shortened by a random share of up to this much, so clients do not align. */
+export const RETRY_JITTER_RATIO = 0.25;
+
+export const API_KEY_HEADER = 'x-api-key';
+export const REQUEST_ID_HEADER = 'x-request-id';
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const SHOULD_RETRY_HEADER = 'x-should-retry';
+export const RETRY_AFTER_MS_HEADER = 'retry-after-ms';
+export const RETRY_AFTER_HEADER = 'retry-after';
+
+/** Environment variables read when `process.env` exists (Node, Bun, Deno's Node mode). */
+export const API_KEY_ENV = 'FEATHER_API_KEY';
+export const BASE_URL_ENV = 'FEATHER_BASE_URL';
+export const LOG_LEVEL_ENV = 'FEATHER_LOG';
+
+/** Header names whose values never reach a log line. */
+export const REDACTED_HEADERS: ReadonlySet<string> = new Set([
+  API_KEY_HEADER,
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+]);

@@ -1,0 +1,225 @@
+/**
+ * Every error the client throws or rejects with, in one hierarchy (after openai-node's
+ * `error.ts`): `FeatherError` at the root; `APIError` and one subclass per status family for
+ * HTTP errors (thrown by `unwrap`); connection, timeout and user-abort errors for transport
+ * failures; `FeatherValidationError` for parameters that break the spec. No message, property or
+ * cause ever holds the API key: errors carry response headers, never request headers.
+ */
+import type { ErrorResponse, HTTPValidationError } from '../generated/index.ts';
+import { REQUEST_ID_HEADER } from './constants.ts';
+
+/** Root of every error raised by the client; also used for bad options (no key, insecure URL). */
+export class FeatherError extends Error {
+  override name = 'FeatherError';
+}
+
+/** Where an HTTP error came from, as far as the caller knows it. */
+export interface APIErrorInit<TBody> {
+  status: number;
+  headers: Headers;
+  /** The parsed error body (openapi-fetch's `error`): JSON if it parsed, else the text. */
+  body: TBody;
+  /** `GET`, `POST`, ... when known. */
+  method?: string;
+  /** The request URL (or the response URL when the method is unknown). */
+  url?: string;
+}
+
+/** An HTTP response that was not ok (status outside 200-299). */
+export class APIError<TBody = unknown> extends FeatherError {
+  override name = 'APIError';
+  readonly status: number;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The error body, typed as the spec declares it for this status. */
+  readonly body: TBody;
+  /** The server's `x-request-id`, to quote when asking Feather support. */
+  readonly requestId: string | undefined;
+
+  constructor(init: APIErrorInit<TBody>) {
+    const requestId = init.headers.get(REQUEST_ID_HEADER) ?? undefined;
+    super(describeAPIError(init, requestId));
+    this.status = init.status;
+    this.headers = init.headers;
+    this.body = init.body;
+    this.requestId = requestId;
+  }
+
+  /** The subclass for `status`: 400, 401, 403, 404, 409, 422, 429, 5xx, else `APIError`. */
+  static generate<TBody>(init: APIErrorInit<TBody>): APIError<TBody> {
+    const { status } = init;
+    if (status === 400) return new BadRequestError(init);
+    if (status === 401) return new AuthenticationError(init);
+    if (status === 403) return new PermissionDeniedError(init);
+    if (status === 404) return new NotFoundError(init);
+    if (status === 409) return new ConflictError(init);
+    if (status === 422) return new UnprocessableEntityError(init);
+    if (status === 429) return new RateLimitError(init);
+    if (status >= 500) return new InternalServerError(init);
+    return new APIError(init);
+  }
+}
+
+export class BadRequestError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'BadRequestError';
+}
+export class AuthenticationError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'AuthenticationError';
+}
+export class PermissionDeniedError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'PermissionDeniedError';
+}
+export class NotFoundError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'NotFoundError';
+}
+export class ConflictError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'ConflictError';
+}
+/** 422: the server rejected the parameters (FastAPI's `HTTPValidationError` body). */
+export class UnprocessableEntityError<TBody = HTTPValidationError> extends APIError<TBody> {
+  override name = 'UnprocessableEntityError';
+}
+export class RateLimitError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'RateLimitError';
+}
+export class InternalServerError<TBody = ErrorResponse> extends APIError<TBody> {
+  override name = 'InternalServerError';
+}
+
+/** Options shared by the transport errors. */
+export interface TransportErrorInit {
+  method: string;
+  /** Origin and path of the request (no query string). */
+  url: string;
+  /** How many attempts were made, retries included. */
+  attempts: number;
+  cause?: unknown;
+}
+
+/** No response arrived: DNS, refused or reset connection, TLS, or a body cut short. */
+export class APIConnectionError extends FeatherError {
+  override name = 'APIConnectionError';
+  readonly attempts: number;
+
+  constructor(init: TransportErrorInit, message?: string) {
+    super(
+      message ??
+        `${init.method} ${init.url}: connection failed after ${plural(init.attempts, 'attempt')}` +
+          `${causeSuffix(init.cause)}. Check the network and baseUrl.`,
+      { cause: init.cause },
+    );
+    this.attempts = init.attempts;
+  }
+}
+
+/** Every attempt ran past `timeoutMs`. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  override name = 'APIConnectionTimeoutError';
+  readonly timeoutMs: number;
+
+  constructor(init: TransportErrorInit & { timeoutMs: number }) {
+    super(
+      init,
+      `${init.method} ${init.url}: timed out after ${plural(init.attempts, 'attempt')} of at ` +
+        `most ${init.timeoutMs} ms each. Raise timeoutMs or maxRetries if the server is slow.`,
+    );
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+
+/** The caller's `AbortSignal` fired; `cause` is the signal's reason. */
+export class APIUserAbortError extends FeatherError {
+  override name = 'APIUserAbortError';
+
+  constructor(init: { method: string; url: string; cause?: unknown }) {
+    super(`${init.method} ${init.url}: aborted by the caller's signal`, { cause: init.cause });
+  }
+}
+
+/** A successful response whose body is not the JSON it claims to be. */
+export class APIResponseParseError extends FeatherError {
+  override name = 'APIResponseParseError';
+  readonly status: number;
+  readonly headers: Headers;
+  readonly requestId: string | undefined;
+
+  constructor(init: { method: string; url: string; response: Response; cause?: unknown }) {
+    const requestId = init.response.headers.get(REQUEST_ID_HEADER) ?? undefined;
+    super(
+      `${init.method} ${init.url}: the ${init.response.status} response body is not valid JSON` +
+        `${causeSuffix(init.cause)}${requestIdSuffix(requestId)}`,
+      { cause: init.cause },
+    );
+    this.status = init.response.status;
+    this.headers = init.response.headers;
+    this.requestId = requestId;
+  }
+}
+
+/** One parameter that breaks the spec's constraints. */
+export interface ParameterProblem {
+  /** `query`, `path`, `header` or `cookie`. */
+  in: string;
+  name: string;
+  /** What is wrong, e.g. `500 is above the maximum 100`. */
+  message: string;
+}
+
+/** Parameters broke the spec's constraints; nothing was sent. */
+export class FeatherValidationError extends FeatherError {
+  override name = 'FeatherValidationError';
+  /** `"GET /v1/..."` */
+  readonly operation: string;
+  readonly problems: readonly ParameterProblem[];
+
+  constructor(operation: string, problems: readonly ParameterProblem[]) {
+    super(
+      `${operation}: ${plural(problems.length, 'invalid parameter')}, nothing was sent:\n` +
+        problems.map((p) => `  - ${p.in}.${p.name}: ${p.message}`).join('\n') +
+        '\n(pass validate: false to send anyway)',
+    );
+    this.operation = operation;
+    this.problems = problems;
+  }
+}
+
+function describeAPIError(init: APIErrorInit<unknown>, requestId: string | undefined): string {
+  const where = init.method && init.url ? `${init.method} ${init.url}` : (init.url ?? 'request');
+  return `${where}: ${init.status}${bodySummary(init.body)}${requestIdSuffix(requestId)}`;
+}
+
+/** The useful part of an error body: Feather's `error`/`message`, FastAPI's `detail`, or text. */
+function bodySummary(body: unknown): string {
+  if (body === undefined || body === null || body === '') return ' (empty body)';
+  if (typeof body === 'string') return ` ${truncate(body)}`;
+  if (typeof body === 'object') {
+    const { error, message, detail } = body as Record<string, unknown>;
+    if (typeof error === 'string' || typeof message === 'string') {
+      return ` ${[error, message].filter((part) => typeof part === 'string').join(': ')}`;
+    }
+    if (Array.isArray(detail)) {
+      const first = detail[0] as { loc?: unknown[]; msg?: unknown } | undefined;
+      const where = Array.isArray(first?.loc) ? first.loc.join('.') : '';
+      return ` validation failed: ${where} ${String(first?.msg ?? '')}`.trimEnd();
+    }
+  }
+  return ` ${truncate(JSON.stringify(body) ?? '')}`;
+}
+
+function truncate(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+function causeSuffix(cause: unknown): string {
+  if (!(cause instanceof Error)) return '';
+  const code = (cause.cause as { code?: unknown } | undefined)?.code;
+  return ` (${typeof code === 'string' ? code : cause.message})`;
+}
+
+function requestIdSuffix(requestId: string | undefined): string {
+  return requestId ? ` [request id ${requestId}]` : '';
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

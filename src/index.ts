@@ -1,0 +1,31 @@
+/** @featherhq/api-client: the typed Feather API client and everything its users name. */
+export { createFeatherClient } from './client.ts';
+export type { FeatherClient, FeatherMethod } from './client.ts';
+export { unwrap } from './unwrap.ts';
+export type { FetchResult, UnwrappedData } from './unwrap.ts';
+export {
+  FeatherError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  APIResponseParseError,
+  FeatherValidationError,
+} from './errors.ts';
+export type { APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';
+export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './options.ts';
+export type { ApiKeySource } from './auth.ts';
+export type { Logger, LogLevel } from './logger.ts';
+export { validateParameters } from './validate.ts';
+export { DEFAULT_BASE_URL } from './constants.ts';
+export { PARAMETER_RULES, SPEC_FINGERPRINT } from '../generated/index.ts';
+export type { ParameterRule } from '../generated/index.ts';
+export type * from '../generated/index.ts';

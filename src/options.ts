@@ -1,0 +1,183 @@
+/**
+ * Every client option, documented with its default, and `resolveOptions`, the one place where
+ * the defaults are applied (after openapi-fetch's `createClient`).
+ */
+import type { ClientOptions } from 'openapi-fetch';
+import { assertKeySafeUrl, readEnv, resolveApiKeySource, type ApiKeySource } from './auth.ts';
+import {
+  BASE_URL_ENV,
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  INITIAL_RETRY_DELAY_MS,
+  LOG_LEVEL_ENV,
+  MAX_RETRY_AFTER_MS,
+  MAX_RETRY_DELAY_MS,
+} from './constants.ts';
+import { FeatherError } from './errors.ts';
+import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
+
+/** A fetch the client calls once per attempt. It must honour `init.signal`. */
+export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+
+/** Options of `createFeatherClient()`. */
+export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'fetch' | 'headers'> {
+  /**
+   * The API key, sent as `x-api-key` on every attempt; or a function returning the current key
+   * (sync or async), called before every attempt, for keys that rotate.
+   * @default process.env.FEATHER_API_KEY (a `FeatherError` when neither is set)
+   */
+  apiKey?: ApiKeySource;
+  /**
+   * Root URL of the API. Plain `http://` is refused except to loopback hosts.
+   * @default process.env.FEATHER_BASE_URL, else "https://api-sandbox.featherhq.com"
+   */
+  baseUrl?: string;
+  /**
+   * Retries after the first attempt, for connection failures, timeouts, 408, 409, 429 and 5xx
+   * of idempotent requests. `0` turns retries off.
+   * @default 2
+   */
+  maxRetries?: number;
+  /**
+   * Bound on each attempt in ms, from sending to the end of the response body. `0` or
+   * `Infinity`: no bound.
+   * @default 60000
+   */
+  timeoutMs?: number;
+  /**
+   * First backoff wait in ms; doubles on each retry.
+   * @default 500
+   */
+  initialRetryDelayMs?: number;
+  /**
+   * Cap on one backoff wait in ms.
+   * @default 8000
+   */
+  maxRetryDelayMs?: number;
+  /**
+   * Longest `retry-after-ms`/`Retry-After` wait honoured, in ms; a server asking for more gets
+   * its response returned at once instead.
+   * @default 60000
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Add a random `Idempotency-Key` to non-idempotent requests (POST, PATCH) that have none, the
+   * same on every attempt, so that they can be retried safely.
+   * @default false
+   */
+  autoIdempotencyKey?: boolean;
+  /**
+   * Check parameters against the spec before sending; a `FeatherValidationError` lists every
+   * problem and nothing is sent.
+   * @default true
+   */
+  validate?: boolean;
+  /**
+   * The fetch to call for each attempt (e.g. a proxy-aware one). Must honour `init.signal`.
+   * @default globalThis.fetch, looked up at call time
+   */
+  fetch?: FetchLike;
+  /**
+   * Headers sent with every request; a `null` value removes a header. `x-api-key` is always set
+   * from `apiKey`.
+   * @default none
+   */
+  headers?: ClientOptions['headers'];
+  /**
+   * Lines below this level are dropped.
+   * @default process.env.FEATHER_LOG, else "warn"
+   */
+  logLevel?: LogLevel;
+  /**
+   * Where log lines go. Secrets are redacted before they reach it.
+   * @default console
+   */
+  logger?: Logger;
+}
+
+/** Per-request options, accepted next to openapi-fetch's (`params`, `signal`, `headers`, ...). */
+export interface FeatherRequestOptions {
+  /** @default the client's `maxRetries` */
+  maxRetries?: number;
+  /** @default the client's `timeoutMs` */
+  timeoutMs?: number;
+  /** @default the client's `validate` */
+  validate?: boolean;
+}
+
+/** Options after defaults: what the client runs on. */
+export interface ResolvedOptions {
+  apiKey: ApiKeySource;
+  baseUrl: string;
+  maxRetries: number;
+  timeoutMs: number;
+  initialRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  maxRetryAfterMs: number;
+  autoIdempotencyKey: boolean;
+  validate: boolean;
+  fetch: FetchLike;
+  logger: RedactingLogger;
+  /** What is left for openapi-fetch's `createClient`. */
+  clientOptions: ClientOptions;
+}
+
+/** Applies every default; throws a `FeatherError` naming the option that is wrong. */
+export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOptions {
+  const {
+    apiKey,
+    baseUrl = readEnv(BASE_URL_ENV) ?? DEFAULT_BASE_URL,
+    maxRetries = DEFAULT_MAX_RETRIES,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    initialRetryDelayMs = INITIAL_RETRY_DELAY_MS,
+    maxRetryDelayMs = MAX_RETRY_DELAY_MS,
+    maxRetryAfterMs = MAX_RETRY_AFTER_MS,
+    autoIdempotencyKey = false,
+    validate = true,
+    fetch: customFetch,
+    headers,
+    logLevel,
+    logger = console,
+    ...clientOptions
+  } = options;
+  assertKeySafeUrl(baseUrl, 'baseUrl');
+  const envLevel = readEnv(LOG_LEVEL_ENV);
+  const level =
+    logLevel !== undefined
+      ? parseLogLevel(logLevel, 'logLevel')
+      : envLevel !== undefined
+        ? parseLogLevel(envLevel, LOG_LEVEL_ENV)
+        : 'warn';
+  return {
+    apiKey: resolveApiKeySource(apiKey),
+    baseUrl,
+    maxRetries: checkCount(maxRetries, 'maxRetries'),
+    timeoutMs: checkDuration(timeoutMs, 'timeoutMs'),
+    initialRetryDelayMs: checkDuration(initialRetryDelayMs, 'initialRetryDelayMs'),
+    maxRetryDelayMs: checkDuration(maxRetryDelayMs, 'maxRetryDelayMs'),
+    maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
+    autoIdempotencyKey,
+    validate,
+    // Called bare, not as a method: browsers reject `window.fetch` called on another object.
+    fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    logger: new RedactingLogger(level, logger),
+    clientOptions: { ...clientOptions, baseUrl, headers },
+  };
+}
+
+/** A retry count: a whole number from 0. */
+export function checkCount(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new FeatherError(`${name} is ${String(value)}: expected a whole number, 0 or more`);
+  }
+  return value;
+}
+
+/** A duration in ms: 0 or more (Infinity allowed). */
+export function checkDuration(value: number, name: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new FeatherError(`${name} is ${String(value)}: expected milliseconds, 0 or more`);
+  }
+  return value;
+}

@@ -1,0 +1,101 @@
+/**
+ * The retry policy as pure decisions (after openai-node's `shouldRetry` and
+ * `calculateDefaultRetryTimeoutMillis`): whether an attempt's outcome is worth another attempt,
+ * and how long to wait first. The retrying fetch (src/fetch.ts) sleeps and fetches; this file
+ * only decides, so that tables of tests can cover every rule.
+ */
+import {
+  RETRY_AFTER_HEADER,
+  RETRY_AFTER_MS_HEADER,
+  RETRY_JITTER_RATIO,
+  SHOULD_RETRY_HEADER,
+} from './constants.ts';
+
+/** Methods that may be sent twice without a second effect (RFC 9110 section 9.2.2). */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
+
+/** True when a request may be sent again: an idempotent method, or one with an Idempotency-Key. */
+export function isRetryableRequest(method: string, hasIdempotencyKey: boolean): boolean {
+  return hasIdempotencyKey || IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
+
+/** What one attempt ended with: a response, or no response at all. */
+export type AttemptOutcome =
+  | { kind: 'response'; status: number; headers: Headers }
+  | { kind: 'connection-error' }
+  | { kind: 'timeout' };
+
+/**
+ * Whether to make another attempt after `outcome`, given that `retriesSoFar` retries were made
+ * of at most `maxRetries`. Only retryable requests are retried; then the server's
+ * `x-should-retry: true|false` wins; else connection failures, timeouts, 408, 409, 429 and 5xx
+ * are retried and every other status is final.
+ */
+export function shouldRetry(
+  outcome: AttemptOutcome,
+  request: { retryable: boolean; retriesSoFar: number; maxRetries: number },
+): boolean {
+  if (!request.retryable || request.retriesSoFar >= request.maxRetries) return false;
+  if (outcome.kind !== 'response') return true;
+  const hint = outcome.headers.get(SHOULD_RETRY_HEADER);
+  if (hint === 'true') return true;
+  if (hint === 'false') return false;
+  const { status } = outcome;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** The backoff and Retry-After limits, all in milliseconds. */
+export interface RetryDelayPolicy {
+  /** First backoff wait; doubles on each retry. */
+  initialRetryDelayMs: number;
+  /** Cap on one backoff wait. */
+  maxRetryDelayMs: number;
+  /** A Retry-After above this is not waited for (see `retryDelayMs`). */
+  maxRetryAfterMs: number;
+}
+
+/**
+ * How long to wait before retry number `retryNumber` (1 for the first retry). The server's
+ * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), win when they parse; above
+ * `maxRetryAfterMs` the answer is `undefined`: do not retry, return the response. Otherwise
+ * exponential backoff from `initialRetryDelayMs`, doubling, capped at `maxRetryDelayMs`, shortened
+ * by up to 25% at random (`random()` in [0, 1)).
+ */
+export function retryDelayMs(
+  retryNumber: number,
+  headers: Headers | undefined,
+  policy: RetryDelayPolicy,
+  random: () => number = Math.random,
+  nowMs: number = Date.now(),
+): number | undefined {
+  const asked = headers ? serverRetryAfterMs(headers, nowMs) : undefined;
+  if (asked !== undefined) return asked > policy.maxRetryAfterMs ? undefined : asked;
+  const backoff = Math.min(
+    policy.initialRetryDelayMs * 2 ** (retryNumber - 1),
+    policy.maxRetryDelayMs,
+  );
+  return Math.round(backoff * (1 - random() * RETRY_JITTER_RATIO));
+}
+
+/** The wait the server asked for, in ms, or `undefined` when it asked for none we can read. */
+export function serverRetryAfterMs(headers: Headers, nowMs: number): number | undefined {
+  const ms = parseNonNegativeNumber(headers.get(RETRY_AFTER_MS_HEADER));
+  if (ms !== undefined) return Math.ceil(ms);
+  const retryAfter = headers.get(RETRY_AFTER_HEADER);
+  if (retryAfter === null) return undefined;
+  const seconds = parseNonNegativeNumber(retryAfter);
+  if (seconds !== undefined) return Math.ceil(seconds * 1000);
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function parseNonNegativeNumber(text: string | null): number | undefined {
+  if (text === null || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
+  return Number(text);
+}
