@@ -41,9 +41,10 @@ export interface SpecFingerprint {
 }
 
 /** Fingerprints a joined OpenAPI document (key order and formatting do not count). */
-export async function fingerprintSpec(doc: {
-  info?: { version?: unknown };
-}): Promise<SpecFingerprint> {
-  const version = typeof doc.info?.version === 'string' ? doc.info.version : '';
-  return { version, sha256: await sha256Hex(canonicalJson(doc)) };
+export async function fingerprintSpec(doc: object): Promise<SpecFingerprint> {
+  const declared = (doc as { info?: { version?: unknown } }).info?.version;
+  return {
+    version: typeof declared === 'string' ? declared : '',
+    sha256: await sha256Hex(canonicalJson(doc)),
+  };
 }
