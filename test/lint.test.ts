@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { joinDocuments } from '../scripts/join.ts';
+import { lintJoined } from '../scripts/lint.ts';
+import { asOpenApiDocument, parseSpecText, type SpecSource } from '../scripts/lib/spec-files.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
+
+const CONFIG = path.join(REPO_ROOT, 'redocly.yaml');
+
+/** A one-operation document as YAML text; `operation` is the YAML of the `get:` body. */
+function page(route: string, operation: string, extra = ''): string {
+  return `openapi: 3.1.0
+info:
+  title: Feather API
+  version: 1.0.0
+servers:
+  - url: https://api-sandbox.featherhq.com
+paths:
+  ${route}:
+    get:
+${operation.replace(/^/gm, '      ')}
+components:
+  securitySchemes:
+    APIKeyHeader:
+      type: apiKey
+      in: header
+      name: x-api-key
+${extra}`;
+}
+
+const GOOD = `operationId: getThings
+summary: Things
+security:
+  - APIKeyHeader: []
+responses:
+  '200':
+    description: ok
+    content:
+      application/json:
+        schema:
+          type: object
+  '400':
+    description: bad`;
+
+async function lint(
+  ...texts: string[]
+): Promise<{ ruleId: string; severity: string; where: string }[]> {
+  const sources: SpecSource[] = texts.map((text, i) => {
+    const file = `spec/doc${i}.yaml`;
+    return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
+  });
+  const joined = joinDocuments(sources);
+  const problems = await lintJoined(
+    joined.doc,
+    JSON.stringify(joined.doc),
+    joined.origins,
+    sources,
+    CONFIG,
+  );
+  return problems.map((p) => ({
+    ruleId: p.ruleId,
+    severity: p.severity,
+    where: `${p.place.file}:${p.place.line}`,
+  }));
+}
+
+describe('lint with redocly.yaml', () => {
+  it('finds nothing in a complete operation', async () => {
+    expect(await lint(page('/things', GOOD))).toEqual([]);
+  });
+
+  const cases: [
+    string,
+    { operation: string; want: { ruleId: string; severity: string; where: string } },
+  ][] = [
+    [
+      'a missing operationId',
+      {
+        operation: GOOD.replace('operationId: getThings\n', ''),
+        want: { ruleId: 'operation-operationId', severity: 'error', where: 'spec/doc0.yaml:9' },
+      },
+    ],
+    [
+      'no security declared',
+      {
+        operation: GOOD.replace('security:\n  - APIKeyHeader: []\n', ''),
+        want: { ruleId: 'security-defined', severity: 'error', where: 'spec/doc0.yaml:9' },
+      },
+    ],
+    [
+      'no 2xx response',
+      {
+        operation: GOOD.replace("'200'", "'404'"),
+        want: { ruleId: 'operation-2xx-response', severity: 'error', where: 'spec/doc0.yaml:14' },
+      },
+    ],
+    [
+      'a 2xx response without content',
+      {
+        operation: GOOD.replace(
+          /    content:\n      application\/json:\n        schema:\n          type: object\n/,
+          '',
+        ),
+        want: {
+          ruleId: 'rule/success-response-has-content',
+          severity: 'error',
+          where: 'spec/doc0.yaml:15',
+        },
+      },
+    ],
+  ];
+  it.each(cases)(
+    'reports %s as an error at its line in spec/',
+    async (_name, { operation, want }) => {
+      expect(await lint(page('/things', operation))).toContainEqual(want);
+    },
+  );
+
+  it('attributes a problem in the second document to that document', async () => {
+    const second = page(
+      '/other',
+      GOOD.replace('getThings', 'getOther').replace('operationId: getOther\n', ''),
+    );
+    const problems = await lint(page('/things', GOOD), second);
+    expect(problems).toEqual([
+      { ruleId: 'operation-operationId', severity: 'error', where: 'spec/doc1.yaml:9' },
+    ]);
+  });
+
+  it('keeps a warning visible with its place', async () => {
+    const problems = await lint(
+      page(
+        '/things',
+        GOOD.replace('summary: Things\n', '').replace("  '400':\n    description: bad", ''),
+      ),
+    );
+    expect(problems).toContainEqual({
+      ruleId: 'operation-4xx-response',
+      severity: 'warn',
+      where: 'spec/doc0.yaml:13',
+    });
+  });
+});
