@@ -228,13 +228,13 @@ export async function driftCommand(
     return EXIT_COULD_NOT_RUN;
   }
 
-  const config = await readDriftConfig(deps.root);
-  const against = values.against ?? config.upstream;
-  if (!against) {
-    deps.err(`error: no --against given and no drift.upstream in ${CONFIG_FILE}\n${USAGE}\n`);
-    return EXIT_COULD_NOT_RUN;
-  }
   try {
+    const config = await readDriftConfig(deps.root);
+    const against = values.against ?? config.upstream;
+    if (!against) {
+      deps.err(`error: no --against given and no drift.upstream in ${CONFIG_FILE}\n${USAGE}\n`);
+      return EXIT_COULD_NOT_RUN;
+    }
     const pinned = await loadPinned(deps.root);
     const other = await loadOtherSide(against, {
       root: deps.root,
@@ -257,9 +257,9 @@ export async function driftCommand(
     }
     return driftExitCode(report, failOn);
   } catch (error) {
-    if (error instanceof DriftInputError) {
+    if (error instanceof DriftInputError || error instanceof PipelineError) {
       deps.err(`error: ${error.message}\n`);
-      return EXIT_COULD_NOT_RUN;
+      return error instanceof PipelineError ? error.exitCode : EXIT_COULD_NOT_RUN;
     }
     throw error;
   }

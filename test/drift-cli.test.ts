@@ -1,0 +1,231 @@
+/**
+ * `npm run drift` end to end: the real spec/ in a temp root, the other side on disk or served
+ * from a loopback server (never the network), exit codes 0 / 1 / 2 and their messages.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { driftCommand } from '../scripts/drift.ts';
+import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
+
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'drift');
+const pinnedText = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+
+/** The pinned API with the timeout-analysis `limit` maximum lowered (a breaking change). */
+function withLimitLowered(): string {
+  const doc = JSON.parse(pinnedText);
+  const operation = doc.paths['/v1/analytics/tools/reliability/timeout-analysis'].get;
+  operation.parameters.find((p: { name: string }) => p.name === 'limit').schema.maximum = 50;
+  return JSON.stringify(doc);
+}
+
+/** The pinned API plus one operation we do not pin (as the whole published API is). */
+function withExtraOperation(): string {
+  const doc = JSON.parse(pinnedText);
+  doc.paths['/v1/agents'] = {
+    get: { operationId: 'listAgents', responses: { '200': { description: 'ok' } } },
+  };
+  return JSON.stringify(doc);
+}
+
+let root: string;
+let server: SpecServer | undefined;
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'feather-drift-'));
+  await cp(path.join(REPO_ROOT, 'spec'), path.join(root, 'spec'), { recursive: true });
+});
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+  await rm(root, { recursive: true, force: true });
+});
+
+async function drift(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await driftCommand(argv, {
+    root,
+    out: (text) => (out += text),
+    err: (text) => (err += text),
+  });
+  return { code, out, err };
+}
+
+async function configure(upstream: string, timeoutMs?: number): Promise<void> {
+  await writeFile(
+    path.join(root, 'feather.config.json'),
+    JSON.stringify({ drift: { upstream, ...(timeoutMs ? { timeoutMs } : {}) } }),
+  );
+}
+
+describe('npm run drift', () => {
+  it('exits 0 with "no API change" against the generated spec', async () => {
+    const result = await drift('--against', path.join(REPO_ROOT, 'generated', 'openapi.json'));
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('no API change');
+  });
+
+  it('uses the upstream from feather.config.json when no --against is given', async () => {
+    server = await startSpecServer({ '/api-reference/openapi.json': { body: withLimitLowered() } });
+    await configure(`${server.url}/api-reference/openapi.json`);
+    const result = await drift('--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.out);
+    expect(report.changes.map((c: { id: string }) => c.id)).toEqual(['request-maximum-lowered']);
+    expect(server.requests.map((r) => r.path)).toEqual(['/api-reference/openapi.json']);
+  });
+
+  it('with --fail-on breaking, exits 1 only for breaking changes', async () => {
+    const upstream = path.join(root, 'upstream.json');
+    const doc = JSON.parse(pinnedText);
+    doc.paths['/v1/analytics/integrations/dashboard'].get.summary =
+      'Every integration pipe at once';
+    await writeFile(upstream, JSON.stringify(doc));
+    expect((await drift('--against', upstream, '--fail-on', 'breaking')).code).toBe(0);
+    expect((await drift('--against', upstream)).code).toBe(1);
+    await writeFile(upstream, withLimitLowered());
+    expect((await drift('--against', upstream, '--fail-on', 'breaking')).code).toBe(1);
+  });
+
+  it('lists operations we do not pin but does not fail on them', async () => {
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, withExtraOperation());
+    const result = await drift('--against', upstream);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('1 operation upstream that we do not pin');
+    expect(result.out).toContain('GET /v1/agents (listAgents) added');
+  });
+
+  it('compares a documentation page against only the operation it documents', async () => {
+    const result = await drift(
+      '--against',
+      path.join(FIXTURES, 'doc-page-limit-lowered.md'),
+      '--format',
+      'json',
+    );
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.out);
+    expect(
+      report.changes.map((c: { id: string; operation: string }) => [c.id, c.operation]),
+    ).toEqual([
+      ['request-maximum-lowered', 'GET /v1/analytics/tools/reliability/timeout-analysis'],
+    ]);
+    expect(report.summary.operations).toEqual({ compared: 1, added: 0, removed: 0, changed: 1 });
+  });
+
+  it('prints a markdown report for a pull request', async () => {
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, withLimitLowered());
+    const result = await drift('--against', upstream, '--format', 'markdown');
+    expect(result.out).toMatch(/^## API drift report/);
+    expect(result.out).toContain('`request-maximum-lowered`');
+  });
+
+  it('--update-spec rewrites the spec file of a changed operation and leaves the rest', async () => {
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, withLimitLowered());
+    const before = await readFile(path.join(root, 'spec', 'getIntegrationDashboard.yaml'), 'utf8');
+    const result = await drift('--against', upstream, '--update-spec');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'updated 1 spec file: spec/getToolReliabilityTimeoutAnalysis.yaml',
+    );
+    const rewritten = parse(
+      await readFile(path.join(root, 'spec', 'getToolReliabilityTimeoutAnalysis.yaml'), 'utf8'),
+    );
+    const limit = rewritten.paths[
+      '/v1/analytics/tools/reliability/timeout-analysis'
+    ].get.parameters.find((p: { name: string }) => p.name === 'limit');
+    expect(limit.schema.maximum).toBe(50);
+    expect(await readFile(path.join(root, 'spec', 'getIntegrationDashboard.yaml'), 'utf8')).toBe(
+      before,
+    );
+    expect((await drift('--against', upstream)).code).toBe(0);
+  });
+});
+
+describe('npm run drift on bad input exits 2 and says which', () => {
+  it.each([
+    ['a missing file', 'missing.json', /missing\.json: cannot read the other side: no such file/],
+    [
+      'a file that is not YAML or JSON',
+      'not-yaml-or-json.html',
+      /not-yaml-or-json\.html.*(not valid YAML or JSON|not an OpenAPI document \(read as plain text)/,
+    ],
+    [
+      'invalid YAML',
+      'invalid-yaml.yaml',
+      /invalid-yaml\.yaml:4:\d+: invalid YAML.*\(not valid YAML or JSON\)/,
+    ],
+    ['Swagger 2.0', 'swagger2.json', /swagger2\.json: Swagger 2\.0 is not supported/],
+    [
+      'an unresolvable $ref',
+      'broken-ref.yaml',
+      /broken-ref\.yaml \(#\/paths\/.*\/schema\/\$ref\): \$ref '#\/components\/schemas\/DoesNotExist' does not resolve/,
+    ],
+  ])('%s', async (_name, fixture, message) => {
+    const result = await drift('--against', path.join(FIXTURES, fixture));
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(message);
+  });
+
+  it('an HTTP error', async () => {
+    server = await startSpecServer({ '/openapi.json': { status: 503, body: 'down' } });
+    const result = await drift('--against', `${server.url}/openapi.json`);
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toMatch(/127\.0\.0\.1:\d+\/openapi\.json: HTTP 503/);
+  });
+
+  it('a timeout (short, from the config)', async () => {
+    server = await startSpecServer({ '/openapi.json': { hang: true } });
+    await configure(`${server.url}/openapi.json`, 200);
+    const result = await drift();
+    expect(result).toMatchObject({ code: 2, out: '' });
+    expect(result.err).toMatch(/no answer within 200 ms \(timeout\)/);
+  });
+
+  it('a timeout (from --timeout)', async () => {
+    server = await startSpecServer({ '/openapi.json': { hang: true } });
+    const result = await drift('--against', `${server.url}/openapi.json`, '--timeout', '150');
+    expect(result.err).toMatch(/no answer within 150 ms \(timeout\)/);
+    expect(result.code).toBe(2);
+  });
+
+  it('bad arguments', async () => {
+    const result = await drift('--against', 'x.json', '--format', 'yaml', '--fail-on', 'some');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("--format must be text, json or markdown (got 'yaml')");
+    expect(result.err).toContain("--fail-on must be any or breaking (got 'some')");
+  });
+
+  it('no --against and no configured upstream', async () => {
+    const result = await drift();
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('no --against given and no drift.upstream in feather.config.json');
+  });
+});
+
+describe('the drift script as a process', () => {
+  it('prints the report on stdout and exits 1 on a change', async () => {
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, withLimitLowered());
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const run = promisify(execFile);
+    const failure = await run(
+      tsx,
+      [path.join(REPO_ROOT, 'scripts', 'drift.ts'), '--against', upstream, '--format', 'json'],
+      { cwd: root },
+    ).then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(JSON.parse(failure!.stdout).summary.breaking).toBe(1);
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Whole-document drift cases on the real pinned API (generated/openapi.json and spec/): identity,
+ * key order, YAML vs JSON, `$ref` vs inline, a shared `$ref` changed, the restriction of a
+ * larger API to our operations, and the three report formats.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fingerprintSpec, type Json } from '../src/canonical.ts';
+import {
+  diffDocuments,
+  formatJson,
+  formatMarkdown,
+  formatText,
+  listOperations,
+  restrictToOperations,
+} from '../src/drift/index.ts';
+import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
+import { readOtherSide } from '../scripts/drift.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
+
+type Dict = { [key: string]: Json };
+
+const pinnedText = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+const pinned = (): Dict => JSON.parse(pinnedText) as Dict;
+const diff = (base: Dict, revision: Dict) =>
+  diffDocuments({ doc: base, name: 'pinned' }, { doc: revision, name: 'other' });
+
+/** The same JSON with every object's keys in reverse order. */
+function reversedKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(reversedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .reverse()
+      .map((key) => [key, reversedKeys(value[key]!)]),
+  );
+}
+
+/** The document with every component `$ref` replaced by a copy of its target. */
+function inlined(doc: Dict): Dict {
+  const resolve = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(resolve);
+    if (node === null || typeof node !== 'object') return node;
+    if (typeof node.$ref === 'string') {
+      const name = node.$ref.split('/').pop()!;
+      return resolve(((doc.components as Dict).schemas as Dict)[name]!);
+    }
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, resolve(value)]));
+  };
+  const { components, ...rest } = doc;
+  const { securitySchemes } = components as Dict;
+  return { ...(resolve(rest) as Dict), components: { securitySchemes: securitySchemes! } };
+}
+
+describe('drift on whole documents', () => {
+  it('finds no change between the pinned API and itself', () => {
+    const report = diff(pinned(), pinned());
+    expect(report.changes).toEqual([]);
+    expect(report.summary.operations).toEqual({ compared: 2, added: 0, removed: 0, changed: 0 });
+  });
+
+  it('finds no change when every key is reordered', () => {
+    expect(diff(pinned(), reversedKeys(pinned()) as Dict).changes).toEqual([]);
+  });
+
+  it('finds no change between a spec file read as YAML and the same document as JSON', async () => {
+    const yamlText = await readFile(
+      path.join(REPO_ROOT, 'spec', 'getIntegrationDashboard.yaml'),
+      'utf8',
+    );
+    const fromYaml = readOtherSide('spec/getIntegrationDashboard.yaml', yamlText).doc as Dict;
+    const fromJson = readOtherSide('dashboard.json', JSON.stringify(fromYaml, null, 2)).doc as Dict;
+    expect(Object.keys(fromYaml.paths as Dict)).toEqual(['/v1/analytics/integrations/dashboard']);
+    expect(diff(fromYaml, fromJson).changes).toEqual([]);
+  });
+
+  it('finds no change when every $ref is inlined', () => {
+    const inline = inlined(pinned());
+    expect(pinnedText).toContain('"$ref"');
+    expect(JSON.stringify(inline)).not.toContain('"$ref"');
+    expect(diff(pinned(), inline).changes).toEqual([]);
+    expect(diff(inline, pinned()).changes).toEqual([]);
+  });
+
+  it('reads anyOf [X, null], type [X, null] and nullable the same way', () => {
+    const spelled = (schema: Json): Dict => {
+      const doc = pinned();
+      const operation = (doc.paths as Dict)['/v1/analytics/integrations/dashboard'] as Dict;
+      const parameters = (operation.get as Dict).parameters as Dict[];
+      parameters.find((p) => p.name === 'mode')!.schema = schema;
+      return doc;
+    };
+    const anyOf = spelled({ anyOf: [{ type: 'string' }, { type: 'null' }], title: 'Mode' });
+    const typeList = spelled({ type: ['string', 'null'], title: 'Mode' });
+    expect(diff(anyOf, typeList).changes).toEqual([]);
+    expect(diff(pinned(), typeList).changes).toEqual([]);
+  });
+
+  it('reports a change to a shared $ref at every operation that uses it', () => {
+    const revision = pinned();
+    const schemas = (revision.components as Dict).schemas as Dict;
+    delete ((schemas.ErrorResponse as Dict).properties as Dict).message;
+    const removed = diff(pinned(), revision).changes.filter(
+      (c) => c.id === 'response-property-removed',
+    );
+    const operations = [...listOperations(pinned()).keys()];
+    expect(operations).toHaveLength(2);
+    for (const operation of operations) {
+      const here = removed.filter((c) => c.operation === operation);
+      // ErrorResponse is the body of both the 400 and the 401 of each operation.
+      expect(here.map((c) => c.location.split('/responses/')[1])).toEqual([
+        '400/content/application~1json/schema/properties/message',
+        '401/content/application~1json/schema/properties/message',
+      ]);
+      expect(new Set(here.map((c) => c.definedAt))).toEqual(
+        new Set(['#/components/schemas/ErrorResponse/properties/message']),
+      );
+    }
+  });
+
+  it('stops at a recursive schema instead of looping', () => {
+    const tree = (extra: Dict): Dict => {
+      const doc = pinned();
+      const schemas = (doc.components as Dict).schemas as Dict;
+      schemas.Node = {
+        type: 'object',
+        properties: {
+          children: { type: 'array', items: { $ref: '#/components/schemas/Node' } },
+          ...extra,
+        },
+      };
+      const operation = ((doc.paths as Dict)['/v1/analytics/integrations/dashboard'] as Dict)
+        .get as Dict;
+      (((operation.responses as Dict)['200'] as Dict).content as Dict)['application/json'] = {
+        schema: { $ref: '#/components/schemas/Node' },
+      };
+      return doc;
+    };
+    const report = diff(tree({ name: { type: 'string' } }), tree({}));
+    expect(report.changes.map((c) => [c.id, c.location.split('/schema')[1]])).toEqual([
+      ['response-property-removed', '/properties/name'],
+    ]);
+  });
+
+  it('restricting a larger published API to our operations gives the committed fingerprint', async () => {
+    const whole = pinned();
+    (whole.paths as Dict)['/v1/agents'] = {
+      get: {
+        operationId: 'listAgents',
+        tags: ['agents'],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Agent' } } },
+          },
+        },
+      },
+    };
+    ((whole.components as Dict).schemas as Dict).Agent = {
+      type: 'object',
+      properties: { id: { type: 'string' } },
+    };
+    whole.tags = [{ name: 'agents' }];
+    expect((await fingerprintSpec(whole)).sha256).not.toBe(SPEC_FINGERPRINT.sha256);
+    const restricted = restrictToOperations(whole, listOperations(pinned()).keys());
+    expect(await fingerprintSpec(restricted)).toEqual(SPEC_FINGERPRINT);
+  });
+
+  it('lists upstream-only operations as added, not breaking', () => {
+    const whole = pinned();
+    (whole.paths as Dict)['/v1/agents'] = {
+      get: { operationId: 'listAgents', responses: { '200': { description: 'ok' } } },
+    };
+    const report = diff(pinned(), whole);
+    expect(report.changes.map((c) => [c.id, c.operation, c.breaking])).toEqual([
+      ['operation-added', 'GET /v1/agents', false],
+    ]);
+  });
+});
+
+describe('drift reports', () => {
+  const revision = pinned();
+  const operation = (
+    (revision.paths as Dict)['/v1/analytics/tools/reliability/timeout-analysis'] as Dict
+  ).get as Dict;
+  ((operation.parameters as Dict[]).find((p) => p.name === 'limit')!.schema as Dict).maximum = 50;
+  (revision.info as Dict).version = '1.22.0';
+  const report = diff(pinned(), revision);
+  const context = {
+    base: 'spec/',
+    revision: 'https://doc.featherhq.com/api-reference/openapi.json',
+  };
+
+  it('json has changes with id, breaking, operation, location, message, and a summary', () => {
+    const parsed = JSON.parse(formatJson(report)) as { changes: Dict[]; summary: Dict };
+    expect(parsed.changes[0]).toEqual({
+      id: 'request-maximum-lowered',
+      breaking: true,
+      level: 'breaking',
+      operation: 'GET /v1/analytics/tools/reliability/timeout-analysis',
+      location:
+        '#/paths/~1v1~1analytics~1tools~1reliability~1timeout-analysis/get/parameters/3/schema',
+      message: "query parameter 'limit': maximum 100 -> 50",
+    });
+    expect(parsed.summary).toMatchObject({ total: 2, breaking: 1, warning: 0, info: 1 });
+  });
+
+  it('text names the operation, the rule and the place, breaking first', () => {
+    const text = formatText(report, context);
+    expect(text).toContain('2 changes: 1 breaking, 0 warnings, 1 info');
+    expect(text.indexOf('BREAKING')).toBeLessThan(text.indexOf('info-version-changed'));
+    expect(text).toContain('GET /v1/analytics/tools/reliability/timeout-analysis');
+  });
+
+  it('markdown has a verdict, a count table and one table row per change', () => {
+    const markdown = formatMarkdown(report, context);
+    expect(markdown).toContain('**Breaking changes found**');
+    expect(markdown).toContain('| breaking | 1 |');
+    expect(markdown).toMatch(
+      /\| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \|/,
+    );
+    expect(markdown).toContain('| (document) | `info-version-changed` |');
+  });
+});
