@@ -1,0 +1,146 @@
+/**
+ * checkSpecDrift against a real loopback server publishing the API: the whole API with our
+ * operations unchanged matches the committed fingerprint; a change is explained; breaking can
+ * throw; HTTP errors and timeouts reject saying which.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
+import { checkSpecDrift, DriftInputError, SpecDriftError } from '../src/drift/index.ts';
+import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
+
+const pinnedText = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+
+/** What Feather's server publishes: our operations plus ones we do not pin, with their schemas. */
+function wholeApi(change?: (doc: Record<string, any>) => void): string {
+  const doc = JSON.parse(pinnedText);
+  doc.paths['/v1/agents'] = {
+    get: {
+      operationId: 'listAgents',
+      tags: ['agents'],
+      responses: {
+        '200': {
+          description: 'ok',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Agent' } } },
+        },
+      },
+    },
+  };
+  doc.components.schemas.Agent = { type: 'object', properties: { id: { type: 'string' } } };
+  doc.tags = [{ name: 'agents' }];
+  change?.(doc);
+  return JSON.stringify(doc);
+}
+
+const becameNullable = (doc: Record<string, any>): void => {
+  doc.components.schemas.TimeoutAnalysisRow.properties.tool_id = {
+    anyOf: [{ type: 'string' }, { type: 'null' }],
+    title: 'Tool Id',
+  };
+};
+
+let server: SpecServer | undefined;
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+});
+
+describe('checkSpecDrift', () => {
+  it('matches the committed fingerprint when the server publishes the whole, unchanged API', async () => {
+    server = await startSpecServer({ '/openapi.json': { body: wholeApi() } });
+    const result = await checkSpecDrift({ baseUrl: server.url });
+    expect(result).toMatchObject({
+      matches: true,
+      actual: SPEC_FINGERPRINT,
+      url: `${server.url}/openapi.json`,
+    });
+    expect(result.report.changes).toEqual([]);
+  });
+
+  it('explains a difference with the same change report as npm run drift', async () => {
+    server = await startSpecServer({ '/openapi.json': { body: wholeApi(becameNullable) } });
+    const result = await checkSpecDrift({ baseUrl: server.url });
+    expect(result.matches).toBe(false);
+    expect(result.actual.sha256).not.toBe(SPEC_FINGERPRINT.sha256);
+    expect(result.report.changes.map((c) => [c.id, c.operation, c.definedAt])).toEqual([
+      [
+        'response-became-nullable',
+        'GET /v1/analytics/tools/reliability/timeout-analysis',
+        '#/components/schemas/TimeoutAnalysisRow/properties/tool_id',
+      ],
+    ]);
+  });
+
+  it('throws a SpecDriftError naming the change when failOnBreaking is set', async () => {
+    server = await startSpecServer({ '/openapi.json': { body: wholeApi(becameNullable) } });
+    const error = await checkSpecDrift({ baseUrl: server.url, failOnBreaking: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SpecDriftError);
+    expect((error as SpecDriftError).message).toContain('1 breaking change');
+    expect((error as SpecDriftError).message).toContain('tool_id');
+    expect((error as SpecDriftError).result.report.summary.breaking).toBe(1);
+  });
+
+  it('does not throw on a non-breaking difference even with failOnBreaking', async () => {
+    server = await startSpecServer({
+      '/openapi.json': { body: wholeApi((doc) => (doc.info.version = '1.22.0')) },
+    });
+    const result = await checkSpecDrift({ baseUrl: server.url, failOnBreaking: true });
+    expect(result.matches).toBe(false);
+    expect(result.report.changes.map((c) => c.id)).toEqual(['info-version-changed']);
+  });
+
+  it('fetches from a configurable path with the given headers and fetch', async () => {
+    server = await startSpecServer({ '/v1/spec.json': { body: wholeApi() } });
+    const seen: string[] = [];
+    const result = await checkSpecDrift({
+      baseUrl: `${server.url}/`,
+      path: '/v1/spec.json',
+      headers: { 'x-probe': 'health' },
+      fetch: (input, init) => {
+        seen.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    expect(result.matches).toBe(true);
+    expect(seen).toEqual([`${server.url}/v1/spec.json`]);
+    expect(server.requests[0]?.headers['x-probe']).toBe('health');
+  });
+
+  it('rejects with an http DriftInputError on an HTTP error', async () => {
+    server = await startSpecServer({});
+    const error = await checkSpecDrift({ baseUrl: server.url }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect(error).toMatchObject({
+      kind: 'http',
+      message: `${server.url}/openapi.json: HTTP 404 Not Found`,
+    });
+  });
+
+  it('rejects with a timeout DriftInputError when the server does not answer', async () => {
+    server = await startSpecServer({ '/openapi.json': { hang: true } });
+    const error = await checkSpecDrift({ baseUrl: server.url, timeoutMs: 100 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      kind: 'timeout',
+      message: `${server.url}/openapi.json: no answer within 100 ms (timeout)`,
+    });
+  });
+
+  it('rejects saying what the body is when it is not an OpenAPI 3.x JSON document', async () => {
+    server = await startSpecServer({
+      '/html': { body: '<html></html>', contentType: 'text/html' },
+      '/swagger': { body: '{"swagger":"2.0","info":{},"paths":{}}' },
+    });
+    await expect(checkSpecDrift({ baseUrl: server.url, path: '/html' })).rejects.toMatchObject({
+      kind: 'syntax',
+    });
+    await expect(checkSpecDrift({ baseUrl: server.url, path: '/swagger' })).rejects.toThrow(
+      /Swagger 2\.0 is not supported/,
+    );
+  });
+});
