@@ -90,7 +90,7 @@ export function assertKeySafeUrl(url: string, where: string): void {
   if (parsed.protocol === 'https:') return;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;
   throw new FeatherError(
-    `${where} is ${parsed.protocol}//${parsed.host}: the API key is only sent over https:// ` +
-      '(plain http:// only to localhost/127.0.0.1/::1). Use the https:// URL.',
+    `${where}: refusing to send the API key over ${parsed.protocol}// to ${parsed.host} ` +
+      '(only https://, or plain http:// to localhost, 127.0.0.1 or ::1). Use the https:// URL.',
   );
 }

@@ -1,6 +1,7 @@
 /** @featherhq/api-client: the typed Feather API client and everything its users name. */
 export { createFeatherClient } from './client.ts';
-export type { FeatherClient, FeatherMethod } from './client.ts';
+export type { FeatherClient, FeatherMethod, FeatherRequestMethod } from './client.ts';
+export type { Middleware } from 'openapi-fetch';
 export { unwrap } from './unwrap.ts';
 export type { FetchResult, UnwrappedData } from './unwrap.ts';
 export {

@@ -141,7 +141,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     logger = console,
     ...clientOptions
   } = options;
-  assertKeySafeUrl(baseUrl, 'baseUrl');
+  assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);
   const envLevel = readEnv(LOG_LEVEL_ENV);
   const level =
     logLevel !== undefined

@@ -92,6 +92,7 @@ function answer(reply: Reply, res: ServerResponse): void {
     const text =
       reply.body === undefined ? '' : isText ? (reply.body as string) : JSON.stringify(reply.body);
     res.writeHead(reply.status ?? 200, {
+      'content-length': String(Buffer.byteLength(text)),
       ...(reply.body === undefined || isText ? {} : { 'content-type': 'application/json' }),
       ...reply.headers,
     });

@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  APIError,
+  APIResponseParseError,
+  AuthenticationError,
+  BadRequestError,
+  createFeatherClient,
+  DEFAULT_BASE_URL,
+  FeatherError,
+  FeatherValidationError,
+  InternalServerError,
+  RateLimitError,
+  UnprocessableEntityError,
+  unwrap,
+  type FeatherClientOptions,
+  type Middleware,
+} from '../src/index.ts';
+import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
+
+const KEY = 'sk_test_client_3f9a1b2c';
+const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
+const DASHBOARD = '/v1/analytics/integrations/dashboard';
+const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };
+const ROWS = [{ tool_id: 't1', tool_name: 'n', tool_type: 'http' }];
+
+let server: LoopbackServer | undefined;
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await server?.close();
+  server = undefined;
+});
+
+async function clientFor(
+  replies: Reply[] | Parameters<typeof startLoopbackServer>[0],
+  options: FeatherClientOptions = {},
+) {
+  server = await startLoopbackServer(replies);
+  return createFeatherClient({
+    apiKey: KEY,
+    baseUrl: server.url,
+    initialRetryDelayMs: 1,
+    logLevel: 'off',
+    ...options,
+  });
+}
+
+describe('createFeatherClient', () => {
+  it('sends the query and x-api-key, and returns typed data', async () => {
+    const client = await clientFor([{ body: ROWS, headers: { 'x-request-id': 'req_1' } }]);
+    const { data, error, response } = await client.GET(TIMEOUTS, {
+      params: { query: { ...DATES, limit: 5, tool_id: 'abc' } },
+    });
+    expect(error).toBeUndefined();
+    expect(data?.[0]?.tool_id).toBe('t1');
+    expect(response.headers.get('x-request-id')).toBe('req_1');
+    const [request] = server!.requests;
+    expect(request?.method).toBe('GET');
+    expect(request?.url).toBe(
+      `${TIMEOUTS}?start_date=2024-01-01&end_date=2024-01-31&limit=5&tool_id=abc`,
+    );
+    expect(request?.headers['x-api-key']).toBe(KEY);
+  });
+
+  it("defaults the base URL to the spec's first server", () => {
+    const spec = JSON.parse(readFileSync('generated/openapi.json', 'utf8')) as {
+      servers: { url: string }[];
+    };
+    expect(DEFAULT_BASE_URL).toBe(spec.servers[0]?.url);
+  });
+
+  it('reads the key from FEATHER_API_KEY and the base URL from FEATHER_BASE_URL', async () => {
+    server = await startLoopbackServer([{ body: ROWS }]);
+    vi.stubEnv('FEATHER_API_KEY', KEY);
+    vi.stubEnv('FEATHER_BASE_URL', server.url);
+    const client = createFeatherClient({ logLevel: 'off' });
+    expect((await client.GET(TIMEOUTS, { params: { query: DATES } })).data).toEqual(ROWS);
+    expect(server.requests[0]?.headers['x-api-key']).toBe(KEY);
+  });
+
+  it('calls a rotating-key function before every attempt', async () => {
+    const keys = ['key-one', 'key-two'];
+    let calls = 0;
+    const client = await clientFor([{ status: 503 }, { body: ROWS }], {
+      apiKey: async () => keys[calls++]!,
+    });
+    await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual(keys);
+  });
+
+  it('sends the client headers and lets a request add its own', async () => {
+    const client = await clientFor([{ body: ROWS }], { headers: { 'x-team': 'core' } });
+    await client.GET(TIMEOUTS, { params: { query: DATES }, headers: { 'x-trace': 't-1' } });
+    expect(server!.requests[0]?.headers['x-team']).toBe('core');
+    expect(server!.requests[0]?.headers['x-trace']).toBe('t-1');
+  });
+
+  it('refuses a bad option by name', () => {
+    expect(() => createFeatherClient({ apiKey: KEY, maxRetries: -1 })).toThrow(
+      /maxRetries is -1: expected a whole number/,
+    );
+    expect(() => createFeatherClient({ apiKey: KEY, timeoutMs: Number.NaN })).toThrow(
+      /timeoutMs is NaN/,
+    );
+    expect(() => createFeatherClient({ apiKey: KEY, logLevel: 'loud' as 'off' })).toThrow(
+      /logLevel is "loud": expected one of off, error, warn, info, debug/,
+    );
+  });
+
+  it('serves 32 requests in flight', async () => {
+    const client = await clientFor((request) => ({
+      body: [{ tool_id: request.url.split('tool_id=')[1] }],
+    }));
+    const results = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        client.GET(TIMEOUTS, { params: { query: { ...DATES, tool_id: `t${i}` } } }),
+      ),
+    );
+    expect(results.map((r) => r.data?.[0]?.tool_id)).toEqual(
+      Array.from({ length: 32 }, (_, i) => `t${i}`),
+    );
+  });
+});
+
+describe('middleware (use) runs above the retries', () => {
+  it('sees one request without the key and one final response', async () => {
+    const client = await clientFor([{ status: 503 }, { status: 503 }, { body: ROWS }]);
+    const seen: string[] = [];
+    const middleware: Middleware = {
+      onRequest({ request }) {
+        seen.push(`request key=${request.headers.get('x-api-key')}`);
+      },
+      onResponse({ request, response }) {
+        seen.push(`response ${response.status} key=${request.headers.get('x-api-key')}`);
+      },
+    };
+    client.use(middleware);
+    await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(seen).toEqual(['request key=null', 'response 200 key=null']);
+    expect(server!.requests).toHaveLength(3);
+    client.eject(middleware);
+    await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('may add a header that every attempt carries', async () => {
+    const client = await clientFor([{ status: 502 }, { body: ROWS }]);
+    client.use({
+      onRequest({ request }) {
+        request.headers.set('x-from-middleware', 'yes');
+        return request;
+      },
+    });
+    await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(server!.requests.map((r) => r.headers['x-from-middleware'])).toEqual(['yes', 'yes']);
+    expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual([KEY, KEY]);
+  });
+});
+
+describe('parameter validation', () => {
+  it('rejects with every problem and sends nothing', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    const error = await client
+      .GET(TIMEOUTS, {
+        params: { query: { start_date: 'January', end_date: '2024-01-31', limit: 500 } },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FeatherValidationError);
+    expect((error as FeatherValidationError).problems.map((p) => p.name)).toEqual([
+      'limit',
+      'start_date',
+    ]);
+    expect((error as Error).message).toContain(
+      `GET ${TIMEOUTS}: 2 invalid parameters, nothing was sent`,
+    );
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('checks the pattern of granularity', async () => {
+    const client = await clientFor([{ body: {} }]);
+    await expect(
+      client.GET(DASHBOARD, { params: { query: { ...DATES, granularity: 'month' } } }),
+    ).rejects.toThrow(/query.granularity: "month" does not match/);
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('validate: false on the request sends anyway', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    await client.GET(TIMEOUTS, { params: { query: { ...DATES, limit: 500 } }, validate: false });
+    expect(server!.requests[0]?.url).toContain('limit=500');
+  });
+
+  it('validate: false on the client sends anyway', async () => {
+    const client = await clientFor([{ body: ROWS }], { validate: false });
+    await client.GET(TIMEOUTS, { params: { query: { ...DATES, limit: 500 } } });
+    expect(server!.requests).toHaveLength(1);
+  });
+});
+
+describe('error responses', () => {
+  it('an error with an empty body: error is undefined, unwrap still throws on !response.ok', async () => {
+    const client = await clientFor([{ status: 401, headers: { 'x-request-id': 'req_empty' } }]);
+    const result = await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(result.error).toBeUndefined();
+    expect(result.response.status).toBe(401);
+    const error = (() => {
+      try {
+        unwrap(result);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).requestId).toBe('req_empty');
+    expect((error as Error).message).toMatch(/: 401 \(empty body\) \[request id req_empty\]$/);
+  });
+
+  it.each<[number, unknown, new (...args: never[]) => APIError]>([
+    [400, { error: 'bad_request', message: 'start_date after end_date' }, BadRequestError],
+    [401, { error: 'unauthorized', message: 'invalid key' }, AuthenticationError],
+    [
+      422,
+      { detail: [{ loc: ['query', 'limit'], msg: 'too big', type: 'less_than_equal' }] },
+      UnprocessableEntityError,
+    ],
+    [429, { error: 'rate_limited', message: 'slow down' }, RateLimitError],
+    [500, { error: 'internal', message: 'boom' }, InternalServerError],
+  ])(
+    'unwrap throws on %i with the typed body, headers and request id',
+    async (status, body, want) => {
+      const client = await clientFor(
+        [{ status, body, headers: { 'x-request-id': `req_${status}` } }],
+        {
+          maxRetries: 0,
+        },
+      );
+      const error = await unwrap(client.GET(TIMEOUTS, { params: { query: DATES } })).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(want);
+      const apiError = error as APIError;
+      expect(apiError.status).toBe(status);
+      expect(apiError.body).toEqual(body);
+      expect(apiError.requestId).toBe(`req_${status}`);
+      expect(apiError.headers.get('content-type')).toBe('application/json');
+      expect(apiError.message).toContain(`${server!.url}${TIMEOUTS}: ${status}`);
+    },
+  );
+
+  it('unwrap returns the data of an ok result', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    const rows = await unwrap(client.GET(TIMEOUTS, { params: { query: DATES } }));
+    expect(rows[0]?.tool_name).toBe('n');
+  });
+
+  it('an error body that is not JSON comes back as text', async () => {
+    const client = await clientFor([{ status: 502, body: '<html>Bad Gateway</html>' }], {
+      maxRetries: 0,
+    });
+    const { error } = await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(error).toBe('<html>Bad Gateway</html>');
+  });
+
+  it('a success body that is not JSON rejects with an APIResponseParseError, not a crash', async () => {
+    const client = await clientFor([
+      { body: '<html>captive portal</html>', headers: { 'x-request-id': 'req_html' } },
+    ]);
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIResponseParseError);
+    expect(error).toBeInstanceOf(FeatherError);
+    expect((error as APIResponseParseError).status).toBe(200);
+    expect((error as APIResponseParseError).requestId).toBe('req_html');
+    expect((error as Error).message).toMatch(/the 200 response body is not valid JSON/);
+  });
+});

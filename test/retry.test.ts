@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isRetryableRequest,
+  retryDelayMs,
+  serverRetryAfterMs,
+  shouldRetry,
+  type AttemptOutcome,
+} from '../src/retry.ts';
+
+const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({
+  kind: 'response',
+  status,
+  headers: new Headers(headers),
+});
+const FIRST_TRY = { retryable: true, retriesSoFar: 0, maxRetries: 2 };
+
+describe('isRetryableRequest', () => {
+  it.each([
+    ['GET', false, true],
+    ['HEAD', false, true],
+    ['OPTIONS', false, true],
+    ['PUT', false, true],
+    ['DELETE', false, true],
+    ['get', false, true],
+    ['POST', false, false],
+    ['PATCH', false, false],
+    ['POST', true, true],
+    ['PATCH', true, true],
+  ])('%s with an Idempotency-Key: %s -> %s', (method, hasKey, want) => {
+    expect(isRetryableRequest(method, hasKey)).toBe(want);
+  });
+});
+
+describe('shouldRetry', () => {
+  it.each<[string, AttemptOutcome, boolean]>([
+    ['a connection failure', { kind: 'connection-error' }, true],
+    ['a timeout', { kind: 'timeout' }, true],
+    ['408', response(408), true],
+    ['409', response(409), true],
+    ['429', response(429), true],
+    ['500', response(500), true],
+    ['502', response(502), true],
+    ['503', response(503), true],
+    ['504', response(504), true],
+    ['400', response(400), false],
+    ['401', response(401), false],
+    ['403', response(403), false],
+    ['404', response(404), false],
+    ['422', response(422), false],
+    ['503 with x-should-retry: false', response(503, { 'x-should-retry': 'false' }), false],
+    ['400 with x-should-retry: true', response(400, { 'x-should-retry': 'true' }), true],
+    [
+      '429 with x-should-retry: maybe (ignored)',
+      response(429, { 'x-should-retry': 'maybe' }),
+      true,
+    ],
+  ])('retries %s: %s', (_name, outcome, want) => {
+    expect(shouldRetry(outcome, FIRST_TRY)).toBe(want);
+  });
+
+  it.each<[string, { retryable: boolean; retriesSoFar: number; maxRetries: number }]>([
+    [
+      'the request is not retryable (POST without Idempotency-Key)',
+      { ...FIRST_TRY, retryable: false },
+    ],
+    ['maxRetries is 0', { ...FIRST_TRY, maxRetries: 0 }],
+    ['the retries ran out', { ...FIRST_TRY, retriesSoFar: 2 }],
+  ])('never retries when %s', (_name, request) => {
+    expect(shouldRetry({ kind: 'connection-error' }, request)).toBe(false);
+    expect(shouldRetry(response(503, { 'x-should-retry': 'true' }), request)).toBe(false);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const policy = { initialRetryDelayMs: 500, maxRetryDelayMs: 8000, maxRetryAfterMs: 60_000 };
+  const noJitter = (): number => 0;
+  const fullJitter = (): number => 0.999999;
+  const NOW = Date.UTC(2024, 0, 31, 12, 0, 0);
+
+  it.each([
+    [1, 500],
+    [2, 1000],
+    [3, 2000],
+    [4, 4000],
+    [5, 8000],
+    [6, 8000],
+    [20, 8000],
+  ])('backs off exponentially: retry %i waits %i ms without jitter', (retry, want) => {
+    expect(retryDelayMs(retry, undefined, policy, noJitter)).toBe(want);
+  });
+
+  it('jitter shortens a wait by at most 25%', () => {
+    expect(retryDelayMs(1, undefined, policy, fullJitter)).toBe(375);
+    expect(retryDelayMs(5, undefined, policy, fullJitter)).toBe(6000);
+  });
+
+  it.each<[string, Record<string, string>, number | undefined]>([
+    ['retry-after-ms', { 'retry-after-ms': '250' }, 250],
+    ['retry-after-ms over Retry-After', { 'retry-after-ms': '250', 'retry-after': '9' }, 250],
+    ['Retry-After in seconds', { 'retry-after': '3' }, 3000],
+    ['Retry-After 0', { 'retry-after': '0' }, 0],
+    ['Retry-After as an HTTP date', { 'retry-after': 'Wed, 31 Jan 2024 12:00:05 GMT' }, 5000],
+    ['Retry-After as a date in the past', { 'retry-after': 'Wed, 31 Jan 2024 11:00:00 GMT' }, 0],
+    ['Retry-After at the cap', { 'retry-after': '60' }, 60_000],
+    ['Retry-After over the cap', { 'retry-after': '61' }, undefined],
+    ['retry-after-ms over the cap', { 'retry-after-ms': '60001' }, undefined],
+    ['unreadable Retry-After (falls back to backoff)', { 'retry-after': 'soon' }, 500],
+    ['negative retry-after-ms (falls back to backoff)', { 'retry-after-ms': '-5' }, 500],
+    ['no hint (backoff)', {}, 500],
+  ])('honours %s', (_name, headers, want) => {
+    expect(retryDelayMs(1, new Headers(headers), policy, noJitter, NOW)).toBe(want);
+  });
+
+  it('uses the configured cap for Retry-After', () => {
+    const strict = { ...policy, maxRetryAfterMs: 1000 };
+    expect(retryDelayMs(1, new Headers({ 'retry-after': '2' }), strict, noJitter, NOW)).toBe(
+      undefined,
+    );
+  });
+
+  it('serverRetryAfterMs reads nothing from headers without a hint', () => {
+    expect(serverRetryAfterMs(new Headers(), NOW)).toBeUndefined();
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { ParameterRule } from '../generated/index.ts';
+import { isCalendarDate, validateParameters } from '../src/validate.ts';
+
+const DASHBOARD = 'GET /v1/analytics/integrations/dashboard';
+const TIMEOUTS = 'GET /v1/analytics/tools/reliability/timeout-analysis';
+const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };
+
+describe('validateParameters against the generated rules', () => {
+  it.each<[string, string, Record<string, unknown>, string[]]>([
+    ['all valid', TIMEOUTS, { ...DATES, limit: 100, min_invocations: 1, tool_id: null }, []],
+    ['dashboard valid', DASHBOARD, { ...DATES, granularity: 'week', slug: 'x' }, []],
+    [
+      'limit above the maximum',
+      TIMEOUTS,
+      { ...DATES, limit: 500 },
+      ['limit: 500 is above the maximum 100'],
+    ],
+    [
+      'limit below the minimum',
+      TIMEOUTS,
+      { ...DATES, limit: 0 },
+      ['limit: 0 is below the minimum 1'],
+    ],
+    [
+      'limit not an integer',
+      TIMEOUTS,
+      { ...DATES, limit: 2.5 },
+      ['limit: 2.5 is not of type integer'],
+    ],
+    [
+      'limit as a string',
+      TIMEOUTS,
+      { ...DATES, limit: '5' },
+      ['limit: "5" is not of type integer'],
+    ],
+    [
+      'granularity outside the pattern',
+      DASHBOARD,
+      { ...DATES, granularity: 'month' },
+      ['granularity: "month" does not match ^(minute|hour|day|week)$'],
+    ],
+    [
+      'a date that is a word',
+      DASHBOARD,
+      { ...DATES, start_date: 'January' },
+      ['start_date: "January" is not a date (YYYY-MM-DD)'],
+    ],
+    [
+      'a date that does not exist',
+      DASHBOARD,
+      { ...DATES, end_date: '2023-02-29' },
+      ['end_date: "2023-02-29" is not a date (YYYY-MM-DD)'],
+    ],
+    ['a missing required date', DASHBOARD, { start_date: '2024-01-01' }, ['end_date: is required']],
+    [
+      'null where null is not allowed',
+      TIMEOUTS,
+      { ...DATES, limit: null },
+      ['limit: must not be null'],
+    ],
+    [
+      'every problem at once',
+      TIMEOUTS,
+      { start_date: 'January', limit: 500, min_invocations: 0 },
+      [
+        'min_invocations: 0 is below the minimum 1',
+        'limit: 500 is above the maximum 100',
+        'start_date: "January" is not a date (YYYY-MM-DD)',
+        'end_date: is required',
+      ],
+    ],
+  ])('%s', (_name, operation, query, want) => {
+    const problems = validateParameters(operation, { query });
+    expect(problems.map((p) => `${p.name}: ${p.message}`)).toEqual(want);
+    expect(problems.every((p) => p.in === 'query')).toBe(true);
+  });
+
+  it('reports required parameters when params are missing entirely', () => {
+    expect(validateParameters(DASHBOARD, undefined).map((p) => p.name)).toEqual([
+      'start_date',
+      'end_date',
+    ]);
+  });
+
+  it('passes operations the rules do not know', () => {
+    expect(validateParameters('GET /v1/unknown', { query: { limit: 'x' } })).toEqual([]);
+  });
+});
+
+describe('validateParameters with hand-written rules', () => {
+  const rules: Record<string, ParameterRule[]> = {
+    'GET /things/{id}': [
+      { name: 'id', in: 'path', required: true, types: ['string'], minLength: 3, maxLength: 5 },
+      { name: 'kind', in: 'query', required: false, enum: ['a', 'b'] },
+      { name: 'x-secret', in: 'header', required: false, types: ['string'], pattern: '^[a-z]+$' },
+      {
+        name: 'ids',
+        in: 'query',
+        required: false,
+        types: ['array'],
+        items: { types: ['integer'], exclusiveMinimum: 0 },
+      },
+      { name: 'at', in: 'query', required: false, types: ['string'], format: 'date-time' },
+    ],
+  };
+  it.each<[string, Record<string, Record<string, unknown>>, string[]]>([
+    ['a short path parameter', { path: { id: 'ab' } }, ['id: "ab" is shorter than 3 characters']],
+    [
+      'a long path parameter',
+      { path: { id: 'abcdef' } },
+      ['id: "abcdef" is longer than 5 characters'],
+    ],
+    [
+      'a value outside the enum',
+      { path: { id: 'abc' }, query: { kind: 'c' } },
+      ['kind: "c" is not one of "a", "b"'],
+    ],
+    [
+      'a header value (not quoted, it may be secret)',
+      { path: { id: 'abc' }, header: { 'x-secret': 'S3CRET' } },
+      ['x-secret: the value does not match ^[a-z]+$'],
+    ],
+    [
+      'a bad array item',
+      { path: { id: 'abc' }, query: { ids: [1, 0] } },
+      ['ids: item 1: 0 must be above 0'],
+    ],
+    [
+      'a bad date-time',
+      { path: { id: 'abc' }, query: { at: '2024-01-31 12:00' } },
+      ['at: "2024-01-31 12:00" is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)'],
+    ],
+    ['a good date-time', { path: { id: 'abc' }, query: { at: '2024-01-31T12:00:00Z' } }, []],
+  ])('%s', (_name, params, want) => {
+    const problems = validateParameters('GET /things/{id}', params, rules);
+    expect(problems.map((p) => `${p.name}: ${p.message}`)).toEqual(want);
+  });
+});
+
+describe('isCalendarDate', () => {
+  it.each([
+    ['2024-02-29', true],
+    ['2023-02-29', false],
+    ['2024-13-01', false],
+    ['2024-1-1', false],
+    ['2024-01-01T00:00:00Z', false],
+    ['', false],
+  ])('%s -> %s', (text, want) => {
+    expect(isCalendarDate(text)).toBe(want);
+  });
+});
