@@ -96,9 +96,12 @@ export async function sendWithRetries(
     attempt.headers.set(API_KEY_HEADER, key);
     call.attempts = retriesSoFar + 1;
     if (logger.enabled('debug')) {
-      logger.debug(`${method} ${urlForMessages(request.url)} attempt ${call.attempts}`, {
-        headers: redactHeaders(attempt.headers),
-      });
+      logger.debug(
+        `${method} ${urlForMessages(request.url)} attempt ${call.attempts} of ${retryable ? call.maxRetries + 1 : 1}`,
+        {
+          headers: redactHeaders(attempt.headers),
+        },
+      );
     }
 
     const controller = new AbortController();

@@ -1,0 +1,137 @@
+/**
+ * The API key never appears in an error's message, stack, JSON, cause chain or inspection, nor
+ * in a log line, whatever went wrong. Every scenario uses the same real key value and the
+ * client logs at debug level into a collecting sink.
+ */
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../scripts/prism.ts';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIResponseParseError,
+  APIUserAbortError,
+  AuthenticationError,
+  createFeatherClient,
+  FeatherError,
+  FeatherValidationError,
+  unwrap,
+  type FeatherClientOptions,
+  type Logger,
+} from '../src/index.ts';
+import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
+
+const KEY = 'sk_live_LEAKCHECK_4e1f9b7d2c';
+const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
+const QUERY = { start_date: '2024-01-01', end_date: '2024-01-31' };
+
+const lines: string[] = [];
+const sink: Logger = {
+  error: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
+  warn: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
+  info: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
+  debug: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
+};
+
+let server: LoopbackServer;
+beforeAll(async () => {
+  server = await startLoopbackServer((request) => {
+    if (request.url.includes('tool_id=unauthorized')) {
+      return { status: 401, body: { error: 'unauthorized', message: 'key rejected' } };
+    }
+    if (request.url.includes('tool_id=hang')) return { hang: true };
+    if (request.url.includes('tool_id=html')) return { body: '<html>' };
+    return { status: 503 };
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function client(options: FeatherClientOptions = {}) {
+  return createFeatherClient({
+    apiKey: KEY,
+    baseUrl: server.url,
+    initialRetryDelayMs: 1,
+    timeoutMs: 50,
+    logLevel: 'debug',
+    logger: sink,
+    ...options,
+  });
+}
+const get = (toolId: string, options: FeatherClientOptions = {}, extra: object = {}) =>
+  client(options).GET(PATH, { params: { query: { ...QUERY, tool_id: toolId } }, ...extra });
+
+/** Everything a developer or a log shipper could see of an error. */
+function everythingAbout(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 10; depth++) {
+    parts.push(
+      String(current),
+      JSON.stringify(current) ?? '',
+      inspect(current, { depth: 10, showHidden: true }),
+    );
+    if (current instanceof Error) parts.push(current.message, current.stack ?? '');
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join('\n');
+}
+
+async function failureOf(action: () => unknown): Promise<unknown> {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('the key never leaks', () => {
+  it.each<[string, () => unknown, new (...args: never[]) => Error]>([
+    [
+      'a connection failure',
+      async () => {
+        const port = await freePort();
+        return get('x', { baseUrl: `http://127.0.0.1:${port}` });
+      },
+      APIConnectionError,
+    ],
+    ['a timeout', () => get('hang'), APIConnectionTimeoutError],
+    [
+      'a caller abort',
+      () => get('hang', { timeoutMs: 60_000 }, { signal: AbortSignal.timeout(30) }),
+      APIUserAbortError,
+    ],
+    ['an HTTP error thrown by unwrap', () => unwrap(get('unauthorized')), AuthenticationError],
+    ['a body that is not JSON', () => get('html'), APIResponseParseError],
+    [
+      'a validation error',
+      () => client().GET(PATH, { params: { query: { ...QUERY, limit: 500 } } }),
+      FeatherValidationError,
+    ],
+    [
+      'a refused plain-http URL',
+      () => get('x', {}, { baseUrl: 'http://api.example.com' }),
+      FeatherError,
+    ],
+    ['a key a header cannot carry', () => get('x', { apiKey: `${KEY}\n` + 'tail' }), FeatherError],
+    [
+      'a bad key from the key function',
+      () => get('x', { apiKey: async () => `${KEY} ${KEY}` }),
+      FeatherError,
+    ],
+  ])('in %s', async (_name, action, want) => {
+    const error = await failureOf(action);
+    expect(error).toBeInstanceOf(want);
+    expect(everythingAbout(error)).not.toContain(KEY);
+  });
+
+  it('in any log line, although lines with the key header were written', async () => {
+    await get('retry-then-give-up');
+    const text = lines.join('\n');
+    expect(text).toContain('"x-api-key":"***"');
+    expect(text).toMatch(/retrying in \d+ ms/);
+    expect(text).not.toContain(KEY);
+  });
+});
