@@ -4,13 +4,8 @@
  */
 import { isEntryPoint, runCommand } from './lib/cli.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './lib/errors.ts';
-import {
-  DEFAULT_PATHS,
-  expectedOutput,
-  formatSteps,
-  staleFiles,
-  type PipelinePaths,
-} from './generate.ts';
+import { expectedOutput, staleFiles } from './generate.ts';
+import { DEFAULT_PATHS, formatSteps, type PipelinePaths } from './pipeline.ts';
 
 /** Files under generated/ that differ from what `generate` would write (empty when current). */
 export async function checkGenerated(

@@ -14,6 +14,8 @@ export const STAMP_FILE = '.stamp.json';
 const GENERATOR_DIRS = [
   'scripts/lib',
   'scripts/generate.ts',
+  'scripts/pipeline.ts',
+  'scripts/render.ts',
   'scripts/join.ts',
   'scripts/lint.ts',
   'scripts/typegen.ts',

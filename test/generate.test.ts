@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate, buildGenerated } from '../scripts/generate.ts';
+import { generate } from '../scripts/generate.ts';
+import { buildGenerated } from '../scripts/pipeline.ts';
 import { checkGenerated } from '../scripts/check.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import {
