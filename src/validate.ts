@@ -13,13 +13,19 @@ type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
 export type RequestParams = Partial<Record<ParameterRule['in'], Record<string, unknown>>>;
 
 const compiledPatterns = new Map<string, RegExp>();
+/**
+ * Places where a name the spec does not declare is a mistake (a typo such as `limt` compiles:
+ * openapi-fetch infers its init type). Headers and cookies are left free.
+ */
+const CHECKED_FOR_UNKNOWN = ['path', 'query'] as const;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
  * The problems with `params` for `operation` (`"GET /v1/..."`, the spec's path template):
  * missing required parameters, wrong types, enum, pattern, `format: date`/`date-time`,
- * minimum/maximum, length and array item constraints. An empty list means valid.
+ * minimum/maximum, length and array item constraints, and query or path names the operation does
+ * not declare. An empty list means valid.
  */
 export function validateParameters(
   operation: string,
@@ -29,6 +35,21 @@ export function validateParameters(
   const operationRules = rules[operation];
   if (!operationRules) return [];
   const problems: ParameterProblem[] = [];
+  for (const place of CHECKED_FOR_UNKNOWN) {
+    for (const [name, value] of Object.entries(params?.[place] ?? {})) {
+      if (
+        value !== undefined &&
+        !operationRules.some((rule) => rule.in === place && rule.name === name)
+      ) {
+        const known = operationRules.filter((rule) => rule.in === place).map((rule) => rule.name);
+        problems.push({
+          in: place,
+          name,
+          message: `is not a parameter of this operation (${known.length ? `known: ${known.join(', ')}` : 'it takes none'})`,
+        });
+      }
+    }
+  }
   for (const rule of operationRules) {
     const value = params?.[rule.in]?.[rule.name];
     if (value === undefined) {

@@ -83,6 +83,26 @@ describe('validateParameters against the generated rules', () => {
     ]);
   });
 
+  it('reports a query name the operation does not declare (a typo TypeScript lets through)', () => {
+    expect(validateParameters(TIMEOUTS, { query: { ...DATES, limt: 5 } })).toEqual([
+      {
+        in: 'query',
+        name: 'limt',
+        message:
+          'is not a parameter of this operation (known: tool_id, revision_id, min_invocations, limit, start_date, end_date)',
+      },
+    ]);
+  });
+
+  it('ignores undefined values and leaves headers free', () => {
+    expect(
+      validateParameters(TIMEOUTS, {
+        query: { ...DATES, limit: undefined },
+        header: { 'x-any': '1' },
+      }),
+    ).toEqual([]);
+  });
+
   it('passes operations the rules do not know', () => {
     expect(validateParameters('GET /v1/unknown', { query: { limit: 'x' } })).toEqual([]);
   });

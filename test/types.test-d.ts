@@ -1,0 +1,137 @@
+/** Type tests: valid calls compile with the right types; wrong ones do not. */
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  APIError,
+  createFeatherClient,
+  unwrap,
+  UnprocessableEntityError,
+  type components,
+  type DashboardEnvelope,
+  type ErrorResponse,
+  type FeatherClient,
+  type FeatherClientOptions,
+  type GetIntegrationDashboardQuery,
+  type HTTPValidationError,
+  type operations,
+  type paths,
+  type TimeoutAnalysisRow,
+} from '../src/index.ts';
+
+declare const client: FeatherClient;
+const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };
+
+describe('valid calls', () => {
+  it('GET returns typed data, error and response', async () => {
+    const result = await client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+      params: { query: { ...DATES, limit: 5, tool_id: null } },
+    });
+    expectTypeOf(result.response).toEqualTypeOf<Response>();
+    if (result.error === undefined) {
+      expectTypeOf(result.data).toEqualTypeOf<TimeoutAnalysisRow[]>();
+    } else {
+      expectTypeOf(result.data).toEqualTypeOf<undefined>();
+      // openapi-fetch wraps bodies in `Readable<>`: equal in use, not in identity.
+      expectTypeOf(result.error).toMatchTypeOf<ErrorResponse | HTTPValidationError>();
+      expectTypeOf<ErrorResponse | HTTPValidationError>().toMatchTypeOf(result.error);
+    }
+  });
+
+  it('unwrap returns the success data, from a result or a promise', async () => {
+    const envelope = unwrap(
+      await client.GET('/v1/analytics/integrations/dashboard', { params: { query: DATES } }),
+    );
+    expectTypeOf(envelope).toEqualTypeOf<DashboardEnvelope>();
+    const rows = await unwrap(
+      client.GET('/v1/analytics/tools/reliability/timeout-analysis', { params: { query: DATES } }),
+    );
+    expectTypeOf(rows).toEqualTypeOf<TimeoutAnalysisRow[]>();
+  });
+
+  it('accepts the per-request options next to openapi-fetch ones', () => {
+    void client.GET('/v1/analytics/integrations/dashboard', {
+      params: { query: { ...DATES, granularity: 'day' } },
+      maxRetries: 0,
+      timeoutMs: 5000,
+      validate: false,
+      signal: AbortSignal.timeout(1000),
+      headers: { 'x-trace': '1' },
+    });
+    void client.request('get', '/v1/analytics/integrations/dashboard', {
+      params: { query: DATES },
+    });
+  });
+
+  it('options take a string key or a rotating-key function', () => {
+    expectTypeOf<{ apiKey: string }>().toMatchTypeOf<FeatherClientOptions>();
+    expectTypeOf<{ apiKey: () => Promise<string> }>().toMatchTypeOf<FeatherClientOptions>();
+    expectTypeOf(createFeatherClient).returns.toEqualTypeOf<FeatherClient>();
+  });
+
+  it('exports the generated types and aliases', () => {
+    expectTypeOf<GetIntegrationDashboardQuery>().toEqualTypeOf<
+      operations['getIntegrationDashboard']['parameters']['query']
+    >();
+    expectTypeOf<TimeoutAnalysisRow>().toEqualTypeOf<components['schemas']['TimeoutAnalysisRow']>();
+    expectTypeOf<keyof paths>().toEqualTypeOf<
+      '/v1/analytics/integrations/dashboard' | '/v1/analytics/tools/reliability/timeout-analysis'
+    >();
+  });
+
+  it('errors carry typed bodies', () => {
+    expectTypeOf<UnprocessableEntityError['body']>().toEqualTypeOf<HTTPValidationError>();
+    expectTypeOf<APIError['requestId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<APIError['status']>().toEqualTypeOf<number>();
+  });
+});
+
+describe('calls that must not compile', () => {
+  it('a wrong parameter type', () => {
+    void client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+      // @ts-expect-error limit is a number
+      params: { query: { ...DATES, limit: '5' } },
+    });
+  });
+
+  it('a missing required parameter', () => {
+    void client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+      // @ts-expect-error end_date is required
+      params: { query: { start_date: '2024-01-01' } },
+    });
+  });
+
+  it('missing params altogether', () => {
+    // @ts-expect-error the query with its required dates must be given
+    void client.GET('/v1/analytics/tools/reliability/timeout-analysis');
+  });
+
+  // An unknown query key (`limt: 5`) compiles, as with bare openapi-fetch: its init type is
+  // inferred from the argument, so no excess-property check applies. validateParameters
+  // rejects it at run time instead (test/validate.test.ts).
+
+  it('an unknown path', () => {
+    // @ts-expect-error no such path in the spec
+    void client.GET('/v1/analytics/unknown', { params: { query: DATES } });
+  });
+
+  it('an undeclared method', () => {
+    // @ts-expect-error the dashboard has no POST
+    void client.POST('/v1/analytics/integrations/dashboard', { params: { query: DATES } });
+    // @ts-expect-error nor DELETE
+    void client.DELETE('/v1/analytics/tools/reliability/timeout-analysis', {});
+  });
+
+  it('a wrong type for a per-request option', () => {
+    void client.GET('/v1/analytics/integrations/dashboard', {
+      params: { query: DATES },
+      // @ts-expect-error maxRetries is a number
+      maxRetries: 'two',
+    });
+  });
+
+  it('a wrong option type', () => {
+    // @ts-expect-error logLevel is one of off/error/warn/info/debug
+    createFeatherClient({ logLevel: 'verbose' });
+    // @ts-expect-error apiKey is a string or a function
+    createFeatherClient({ apiKey: 42 });
+  });
+});
