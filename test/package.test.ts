@@ -22,6 +22,7 @@ import {
 import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
 
 const CONSUMER_FIXTURE = path.join(FIXTURES, 'consumer');
+const SAMPLE_RESPONSES = path.join(REPO_ROOT, 'examples', 'sample-responses');
 const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** What the tarball needs at run time, and what the consumer's type check needs: copied, not fetched. */
 const PREINSTALLED = ['openapi-fetch', 'openapi-typescript-helpers', '@types/node', 'undici-types'];
@@ -156,10 +157,10 @@ interface SeenRequest {
   apiKey: string | undefined;
 }
 
-/** A loopback stand-in for the API: answers both operations from test/fixtures/analytics/. */
+/** A loopback stand-in for the API: answers both operations with examples/sample-responses/. */
 async function startApi(): Promise<{ server: Server; url: string; seen: SeenRequest[] }> {
-  const timeouts = await readFile(path.join(FIXTURES, 'analytics', 'timeout-analysis.json'));
-  const dashboard = await readFile(path.join(FIXTURES, 'analytics', 'dashboard.json'));
+  const timeouts = await readFile(path.join(SAMPLE_RESPONSES, 'timeout-analysis.json'));
+  const dashboard = await readFile(path.join(SAMPLE_RESPONSES, 'dashboard.json'));
   const seen: SeenRequest[] = [];
   const server = createServer((request: IncomingMessage, response) => {
     const apiKey = request.headers['x-api-key'];
