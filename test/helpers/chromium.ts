@@ -23,6 +23,16 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * Why the browser tests cannot run here, or `undefined` when they can. Without Chromium they are
+ * skipped (a fresh clone needs only Node and npm), unless FEATHER_REQUIRE_CHROMIUM is set, as
+ * .ci/run sets it: there a missing browser fails them.
+ */
+export function chromiumMissing(): string | undefined {
+  if (existsSync(CHROMIUM_PATH) || process.env['FEATHER_REQUIRE_CHROMIUM']) return undefined;
+  return `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+}
+
 export interface OfflineBrowser {
   page: Page;
   /** Requests the page tried to make outside the file system, blocked: `resourceType url`. */
