@@ -1,0 +1,198 @@
+/**
+ * `npx tsx scripts/bench-drift.ts`: measures `redocly diff` (experimental, @redocly/cli) against
+ * our drift engine on the rule cases of test/fixtures/drift/rule-cases.ts, both ways, plus the
+ * real pinned API with a shared `$ref` changed. Prints, per case, whether each tool calls it
+ * breaking (Redocly: a `major` verdict), where they disagree, and the run time of each, as a
+ * ratio measured in this same run. Not a test: a measurement, to re-run when Redocly changes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CASES, type Dict } from '../test/fixtures/drift/rule-cases.ts';
+import { diffDocuments } from '../src/drift/index.ts';
+import { isEntryPoint, runCommand } from './lib/cli.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const REDOCLY = path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+const run = promisify(execFile);
+
+interface RedoclyVerdict {
+  ruleId: string;
+  impact: 'major' | 'minor' | 'patch';
+}
+interface RedoclyResult {
+  verdicts: RedoclyVerdict[];
+  /** Each change's path through the document (`#/paths/...`). */
+  paths: string[];
+  ms: number;
+}
+
+/** Runs `redocly diff` with the `diff-recommended` rules and reads its JSON report. */
+async function redoclyDiff(
+  dir: string,
+  name: string,
+  base: Dict,
+  revision: Dict,
+): Promise<RedoclyResult> {
+  const baseFile = path.join(dir, `${name}-base.json`);
+  const revisionFile = path.join(dir, `${name}-revision.json`);
+  const out = path.join(dir, `${name}-report.json`);
+  await writeFile(baseFile, JSON.stringify(base));
+  await writeFile(revisionFile, JSON.stringify(revision));
+  const started = performance.now();
+  await run(
+    process.execPath,
+    [
+      REDOCLY,
+      'diff',
+      baseFile,
+      revisionFile,
+      '--format',
+      'json',
+      '-o',
+      out,
+      '--fail-on',
+      'none',
+      '--config',
+      path.join(dir, 'redocly.yaml'),
+    ],
+    { cwd: dir },
+  );
+  const ms = performance.now() - started;
+  const report = JSON.parse(await readFile(out, 'utf8')) as {
+    changes: { path: string; verdicts: RedoclyVerdict[] }[];
+  };
+  return {
+    verdicts: report.changes.flatMap((c) => c.verdicts),
+    paths: report.changes.map((c) => c.path),
+    ms,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Runs `work` with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+export async function benchDrift(): Promise<number> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'feather-bench-drift-'));
+  try {
+    await writeFile(path.join(dir, 'redocly.yaml'), 'extends:\n  - diff-recommended\n');
+    const runs = CASES.flatMap(([name, c], index) => [
+      {
+        label: `${name} (forward)`,
+        key: `c${index}f`,
+        base: c.base,
+        revision: c.revision,
+        want: c.want,
+      },
+      {
+        label: `${name} (reverse)`,
+        key: `c${index}r`,
+        base: c.revision,
+        revision: c.base,
+        want: c.wantReverse,
+      },
+    ]);
+    const redocly = await pool(runs, 4, (r) => redoclyDiff(dir, r.key, r.base, r.revision));
+    const oursMs: number[] = [];
+    let agree = 0;
+    const disagreements: string[] = [];
+    const silent: string[] = [];
+    runs.forEach((r, index) => {
+      const started = performance.now();
+      const report = diffDocuments(
+        { doc: r.base, name: 'base' },
+        { doc: r.revision, name: 'revision' },
+      );
+      oursMs.push(performance.now() - started);
+      const ours = report.changes.some((c) => c.breaking);
+      const theirs = redocly[index]!.verdicts.some((v) => v.impact === 'major');
+      const ruleIds =
+        [...new Set(redocly[index]!.verdicts.map((v) => `${v.ruleId}:${v.impact}`))].join(', ') ||
+        '(no verdict)';
+      if (redocly[index]!.verdicts.length === 0 && report.changes.length > 0)
+        silent.push(`${r.label}: ours ${r.want.join(', ')}`);
+      if (ours === theirs) agree++;
+      else
+        disagreements.push(
+          `${r.label}\n    ours: ${ours ? 'breaking' : 'not breaking'} (${r.want.join(', ') || 'none'})\n    redocly: ${theirs ? 'major' : 'not major'} (${ruleIds})`,
+        );
+    });
+
+    // The real pinned API with a shared schema changed: where does each tool report it?
+    const pinned = JSON.parse(
+      await readFile(path.join(ROOT, 'generated', 'openapi.json'), 'utf8'),
+    ) as Dict;
+    const changed = structuredClone(pinned) as any;
+    delete changed.components.schemas.ErrorResponse.properties.message;
+    const shared = await redoclyDiff(dir, 'shared', pinned, changed);
+    const ours = diffDocuments({ doc: pinned, name: 'a' }, { doc: changed, name: 'b' });
+    const realMs: number[] = [];
+    for (let i = 0; i < 5; i++)
+      realMs.push((await redoclyDiff(dir, `real${i}`, pinned, changed)).ms);
+    const oursRealMs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now();
+      diffDocuments({ doc: pinned, name: 'a' }, { doc: changed, name: 'b' });
+      oursRealMs.push(performance.now() - started);
+    }
+
+    console.log(`rule cases: ${runs.length} comparisons (${CASES.length} cases, both ways)`);
+    console.log(
+      `breaking verdict agrees: ${agree}/${runs.length}; redocly gives no verdict where we report a change: ${silent.length}`,
+    );
+    console.log(`\ndisagreements (ours vs redocly diff-recommended):`);
+    for (const line of disagreements) console.log(`  ${line}`);
+    console.log(`\nredocly gives no rule verdict (at most an unrated patch/minor listing):`);
+    for (const line of silent) console.log(`  ${line}`);
+    console.log(`\nper rule: our id -> redocly's verdicts on the same comparison:`);
+    const byRule = new Map<string, Set<string>>();
+    runs.forEach((r, index) => {
+      for (const id of r.want) {
+        const seen = byRule.get(id) ?? new Set<string>();
+        for (const v of redocly[index]!.verdicts) seen.add(`${v.ruleId}:${v.impact}`);
+        byRule.set(id, seen);
+      }
+    });
+    for (const [id, seen] of [...byRule].sort(([a], [b]) => a.localeCompare(b)))
+      console.log(`  ${id} -> ${[...seen].join(', ') || '(no verdict)'}`);
+    console.log(
+      `\nshared $ref change (ErrorResponse.message removed, used by 4 responses in 2 operations):`,
+    );
+    console.log(`  redocly: ${shared.verdicts.length} verdict(s) at ${shared.paths.join(', ')}`);
+    console.log(
+      `  ours: ${ours.changes.length} change(s) in ${new Set(ours.changes.map((c) => c.operation)).size} operation(s)`,
+    );
+    const perRunRedocly = median(redocly.map((r) => r.ms));
+    console.log(`\ntime, median per comparison:`);
+    console.log(
+      `  rule cases: redocly (spawned) ${perRunRedocly.toFixed(0)} ms, ours (in process) ${median(oursMs).toFixed(3)} ms, ratio ${(perRunRedocly / Math.max(median(oursMs), 0.001)).toFixed(0)}x`,
+    );
+    console.log(
+      `  real API: redocly (spawned) ${median(realMs).toFixed(0)} ms, ours (in process) ${median(oursRealMs).toFixed(3)} ms, ratio ${(median(realMs) / Math.max(median(oursRealMs), 0.001)).toFixed(0)}x`,
+    );
+    return 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (isEntryPoint(import.meta.url)) await runCommand(() => benchDrift());

@@ -1,0 +1,48 @@
+/**
+ * Every drift rule, both ways (the cases are in test/fixtures/drift/rule-cases.ts), plus the
+ * checks that every rule has a case and a README row. Nothing is mocked; the documents are data.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Json } from '../src/canonical.ts';
+import { DRIFT_RULES, diffDocuments, type DriftRuleId } from '../src/drift/index.ts';
+import { CASES } from './fixtures/drift/rule-cases.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
+
+type Dict = { [key: string]: Json };
+
+const ids = (base: Dict, revision: Dict): DriftRuleId[] =>
+  diffDocuments({ doc: base, name: 'base' }, { doc: revision, name: 'revision' })
+    .changes.map((change) => change.id)
+    .sort();
+
+describe('drift rules, each both ways', () => {
+  it.each(CASES)('%s', (_name, { base, revision, want, wantReverse }) => {
+    expect(ids(base, revision)).toEqual([...want].sort());
+    expect(ids(revision, base)).toEqual([...wantReverse].sort());
+  });
+
+  it('every change carries its rule level, and breaking is exactly level "breaking"', () => {
+    for (const [, { base, revision }] of CASES) {
+      for (const change of diffDocuments({ doc: base, name: 'b' }, { doc: revision, name: 'r' })
+        .changes) {
+        expect(change.level).toBe(DRIFT_RULES[change.id].level);
+        expect(change.breaking).toBe(change.level === 'breaking');
+      }
+    }
+  });
+
+  it('has a case for every rule in the table', () => {
+    const covered = new Set(CASES.flatMap(([, c]) => [...c.want, ...c.wantReverse]));
+    expect(Object.keys(DRIFT_RULES).filter((id) => !covered.has(id as DriftRuleId))).toEqual([]);
+  });
+
+  it('documents every rule in the README rule table, with its level', async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const missing = Object.entries(DRIFT_RULES).filter(
+      ([id, rule]) => !new RegExp(`\\| \`${id}\` \\| ${rule.level} \\|`).test(readme),
+    );
+    expect(missing.map(([id]) => id)).toEqual([]);
+  });
+});
