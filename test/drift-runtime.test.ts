@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
 import { checkSpecDrift, DriftInputError, SpecDriftError } from '../src/drift/index.ts';
+import { FeatherError } from '../src/errors.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
@@ -79,6 +80,7 @@ describe('checkSpecDrift', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(SpecDriftError);
+    expect(error).toBeInstanceOf(FeatherError);
     expect((error as SpecDriftError).message).toContain('1 breaking change');
     expect((error as SpecDriftError).message).toContain('tool_id');
     expect((error as SpecDriftError).result.report.summary.breaking).toBe(1);
@@ -114,6 +116,7 @@ describe('checkSpecDrift', () => {
     server = await startSpecServer({});
     const error = await checkSpecDrift({ baseUrl: server.url }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftInputError);
+    expect(error).toBeInstanceOf(FeatherError);
     expect(error).toMatchObject({
       kind: 'http',
       message: `${server.url}/openapi.json: HTTP 404 Not Found`,

@@ -3,6 +3,7 @@
  * and the restriction of a whole published API to the operations we pin. Pure; no `node:`.
  */
 import type { Json } from '../canonical.ts';
+import { FeatherError } from '../errors.ts';
 
 export type Dict = { [key: string]: Json };
 
@@ -31,11 +32,11 @@ const KEPT_TOP_LEVEL = [
  * The other side of a drift check cannot be used: unreadable, not YAML/JSON, not OpenAPI 3.x,
  * a `$ref` that does not resolve, an HTTP error or a timeout. `kind` says which.
  */
-export class DriftInputError extends Error {
+export class DriftInputError extends FeatherError {
+  override name = 'DriftInputError';
   readonly kind: 'missing' | 'syntax' | 'not-openapi' | 'unresolved-ref' | 'http' | 'timeout';
   constructor(kind: DriftInputError['kind'], message: string) {
     super(message);
-    this.name = 'DriftInputError';
     this.kind = kind;
   }
 }

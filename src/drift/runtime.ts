@@ -5,6 +5,8 @@
  */
 import { canonicalJson, sha256Hex, type Json, type SpecFingerprint } from '../canonical.ts';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
+import { DEFAULT_BASE_URL } from '../constants.ts';
+import { FeatherError } from '../errors.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
 import {
@@ -22,8 +24,8 @@ export const DEFAULT_SPEC_PATH = '/openapi.json';
 export const DEFAULT_SPEC_TIMEOUT_MS = 10_000;
 
 export interface CheckSpecDriftOptions {
-  /** The API's base URL (`https://api-sandbox.featherhq.com`). */
-  baseUrl: string;
+  /** The API's base URL. @default DEFAULT_BASE_URL (the spec's first server, the sandbox) */
+  baseUrl?: string;
   /** Path of the published spec under `baseUrl`. @default '/openapi.json' */
   path?: string;
   /** Custom fetch. @default globalThis.fetch */
@@ -55,7 +57,8 @@ export interface SpecDriftResult {
 }
 
 /** Thrown by `checkSpecDrift({ failOnBreaking: true })` when the server's API breaks ours. */
-export class SpecDriftError extends Error {
+export class SpecDriftError extends FeatherError {
+  override name = 'SpecDriftError';
   readonly result: SpecDriftResult;
   constructor(result: SpecDriftResult) {
     const breaking = result.report.changes.filter((change) => change.breaking);
@@ -66,7 +69,6 @@ export class SpecDriftError extends Error {
     super(
       `the API at ${result.url} has ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against the spec this client was generated from (${first}${breaking.length > 3 ? '; ...' : ''}); regenerate the client or pin an older API version`,
     );
-    this.name = 'SpecDriftError';
     this.result = result;
   }
 }
@@ -126,8 +128,10 @@ export async function fetchSpecText(
  * DriftInputError when the spec cannot be fetched or read, and with a SpecDriftError on a
  * breaking change when `failOnBreaking` is set.
  */
-export async function checkSpecDrift(options: CheckSpecDriftOptions): Promise<SpecDriftResult> {
-  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, options.baseUrl).href;
+export async function checkSpecDrift(
+  options: CheckSpecDriftOptions = {},
+): Promise<SpecDriftResult> {
+  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, options.baseUrl ?? DEFAULT_BASE_URL).href;
   const expected = options.fingerprint ?? SPEC_FINGERPRINT;
   const text = await fetchSpecText(url, {
     ...(options.fetch ? { fetch: options.fetch } : {}),
