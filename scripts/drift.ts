@@ -19,6 +19,7 @@ import {
   type DriftReport,
   type ReportFormat,
 } from '../src/drift/index.ts';
+import type { Dict } from '../src/drift/document.ts';
 import { fetchSpecText } from '../src/drift/runtime.ts';
 import { extractOpenApi } from './ingest.ts';
 import { joinDocuments } from './join.ts';
@@ -63,7 +64,7 @@ export async function readDriftConfig(root: string): Promise<DriftConfig> {
 
 /** The other side, read: its document and, for a doc page, the operations it covers. */
 export interface OtherSide {
-  doc: Record<string, unknown>;
+  doc: Dict;
   /** Set when the source was a documentation page: compare only its operations. */
   pageOperations?: string[];
 }
@@ -127,10 +128,11 @@ export async function loadOtherSide(
 }
 
 /** Reads and joins spec/ under `root`. */
-export async function loadPinned(root: string, specDir = 'spec'): Promise<Record<string, unknown>> {
+export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> {
   const files = await listSpecFiles(specDir, root);
   const sources = await Promise.all(files.map((file) => readSpecFile(file, root)));
-  return joinDocuments(sources).doc;
+  // join checks its input (a JSON document) and returns it unchanged in kind.
+  return joinDocuments(sources).doc as Dict;
 }
 
 /**
@@ -140,20 +142,20 @@ export async function loadPinned(root: string, specDir = 'spec'): Promise<Record
  */
 export async function updateSpecFiles(
   root: string,
-  other: Record<string, unknown>,
+  other: Dict,
   specDir = 'spec',
 ): Promise<{ written: string[]; kept: string[] }> {
-  const upstream = listOperations(other as never);
+  const upstream = listOperations(other);
   const written: string[] = [];
   const kept: string[] = [];
   for (const file of await listSpecFiles(specDir, root)) {
     const source: SpecSource = await readSpecFile(file, root);
-    const operations = [...listOperations(source.doc as never).keys()];
+    const operations = [...listOperations(source.doc as Dict).keys()];
     if (operations.length === 0 || !operations.every((key) => upstream.has(key))) {
       kept.push(file);
       continue;
     }
-    const next = restrictToOperations(other as never, operations);
+    const next = restrictToOperations(other, operations);
     if (canonicalJson(next) === canonicalJson(source.doc)) continue;
     const text = /\.json$/i.test(file)
       ? `${JSON.stringify(next, null, 2)}\n`
@@ -242,8 +244,8 @@ export async function driftCommand(
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
     const report = diffDocuments(
-      { doc: pinned as never, name: 'spec/' },
-      { doc: other.doc as never, name: against },
+      { doc: pinned, name: 'spec/' },
+      { doc: other.doc, name: against },
       other.pageOperations ? { only: other.pageOperations } : {},
     );
     deps.out(formatReport(report, format, { base: 'spec/', revision: against }));
