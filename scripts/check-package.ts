@@ -105,7 +105,7 @@ export function manifestTargets(manifest: PackageManifest): string[] {
 /**
  * What is wrong with a tarball's contents, one line each (empty when nothing is): files outside
  * dist/ other than package.json/README/LICENSE, anything in dist/ that is not emitted JS, a
- * declaration or a source map, a module without its `.d.ts` or map, a manifest target missing
+ * declaration, a source map or JSON the code imports, a module without its `.d.ts` or map, a manifest target missing
  * from the tarball, a runtime dependency other than {@link RUNTIME_DEPENDENCIES}.
  */
 export function tarballProblems(files: readonly string[], manifest: PackageManifest): string[] {
@@ -117,8 +117,9 @@ export function tarballProblems(files: readonly string[], manifest: PackageManif
       problems.push(`${file}: outside dist/; consumers need only dist/ (check "files")`);
     } else if (/\.(test|test-d|spec)\.|^dist\/(test|scripts|examples)\//.test(file)) {
       problems.push(`${file}: test or tooling code in the package (check tsconfig.build.json)`);
-    } else if (!/\.(js|d\.ts|js\.map)$/.test(file)) {
-      problems.push(`${file}: not emitted JS, a declaration or a source map`);
+    } else if (!/\.(js|d\.ts|js\.map|json)$/.test(file)) {
+      // .json: data the code imports (the joined spec, for the runtime drift check).
+      problems.push(`${file}: not emitted JS, a declaration, a source map or imported JSON`);
     } else if (file.endsWith('.js')) {
       const base = file.slice(0, -'.js'.length);
       for (const sibling of [`${base}.d.ts`, `${file}.map`]) {
