@@ -19,7 +19,7 @@ import {
   type DriftReport,
   type ReportFormat,
 } from '../src/drift/index.ts';
-import type { Dict } from '../src/drift/document.ts';
+import { isDict, type Dict } from '../src/drift/document.ts';
 import { fetchSpecText } from '../src/drift/runtime.ts';
 import { extractOpenApi } from './ingest.ts';
 import { joinDocuments } from './join.ts';
@@ -135,35 +135,77 @@ export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> 
   return joinDocuments(sources).doc as Dict;
 }
 
+/** Top-level fields every spec file repeats (as `join` requires them to agree). */
+const SHARED_TOP_LEVEL = [
+  'openapi',
+  'info',
+  'servers',
+  'security',
+  'externalDocs',
+  'jsonSchemaDialect',
+];
+
 /**
- * Rewrites each spec file from `other`: the file's operations plus what they reach. Files whose
- * operations are gone upstream, or whose content is unchanged, are left alone. Returns the files
- * written.
+ * A spec file whose operation is gone upstream keeps its operation (the report flags it as
+ * breaking, for a person to decide), but takes upstream's shared parts, top-level fields and
+ * the components upstream still has, so that `join` still agrees with the rewritten files.
+ */
+function withUpstreamSharedParts(doc: Dict, other: Dict): Dict {
+  const next: Dict = { ...doc };
+  for (const key of SHARED_TOP_LEVEL) {
+    if (other[key] === undefined) delete next[key];
+    else next[key] = other[key]!;
+  }
+  const mine = isDict(doc.components) ? doc.components : {};
+  const theirs = isDict(other.components) ? other.components : {};
+  const components: Dict = {};
+  for (const [section, entries] of Object.entries(mine)) {
+    const upstreamSection = isDict(theirs[section]) ? theirs[section] : {};
+    components[section] = Object.fromEntries(
+      Object.entries(isDict(entries) ? entries : {}).map(([name, value]) => [
+        name,
+        upstreamSection[name] ?? value,
+      ]),
+    );
+  }
+  if (doc.components !== undefined) next.components = components;
+  return next;
+}
+
+/**
+ * Rewrites each spec file from `other`: the file's operations plus what they reach. A file
+ * whose operation is gone upstream keeps it and takes only upstream's shared parts. With
+ * `only` (a doc page), files with an operation outside it are left alone. Returns the files
+ * written and those whose operation is gone.
  */
 export async function updateSpecFiles(
   root: string,
   other: Dict,
-  specDir = 'spec',
-): Promise<{ written: string[]; kept: string[] }> {
+  options: { specDir?: string; only?: string[] } = {},
+): Promise<{ written: string[]; gone: string[] }> {
   const upstream = listOperations(other);
   const written: string[] = [];
-  const kept: string[] = [];
-  for (const file of await listSpecFiles(specDir, root)) {
+  const gone: string[] = [];
+  for (const file of await listSpecFiles(options.specDir ?? 'spec', root)) {
     const source: SpecSource = await readSpecFile(file, root);
-    const operations = [...listOperations(source.doc as Dict).keys()];
-    if (operations.length === 0 || !operations.every((key) => upstream.has(key))) {
-      kept.push(file);
-      continue;
+    const doc = source.doc as Dict;
+    const operations = [...listOperations(doc).keys()];
+    if (options.only && !operations.every((key) => options.only!.includes(key))) continue;
+    let next: Dict;
+    if (operations.length > 0 && operations.every((key) => upstream.has(key))) {
+      next = restrictToOperations(other, operations);
+    } else {
+      gone.push(file);
+      next = withUpstreamSharedParts(doc, other);
     }
-    const next = restrictToOperations(other, operations);
-    if (canonicalJson(next) === canonicalJson(source.doc)) continue;
+    if (canonicalJson(next) === canonicalJson(doc)) continue;
     const text = /\.json$/i.test(file)
       ? `${JSON.stringify(next, null, 2)}\n`
       : stringify(next, { lineWidth: 0 });
     await writeFileAtomic(path.join(root, file), text);
     written.push(file);
   }
-  return { written, kept };
+  return { written, gone };
 }
 
 export interface DriftCommandDeps {
@@ -250,12 +292,18 @@ export async function driftCommand(
     );
     deps.out(formatReport(report, format, { base: 'spec/', revision: against }));
     if (values['update-spec']) {
-      const { written, kept } = await updateSpecFiles(deps.root, other.doc);
+      const { written, gone } = await updateSpecFiles(
+        deps.root,
+        other.doc,
+        other.pageOperations ? { only: other.pageOperations } : {},
+      );
       deps.err(
         `updated ${written.length} spec file${written.length === 1 ? '' : 's'}${written.length ? `: ${written.join(', ')}` : ''}\n`,
       );
-      if (kept.length > 0)
-        deps.err(`left as they are (an operation is gone upstream): ${kept.join(', ')}\n`);
+      if (gone.length > 0)
+        deps.err(
+          `kept, with their operation gone upstream (breaking; decide by hand): ${gone.join(', ')}\n`,
+        );
     }
     return driftExitCode(report, failOn);
   } catch (error) {

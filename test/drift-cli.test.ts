@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { driftCommand } from '../scripts/drift.ts';
+import { driftCommand, loadPinned } from '../scripts/drift.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
@@ -146,6 +146,25 @@ describe('npm run drift', () => {
       before,
     );
     expect((await drift('--against', upstream)).code).toBe(0);
+  });
+  it('--update-spec keeps a file whose operation is gone upstream, in step with the rest', async () => {
+    const doc = JSON.parse(pinnedText);
+    delete doc.paths['/v1/analytics/integrations/dashboard'];
+    doc.info.version = '1.22.0';
+    doc.components.schemas.ErrorResponse.properties.code = { type: 'string' };
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, JSON.stringify(doc));
+    const result = await drift('--against', upstream, '--update-spec');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      'kept, with their operation gone upstream (breaking; decide by hand): spec/getIntegrationDashboard.yaml',
+    );
+    const pinned = await loadPinned(root);
+    expect(Object.keys(pinned.paths as object)).toHaveLength(2);
+    const after = await drift('--against', upstream, '--format', 'json');
+    expect(JSON.parse(after.out).changes.map((c: { id: string }) => c.id)).toEqual([
+      'operation-removed',
+    ]);
   });
 });
 

@@ -134,6 +134,18 @@ describe('checkSpecDrift', () => {
     });
   });
 
+  it('rejects naming the place when a $ref in one of our operations does not resolve', async () => {
+    server = await startSpecServer({
+      '/openapi.json': {
+        body: wholeApi((doc) => delete doc.components.schemas.TimeoutAnalysisRow),
+      },
+    });
+    await expect(checkSpecDrift({ baseUrl: server.url })).rejects.toMatchObject({
+      kind: 'unresolved-ref',
+      message: `${server.url}/openapi.json (#/paths/~1v1~1analytics~1tools~1reliability~1timeout-analysis/get/responses/200/content/application~1json/schema/items/$ref): $ref '#/components/schemas/TimeoutAnalysisRow' does not resolve`,
+    });
+  });
+
   it('rejects saying what the body is when it is not an OpenAPI 3.x JSON document', async () => {
     server = await startSpecServer({
       '/html': { body: '<html></html>', contentType: 'text/html' },

@@ -130,21 +130,23 @@ export function listOperations(doc: Dict): Map<string, OperationEntry> {
   return operations;
 }
 
-/** Every local `$ref` target under `node`, transitively, as pointers into `doc`. */
-function reachableRefs(doc: Dict, roots: Json[]): Set<string> {
+/** Every local `$ref` target reachable from `roots` (each with where it sits), transitively. */
+function reachableRefs(doc: Dict, roots: Located[], documentName: string): Set<string> {
   const seen = new Set<string>();
-  const stack: Json[] = [...roots];
+  const stack: Located[] = [...roots];
   while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) stack.push(...node);
+    const { node, at } = stack.pop()!;
+    if (Array.isArray(node))
+      node.forEach((item, index) => stack.push({ node: item, at: [...at, String(index)] }));
     else if (isDict(node)) {
       const ref = node.$ref;
-      if (typeof ref === 'string' && ref.startsWith('#') && !seen.has(ref)) {
+      if (typeof ref === 'string' && !seen.has(ref)) {
         seen.add(ref);
-        const target = follow(doc, { $ref: ref }, [], 'document').node;
-        if (target !== undefined) stack.push(target);
+        const target = follow(doc, { $ref: ref }, at, documentName);
+        stack.push(target);
       }
-      for (const [key, value] of Object.entries(node)) if (key !== '$ref') stack.push(value);
+      for (const [key, value] of Object.entries(node))
+        if (key !== '$ref') stack.push({ node: value, at: [...at, key] });
     }
   }
   return seen;
@@ -159,8 +161,13 @@ function sortedObject(entries: [string, Json][]): Dict {
  * pipeline's join keeps, those operations (with their path items' shared fields), the tags
  * they use, and only the components reachable from them and from their security
  * requirements. Used so that a server publishing the whole API fingerprints like our subset.
+ * `documentName` names the document when a `$ref` does not resolve.
  */
-export function restrictToOperations(doc: Dict, keys: Iterable<string>): Dict {
+export function restrictToOperations(
+  doc: Dict,
+  keys: Iterable<string>,
+  documentName = 'document',
+): Dict {
   const wanted = new Set(keys);
   const operations = [...listOperations(doc).values()].filter((entry) => wanted.has(entry.key));
   const restricted: Dict = {};
@@ -188,10 +195,13 @@ export function restrictToOperations(doc: Dict, keys: Iterable<string>): Dict {
   }
   restricted.paths = sortedObject([...paths]);
 
-  const roots: Json[] = [...paths.values()];
+  const roots: Located[] = [...paths].map(([route, item]) => ({
+    node: item,
+    at: ['paths', route],
+  }));
   const components = isDict(doc.components) ? doc.components : {};
   const kept = new Map<string, Map<string, Json>>();
-  for (const ref of reachableRefs(doc, roots)) {
+  for (const ref of reachableRefs(doc, roots, documentName)) {
     const [top, section, name] = refSegments(ref);
     if (top !== 'components' || !section || !name) continue;
     const entries = isDict(components[section]) ? components[section] : {};

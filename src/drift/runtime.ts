@@ -140,7 +140,7 @@ export async function checkSpecDrift(
   });
   const served = parseOpenApiText(url, text);
   const pinned = (options.pinned as Dict | undefined) ?? (await loadPinned());
-  const restricted = restrictToOperations(served, listOperations(pinned).keys());
+  const restricted = restrictToOperations(served, listOperations(pinned).keys(), url);
   const actual: SpecFingerprint = {
     version:
       isDict(restricted.info) && typeof restricted.info.version === 'string'
