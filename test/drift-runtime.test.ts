@@ -123,6 +123,19 @@ describe('checkSpecDrift', () => {
     });
   });
 
+  it('never puts a header value (an API key) in the error', async () => {
+    server = await startSpecServer({
+      '/openapi.json': { status: 401, body: '{"error":"unauthorized"}' },
+    });
+    const error = (await checkSpecDrift({
+      baseUrl: server.url,
+      headers: { 'x-api-key': 'sk-live-do-not-print' },
+    }).catch((e: unknown) => e)) as Error;
+    expect(server.requests[0]?.headers['x-api-key']).toBe('sk-live-do-not-print');
+    expect(error.message).toContain('HTTP 401');
+    expect(`${error.message}\n${error.stack}\n${JSON.stringify(error)}`).not.toContain('sk-live');
+  });
+
   it('rejects with a timeout DriftInputError when the server does not answer', async () => {
     server = await startSpecServer({ '/openapi.json': { hang: true } });
     const error = await checkSpecDrift({ baseUrl: server.url, timeoutMs: 100 }).catch(
