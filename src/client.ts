@@ -12,7 +12,7 @@ import createClient, {
 } from 'openapi-fetch';
 import type { paths } from '../generated/index.ts';
 import { FeatherValidationError } from './errors.ts';
-import { newCallState, sendWithRetries, toFeatherError } from './fetch.ts';
+import { endCall, sendWithRetries, startCall, toFeatherError } from './fetch.ts';
 import {
   resolveOptions,
   type FeatherClientOptions,
@@ -92,7 +92,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
       const problems = validateParameters(operation, rest.params);
       if (problems.length > 0) throw new FeatherValidationError(operation, problems);
     }
-    const call = newCallState(resolved, { maxRetries, timeoutMs, fetch });
+    const call = startCall(resolved, { maxRetries, timeoutMs, fetch });
     rest.fetch = (request: Request, requestInit?: RequestInit) =>
       sendWithRetries(request, requestInit, call, resolved);
     try {
@@ -100,7 +100,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     } catch (error) {
       throw toFeatherError(error, call);
     } finally {
-      clearTimeout(call.timer);
+      endCall(call);
     }
   };
 

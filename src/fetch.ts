@@ -1,12 +1,14 @@
 /**
  * The retrying fetch that openapi-fetch calls as its custom `fetch`, under the middleware chain:
  * middleware sees one request and one response however many attempts it took. Per attempt it
- * sets `x-api-key`, bounds the attempt with `timeoutMs` and follows the caller's signal; between
- * attempts it asks src/retry.ts whether and how long to wait.
+ * sets `x-api-key` and bounds the attempt with `timeoutMs`; between attempts it asks
+ * src/retry.ts whether and how long to wait.
  *
- * The hot path (a first attempt that succeeds) adds one AbortController, one timer and one
- * listener to bare openapi-fetch: no Request clone, no `AbortSignal.any`. A request body is read
- * into memory only when the request may be retried, so that every attempt sends the same bytes.
+ * The hot path (a first attempt that succeeds) stays close to bare openapi-fetch: one
+ * AbortController, one timer, one listener, and `fetch(request, { signal })`, which costs undici
+ * the same one Request copy as `fetch(request)`. Putting the signal into the Request that
+ * openapi-fetch builds instead, or `AbortSignal.any`, costs an extra signal link per request
+ * (measured with scripts/bench-client.ts). A new Request is built only to re-send a body.
  */
 import { assertKeySafeUrl, currentApiKey } from './auth.ts';
 import { API_KEY_HEADER, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './constants.ts';
@@ -26,10 +28,12 @@ export interface CallState {
   maxRetries: number;
   timeoutMs: number;
   fetch: FetchLike;
+  /** The request's own signal, which follows the caller's `signal` option. */
+  callerSignal?: AbortSignal;
+  /** Aborts the running attempt (timeout or caller); replaced after it fired. */
+  controller?: AbortController;
   /** Attempts made so far. */
   attempts: number;
-  /** The caller's signal, as carried by the request. */
-  signal?: AbortSignal;
   /** Method and URL of the request, once sent. */
   method?: string;
   url?: string;
@@ -40,8 +44,8 @@ export interface CallState {
   timedOut: boolean;
 }
 
-/** A fresh call state with the client's limits, overridden per request where given. */
-export function newCallState(
+/** A call with the client's limits, overridden per request where given. */
+export function startCall(
   options: ResolvedOptions,
   overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown },
 ): CallState {
@@ -59,6 +63,11 @@ export function newCallState(
   };
 }
 
+/** Ends a call once openapi-fetch has read the body: the attempt's timer stops. */
+export function endCall(call: CallState): void {
+  clearTimeout(call.timer);
+}
+
 /**
  * Sends `request` until it succeeds, fails for good or runs out of retries. Resolves with the
  * last response (an HTTP error included: openapi-fetch turns it into `{ error, response }`);
@@ -72,73 +81,69 @@ export async function sendWithRetries(
   call: CallState,
   options: ResolvedOptions,
 ): Promise<Response> {
-  const { method, headers, signal } = request;
+  const { method, headers, url } = request;
   call.method = method;
-  call.url = request.url;
-  call.signal = signal;
-  assertKeySafeUrl(request.url, `${method} ${urlForMessages(request.url)}`);
-  if (options.autoIdempotencyKey && !isRetryableRequest(method, false)) {
-    if (!headers.has(IDEMPOTENCY_KEY_HEADER))
-      headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
+  call.url = url;
+  if (!url.startsWith(options.keySafeUrlPrefix)) {
+    assertKeySafeUrl(url, `${method} ${urlForMessages(url)}`);
   }
-  const retryable =
-    call.maxRetries > 0 && isRetryableRequest(method, headers.has(IDEMPOTENCY_KEY_HEADER));
+  const idempotent = isRetryableRequest(method, false);
+  if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
+    headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
+  }
+  const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
   // A body stream can be sent once; keep the bytes when a second attempt may need them.
   const body = retryable && request.body !== null ? await request.arrayBuffer() : undefined;
   const { logger } = options;
 
+  // The request's signal follows the caller's; it aborts whichever attempt is running. The
+  // listener stays (the signal dies with the request) so that a streamed body can be cancelled.
+  const callerSignal = request.signal;
+  call.callerSignal = callerSignal;
+  callerSignal.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
+    once: true,
+  });
+
   for (let retriesSoFar = 0; ; retriesSoFar++) {
-    if (signal.aborted) throw userAbort(call);
+    if (callerSignal.aborted) throw userAbort(call);
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
+    if (call.controller === undefined || call.controller.signal.aborted) {
+      call.controller = new AbortController(); // the first attempt, or the one after a timeout
+    }
     const attempt = body === undefined ? request : new Request(request, { body });
     attempt.headers.set(API_KEY_HEADER, key);
     call.attempts = retriesSoFar + 1;
     if (logger.enabled('debug')) {
       logger.debug(
-        `${method} ${urlForMessages(request.url)} attempt ${call.attempts} of ${retryable ? call.maxRetries + 1 : 1}`,
-        {
-          headers: redactHeaders(attempt.headers),
-        },
+        `${method} ${urlForMessages(url)} attempt ${call.attempts} of ${retryable ? call.maxRetries + 1 : 1}`,
+        { headers: redactHeaders(attempt.headers) },
       );
     }
 
-    const controller = new AbortController();
-    const onCallerAbort = (): void => controller.abort(signal.reason);
-    signal.addEventListener('abort', onCallerAbort, { once: true });
     call.timedOut = false;
     if (call.timeoutMs > 0 && call.timeoutMs !== Infinity) {
+      const { controller, timeoutMs } = call;
       call.timer = setTimeout(() => {
         call.timedOut = true;
         controller.abort(
-          new DOMException(`attempt timed out after ${call.timeoutMs} ms`, 'TimeoutError'),
+          new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'),
         );
-      }, call.timeoutMs);
+      }, timeoutMs);
     }
-    const endAttempt = (): void => {
-      clearTimeout(call.timer);
-      signal.removeEventListener('abort', onCallerAbort);
-    };
 
     let outcome: AttemptOutcome;
     let response: Response | undefined;
     try {
-      response = await call.fetch(
-        attempt,
-        init ? { ...init, signal: controller.signal } : { signal: controller.signal },
-      );
+      const { signal } = call.controller;
+      response = await call.fetch(attempt, init ? { ...init, signal } : { signal });
     } catch (error) {
-      endAttempt();
-      if (signal.aborted) throw userAbort(call, error);
+      clearTimeout(call.timer);
+      if (callerSignal.aborted) throw userAbort(call, error);
       outcome = call.timedOut ? { kind: 'timeout' } : { kind: 'connection-error' };
       if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
-        const where = {
-          method,
-          url: urlForMessages(request.url),
-          attempts: call.attempts,
-          cause: error,
-        };
+        const where = { method, url: urlForMessages(url), attempts: call.attempts, cause: error };
         const failure =
           outcome.kind === 'timeout'
             ? new APIConnectionTimeoutError({ ...where, timeoutMs: call.timeoutMs })
@@ -148,22 +153,22 @@ export async function sendWithRetries(
       }
     } finally {
       // Middleware (onResponse/onError) sees the request openapi-fetch built: without the key.
-      if (attempt === request) request.headers.delete(API_KEY_HEADER);
+      if (attempt === request) headers.delete(API_KEY_HEADER);
     }
 
     if (response !== undefined) {
       if (logger.enabled('debug')) {
-        logger.debug(`${method} ${urlForMessages(request.url)} -> ${response.status}`, {
+        logger.debug(`${method} ${urlForMessages(url)} -> ${response.status}`, {
           requestId: response.headers.get(REQUEST_ID_HEADER),
         });
       }
-      // The timer and the caller's signal stay armed while openapi-fetch reads the body.
+      // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
       if (response.ok) return (call.response = response);
       outcome = { kind: 'response', status: response.status, headers: response.headers };
       if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
         if (retriesSoFar > 0) {
           logger.warn(
-            `${method} ${urlForMessages(request.url)}: ${response.status} after ${call.attempts} attempts`,
+            `${method} ${urlForMessages(url)}: ${response.status} after ${call.attempts} attempts`,
           );
         }
         return (call.response = response);
@@ -173,22 +178,22 @@ export async function sendWithRetries(
     const delayMs = retryDelayMs(retriesSoFar + 1, response?.headers, options);
     if (delayMs === undefined) {
       logger.warn(
-        `${method} ${urlForMessages(request.url)}: ${response?.status} asks to retry after more ` +
+        `${method} ${urlForMessages(url)}: ${response?.status} asks to retry after more ` +
           `than maxRetryAfterMs (${options.maxRetryAfterMs} ms); returning it without retrying`,
       );
       return (call.response = response!);
     }
     if (response !== undefined) {
-      endAttempt();
+      clearTimeout(call.timer);
       // Free the connection: nobody will read this body.
       response.body?.cancel().catch(() => undefined);
     }
     logger.info(
-      `${method} ${urlForMessages(request.url)}: ${describeOutcome(outcome!)}, retrying in ` +
+      `${method} ${urlForMessages(url)}: ${describeOutcome(outcome!)}, retrying in ` +
         `${delayMs} ms (attempt ${call.attempts + 1} of ${call.maxRetries + 1})`,
     );
     try {
-      await sleep(delayMs, signal);
+      await sleep(delayMs, callerSignal);
     } catch (error) {
       throw userAbort(call, error);
     }
@@ -205,7 +210,9 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
     return error;
   }
   const where = { method: call.method, url: urlForMessages(call.url) };
-  if (call.signal?.aborted) return new APIUserAbortError({ ...where, cause: call.signal.reason });
+  if (call.callerSignal?.aborted) {
+    return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
+  }
   if (call.timedOut) {
     return new APIConnectionTimeoutError({
       ...where,
@@ -234,7 +241,7 @@ function userAbort(call: CallState, cause?: unknown): APIUserAbortError {
   return new APIUserAbortError({
     method: call.method ?? 'request',
     url: urlForMessages(call.url ?? ''),
-    cause: call.signal?.aborted ? call.signal.reason : cause,
+    cause: call.callerSignal?.aborted ? call.callerSignal.reason : cause,
   });
 }
 
@@ -244,8 +251,9 @@ function describeOutcome(outcome: AttemptOutcome): string {
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it fires. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal === undefined) return void setTimeout(resolve, ms);
     if (signal.aborted) return reject(signal.reason);
     const onAbort = (): void => {
       clearTimeout(timer);

@@ -119,6 +119,8 @@ export interface ResolvedOptions {
   validate: boolean;
   fetch: FetchLike;
   logger: RedactingLogger;
+  /** Request URLs starting with this (the checked baseUrl's origin and `/`) may carry the key. */
+  keySafeUrlPrefix: string;
   /** What is left for openapi-fetch's `createClient`. */
   clientOptions: ClientOptions;
 }
@@ -162,6 +164,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     // Called bare, not as a method: browsers reject `window.fetch` called on another object.
     fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
     logger: new RedactingLogger(level, logger),
+    keySafeUrlPrefix: `${new URL(baseUrl).origin}/`,
     clientOptions: { ...clientOptions, baseUrl, headers },
   };
 }
