@@ -135,6 +135,25 @@ describe('assertKeySafeUrl', () => {
     );
   });
 
+  it('a host that only starts like the loopback baseUrl is refused', async () => {
+    let calls = 0;
+    const client = createFeatherClient({
+      apiKey: KEY,
+      baseUrl: 'http://127.0.0.1',
+      fetch: async () => {
+        calls++;
+        return new Response('[]');
+      },
+    });
+    await expect(
+      client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+        baseUrl: 'http://127.0.0.1.nip.io',
+        params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+      }),
+    ).rejects.toThrow(/refusing to send the API key over http:\/\/ to 127.0.0.1.nip.io/);
+    expect(calls).toBe(0);
+  });
+
   it('a per-request plain-http baseUrl is refused before anything is sent', async () => {
     let calls = 0;
     const client = createFeatherClient({

@@ -107,6 +107,27 @@ describe('createFeatherClient', () => {
     );
   });
 
+  it('refuses a bad per-request override by name, sending nothing', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    await expect(
+      client.GET(TIMEOUTS, { params: { query: DATES }, maxRetries: 1.5 }),
+    ).rejects.toThrow(/maxRetries is 1.5: expected a whole number/);
+    await expect(client.GET(TIMEOUTS, { params: { query: DATES }, timeoutMs: -1 })).rejects.toThrow(
+      /timeoutMs is -1/,
+    );
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it('leaves no timer behind after a call (a script can exit at once)', async () => {
+    const client = await clientFor([{ status: 503 }, { body: ROWS }], { timeoutMs: 60_000 });
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
+    await client.GET(TIMEOUTS, { params: { query: DATES } });
+    await client.GET(TIMEOUTS, { params: { query: DATES }, validate: false });
+    expect(timers()).toBe(before);
+  });
+
   it('serves 32 requests in flight', async () => {
     const client = await clientFor((request) => ({
       body: [{ tool_id: request.url.split('tool_id=')[1] }],
