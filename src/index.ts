@@ -30,3 +30,12 @@ export { DEFAULT_BASE_URL } from './constants.ts';
 export { PARAMETER_RULES, SPEC_FINGERPRINT } from '../generated/index.ts';
 export type { ParameterRule } from '../generated/index.ts';
 export type * from '../generated/index.ts';
+export {
+  checkSpecDrift,
+  SpecDriftError,
+  DriftInputError,
+  type CheckSpecDriftOptions,
+  type SpecDriftResult,
+  type DriftReport,
+  type DriftChange,
+} from './drift/index.ts';
