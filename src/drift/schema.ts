@@ -1,53 +1,15 @@
 /**
  * Schema comparison, direction-aware: in a request the question is "does what we send still
  * pass?", in a response "does what we receive still fit the type we compiled against?".
- * `$ref`s are followed, `allOf` merged, and FastAPI's `anyOf: [X, {type: 'null'}]` read as
- * "X or null", so `$ref` vs inline and those spellings make no change.
+ * Schemas are read by `shape.ts`.
  */
 import { canonicalJson, type Json } from '../canonical.ts';
-import { follow, isDict, pointer } from './document.ts';
+import { pointer } from './document.ts';
+import { readShape, type Shape } from './shape.ts';
 import type { DriftRuleId } from './rules.ts';
 import type { Compare, Position } from './compare.ts';
 
 export type Direction = 'request' | 'response';
-
-/** A schema read into the parts the rules look at, each with where it is defined. */
-interface Shape {
-  at: string[];
-  /** Possible JSON types; `null` when unconstrained. */
-  types: Set<string> | null;
-  enum: Json[] | null;
-  properties: Map<string, { node: Json; at: string[] }>;
-  required: Set<string>;
-  items?: { node: Json; at: string[] };
-  additionalProperties?: { node: Json; at: string[] };
-  /** Complex `anyOf`/`oneOf` branches that are not just a type or `null`. */
-  variants: Shape[];
-  keywords: Map<string, Json>;
-}
-
-const KEYWORDS = [
-  'description',
-  'title',
-  'example',
-  'examples',
-  'default',
-  'deprecated',
-  'pattern',
-  'format',
-  'multipleOf',
-  'uniqueItems',
-  'maximum',
-  'exclusiveMaximum',
-  'minimum',
-  'exclusiveMinimum',
-  'maxLength',
-  'minLength',
-  'maxItems',
-  'minItems',
-  'maxProperties',
-  'minProperties',
-] as const;
 
 /** Documentation keywords and the rule reporting a change to each. */
 export const DOC_RULES: Record<string, DriftRuleId> = {
@@ -74,117 +36,6 @@ const BOUNDS: { keyword: string; tightensWhen: 'lower' | 'higher'; rule: DriftRu
   { keyword: 'minProperties', tightensWhen: 'higher', rule: 'request-constraint-tightened' },
 ];
 
-function emptyShape(at: string[]): Shape {
-  return {
-    at,
-    types: null,
-    enum: null,
-    properties: new Map(),
-    required: new Set(),
-    variants: [],
-    keywords: new Map(),
-  };
-}
-
-function typesOf(value: Json | undefined): Set<string> | null {
-  if (typeof value === 'string') return new Set([value]);
-  if (Array.isArray(value)) return new Set(value.map(String));
-  return null;
-}
-
-function isOnlyNull(shape: Shape): boolean {
-  return shape.types?.size === 1 && shape.types.has('null') && shape.properties.size === 0;
-}
-
-function isPlainType(shape: Shape): boolean {
-  return (
-    shape.types !== null &&
-    shape.properties.size === 0 &&
-    !shape.items &&
-    shape.variants.length === 0 &&
-    shape.enum === null
-  );
-}
-
-/** Merges `from` into `into`, as `allOf` does (types intersect, properties and required add). */
-function merge(into: Shape, from: Shape): void {
-  if (from.types !== null) {
-    into.types =
-      into.types === null
-        ? new Set(from.types)
-        : new Set([...into.types].filter((t) => from.types!.has(t)));
-  }
-  into.enum ??= from.enum;
-  for (const [name, property] of from.properties)
-    if (!into.properties.has(name)) into.properties.set(name, property);
-  for (const name of from.required) into.required.add(name);
-  into.items ??= from.items;
-  into.additionalProperties ??= from.additionalProperties;
-  into.variants.push(...from.variants);
-  for (const [keyword, value] of from.keywords)
-    if (!into.keywords.has(keyword)) into.keywords.set(keyword, value);
-}
-
-/** Reads a schema node (following `$ref`s) into a Shape. */
-export function readShape(doc: Json, node: Json | undefined, at: string[], name: string): Shape {
-  const located = follow(doc, node, at, name);
-  const schema = located.node;
-  const shape = emptyShape(located.at);
-  if (schema === false) shape.types = new Set();
-  if (!isDict(schema)) return shape;
-  const here = located.at;
-
-  shape.types = typesOf(schema.type);
-  if (schema.nullable === true && shape.types) shape.types.add('null');
-  if (Array.isArray(schema.enum)) shape.enum = schema.enum;
-  if (schema.const !== undefined) shape.enum = [schema.const];
-  for (const [property, value] of Object.entries(
-    isDict(schema.properties) ? schema.properties : {},
-  ))
-    shape.properties.set(property, { node: value, at: [...here, 'properties', property] });
-  for (const property of Array.isArray(schema.required) ? schema.required : [])
-    shape.required.add(String(property));
-  if (schema.items !== undefined) shape.items = { node: schema.items, at: [...here, 'items'] };
-  if (isDict(schema.additionalProperties))
-    shape.additionalProperties = {
-      node: schema.additionalProperties,
-      at: [...here, 'additionalProperties'],
-    };
-  for (const keyword of KEYWORDS)
-    if (schema[keyword] !== undefined) shape.keywords.set(keyword, schema[keyword]!);
-
-  (Array.isArray(schema.allOf) ? schema.allOf : []).forEach((branch, index) =>
-    merge(shape, readShape(doc, branch, [...here, 'allOf', String(index)], name)),
-  );
-  for (const combinator of ['anyOf', 'oneOf'] as const) {
-    const list = schema[combinator];
-    if (!Array.isArray(list)) continue;
-    const branches = list.map((branch, index) =>
-      readShape(doc, branch, [...here, combinator, String(index)], name),
-    );
-    const nullable = branches.some(isOnlyNull);
-    const rest = branches.filter((branch) => !isOnlyNull(branch));
-    if (rest.length === 1) {
-      const [only] = rest as [Shape];
-      const ownTypes = shape.types;
-      shape.types = null;
-      merge(shape, only);
-      if (ownTypes && shape.types)
-        shape.types = new Set([...shape.types].filter((t) => ownTypes.has(t)));
-    } else if (rest.length > 0 && rest.every(isPlainType)) {
-      shape.types = new Set(rest.flatMap((branch) => [...branch.types!]));
-    } else if (rest.length > 0) {
-      shape.variants.push(...rest);
-      const known = rest.every((branch) => branch.types !== null);
-      shape.types = known ? new Set(rest.flatMap((branch) => [...branch.types!])) : null;
-    } else {
-      shape.types = new Set();
-    }
-    if (nullable && shape.types) shape.types.add('null');
-  }
-  return shape;
-}
-
 /** True when every type in `a` is allowed by `b` (an integer is a number). */
 function typesWithin(a: Set<string> | null, b: Set<string> | null): boolean {
   if (b === null) return true;
@@ -200,7 +51,8 @@ function allows(types: Set<string> | null, type: string): boolean {
   return types === null || types.has(type);
 }
 
-function sameJson(a: Json | undefined, b: Json | undefined): boolean {
+/** True when two JSON values are equal (key order does not count). */
+export function same(a: Json | undefined, b: Json | undefined): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
@@ -242,7 +94,7 @@ function compareShapes(
   for (const keyword of ['description', 'title', 'example', 'examples', 'default', 'deprecated']) {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
-    if (!sameJson(before, after))
+    if (!same(before, after))
       compare.report(DOC_RULES[keyword]!, at, `${what}: ${keyword} changed`);
   }
 
@@ -353,7 +205,7 @@ function compareConstraints(
   for (const { keyword, tightensWhen, rule } of BOUNDS) {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
-    if (sameJson(before, after)) continue;
+    if (same(before, after)) continue;
     if (typeof before === 'number' && typeof after === 'number') {
       report(keyword, tightensWhen === 'lower' ? after < before : after > before, rule);
     } else if (typeof before === 'boolean' || typeof after === 'boolean') {
@@ -365,7 +217,7 @@ function compareConstraints(
   }
   const multipleBefore = b.keywords.get('multipleOf');
   const multipleAfter = r.keywords.get('multipleOf');
-  if (!sameJson(multipleBefore, multipleAfter)) {
+  if (!same(multipleBefore, multipleAfter)) {
     const loosened =
       multipleAfter === undefined ||
       (typeof multipleBefore === 'number' &&
@@ -373,11 +225,11 @@ function compareConstraints(
         multipleBefore % multipleAfter === 0);
     report('multipleOf', !loosened, 'request-constraint-tightened');
   }
-  if (!sameJson(b.keywords.get('uniqueItems') ?? false, r.keywords.get('uniqueItems') ?? false))
+  if (!same(b.keywords.get('uniqueItems') ?? false, r.keywords.get('uniqueItems') ?? false))
     report('uniqueItems', r.keywords.get('uniqueItems') === true, 'request-constraint-tightened');
-  if (!sameJson(b.keywords.get('pattern'), r.keywords.get('pattern')))
+  if (!same(b.keywords.get('pattern'), r.keywords.get('pattern')))
     report('pattern', r.keywords.has('pattern'), 'request-pattern-changed');
-  if (!sameJson(b.keywords.get('format'), r.keywords.get('format')))
+  if (!same(b.keywords.get('format'), r.keywords.get('format')))
     report('format', r.keywords.has('format'), 'request-format-changed');
 }
 

@@ -1,0 +1,70 @@
+/**
+ * Response rules: status codes, success headers, and each response's content.
+ */
+import type { Compare, Position } from './compare.ts';
+import { compareContent } from './content.ts';
+import { follow, isDict, type OperationEntry } from './document.ts';
+import { same } from './schema.ts';
+
+const isSuccess = (status: string): boolean => /^2(\d\d|XX)$/i.test(status);
+
+export function compareResponses(
+  compare: Compare,
+  b: OperationEntry,
+  r: OperationEntry,
+  at: string[],
+): void {
+  const bResponses = isDict(b.operation.responses) ? b.operation.responses : {};
+  const rResponses = isDict(r.operation.responses) ? r.operation.responses : {};
+  const bAt = ['paths', b.path, b.method, 'responses'];
+  for (const [status, raw] of Object.entries(bResponses)) {
+    const logical = [...at, 'responses', status];
+    const before = follow(compare.base.doc, raw, [...bAt, status], compare.base.name);
+    if (rResponses[status] === undefined) {
+      compare.report(
+        isSuccess(status) ? 'response-success-status-removed' : 'response-status-removed',
+        { logical, base: before.at, revision: logical },
+        `response ${status} removed`,
+        'base',
+      );
+      continue;
+    }
+    const after = follow(compare.revision.doc, rResponses[status], logical, compare.revision.name);
+    const position: Position = { logical, base: before.at, revision: after.at };
+    const bNode = isDict(before.node) ? before.node : {};
+    const rNode = isDict(after.node) ? after.node : {};
+    if (!same(bNode.description, rNode.description))
+      compare.report('description-changed', position, `response ${status}: description changed`);
+    if (isSuccess(status)) {
+      const rHeaders = new Set(
+        Object.keys(isDict(rNode.headers) ? rNode.headers : {}).map((h) => h.toLowerCase()),
+      );
+      for (const header of Object.keys(isDict(bNode.headers) ? bNode.headers : {}))
+        if (!rHeaders.has(header.toLowerCase()))
+          compare.report(
+            'response-header-removed',
+            { ...position, logical: [...logical, 'headers', header] },
+            `response ${status}: header ${header} removed`,
+            'base',
+          );
+    }
+    compareContent(
+      compare,
+      'response',
+      before,
+      after,
+      logical,
+      `response ${status}`,
+      isSuccess(status),
+    );
+  }
+  for (const status of Object.keys(rResponses)) {
+    if (status in bResponses) continue;
+    const logical = [...at, 'responses', status];
+    compare.report(
+      'response-status-added',
+      { logical, base: logical, revision: logical },
+      `response ${status} added`,
+    );
+  }
+}

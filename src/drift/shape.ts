@@ -1,0 +1,156 @@
+/**
+ * Reading a schema into the parts the drift rules look at. `$ref`s are followed, `allOf`
+ * merged, and FastAPI's `anyOf: [X, {type: 'null'}]` read as "X or null", so `$ref` vs inline
+ * and the spellings of nullable make no difference.
+ */
+import type { Json } from '../canonical.ts';
+import { follow, isDict } from './document.ts';
+
+/** A schema read into the parts the rules look at, each with where it is defined. */
+export interface Shape {
+  at: string[];
+  /** Possible JSON types; `null` when unconstrained. */
+  types: Set<string> | null;
+  enum: Json[] | null;
+  properties: Map<string, { node: Json; at: string[] }>;
+  required: Set<string>;
+  items?: { node: Json; at: string[] };
+  additionalProperties?: { node: Json; at: string[] };
+  /** Complex `anyOf`/`oneOf` branches that are not just a type or `null`. */
+  variants: Shape[];
+  keywords: Map<string, Json>;
+}
+
+const KEYWORDS = [
+  'description',
+  'title',
+  'example',
+  'examples',
+  'default',
+  'deprecated',
+  'pattern',
+  'format',
+  'multipleOf',
+  'uniqueItems',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'maxItems',
+  'minItems',
+  'maxProperties',
+  'minProperties',
+] as const;
+
+function emptyShape(at: string[]): Shape {
+  return {
+    at,
+    types: null,
+    enum: null,
+    properties: new Map(),
+    required: new Set(),
+    variants: [],
+    keywords: new Map(),
+  };
+}
+
+function typesOf(value: Json | undefined): Set<string> | null {
+  if (typeof value === 'string') return new Set([value]);
+  if (Array.isArray(value)) return new Set(value.map(String));
+  return null;
+}
+
+function isOnlyNull(shape: Shape): boolean {
+  return shape.types?.size === 1 && shape.types.has('null') && shape.properties.size === 0;
+}
+
+function isPlainType(shape: Shape): boolean {
+  return (
+    shape.types !== null &&
+    shape.properties.size === 0 &&
+    !shape.items &&
+    shape.variants.length === 0 &&
+    shape.enum === null
+  );
+}
+
+/** Merges `from` into `into`, as `allOf` does (types intersect, properties and required add). */
+function merge(into: Shape, from: Shape): void {
+  if (from.types !== null) {
+    into.types =
+      into.types === null
+        ? new Set(from.types)
+        : new Set([...into.types].filter((t) => from.types!.has(t)));
+  }
+  into.enum ??= from.enum;
+  for (const [name, property] of from.properties)
+    if (!into.properties.has(name)) into.properties.set(name, property);
+  for (const name of from.required) into.required.add(name);
+  into.items ??= from.items;
+  into.additionalProperties ??= from.additionalProperties;
+  into.variants.push(...from.variants);
+  for (const [keyword, value] of from.keywords)
+    if (!into.keywords.has(keyword)) into.keywords.set(keyword, value);
+}
+
+/** Reads a schema node (following `$ref`s) into a Shape. */
+export function readShape(doc: Json, node: Json | undefined, at: string[], name: string): Shape {
+  const located = follow(doc, node, at, name);
+  const schema = located.node;
+  const shape = emptyShape(located.at);
+  if (schema === false) shape.types = new Set();
+  if (!isDict(schema)) return shape;
+  const here = located.at;
+
+  shape.types = typesOf(schema.type);
+  if (schema.nullable === true && shape.types) shape.types.add('null');
+  if (Array.isArray(schema.enum)) shape.enum = schema.enum;
+  if (schema.const !== undefined) shape.enum = [schema.const];
+  for (const [property, value] of Object.entries(
+    isDict(schema.properties) ? schema.properties : {},
+  ))
+    shape.properties.set(property, { node: value, at: [...here, 'properties', property] });
+  for (const property of Array.isArray(schema.required) ? schema.required : [])
+    shape.required.add(String(property));
+  if (schema.items !== undefined) shape.items = { node: schema.items, at: [...here, 'items'] };
+  if (isDict(schema.additionalProperties))
+    shape.additionalProperties = {
+      node: schema.additionalProperties,
+      at: [...here, 'additionalProperties'],
+    };
+  for (const keyword of KEYWORDS)
+    if (schema[keyword] !== undefined) shape.keywords.set(keyword, schema[keyword]!);
+
+  (Array.isArray(schema.allOf) ? schema.allOf : []).forEach((branch, index) =>
+    merge(shape, readShape(doc, branch, [...here, 'allOf', String(index)], name)),
+  );
+  for (const combinator of ['anyOf', 'oneOf'] as const) {
+    const list = schema[combinator];
+    if (!Array.isArray(list)) continue;
+    const branches = list.map((branch, index) =>
+      readShape(doc, branch, [...here, combinator, String(index)], name),
+    );
+    const nullable = branches.some(isOnlyNull);
+    const rest = branches.filter((branch) => !isOnlyNull(branch));
+    if (rest.length === 1) {
+      const [only] = rest as [Shape];
+      const ownTypes = shape.types;
+      shape.types = null;
+      merge(shape, only);
+      if (ownTypes && shape.types)
+        shape.types = new Set([...shape.types].filter((t) => ownTypes.has(t)));
+    } else if (rest.length > 0 && rest.every(isPlainType)) {
+      shape.types = new Set(rest.flatMap((branch) => [...branch.types!]));
+    } else if (rest.length > 0) {
+      shape.variants.push(...rest);
+      const known = rest.every((branch) => branch.types !== null);
+      shape.types = known ? new Set(rest.flatMap((branch) => [...branch.types!])) : null;
+    } else {
+      shape.types = new Set();
+    }
+    if (nullable && shape.types) shape.types.add('null');
+  }
+  return shape;
+}
