@@ -3,7 +3,7 @@
  * key order, YAML vs JSON, `$ref` vs inline, a shared `$ref` changed, the restriction of a
  * larger API to our operations, and the three report formats.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fingerprintSpec, type Json } from '../src/canonical.ts';
@@ -221,5 +221,17 @@ describe('drift reports', () => {
       /\| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \|/,
     );
     expect(markdown).toContain('| (document) | `info-version-changed` |');
+  });
+});
+
+describe('the drift engine', () => {
+  it('imports nothing from node: (the client runs it in browsers and edge runtimes)', async () => {
+    const dir = path.join(REPO_ROOT, 'src', 'drift');
+    const offenders: string[] = [];
+    for (const file of await readdir(dir)) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      if (/from '(node:|\.\.\/\.\.\/scripts\/)/.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
   });
 });
