@@ -11,14 +11,13 @@ import createClient, {
   type MaybeOptionalInit,
 } from 'openapi-fetch';
 import type { paths } from '../generated/index.ts';
-import { FeatherValidationError } from './errors.ts';
-import { endCall, sendWithRetries, startCall, toFeatherError } from './fetch.ts';
+import { endCall, sendWithRetries, startCall, toFeatherError, type CallState } from './fetch.ts';
 import {
   resolveOptions,
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { validateParameters, type RequestParams } from './validate.ts';
+import { assertValidParameters, type RequestParams } from './validate.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 type MediaType = `${string}/${string}`;
@@ -85,23 +84,28 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const core = createClient<paths>(resolved.clientOptions);
   const loose = core as unknown as LooseCore;
 
-  const send = async (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
+  // A plain function, not `async`: one promise less per call on the hot path.
+  const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
     const { maxRetries, timeoutMs, validate, fetch, ...rest } = init ?? {};
-    if (validate ?? resolved.validate) {
-      const operation = `${method} ${path}`;
-      const problems = validateParameters(operation, rest.params);
-      if (problems.length > 0) throw new FeatherValidationError(operation, problems);
+    let call: CallState;
+    try {
+      if (validate ?? resolved.validate) assertValidParameters(`${method} ${path}`, rest.params);
+      call = startCall(resolved, { maxRetries, timeoutMs, fetch });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const call = startCall(resolved, { maxRetries, timeoutMs, fetch });
     rest.fetch = (request: Request, requestInit?: RequestInit) =>
       sendWithRetries(request, requestInit, call, resolved);
-    try {
-      return await loose.request(method, path, rest);
-    } catch (error) {
-      throw toFeatherError(error, call);
-    } finally {
-      endCall(call);
-    }
+    return loose.request(method, path, rest).then(
+      (result) => {
+        endCall(call);
+        return result;
+      },
+      (error: unknown) => {
+        endCall(call);
+        throw toFeatherError(error, call);
+      },
+    );
   };
 
   const method =

@@ -4,7 +4,7 @@
  * is reported, not just the first. Operations or parameters the table does not know pass.
  */
 import { PARAMETER_RULES, type ParameterRule } from '../generated/index.ts';
-import type { ParameterProblem } from './errors.ts';
+import { FeatherValidationError, type ParameterProblem } from './errors.ts';
 
 /** The constraints a value is checked against (a rule without its name and place). */
 type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
@@ -13,6 +13,7 @@ type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
 export type RequestParams = Partial<Record<ParameterRule['in'], Record<string, unknown>>>;
 
 const compiledPatterns = new Map<string, RegExp>();
+const namesByRules = new WeakMap<readonly ParameterRule[], Map<string, ReadonlySet<string>>>();
 /**
  * Places where a name the spec does not declare is a mistake (a typo such as `limt` compiles:
  * openapi-fetch infers its init type). Headers and cookies are left free.
@@ -36,16 +37,15 @@ export function validateParameters(
   if (!operationRules) return [];
   const problems: ParameterProblem[] = [];
   for (const place of CHECKED_FOR_UNKNOWN) {
-    for (const [name, value] of Object.entries(params?.[place] ?? {})) {
-      if (
-        value !== undefined &&
-        !operationRules.some((rule) => rule.in === place && rule.name === name)
-      ) {
-        const known = operationRules.filter((rule) => rule.in === place).map((rule) => rule.name);
+    const given = params?.[place];
+    if (given === undefined) continue;
+    const known = declaredNames(operationRules, place);
+    for (const name in given) {
+      if (given[name] !== undefined && !known.has(name)) {
         problems.push({
           in: place,
           name,
-          message: `is not a parameter of this operation (${known.length ? `known: ${known.join(', ')}` : 'it takes none'})`,
+          message: `is not a parameter of this operation (${known.size ? `known: ${[...known].join(', ')}` : 'it takes none'})`,
         });
       }
     }
@@ -62,21 +62,29 @@ export function validateParameters(
   return problems;
 }
 
-/** What is wrong with `value` under `constraints`, or `undefined`. Header and cookie values are not quoted. */
+/** Throws a `FeatherValidationError` listing every problem with `params`, if there is one. */
+export function assertValidParameters(operation: string, params: RequestParams | undefined): void {
+  const problems = validateParameters(operation, params);
+  if (problems.length > 0) throw new FeatherValidationError(operation, problems);
+}
+
+/**
+ * What is wrong with `value` under `constraints`, or `undefined`. Values are quoted in messages
+ * only when `quote` (query and path values; a header or cookie may hold a secret).
+ */
 function checkValue(value: unknown, constraints: Constraints, quote: boolean): string | undefined {
-  const shown = quote ? show(value) : 'the value';
   const { types } = constraints;
   if (value === null) {
     return types && !types.includes('null') ? 'must not be null' : undefined;
   }
   if (types && !types.some((type) => hasType(value, type))) {
-    return `${shown} is not of type ${types.filter((type) => type !== 'null').join(' or ')}`;
+    return `${shown(value, quote)} is not of type ${types.filter((type) => type !== 'null').join(' or ')}`;
   }
   if (constraints.enum && !constraints.enum.includes(value)) {
-    return `${shown} is not one of ${constraints.enum.map(show).join(', ')}`;
+    return `${shown(value, quote)} is not one of ${constraints.enum.map(show).join(', ')}`;
   }
-  if (typeof value === 'string') return checkString(value, constraints, shown);
-  if (typeof value === 'number') return checkNumber(value, constraints, shown);
+  if (typeof value === 'string') return checkString(value, constraints, quote);
+  if (typeof value === 'number') return checkNumber(value, constraints, quote);
   if (Array.isArray(value) && constraints.items) {
     for (const [index, item] of value.entries()) {
       const message = checkValue(item, constraints.items, quote);
@@ -86,49 +94,54 @@ function checkValue(value: unknown, constraints: Constraints, quote: boolean): s
   return undefined;
 }
 
-function checkString(value: string, c: Constraints, shown: string): string | undefined {
+function checkString(value: string, c: Constraints, quote: boolean): string | undefined {
   if (c.minLength !== undefined && value.length < c.minLength) {
-    return `${shown} is shorter than ${c.minLength} characters`;
+    return `${shown(value, quote)} is shorter than ${c.minLength} characters`;
   }
   if (c.maxLength !== undefined && value.length > c.maxLength) {
-    return `${shown} is longer than ${c.maxLength} characters`;
+    return `${shown(value, quote)} is longer than ${c.maxLength} characters`;
   }
   if (c.pattern !== undefined && !compilePattern(c.pattern).test(value)) {
-    return `${shown} does not match ${c.pattern}`;
+    return `${shown(value, quote)} does not match ${c.pattern}`;
   }
   if (c.format === 'date' && !isCalendarDate(value)) {
-    return `${shown} is not a date (YYYY-MM-DD)`;
+    return `${shown(value, quote)} is not a date (YYYY-MM-DD)`;
   }
   if (c.format === 'date-time' && !(DATE_TIME_RE.test(value) && !Number.isNaN(Date.parse(value)))) {
-    return `${shown} is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)`;
+    return `${shown(value, quote)} is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)`;
   }
   return undefined;
 }
 
-function checkNumber(value: number, c: Constraints, shown: string): string | undefined {
-  if (c.minimum !== undefined && value < c.minimum)
-    return `${shown} is below the minimum ${c.minimum}`;
-  if (c.maximum !== undefined && value > c.maximum)
-    return `${shown} is above the maximum ${c.maximum}`;
+function checkNumber(value: number, c: Constraints, quote: boolean): string | undefined {
+  if (c.minimum !== undefined && value < c.minimum) {
+    return `${shown(value, quote)} is below the minimum ${c.minimum}`;
+  }
+  if (c.maximum !== undefined && value > c.maximum) {
+    return `${shown(value, quote)} is above the maximum ${c.maximum}`;
+  }
   if (c.exclusiveMinimum !== undefined && value <= c.exclusiveMinimum) {
-    return `${shown} must be above ${c.exclusiveMinimum}`;
+    return `${shown(value, quote)} must be above ${c.exclusiveMinimum}`;
   }
   if (c.exclusiveMaximum !== undefined && value >= c.exclusiveMaximum) {
-    return `${shown} must be below ${c.exclusiveMaximum}`;
+    return `${shown(value, quote)} must be below ${c.exclusiveMaximum}`;
   }
   return undefined;
 }
 
-/** True for `YYYY-MM-DD` naming a day that exists (no 2024-02-30). */
+/** True for `YYYY-MM-DD` naming a day that exists (no 2023-02-29). */
 export function isCalendarDate(text: string): boolean {
   const match = DATE_RE.exec(text);
   if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-  );
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!);
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {
@@ -162,6 +175,25 @@ function compilePattern(pattern: string): RegExp {
 
 function problem(rule: ParameterRule, message: string): ParameterProblem {
   return { in: rule.in, name: rule.name, message };
+}
+
+/** The names `rules` declare in `place`, computed once per rule list. */
+function declaredNames(rules: readonly ParameterRule[], place: string): ReadonlySet<string> {
+  let byPlace = namesByRules.get(rules);
+  if (!byPlace) {
+    byPlace = new Map();
+    namesByRules.set(rules, byPlace);
+  }
+  let names = byPlace.get(place);
+  if (!names) {
+    names = new Set(rules.filter((rule) => rule.in === place).map((rule) => rule.name));
+    byPlace.set(place, names);
+  }
+  return names;
+}
+
+function shown(value: unknown, quote: boolean): string {
+  return quote ? show(value) : 'the value';
 }
 
 function show(value: unknown): string {
