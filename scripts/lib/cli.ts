@@ -1,10 +1,19 @@
-import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { EXIT_COULD_NOT_RUN, PipelineError } from './errors.ts';
 
-/** True when `moduleUrl` is the script node was started with (so tests can import it freely). */
+/**
+ * True when `moduleUrl` is the script node was started with (so tests can import it freely).
+ * Compares real paths, so a script reached through a symlink still runs.
+ */
 export function isEntryPoint(moduleUrl: string): boolean {
   const entry = process.argv[1];
-  return entry !== undefined && pathToFileURL(entry).href === moduleUrl;
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
 }
 
 /**
