@@ -86,17 +86,16 @@ describe('generate, as a command', () => {
 
 describe('scripts reached through a symlink', () => {
   it('still run', async () => {
-    const { mkdtemp, symlink, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const linkDir = await mkdtemp(path.join(tmpdir(), 'feather-link-'));
-    try {
-      await symlink(path.join(REPO_ROOT, 'scripts'), path.join(linkDir, 'scripts'));
-      const { stdout } = await run(TSX, [path.join(linkDir, 'scripts', 'generate.ts')], {
-        cwd: REPO_ROOT,
-      });
-      expect(stdout).toMatch(/generate: /);
-    } finally {
-      await rm(linkDir, { recursive: true, force: true });
-    }
+    const { symlink } = await import('node:fs/promises');
+    workspace = await makeWorkspace();
+    await symlink(path.join(REPO_ROOT, 'scripts'), path.join(workspace.root, 'linked-scripts'));
+    const { stdout } = await run(
+      TSX,
+      [path.join(workspace.root, 'linked-scripts', 'generate.ts')],
+      {
+        cwd: workspace.root,
+      },
+    );
+    expect(stdout).toMatch(/generate: /);
   });
 });
