@@ -5,7 +5,7 @@
  * interleaving the variants round by round, and prints each median and its ratio to raw fetch.
  * The one script that imports src/: measuring the client is its purpose.
  *
- * Options: --rounds=N (default 40), --batch=N requests per sample (default 50),
+ * Options: --rounds=N (default 100), --batch=N requests per sample (default 50),
  * --max-seconds=N time budget for the sampling (default 60; at least 3 rounds always run).
  * Many short samples, rotated, because a shared machine's load comes and goes. Each sample
  * records wall time and this process's CPU time (user + system; the server runs in this process
@@ -74,7 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     );
   }
   return {
-    rounds: read('rounds', 40),
+    rounds: read('rounds', 100),
     batch: read('batch', 50),
     maxSeconds: read('max-seconds', 60),
   };
