@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APIError,
@@ -294,5 +294,19 @@ describe('error responses', () => {
     expect((error as APIResponseParseError).status).toBe(200);
     expect((error as APIResponseParseError).requestId).toBe('req_html');
     expect((error as Error).message).toMatch(/the 200 response body is not valid JSON/);
+  });
+});
+
+describe('runs outside Node', () => {
+  it('no client file imports node: modules or reads process without a guard', () => {
+    const files = readdirSync('src').filter((name) => name.endsWith('.ts'));
+    expect(files).toContain('fetch.ts');
+    for (const name of files) {
+      const text = readFileSync(`src/${name}`, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '') // comments may name process.env
+        .replace(/\/\/.*$/gm, '');
+      expect(text, name).not.toMatch(/from ['"]node:/);
+      expect(text.replace(/globalThis as \{ process\?/g, ''), name).not.toMatch(/\bprocess\./);
+    }
   });
 });
