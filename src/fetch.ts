@@ -137,7 +137,9 @@ export async function sendWithRetries(
     let response: Response | undefined;
     try {
       const { signal } = call.controller;
-      response = await call.fetch(attempt, init ? { ...init, signal } : { signal });
+      // Called bare, not as `call.fetch(...)`: a browser's `window.fetch` refuses another `this`.
+      const fetchAttempt = call.fetch;
+      response = await fetchAttempt(attempt, init ? { ...init, signal } : { signal });
     } catch (error) {
       clearTimeout(call.timer);
       if (callerSignal.aborted) throw userAbort(call, error);
