@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { wrapAsPathBasedClient } from 'openapi-fetch';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   APIError,
@@ -15,6 +16,7 @@ import {
   unwrap,
   type FeatherClientOptions,
   type Middleware,
+  type paths,
 } from '../src/index.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 
@@ -175,6 +177,16 @@ describe('middleware (use) runs above the retries', () => {
     await client.GET(TIMEOUTS, { params: { query: DATES } });
     expect(server!.requests.map((r) => r.headers['x-from-middleware'])).toEqual(['yes', 'yes']);
     expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual([KEY, KEY]);
+  });
+});
+
+describe('openapi-fetch helpers', () => {
+  it('wrapAsPathBasedClient works over the client', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    const byPath = wrapAsPathBasedClient<paths>(client);
+    const { data } = await byPath[TIMEOUTS].GET({ params: { query: DATES } });
+    expect(data).toEqual(ROWS);
+    expect(server!.requests[0]?.headers['x-api-key']).toBe(KEY);
   });
 });
 

@@ -1,4 +1,5 @@
 /** Type tests: valid calls compile with the right types; wrong ones do not. */
+import { wrapAsPathBasedClient, type Client } from 'openapi-fetch';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   APIError,
@@ -59,6 +60,15 @@ describe('valid calls', () => {
     void client.request('get', '/v1/analytics/integrations/dashboard', {
       params: { query: DATES },
     });
+  });
+
+  // wrapAsPathBasedClient cannot infer `paths` from our type: name it, as here.
+  it('is an openapi-fetch Client<paths> for libraries that take one', () => {
+    expectTypeOf(client).toMatchTypeOf<Client<paths>>();
+    const byPath = wrapAsPathBasedClient<paths>(client);
+    expectTypeOf(
+      byPath['/v1/analytics/integrations/dashboard'].GET({ params: { query: DATES } }),
+    ).resolves.toHaveProperty('response');
   });
 
   it('options take a string key or a rotating-key function', () => {
