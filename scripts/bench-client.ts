@@ -116,7 +116,37 @@ async function sample(
   };
 }
 
-/** Runs every variant round-robin in `mode`, within the time budget. */
+/**
+ * One sequential round: `batch` requests per variant, the variants taking turns request by
+ * request, so that a slow spell on the machine hits them all alike. Wall and CPU microseconds
+ * of every request, by variant (a median over single requests shrugs off a GC pause).
+ */
+async function interleavedRound(
+  variants: Variant[],
+  batch: number,
+  round: number,
+): Promise<{ wallUs: number[][]; cpuUs: number[][] }> {
+  const wall = variants.map(() => [] as number[]);
+  const cpu = variants.map(() => [] as number[]);
+  for (let n = 0; n < batch; n++) {
+    for (let i = 0; i < variants.length; i++) {
+      const index = (i + n + round) % variants.length;
+      const cpuStart = process.cpuUsage();
+      const started = performance.now();
+      await variants[index]!.send();
+      wall[index]!.push((performance.now() - started) * 1000);
+      const used = process.cpuUsage(cpuStart);
+      cpu[index]!.push(used.user + used.system);
+    }
+  }
+  return { wallUs: wall, cpuUs: cpu };
+}
+
+/**
+ * Runs every variant within the time budget: sequentially, request by request in turn (one
+ * sample per request); with `concurrency` in flight, batch by batch in a rotating order (one
+ * sample per batch: the time per request of the whole batch).
+ */
 async function measure(
   variants: Variant[],
   concurrency: number,
@@ -128,12 +158,19 @@ async function measure(
   for (const variant of variants) await sample(variant.send, options.batch, concurrency); // warm-up
   let rounds = 0;
   while (rounds < options.rounds && (rounds < 3 || performance.now() < deadline)) {
-    // Rotate the order so that no variant always runs first in a round.
-    for (let i = 0; i < variants.length; i++) {
-      const variant = variants[(i + rounds) % variants.length]!;
-      const measured = await sample(variant.send, options.batch, concurrency);
-      wallUs.get(variant.name)!.push(measured.wallUs);
-      cpuUs.get(variant.name)!.push(measured.cpuUs);
+    if (concurrency === 1) {
+      const round = await interleavedRound(variants, options.batch, rounds);
+      variants.forEach((variant, i) => {
+        wallUs.get(variant.name)!.push(...round.wallUs[i]!);
+        cpuUs.get(variant.name)!.push(...round.cpuUs[i]!);
+      });
+    } else {
+      for (let i = 0; i < variants.length; i++) {
+        const variant = variants[(i + rounds) % variants.length]!;
+        const measured = await sample(variant.send, options.batch, concurrency);
+        wallUs.get(variant.name)!.push(measured.wallUs);
+        cpuUs.get(variant.name)!.push(measured.cpuUs);
+      }
     }
     rounds++;
   }
