@@ -89,7 +89,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     const { maxRetries, timeoutMs, validate, fetch, ...rest } = init ?? {};
     let call: CallState;
     try {
-      if (validate ?? resolved.validate) assertValidParameters(`${method} ${path}`, rest.params);
+      if (validate ?? resolved.validate) assertValidParameters(method, path, rest.params);
       call = startCall(resolved, { maxRetries, timeoutMs, fetch });
     } catch (error) {
       return Promise.reject(error);

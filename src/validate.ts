@@ -13,13 +13,14 @@ type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
 export type RequestParams = Partial<Record<ParameterRule['in'], Record<string, unknown>>>;
 
 const compiledPatterns = new Map<string, RegExp>();
+/** path -> method -> the operation's rules, or null for an operation the spec does not have. */
+const rulesByPath = new Map<string, Map<string, readonly ParameterRule[] | null>>();
 const namesByRules = new WeakMap<readonly ParameterRule[], Map<string, ReadonlySet<string>>>();
 /**
  * Places where a name the spec does not declare is a mistake (a typo such as `limt` compiles:
  * openapi-fetch infers its init type). Headers and cookies are left free.
  */
 const CHECKED_FOR_UNKNOWN = ['path', 'query'] as const;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -34,7 +35,13 @@ export function validateParameters(
   rules: Readonly<Record<string, readonly ParameterRule[]>> = PARAMETER_RULES,
 ): ParameterProblem[] {
   const operationRules = rules[operation];
-  if (!operationRules) return [];
+  return operationRules ? checkParameters(operationRules, params) : [];
+}
+
+function checkParameters(
+  operationRules: readonly ParameterRule[],
+  params: RequestParams | undefined,
+): ParameterProblem[] {
   const problems: ParameterProblem[] = [];
   for (const place of CHECKED_FOR_UNKNOWN) {
     const given = params?.[place];
@@ -62,10 +69,29 @@ export function validateParameters(
   return problems;
 }
 
-/** Throws a `FeatherValidationError` listing every problem with `params`, if there is one. */
-export function assertValidParameters(operation: string, params: RequestParams | undefined): void {
-  const problems = validateParameters(operation, params);
-  if (problems.length > 0) throw new FeatherValidationError(operation, problems);
+/**
+ * Throws a `FeatherValidationError` listing every problem with `params` for `method` `path`.
+ * Looks the rules up by path, then method, in maps built once, rather than by a new
+ * `"GET /path"` string per request.
+ */
+export function assertValidParameters(
+  method: string,
+  path: string,
+  params: RequestParams | undefined,
+): void {
+  let byMethod = rulesByPath.get(path);
+  if (byMethod === undefined) {
+    byMethod = new Map();
+    rulesByPath.set(path, byMethod);
+  }
+  let operationRules = byMethod.get(method);
+  if (operationRules === undefined) {
+    operationRules = PARAMETER_RULES[`${method} ${path}`] ?? null;
+    byMethod.set(method, operationRules);
+  }
+  if (operationRules === null) return;
+  const problems = checkParameters(operationRules, params);
+  if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
 }
 
 /**
@@ -77,7 +103,7 @@ function checkValue(value: unknown, constraints: Constraints, quote: boolean): s
   if (value === null) {
     return types && !types.includes('null') ? 'must not be null' : undefined;
   }
-  if (types && !types.some((type) => hasType(value, type))) {
+  if (types && !hasAnyType(value, types)) {
     return `${shown(value, quote)} is not of type ${types.filter((type) => type !== 'null').join(' or ')}`;
   }
   if (constraints.enum && !constraints.enum.includes(value)) {
@@ -129,19 +155,43 @@ function checkNumber(value: number, c: Constraints, quote: boolean): string | un
   return undefined;
 }
 
-/** True for `YYYY-MM-DD` naming a day that exists (no 2023-02-29). */
+/**
+ * True for `YYYY-MM-DD` naming a day that exists (no 2023-02-29). Reads the characters
+ * directly: it runs for every date parameter of every request.
+ */
 export function isCalendarDate(text: string): boolean {
-  const match = DATE_RE.exec(text);
-  if (!match) return false;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) {
+    return false;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= (month === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[month - 1]!);
 }
 
+const DASH = 0x2d;
+const ZERO = 0x30;
+
+/** The number written by the ASCII digits `text[start..end)`, or -1 if one is not a digit. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - ZERO;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A plain loop: this runs on every request, and a closure per call showed in measurements. */
+function hasAnyType(value: unknown, types: readonly string[]): boolean {
+  for (const type of types) if (hasType(value, type)) return true;
+  return false;
+}
 
 function hasType(value: unknown, type: string): boolean {
   switch (type) {

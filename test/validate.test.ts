@@ -161,7 +161,16 @@ describe('validateParameters with hand-written rules', () => {
 describe('isCalendarDate', () => {
   it.each([
     ['2024-02-29', true],
+    ['2000-02-29', true],
+    ['1900-02-29', false],
     ['2023-02-29', false],
+    ['2024-04-31', false],
+    ['2024-12-31', true],
+    ['2024-00-10', false],
+    ['2024-01-00', false],
+    ['2024-0a-01', false],
+    ['+024-01-01', false],
+    ['2024/01/01', false],
     ['2024-13-01', false],
     ['2024-1-1', false],
     ['2024-01-01T00:00:00Z', false],
