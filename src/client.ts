@@ -86,17 +86,21 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
 
   // A plain function, not `async`: one promise less per call on the hot path.
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
-    const { maxRetries, timeoutMs, validate, fetch, ...rest } = init ?? {};
     let call: CallState;
     try {
-      if (validate ?? resolved.validate) assertValidParameters(method, path, rest.params);
-      call = startCall(resolved, { maxRetries, timeoutMs, fetch });
+      if (init?.validate ?? resolved.validate) assertValidParameters(method, path, init?.params);
+      call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
     }
-    rest.fetch = (request: Request, requestInit?: RequestInit) =>
-      sendWithRetries(request, requestInit, call, resolved);
-    return loose.request(method, path, rest).then(
+    // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
+    // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
+    const fetchInit = {
+      ...init,
+      fetch: (request: Request, requestInit?: RequestInit) =>
+        sendWithRetries(request, requestInit, call, resolved),
+    };
+    return loose.request(method, path, fetchInit).then(
       (result) => {
         endCall(call);
         return result;

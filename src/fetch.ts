@@ -47,7 +47,7 @@ export interface CallState {
 /** A call with the client's limits, overridden per request where given. */
 export function startCall(
   options: ResolvedOptions,
-  overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown },
+  overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown; [key: string]: unknown },
 ): CallState {
   const { maxRetries, timeoutMs, fetch } = overrides;
   return {

@@ -130,6 +130,14 @@ describe('createFeatherClient', () => {
     expect(timers()).toBe(before);
   });
 
+  it('leaves an init object shared by concurrent calls as it was', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    const init = { params: { query: DATES }, maxRetries: 1 };
+    await Promise.all([client.GET(TIMEOUTS, init), client.GET(TIMEOUTS, init)]);
+    expect(init).toEqual({ params: { query: DATES }, maxRetries: 1 });
+    expect(server!.requests).toHaveLength(2);
+  });
+
   it('serves 32 requests in flight', async () => {
     const client = await clientFor((request) => ({
       body: [{ tool_id: request.url.split('tool_id=')[1] }],
