@@ -2,15 +2,15 @@
  * `npm run bench:client`: the cost of the client's layer (auth, validation, timeout, retry
  * bookkeeping) per request. It starts a loopback HTTP server in this run and sends the same
  * request through raw `fetch`, bare openapi-fetch and our client, one at a time and 32 in flight,
- * interleaving the variants round by round, and prints each median and its ratio to raw fetch.
+ * and prints medians per request and their ratios to raw fetch.
  * The one script that imports src/: measuring the client is its purpose.
  *
- * Options: --rounds=N (default 100), --batch=N requests per sample (default 50),
+ * Options: --rounds=N (default 100), --batch=N requests per variant and round (default 50),
  * --max-seconds=N time budget for the sampling (default 60; at least 3 rounds always run).
- * Many short samples, rotated, because a shared machine's load comes and goes. Each sample
- * records wall time and this process's CPU time (user + system; the server runs in this process
- * too, the same for every variant): CPU time is far less disturbed by other processes, so both
- * medians are printed, with the p25-p75 spread of the wall times.
+ * A shared machine's load comes and goes, so one at a time the variants take turns request by
+ * request (a slow spell hits them all) and medians are over single requests; 32 in flight, they
+ * run batch by batch in rotating order. Wall time and this process's CPU time (user + system;
+ * the server runs in this process too, the same for every variant) are both printed.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
