@@ -150,7 +150,7 @@ export async function sendWithRetries(
           outcome.kind === 'timeout'
             ? new APIConnectionTimeoutError({ ...where, timeoutMs: call.timeoutMs })
             : new APIConnectionError(where);
-        logger.error(failure.message);
+        logger.info(failure.message); // the caller gets it: not louder than info
         throw failure;
       }
     } finally {
@@ -169,7 +169,7 @@ export async function sendWithRetries(
       outcome = { kind: 'response', status: response.status, headers: response.headers };
       if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
         if (retriesSoFar > 0) {
-          logger.warn(
+          logger.info(
             `${method} ${urlForMessages(url)}: ${response.status} after ${call.attempts} attempts`,
           );
         }
@@ -179,6 +179,7 @@ export async function sendWithRetries(
 
     const delayMs = retryDelayMs(retriesSoFar + 1, response?.headers, options);
     if (delayMs === undefined) {
+      // warn: the caller sees the status, not that a retry was declined.
       logger.warn(
         `${method} ${urlForMessages(url)}: ${response?.status} asks to retry after more ` +
           `than maxRetryAfterMs (${options.maxRetryAfterMs} ms); returning it without retrying`,

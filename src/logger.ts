@@ -29,6 +29,11 @@ const LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
 export const REDACTED = '***';
 /** How many distinct secrets (rotated keys) are remembered for redaction. */
 const MAX_REMEMBERED_SECRETS = 16;
+/**
+ * Shorter values are not scrubbed from free text: a test key such as "k" would mangle every
+ * word holding that letter. Header values are redacted by name whatever their length.
+ */
+const MIN_SCRUBBED_SECRET_LENGTH = 8;
 
 /** True for a valid level name. */
 export function isLogLevel(value: unknown): value is LogLevel {
@@ -63,7 +68,8 @@ export class RedactingLogger {
 
   /** Remembers a secret value so that it never appears in a line. */
   addSecret(secret: string): void {
-    if (this.rank === 0 || secret === '' || this.secrets.includes(secret)) return;
+    if (this.rank === 0 || secret.length < MIN_SCRUBBED_SECRET_LENGTH) return;
+    if (this.secrets.includes(secret)) return;
     // The data object is scrubbed as JSON text, where `"` and `\` in a key appear escaped.
     const escaped = JSON.stringify(secret).slice(1, -1);
     this.secrets.push(...(escaped === secret ? [secret] : [secret, escaped]));

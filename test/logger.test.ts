@@ -84,6 +84,14 @@ describe('redaction', () => {
     expect(sink.lines).toEqual(['warn [feather] saw *** twice: *** {"nested":{"value":"***"}}']);
   });
 
+  it('does not scrub values too short to be keys from free text', () => {
+    const sink = collectingSink();
+    const logger = new RedactingLogger('warn', sink);
+    logger.addSecret('k');
+    logger.warn('asks to retry');
+    expect(sink.lines).toEqual(['warn [feather] asks to retry']);
+  });
+
   it('remembers nothing when off', () => {
     const logger = new RedactingLogger('off', collectingSink());
     logger.addSecret('x');
@@ -92,7 +100,7 @@ describe('redaction', () => {
 });
 
 describe('the client logs', () => {
-  it('each attempt at debug (key redacted), each retry at info, giving up at warn', async () => {
+  it('each attempt at debug (key redacted), each retry and giving up at info', async () => {
     server = await startLoopbackServer([{ status: 503 }]);
     const sink = collectingSink();
     const client = createFeatherClient({
@@ -115,7 +123,36 @@ describe('the client logs', () => {
       `info [feather] GET ${url}: 503, retrying in N ms (attempt 2 of 2)`,
       `debug [feather] GET ${url} attempt 2 of 2 {"headers":{"x-api-key":"***"}}`,
       `debug [feather] GET ${url} -> 503 {"requestId":null}`,
-      `warn [feather] GET ${url}: 503 after 2 attempts`,
+      `info [feather] GET ${url}: 503 after 2 attempts`,
+    ]);
+  });
+
+  it('is quiet by default (warn) about failures the caller receives anyway', async () => {
+    server = await startLoopbackServer([{ status: 503 }]);
+    const sink = collectingSink();
+    const client = createFeatherClient({
+      apiKey: 'k',
+      baseUrl: server.url,
+      initialRetryDelayMs: 1,
+      logger: sink,
+    });
+    const result = await client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+      params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+    });
+    expect(result.response.status).toBe(503);
+    expect(sink.lines).toEqual([]);
+  });
+
+  it('warns when a Retry-After over the cap stops a retry', async () => {
+    server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '120' } }]);
+    const sink = collectingSink();
+    const client = createFeatherClient({ apiKey: 'k', baseUrl: server.url, logger: sink });
+    await client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+      params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+    });
+    expect(sink.lines).toEqual([
+      `warn [feather] GET ${server.url}/v1/analytics/tools/reliability/timeout-analysis: 429 asks ` +
+        'to retry after more than maxRetryAfterMs (60000 ms); returning it without retrying',
     ]);
   });
 
