@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { extractOpenApi, fencedBlocks, ingestPages } from '../scripts/ingest.ts';
 import { REPO_ROOT, FIXTURES } from './helpers/workspace.ts';
 
-const DOCS = path.join(REPO_ROOT, '..', 'shared', 'feather-docs');
+// Copies of Feather's documentation pages (../shared/feather-docs), so the test needs no sibling folder.
+const DOCS = path.join(FIXTURES, 'feather-docs');
 const PAGES = ['getIntegrationDashboard', 'getToolReliabilityTimeoutAnalysis'];
 
 let dir: string | undefined;
