@@ -142,9 +142,7 @@ export function formatSummary(
 
   const summary = data.dashboard.summary[0];
   const change = (pct: number | null | undefined): string =>
-    pct === null || pct === undefined
-      ? ''
-      : `(${formatPercent(pct, true)} on the previous period)`;
+    pct === null || pct === undefined ? '' : `(${formatPercent(pct, true)} on the previous period)`;
   lines.push('', 'Integrations dashboard');
   if (!summary) lines.push('  (no summary for this period)');
   else {
