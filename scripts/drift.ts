@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { canonicalJson } from '../src/canonical.ts';
+import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../src/canonical.ts';
 import {
   DriftInputError,
   asOpenApi3,
@@ -135,16 +135,6 @@ export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> 
   return joinDocuments(sources).doc as Dict;
 }
 
-/** Top-level fields every spec file repeats (as `join` requires them to agree). */
-const SHARED_TOP_LEVEL = [
-  'openapi',
-  'info',
-  'servers',
-  'security',
-  'externalDocs',
-  'jsonSchemaDialect',
-];
-
 /**
  * A spec file whose operation is gone upstream keeps its operation (the report flags it as
  * breaking, for a person to decide), but takes upstream's shared parts, top-level fields and
@@ -152,7 +142,7 @@ const SHARED_TOP_LEVEL = [
  */
 function withUpstreamSharedParts(doc: Dict, other: Dict): Dict {
   const next: Dict = { ...doc };
-  for (const key of SHARED_TOP_LEVEL) {
+  for (const key of SHARED_TOP_LEVEL_FIELDS) {
     if (other[key] === undefined) delete next[key];
     else next[key] = other[key]!;
   }

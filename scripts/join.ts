@@ -2,30 +2,9 @@
  * Joins the one-operation documents of `spec/` into one OpenAPI document. Pure: takes parsed
  * sources, returns the joined document and where each part came from.
  */
-import { canonicalJson } from '../src/canonical.ts';
+import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../src/canonical.ts';
 import { PipelineError, PipelineErrors, type SourcePlace } from './lib/errors.ts';
 import { pointerFrom, type SpecSource } from './lib/spec-files.ts';
-
-export const HTTP_METHODS = [
-  'get',
-  'put',
-  'post',
-  'delete',
-  'options',
-  'head',
-  'patch',
-  'trace',
-] as const;
-
-/** Top-level fields every document may repeat, but must then repeat identically. */
-const SHARED_TOP_LEVEL = [
-  'openapi',
-  'info',
-  'servers',
-  'security',
-  'externalDocs',
-  'jsonSchemaDialect',
-];
 
 export interface JoinResult {
   doc: Record<string, unknown>;
@@ -115,7 +94,7 @@ export function joinDocuments(sources: readonly SpecSource[]): JoinResult {
         ]),
       );
     }
-    for (const key of SHARED_TOP_LEVEL) {
+    for (const key of SHARED_TOP_LEVEL_FIELDS) {
       if (!(key in doc)) continue;
       const canonical = canonicalJson(doc[key]);
       const seen = top.get(key);
@@ -224,7 +203,7 @@ export function joinDocuments(sources: readonly SpecSource[]): JoinResult {
   if (errors.length > 1) throw new PipelineErrors(errors);
 
   const doc: Dict = {};
-  for (const key of SHARED_TOP_LEVEL) {
+  for (const key of SHARED_TOP_LEVEL_FIELDS) {
     const seen = top.get(key);
     if (seen) doc[key] = seen.value;
   }

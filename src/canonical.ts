@@ -3,6 +3,31 @@
  * the spec fingerprint. No `node:` imports: this module runs in browsers and edge runtimes too.
  */
 
+/** The operation keys of an OpenAPI path item, in the specification's order. */
+export const HTTP_METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+] as const;
+
+/**
+ * Top-level fields that every one-operation document repeats, which the join keeps (and
+ * requires to agree) and a restriction of the whole API to our operations keeps too.
+ */
+export const SHARED_TOP_LEVEL_FIELDS = [
+  'openapi',
+  'info',
+  'servers',
+  'security',
+  'externalDocs',
+  'jsonSchemaDialect',
+] as const;
+
 /** A JSON value as parsed from a spec document. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -2,31 +2,10 @@
  * Reading an OpenAPI document for the drift check: its operations, local `$ref` resolution,
  * and the restriction of a whole published API to the operations we pin. Pure; no `node:`.
  */
-import type { Json } from '../canonical.ts';
+import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, type Json } from '../canonical.ts';
 import { FeatherError } from '../errors.ts';
 
 export type Dict = { [key: string]: Json };
-
-export const HTTP_METHODS = [
-  'get',
-  'put',
-  'post',
-  'delete',
-  'options',
-  'head',
-  'patch',
-  'trace',
-] as const;
-
-/** Top-level fields kept when a document is restricted to some operations (as `join` keeps). */
-const KEPT_TOP_LEVEL = [
-  'openapi',
-  'info',
-  'servers',
-  'security',
-  'externalDocs',
-  'jsonSchemaDialect',
-];
 
 /**
  * The other side of a drift check cannot be used: unreadable, not YAML/JSON, not OpenAPI 3.x,
@@ -171,7 +150,8 @@ export function restrictToOperations(
   const wanted = new Set(keys);
   const operations = [...listOperations(doc).values()].filter((entry) => wanted.has(entry.key));
   const restricted: Dict = {};
-  for (const key of KEPT_TOP_LEVEL) if (doc[key] !== undefined) restricted[key] = doc[key]!;
+  for (const key of SHARED_TOP_LEVEL_FIELDS)
+    if (doc[key] !== undefined) restricted[key] = doc[key]!;
 
   const usedTags = new Set(
     operations.flatMap((entry) =>
