@@ -5,7 +5,7 @@
  * get the same rewrite here: TypeScript accepts either, but editors and other tools that read
  * `.d.ts` files expect the specifiers to name files that exist.
  */
-import { spawn } from 'node:child_process';
+import { runNode } from './lib/child.ts';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,16 +32,8 @@ export async function build(root = ROOT): Promise<{ files: number; declarations:
   const outDir = path.join(root, 'dist');
   await rm(outDir, { recursive: true, force: true });
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--pretty', 'false'], {
+  const { code, output } = await runNode([tsc, '-p', 'tsconfig.build.json', '--pretty', 'false'], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
   });
   if (code !== 0) {
     throw new PipelineError(

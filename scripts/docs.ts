@@ -2,7 +2,7 @@
  * `npm run docs [-- --out <file>]`: renders the joined spec (generated/openapi.json) into one
  * self-contained HTML page with Redocly `build-docs` (Redoc inlined: opens from disk, offline).
  */
-import { spawn } from 'node:child_process';
+import { runNode } from './lib/child.ts';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -47,17 +47,9 @@ export async function buildDocs(
   const spec = options.spec ?? DOCS_SPEC;
   const out = path.resolve(options.out ?? DOCS_OUTPUT);
   const args = [redoclyBin(), ...buildDocsArgs(spec, out)];
-  const child = spawn(process.execPath, args, {
+  const { code, output } = await runNode(args, {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
   });
   if (code !== 0) {
     throw new PipelineError(`redocly build-docs failed (exit ${code}) for ${spec}:\n${output}`);
