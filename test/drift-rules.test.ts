@@ -46,3 +46,19 @@ describe('drift rules, each both ways', () => {
     expect(missing.map(([id]) => id)).toEqual([]);
   });
 });
+
+describe('where a rule reports', () => {
+  const located = (name: string): [string, string][] => {
+    const { base, revision } = CASES.find(([caseName]) => caseName === name)![1];
+    return diffDocuments(
+      { doc: base, name: 'base' },
+      { doc: revision, name: 'revision' },
+    ).changes.map((change) => [change.id, change.location]);
+  };
+
+  it('reports a response header’s type change at the header’s schema', () => {
+    expect(located('a response header changing type (judged like a received value)')).toEqual([
+      ['response-type-changed', '#/paths/~1things/post/responses/200/headers/X-Total/schema'],
+    ]);
+  });
+});

@@ -47,7 +47,11 @@ function serialization(parameter: Dict): string {
   return `style ${style}, explode ${explode}`;
 }
 
-function parameterSchema(parameter: Dict, at: string[]): { node: Json | undefined; at: string[] } {
+/** The schema of a parameter or a header (both carry `schema` or a one-entry `content`). */
+export function parameterSchema(
+  parameter: Dict,
+  at: string[],
+): { node: Json | undefined; at: string[] } {
   if (parameter.schema !== undefined) return { node: parameter.schema, at: [...at, 'schema'] };
   const content = isDict(parameter.content) ? parameter.content : {};
   const [media] = Object.keys(content);

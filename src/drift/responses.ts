@@ -1,9 +1,10 @@
 /**
- * Response rules: status codes, success headers, and each response's content.
+ * Response rules: status codes, and each response's headers and content.
  */
 import type { Compare, Position } from './compare.ts';
 import { compareContent } from './content.ts';
 import { follow, isDict, type OperationEntry } from './document.ts';
+import { compareResponseHeaders } from './headers.ts';
 import { same } from './schema.ts';
 
 const isSuccess = (status: string): boolean => /^2(\d\d|XX)$/i.test(status);
@@ -35,19 +36,7 @@ export function compareResponses(
     const rNode = isDict(after.node) ? after.node : {};
     if (!same(bNode.description, rNode.description))
       compare.report('description-changed', position, `response ${status}: description changed`);
-    if (isSuccess(status)) {
-      const rHeaders = new Set(
-        Object.keys(isDict(rNode.headers) ? rNode.headers : {}).map((h) => h.toLowerCase()),
-      );
-      for (const header of Object.keys(isDict(bNode.headers) ? bNode.headers : {}))
-        if (!rHeaders.has(header.toLowerCase()))
-          compare.report(
-            'response-header-removed',
-            { ...position, logical: [...logical, 'headers', header] },
-            `response ${status}: header ${header} removed`,
-            'base',
-          );
-    }
+    compareResponseHeaders(compare, status, before, after, logical);
     compareContent(
       compare,
       'response',

@@ -113,7 +113,19 @@ export const DRIFT_RULES = {
   },
   'response-media-type-removed': { level: 'info', when: 'a non-2xx response media type is gone' },
   'response-media-type-added': { level: 'info', when: 'a new response media type' },
-  'response-header-removed': { level: 'breaking', when: 'a documented response header is gone' },
+  'response-header-removed': {
+    level: 'breaking',
+    when: 'a documented response header is gone (any status; its schema is judged by the response rules below)',
+  },
+  'response-header-added': { level: 'info', when: 'a new response header, optional or required' },
+  'response-header-became-optional': {
+    level: 'breaking',
+    when: 'a required response header became optional (`T` -> `T | undefined`)',
+  },
+  'response-header-became-required': {
+    level: 'info',
+    when: 'an optional response header became required',
+  },
   'response-property-removed': { level: 'breaking', when: 'a response property is gone' },
   'response-property-became-optional': {
     level: 'breaking',
@@ -129,7 +141,7 @@ export const DRIFT_RULES = {
   },
   'response-type-changed': {
     level: 'breaking',
-    when: 'a received value’s type changed or widened',
+    when: 'a received value’s type (body or response header) changed or widened',
   },
   'response-became-nullable': { level: 'breaking', when: 'a received value can now be `null`' },
   'response-type-narrowed': {
