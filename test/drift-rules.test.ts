@@ -61,4 +61,38 @@ describe('where a rule reports', () => {
       ['response-type-changed', '#/paths/~1things/post/responses/200/headers/X-Total/schema'],
     ]);
   });
+
+  it('reports a moved operation once, under its pinned key, and compares it', () => {
+    const { base, revision } = CASES.find(([name]) =>
+      name.startsWith('a path parameter renamed'),
+    )![1];
+    const report = diffDocuments({ doc: base, name: 'base' }, { doc: revision, name: 'revision' });
+    expect(report.changes.map((c) => [c.id, c.operation, c.location, c.message])).toEqual([
+      [
+        'operation-path-changed',
+        'GET /things/{id}',
+        '#/paths/~1things~1{thingId}/get',
+        'GET /things/{id} moved to GET /things/{thingId} (same operationId getThing)',
+      ],
+      [
+        'request-path-parameter-renamed',
+        'GET /things/{id}',
+        '#/paths/~1things~1{thingId}/get/parameters/0',
+        "path parameter 'id' renamed to 'thingId'",
+      ],
+    ]);
+    expect(report.summary.operations).toEqual({ compared: 1, added: 0, removed: 0, changed: 1 });
+  });
+
+  it('compares a moved operation when a documentation page shows it under its new path', () => {
+    const { base, revision } = CASES.find(([name]) =>
+      name.startsWith('an operation moved to another path'),
+    )![1];
+    const report = diffDocuments(
+      { doc: base, name: 'base' },
+      { doc: revision, name: 'page' },
+      { only: ['GET /items/{id}'] },
+    );
+    expect(report.changes.map((c) => c.id)).toEqual(['operation-path-changed']);
+  });
 });

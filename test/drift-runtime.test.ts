@@ -95,6 +95,19 @@ describe('checkSpecDrift', () => {
     expect(result.report.changes.map((c) => c.id)).toEqual(['info-version-changed']);
   });
 
+  it('reports an operation the server moved to another path as moved, not removed', async () => {
+    const moved = (doc: Record<string, any>): void => {
+      const route = '/v1/analytics/tools/reliability/timeout-analysis';
+      doc.paths['/v2/analytics/tools/reliability/timeout-analysis'] = doc.paths[route];
+      delete doc.paths[route];
+    };
+    server = await startSpecServer({ '/openapi.json': { body: wholeApi(moved) } });
+    const result = await checkSpecDrift({ baseUrl: server.url });
+    expect(result.report.changes.map((c) => [c.id, c.operation])).toEqual([
+      ['operation-path-changed', 'GET /v1/analytics/tools/reliability/timeout-analysis'],
+    ]);
+  });
+
   it('fetches from a configurable path with the given headers and fetch', async () => {
     server = await startSpecServer({ '/v1/spec.json': { body: wholeApi() } });
     const seen: string[] = [];

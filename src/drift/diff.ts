@@ -10,6 +10,7 @@ import {
   type Position,
 } from './compare.ts';
 import { isDict, listOperations, type Dict, type OperationEntry } from './document.ts';
+import { pairOperations } from './operations.ts';
 import { compareParameters, compareRequestBody } from './request.ts';
 import { compareResponses } from './responses.ts';
 import { DOC_RULES, same } from './schema.ts';
@@ -18,7 +19,8 @@ import { compareSecurity } from './security.ts';
 export interface DiffOptions {
   /**
    * Compare only these operations (`GET /path`); others on either side are out of scope, not
-   * added or removed. Used when the other side is one documentation page.
+   * added or removed (an operation that moved to another path is in scope when either of its
+   * keys is). Used when the other side is one documentation page.
    * @default every operation of either side
    */
   only?: Iterable<string>;
@@ -36,36 +38,31 @@ export function diffDocuments(
 ): DriftReport {
   const compare = new Compare(base, revision);
   const only = options.only ? new Set(options.only) : null;
-  const inScope = (key: string): boolean => only === null || only.has(key);
-  const before = [...listOperations(base.doc).values()].filter((op) => inScope(op.key));
-  const after = listOperations(revision.doc);
+  const { pairs, removed, added } = pairOperations(
+    listOperations(base.doc),
+    listOperations(revision.doc),
+    (key) => only === null || only.has(key),
+  );
 
   compareDocumentLevel(compare);
-  let removed = 0;
-  let added = 0;
   let changed = 0;
-  for (const entry of before) {
+  for (const [entry, other] of pairs) {
     compare.operation = entry.key;
     const counted = compare.changes.length;
-    const other = after.get(entry.key);
-    const at = ['paths', entry.path, entry.method];
-    if (!other) {
-      removed++;
-      compare.report(
-        'operation-removed',
-        { logical: at, base: at, revision: at },
-        `${entry.key} is gone`,
-        'base',
-      );
-      continue;
-    }
     compareOperation(compare, entry, other);
     if (compare.changes.length > counted) changed++;
   }
-  const pinned = new Set(before.map((op) => op.key));
-  for (const entry of after.values()) {
-    if (pinned.has(entry.key) || !inScope(entry.key)) continue;
-    added++;
+  for (const entry of removed) {
+    compare.operation = entry.key;
+    const at = ['paths', entry.path, entry.method];
+    compare.report(
+      'operation-removed',
+      { logical: at, base: at, revision: at },
+      `${entry.key} is gone`,
+      'base',
+    );
+  }
+  for (const entry of added) {
     compare.operation = entry.key;
     const at = ['paths', entry.path, entry.method];
     const id =
@@ -86,7 +83,12 @@ export function diffDocuments(
       breaking: count('breaking'),
       warning: count('warning'),
       info: count('info'),
-      operations: { compared: before.length - removed, added, removed, changed },
+      operations: {
+        compared: pairs.length,
+        added: added.length,
+        removed: removed.length,
+        changed,
+      },
       versions: { base: versionOf(base.doc), revision: versionOf(revision.doc) },
     },
   };
@@ -124,6 +126,12 @@ function compareOperation(compare: Compare, b: OperationEntry, r: OperationEntry
   const position: Position = { logical: at, base: ['paths', b.path, b.method], revision: at };
   const bOp = b.operation;
   const rOp = r.operation;
+  if (b.key !== r.key)
+    compare.report(
+      'operation-path-changed',
+      position,
+      `${b.key} moved to ${r.key} (same operationId ${String(rOp.operationId)})`,
+    );
   if (!same(bOp.operationId, rOp.operationId))
     compare.report(
       'operation-id-changed',

@@ -62,54 +62,119 @@ export function parameterSchema(
   };
 }
 
+const labelOf = (parameter: Dict): string =>
+  `${String(parameter.in)} parameter '${String(parameter.name)}'`;
+
+/** The `{name}`s of a path template, in order. */
+const templateNames = (path: string): string[] =>
+  [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+
+/**
+ * Pairs each pinned parameter that has no same-key counterpart with the one it became: the same
+ * name in another location (`in`), or, for a path parameter, the one at the same place in the
+ * path template (`/things/{id}` -> `/things/{thingId}`). What stays unpaired was really removed
+ * or added.
+ */
+function pairMoved(
+  before: Map<string, ParameterEntry>,
+  after: Map<string, ParameterEntry>,
+  b: OperationEntry,
+  r: OperationEntry,
+): Map<string, string> {
+  const moved = new Map<string, string>();
+  const free = (key: string): boolean => !before.has(key) && ![...moved.values()].includes(key);
+  const sameName = (x: Dict, y: Dict): boolean =>
+    x.in === 'header' || y.in === 'header'
+      ? String(x.name).toLowerCase() === String(y.name).toLowerCase()
+      : x.name === y.name;
+  const bNames = templateNames(b.path);
+  const rNames = templateNames(r.path);
+  for (const [key, old] of before) {
+    if (after.has(key)) continue;
+    const candidates = [...after].filter(([otherKey]) => free(otherKey));
+    const relocated = candidates.find(([, now]) => sameName(old.node, now.node));
+    const renamed =
+      old.node.in === 'path' && bNames.length === rNames.length
+        ? candidates.find(
+            ([, now]) =>
+              now.node.in === 'path' &&
+              now.node.name === rNames[bNames.indexOf(String(old.node.name))],
+          )
+        : undefined;
+    const found = relocated ?? renamed;
+    if (found) moved.set(key, found[0]);
+  }
+  return moved;
+}
+
+/** Compares one parameter that exists on both sides (possibly moved or renamed). */
+function compareParameter(compare: Compare, old: ParameterEntry, now: ParameterEntry): void {
+  const position: Position = { logical: now.listed, base: old.at, revision: now.at };
+  const label = labelOf(now.node);
+  const wasRequired = old.node.required === true || old.node.in === 'path';
+  const isRequired = now.node.required === true || now.node.in === 'path';
+  if (!wasRequired && isRequired)
+    compare.report('request-parameter-became-required', position, `${label} became required`);
+  if (wasRequired && !isRequired)
+    compare.report('request-parameter-became-optional', position, `${label} became optional`);
+  // A location change already changes how the value is sent (and the default style with it).
+  if (old.node.in === now.node.in && serialization(old.node) !== serialization(now.node))
+    compare.report(
+      'request-parameter-serialization-changed',
+      position,
+      `${label}: ${serialization(old.node)} -> ${serialization(now.node)}`,
+    );
+  for (const keyword of ['description', 'example', 'examples', 'deprecated'])
+    if (!same(old.node[keyword], now.node[keyword]))
+      compare.report(DOC_RULES[keyword]!, position, `${label}: ${keyword} changed`);
+  compareSchema(
+    compare,
+    'request',
+    parameterSchema(old.node, old.at),
+    parameterSchema(now.node, now.at),
+    [...now.listed, 'schema'],
+    label,
+  );
+}
+
 export function compareParameters(compare: Compare, b: OperationEntry, r: OperationEntry): void {
   const before = effectiveParameters(compare.base, b);
   const after = effectiveParameters(compare.revision, r);
+  const moved = pairMoved(before, after, b, r);
   for (const [key, old] of before) {
-    const label = `${String(old.node.in)} parameter '${String(old.node.name)}'`;
-    const now = after.get(key);
+    const now = after.get(key) ?? after.get(moved.get(key) ?? '');
     if (!now) {
       compare.report(
         'request-parameter-removed',
         { logical: old.listed, base: old.at, revision: old.at },
-        `${label} removed`,
+        `${labelOf(old.node)} removed`,
         'base',
       );
       continue;
     }
     const position: Position = { logical: now.listed, base: old.at, revision: now.at };
-    const wasRequired = old.node.required === true || old.node.in === 'path';
-    const isRequired = now.node.required === true || now.node.in === 'path';
-    if (!wasRequired && isRequired)
-      compare.report('request-parameter-became-required', position, `${label} became required`);
-    if (wasRequired && !isRequired)
-      compare.report('request-parameter-became-optional', position, `${label} became optional`);
-    if (serialization(old.node) !== serialization(now.node))
+    if (old.node.in !== now.node.in)
       compare.report(
-        'request-parameter-serialization-changed',
+        'request-parameter-location-changed',
         position,
-        `${label}: ${serialization(old.node)} -> ${serialization(now.node)}`,
+        `parameter '${String(old.node.name)}' moved from ${String(old.node.in)} to ${String(now.node.in)}`,
       );
-    for (const keyword of ['description', 'example', 'examples', 'deprecated'])
-      if (!same(old.node[keyword], now.node[keyword]))
-        compare.report(DOC_RULES[keyword]!, position, `${label}: ${keyword} changed`);
-    compareSchema(
-      compare,
-      'request',
-      parameterSchema(old.node, old.at),
-      parameterSchema(now.node, now.at),
-      [...now.listed, 'schema'],
-      label,
-    );
+    else if (old.node.name !== now.node.name)
+      compare.report(
+        'request-path-parameter-renamed',
+        position,
+        `path parameter '${String(old.node.name)}' renamed to '${String(now.node.name)}'`,
+      );
+    compareParameter(compare, old, now);
   }
+  const pairedKeys = new Set(moved.values());
   for (const [key, now] of after) {
-    if (before.has(key)) continue;
-    const label = `${String(now.node.in)} parameter '${String(now.node.name)}'`;
+    if (before.has(key) || pairedKeys.has(key)) continue;
     const required = now.node.required === true || now.node.in === 'path';
     compare.report(
       required ? 'request-parameter-required-added' : 'request-parameter-added',
       { logical: now.listed, base: now.listed, revision: now.at },
-      `${label} added${required ? ' (required)' : ''}`,
+      `${labelOf(now.node)} added${required ? ' (required)' : ''}`,
     );
   }
 }

@@ -20,6 +20,10 @@ export const DRIFT_RULES = {
   // Operations
   'operation-removed': { level: 'breaking', when: 'an operation we pin is gone upstream' },
   'operation-added': { level: 'info', when: 'upstream has an operation we do not pin' },
+  'operation-path-changed': {
+    level: 'breaking',
+    when: 'an operation moved to another path or method, matched by its operationId (typed calls name the path)',
+  },
   'operation-id-changed': {
     level: 'breaking',
     when: 'operationId changed (generated alias names derive from it)',
@@ -39,6 +43,14 @@ export const DRIFT_RULES = {
   'request-parameter-serialization-changed': {
     level: 'breaking',
     when: 'a parameter’s `style` or `explode` changed',
+  },
+  'request-parameter-location-changed': {
+    level: 'breaking',
+    when: 'a parameter moved (`in`: query/header/path/cookie; typed calls pass it under `params.<in>`)',
+  },
+  'request-path-parameter-renamed': {
+    level: 'breaking',
+    when: 'a path parameter was renamed (`/things/{id}` -> `/things/{thingId}`; `params.path` keys change)',
   },
   // Request body
   'request-body-required-added': { level: 'breaking', when: 'a new required request body' },

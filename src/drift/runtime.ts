@@ -161,7 +161,13 @@ export async function checkSpecDrift(
           versions: { base: expected.version, revision: actual.version },
         },
       }
-    : diffDocuments({ doc: pinned, name: 'pinned spec' }, { doc: restricted, name: url });
+    : // The whole served API, limited to our operations, so that one moved to another path
+      // (same operationId) is reported as moved rather than removed.
+      diffDocuments(
+        { doc: pinned, name: 'pinned spec' },
+        { doc: served, name: url },
+        { only: listOperations(pinned).keys() },
+      );
   const result: SpecDriftResult = { matches, expected: { ...expected }, actual, url, report };
   if (options.failOnBreaking && report.summary.breaking > 0) throw new SpecDriftError(result);
   return result;
