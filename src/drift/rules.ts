@@ -113,6 +113,19 @@ export const DRIFT_RULES = {
     level: 'info',
     when: 'a constraint was loosened or removed (incl. `pattern`)',
   },
+  'request-additional-properties-narrowed': {
+    level: 'breaking',
+    when: 'a sent object accepts fewer extra keys: `additionalProperties` became `false` (the server rejects them), or the index signature narrowed (`true` -> a schema) or went (-> absent)',
+  },
+  'request-additional-properties-widened': {
+    level: 'info',
+    when: 'a sent object accepts more extra keys (`additionalProperties` loosened)',
+  },
+  'request-discriminator-value-removed': {
+    level: 'breaking',
+    when: 'a discriminator tag value we may send is gone (the tag’s literal type loses it)',
+  },
+  'request-discriminator-value-added': { level: 'info', when: 'a new discriminator tag value' },
   'request-variant-removed': { level: 'breaking', when: 'an `anyOf`/`oneOf` branch is gone' },
   'request-variant-added': { level: 'info', when: 'a new `anyOf`/`oneOf` branch' },
   // Responses: what we now receive
@@ -170,9 +183,47 @@ export const DRIFT_RULES = {
     when: 'a new `anyOf`/`oneOf` branch in what we receive',
   },
   'response-variant-removed': { level: 'info', when: 'an `anyOf`/`oneOf` branch is gone' },
+  'response-additional-properties-widened': {
+    level: 'warning',
+    when: 'a received object may carry new keys (`additionalProperties: false` lifted, or an index signature gained): it compiles, but code handling every key meets new ones',
+  },
+  'response-additional-properties-narrowed': {
+    level: 'info',
+    when: 'fewer extra keys may arrive (`additionalProperties` became `false`, or `true` -> a schema)',
+  },
+  'response-index-signature-removed': {
+    level: 'breaking',
+    when: 'a received object’s `additionalProperties` (`true`, `{}` or a schema) went to absent or `false`: its `[key: string]` index signature is gone, so reading extra keys stops compiling',
+  },
+  'response-discriminator-value-added': {
+    level: 'warning',
+    when: 'a received discriminator has a new tag value (an exhaustive `switch` misses it)',
+  },
+  'response-discriminator-value-removed': {
+    level: 'breaking',
+    when: 'a received discriminator tag value is gone (a `case` for it no longer compiles: the tag’s literal union lost it)',
+  },
+  'response-property-became-write-only': {
+    level: 'breaking',
+    when: 'a received property became `writeOnly`: the server stops returning it, but openapi-typescript ignores `writeOnly` (`readWriteMarkers` off in scripts/typegen.ts), so the type still promises it',
+  },
   'response-constraint-changed': {
     level: 'info',
     when: 'a constraint or `format` on a received value changed',
+  },
+  // Schemas, either direction
+  'discriminator-property-changed': {
+    level: 'breaking',
+    when: 'a discriminator’s `propertyName` changed, or a discriminator was added or removed (the tag literals openapi-typescript injects change)',
+  },
+  'property-became-read-only': {
+    level: 'breaking',
+    when: 'a property became `readOnly`: the generated type marks it `readonly` (assignments stop compiling); in a request the server may also ignore or reject it, which the type still lets us send',
+  },
+  'property-no-longer-read-only': { level: 'info', when: '`readOnly` was cleared' },
+  'write-only-changed': {
+    level: 'info',
+    when: '`writeOnly` set on a sent property or cleared anywhere (the generated type does not change)',
   },
   // Security
   'security-scheme-removed': { level: 'breaking', when: 'a security scheme we use is gone' },

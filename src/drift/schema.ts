@@ -3,11 +3,17 @@
  * pass?", in a response "does what we receive still fit the type we compiled against?".
  * Schemas are read by `shape.ts`.
  */
-import { canonicalJson, type Json } from '../canonical.ts';
+import type { Json } from '../canonical.ts';
+import { compareExtraKeys } from './additional-properties.ts';
+import { compareConstraints, compareEnums, same } from './constraints.ts';
+import { compareDiscriminators } from './discriminator.ts';
 import { pointer } from './document.ts';
+import { compareReadWrite } from './read-write.ts';
 import { readShape, type Shape } from './shape.ts';
 import type { DriftRuleId } from './rules.ts';
 import type { Compare, Position } from './compare.ts';
+
+export { same };
 
 export type Direction = 'request' | 'response';
 
@@ -22,20 +28,6 @@ export const DOC_RULES: Record<string, DriftRuleId> = {
   deprecated: 'deprecation-changed',
 };
 
-/** Numeric bounds: which way tightens, and the request rule for a tightening. */
-const BOUNDS: { keyword: string; tightensWhen: 'lower' | 'higher'; rule: DriftRuleId }[] = [
-  { keyword: 'maximum', tightensWhen: 'lower', rule: 'request-maximum-lowered' },
-  { keyword: 'exclusiveMaximum', tightensWhen: 'lower', rule: 'request-maximum-lowered' },
-  { keyword: 'minimum', tightensWhen: 'higher', rule: 'request-minimum-raised' },
-  { keyword: 'exclusiveMinimum', tightensWhen: 'higher', rule: 'request-minimum-raised' },
-  { keyword: 'maxLength', tightensWhen: 'lower', rule: 'request-max-length-lowered' },
-  { keyword: 'minLength', tightensWhen: 'higher', rule: 'request-min-length-raised' },
-  { keyword: 'maxItems', tightensWhen: 'lower', rule: 'request-max-items-lowered' },
-  { keyword: 'minItems', tightensWhen: 'higher', rule: 'request-min-items-raised' },
-  { keyword: 'maxProperties', tightensWhen: 'lower', rule: 'request-constraint-tightened' },
-  { keyword: 'minProperties', tightensWhen: 'higher', rule: 'request-constraint-tightened' },
-];
-
 /** True when every type in `a` is allowed by `b` (an integer is a number). */
 function typesWithin(a: Set<string> | null, b: Set<string> | null): boolean {
   if (b === null) return true;
@@ -49,16 +41,6 @@ function describeTypes(types: Set<string> | null): string {
 
 function allows(types: Set<string> | null, type: string): boolean {
   return types === null || types.has(type);
-}
-
-/** True when two JSON values are equal (key order does not count). */
-export function same(a: Json | undefined, b: Json | undefined): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-function show(value: Json | undefined): string {
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** Compares a schema on both sides; reports through `compare`. `what` names it in messages. */
@@ -119,8 +101,11 @@ function compareShapes(
   compareEnums(compare, request, b.enum, r.enum, at, what);
   compareConstraints(compare, request, b, r, at, what);
 
-  if (allows(b.types, 'object') && allows(r.types, 'object'))
+  compareReadWrite(compare, request, b, r, at, what);
+  if (allows(b.types, 'object') && allows(r.types, 'object')) {
+    compareExtraKeys(compare, request, b, r, at, what);
     compareProperties(compare, direction, b, r, at, what, visiting);
+  }
   if (b.items && r.items && allows(b.types, 'array') && allows(r.types, 'array')) {
     compareSchema(
       compare,
@@ -143,94 +128,8 @@ function compareShapes(
       visiting,
     );
   }
+  compareDiscriminators(compare, request, b.discriminator, r.discriminator, at, what);
   compareVariants(compare, direction, b, r, at, what, visiting);
-}
-
-function compareEnums(
-  compare: Compare,
-  request: boolean,
-  before: Json[] | null,
-  after: Json[] | null,
-  at: Position,
-  what: string,
-): void {
-  if (before === null && after === null) return;
-  if (before === null) {
-    const rule = request ? 'request-enum-value-removed' : 'response-enum-value-removed';
-    compare.report(rule, at, `${what}: now limited to ${show(after!)}`);
-    return;
-  }
-  if (after === null) {
-    const rule = request ? 'request-enum-value-added' : 'response-enum-value-added';
-    compare.report(rule, at, `${what}: no longer limited to ${show(before)}`);
-    return;
-  }
-  const beforeKeys = new Set(before.map((value) => canonicalJson(value)));
-  const afterKeys = new Set(after.map((value) => canonicalJson(value)));
-  const removed = before.filter((value) => !afterKeys.has(canonicalJson(value)));
-  const added = after.filter((value) => !beforeKeys.has(canonicalJson(value)));
-  if (removed.length > 0) {
-    const rule = request ? 'request-enum-value-removed' : 'response-enum-value-removed';
-    compare.report(
-      rule,
-      at,
-      `${what}: enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`,
-    );
-  }
-  if (added.length > 0) {
-    const rule = request ? 'request-enum-value-added' : 'response-enum-value-added';
-    compare.report(
-      rule,
-      at,
-      `${what}: enum value${added.length > 1 ? 's' : ''} ${added.map(show).join(', ')} added`,
-    );
-  }
-}
-
-function compareConstraints(
-  compare: Compare,
-  request: boolean,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-): void {
-  const report = (keyword: string, tightened: boolean, rule: DriftRuleId): void => {
-    const before = b.keywords.get(keyword);
-    const after = r.keywords.get(keyword);
-    const change = `${what}: ${keyword} ${before === undefined ? 'none' : show(before)} -> ${after === undefined ? 'none' : show(after)}`;
-    if (!request) compare.report('response-constraint-changed', at, change);
-    else compare.report(tightened ? rule : 'request-constraint-loosened', at, change);
-  };
-  for (const { keyword, tightensWhen, rule } of BOUNDS) {
-    const before = b.keywords.get(keyword);
-    const after = r.keywords.get(keyword);
-    if (same(before, after)) continue;
-    if (typeof before === 'number' && typeof after === 'number') {
-      report(keyword, tightensWhen === 'lower' ? after < before : after > before, rule);
-    } else if (typeof before === 'boolean' || typeof after === 'boolean') {
-      // OpenAPI 3.0's boolean exclusiveMaximum/exclusiveMinimum: turning it on tightens.
-      report(keyword, after === true, rule);
-    } else {
-      report(keyword, after !== undefined, rule);
-    }
-  }
-  const multipleBefore = b.keywords.get('multipleOf');
-  const multipleAfter = r.keywords.get('multipleOf');
-  if (!same(multipleBefore, multipleAfter)) {
-    const loosened =
-      multipleAfter === undefined ||
-      (typeof multipleBefore === 'number' &&
-        typeof multipleAfter === 'number' &&
-        multipleBefore % multipleAfter === 0);
-    report('multipleOf', !loosened, 'request-constraint-tightened');
-  }
-  if (!same(b.keywords.get('uniqueItems') ?? false, r.keywords.get('uniqueItems') ?? false))
-    report('uniqueItems', r.keywords.get('uniqueItems') === true, 'request-constraint-tightened');
-  if (!same(b.keywords.get('pattern'), r.keywords.get('pattern')))
-    report('pattern', r.keywords.has('pattern'), 'request-pattern-changed');
-  if (!same(b.keywords.get('format'), r.keywords.get('format')))
-    report('format', r.keywords.has('format'), 'request-format-changed');
 }
 
 function compareProperties(

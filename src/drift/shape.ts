@@ -4,7 +4,7 @@
  * and the spellings of nullable make no difference.
  */
 import type { Json } from '../canonical.ts';
-import { follow, isDict } from './document.ts';
+import { follow, isDict, type Dict } from './document.ts';
 
 /** A schema read into the parts the rules look at, each with where it is defined. */
 export interface Shape {
@@ -15,11 +15,22 @@ export interface Shape {
   properties: Map<string, { node: Json; at: string[] }>;
   required: Set<string>;
   items?: { node: Json; at: string[] };
+  /** The schema of extra keys, when `additionalProperties` is a non-empty schema. */
   additionalProperties?: { node: Json; at: string[] };
+  /**
+   * What `additionalProperties` says, as the generated type shows it: `closed` (false: no
+   * index signature, the server rejects extra keys), `unlisted` (absent: no index signature),
+   * `typed` (a schema: `[key: string]: T`), `any` (true or `{}`: `[key: string]: unknown`).
+   */
+  extraKeys: ExtraKeys;
+  /** The discriminator's property and every tag value it maps (explicit or a schema's name). */
+  discriminator: { propertyName: string; values: string[] } | null;
   /** Complex `anyOf`/`oneOf` branches that are not just a type or `null`. */
   variants: Shape[];
   keywords: Map<string, Json>;
 }
+
+export type ExtraKeys = 'closed' | 'unlisted' | 'typed' | 'any';
 
 const KEYWORDS = [
   'description',
@@ -28,6 +39,8 @@ const KEYWORDS = [
   'examples',
   'default',
   'deprecated',
+  'readOnly',
+  'writeOnly',
   'pattern',
   'format',
   'multipleOf',
@@ -53,6 +66,8 @@ function emptyShape(at: string[]): Shape {
     required: new Set(),
     variants: [],
     keywords: new Map(),
+    extraKeys: 'unlisted',
+    discriminator: null,
   };
 }
 
@@ -76,6 +91,33 @@ function isPlainType(shape: Shape): boolean {
   );
 }
 
+function extraKeysOf(value: Json | undefined): ExtraKeys {
+  if (value === false) return 'closed';
+  if (value === true || (isDict(value) && Object.keys(value).length === 0)) return 'any';
+  return isDict(value) ? 'typed' : 'unlisted';
+}
+
+/** The last segment of a `$ref` or a mapping value: the schema's name. */
+const schemaName = (ref: string): string => ref.slice(ref.lastIndexOf('/') + 1);
+
+/**
+ * A discriminator's tag values as openapi-typescript types them: each `mapping` key, and for a
+ * `oneOf`/`anyOf` `$ref` that no mapping names, the referenced schema's name.
+ */
+function discriminatorOf(schema: Dict): Shape['discriminator'] {
+  const discriminator = schema.discriminator;
+  if (!isDict(discriminator) || typeof discriminator.propertyName !== 'string') return null;
+  const mapping = isDict(discriminator.mapping) ? discriminator.mapping : {};
+  const mapped = new Set(Object.values(mapping).map((target) => schemaName(String(target))));
+  const values = new Set(Object.keys(mapping));
+  for (const branch of [schema.oneOf, schema.anyOf].flatMap((list) =>
+    Array.isArray(list) ? list : [],
+  ))
+    if (isDict(branch) && typeof branch.$ref === 'string' && !mapped.has(schemaName(branch.$ref)))
+      values.add(schemaName(branch.$ref));
+  return { propertyName: discriminator.propertyName, values: [...values].sort() };
+}
+
 /** Merges `from` into `into`, as `allOf` does (types intersect, properties and required add). */
 function merge(into: Shape, from: Shape): void {
   if (from.types !== null) {
@@ -90,6 +132,7 @@ function merge(into: Shape, from: Shape): void {
   for (const name of from.required) into.required.add(name);
   into.items ??= from.items;
   into.additionalProperties ??= from.additionalProperties;
+  if (into.extraKeys === 'unlisted') into.extraKeys = from.extraKeys;
   into.variants.push(...from.variants);
   for (const [keyword, value] of from.keywords)
     if (!into.keywords.has(keyword)) into.keywords.set(keyword, value);
@@ -115,11 +158,13 @@ export function readShape(doc: Json, node: Json | undefined, at: string[], name:
   for (const property of Array.isArray(schema.required) ? schema.required : [])
     shape.required.add(String(property));
   if (schema.items !== undefined) shape.items = { node: schema.items, at: [...here, 'items'] };
-  if (isDict(schema.additionalProperties))
+  shape.extraKeys = extraKeysOf(schema.additionalProperties);
+  if (shape.extraKeys === 'typed')
     shape.additionalProperties = {
-      node: schema.additionalProperties,
+      node: schema.additionalProperties!,
       at: [...here, 'additionalProperties'],
     };
+  shape.discriminator = discriminatorOf(schema);
   for (const keyword of KEYWORDS)
     if (schema[keyword] !== undefined) shape.keywords.set(keyword, schema[keyword]!);
 
@@ -139,6 +184,7 @@ export function readShape(doc: Json, node: Json | undefined, at: string[], name:
       const ownTypes = shape.types;
       shape.types = null;
       merge(shape, only);
+      shape.discriminator ??= only.discriminator;
       if (ownTypes && shape.types)
         shape.types = new Set([...shape.types].filter((t) => ownTypes.has(t)));
     } else if (rest.length > 0 && rest.every(isPlainType)) {
