@@ -20,6 +20,7 @@ import {
   type ReportFormat,
 } from '../src/drift/index.ts';
 import { isDict, type Dict } from '../src/drift/document.ts';
+import { pairOperations } from '../src/drift/operations.ts';
 import { fetchSpecText } from '../src/drift/runtime.ts';
 import { extractOpenApi } from './ingest.ts';
 import { joinDocuments } from './join.ts';
@@ -163,8 +164,9 @@ function withUpstreamSharedParts(doc: Dict, other: Dict): Dict {
 }
 
 /**
- * Rewrites each spec file from `other`: the file's operations plus what they reach. A file
- * whose operation is gone upstream keeps it and takes only upstream's shared parts. With
+ * Rewrites each spec file from `other`: the file's operations (matched as the diff matches them,
+ * so one moved to another path takes its new path) plus what they reach. A file whose
+ * operation is gone upstream keeps it and takes only upstream's shared parts. With
  * `only` (a doc page), files with an operation outside it are left alone. Returns the files
  * written and those whose operation is gone.
  */
@@ -180,10 +182,18 @@ export async function updateSpecFiles(
     const source: SpecSource = await readSpecFile(file, root);
     const doc = source.doc as Dict;
     const operations = [...listOperations(doc).keys()];
-    if (options.only && !operations.every((key) => options.only!.includes(key))) continue;
+    // Upstream's key for each of ours: the same, or where the same operationId moved to.
+    const { pairs } = pairOperations(listOperations(doc), upstream, () => true);
+    const theirs = new Map(pairs.map(([mine, other]) => [mine.key, other.key]));
+    const inScope = (key: string): boolean =>
+      !options.only || options.only.includes(key) || options.only.includes(theirs.get(key) ?? '');
+    if (!operations.every(inScope)) continue;
     let next: Dict;
-    if (operations.length > 0 && operations.every((key) => upstream.has(key))) {
-      next = restrictToOperations(other, operations);
+    if (operations.length > 0 && operations.every((key) => theirs.has(key))) {
+      next = restrictToOperations(
+        other,
+        operations.map((key) => theirs.get(key)!),
+      );
     } else {
       gone.push(file);
       next = withUpstreamSharedParts(doc, other);

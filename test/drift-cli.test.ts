@@ -147,6 +147,23 @@ describe('npm run drift', () => {
     );
     expect((await drift('--against', upstream)).code).toBe(0);
   });
+  it('--update-spec follows an operation upstream moved to another path (same operationId)', async () => {
+    const doc = JSON.parse(pinnedText);
+    const route = '/v1/analytics/tools/reliability/timeout-analysis';
+    doc.paths['/v2/analytics/tools/reliability/timeout-analysis'] = doc.paths[route];
+    delete doc.paths[route];
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, JSON.stringify(doc));
+    const result = await drift('--against', upstream, '--update-spec');
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('operation-path-changed');
+    expect(result.err).toContain(
+      'updated 1 spec file: spec/getToolReliabilityTimeoutAnalysis.yaml',
+    );
+    expect(result.err).not.toContain('kept');
+    expect((await drift('--against', upstream)).code).toBe(0);
+  });
+
   it('--update-spec keeps a file whose operation is gone upstream, in step with the rest', async () => {
     const doc = JSON.parse(pinnedText);
     delete doc.paths['/v1/analytics/integrations/dashboard'];
