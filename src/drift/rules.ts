@@ -177,7 +177,10 @@ export const DRIFT_RULES = {
     level: 'warning',
     when: 'a received enum has a new value (an exhaustive `switch` misses it)',
   },
-  'response-enum-value-removed': { level: 'info', when: 'a received enum lost a value' },
+  'response-enum-value-removed': {
+    level: 'breaking',
+    when: 'a received enum lost a value (a `case` or `===` for it no longer compiles: the literal union lost it)',
+  },
   'response-variant-added': {
     level: 'breaking',
     when: 'a new `anyOf`/`oneOf` branch in what we receive',
