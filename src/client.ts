@@ -11,8 +11,17 @@ import createClient, {
   type MaybeOptionalInit,
 } from 'openapi-fetch';
 import type { paths } from '../generated/index.ts';
-import { endCall, sendWithRetries, startCall, toFeatherError, type CallState } from './fetch.ts';
 import {
+  endCall,
+  PartsOrRequest,
+  RequestParts,
+  sendWithRetries,
+  startCall,
+  toFeatherError,
+  type CallState,
+} from './fetch.ts';
+import {
+  globalFetch,
   resolveOptions,
   type FeatherClientOptions,
   type FeatherRequestOptions,
@@ -83,6 +92,11 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const resolved = resolveOptions(options);
   const core = createClient<paths>(resolved.clientOptions);
   const loose = core as unknown as LooseCore;
+  // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
+  // default fetch and Request), nothing but our fetch sees the request, which can then be
+  // `RequestParts` (see src/fetch.ts).
+  const middlewares: unknown[] = [];
+  const defaultRequest = resolved.clientOptions.Request === undefined;
 
   // A plain function, not `async`: one promise less per call on the hot path.
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
@@ -95,11 +109,20 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     }
     // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
     // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
-    const fetchInit = {
+    const fetchInit: LooseInit = {
       ...init,
-      fetch: (request: Request, requestInit?: RequestInit) =>
+      fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
         sendWithRetries(request, requestInit, call, resolved),
     };
+    if (
+      middlewares.length === 0 &&
+      defaultRequest &&
+      call.fetch === globalFetch &&
+      init?.Request === undefined &&
+      !(init?.middleware as unknown[] | undefined)?.length
+    ) {
+      fetchInit.Request = PartsOrRequest;
+    }
     return loose.request(method, path, fetchInit).then(
       (result) => {
         endCall(call);
@@ -126,8 +149,19 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     HEAD: method('HEAD'),
     PATCH: method('PATCH'),
     TRACE: method('TRACE'),
-    use: core.use,
-    eject: core.eject,
+    use: (...list: Parameters<typeof core.use>) => {
+      for (const middleware of list) {
+        core.use(middleware);
+        if (middleware) middlewares.push(middleware);
+      }
+    },
+    eject: (...list: Parameters<typeof core.eject>) => {
+      core.eject(...list);
+      for (const middleware of list) {
+        const index = middlewares.indexOf(middleware);
+        if (index !== -1) middlewares.splice(index, 1);
+      }
+    },
   };
   return client as unknown as FeatherClient;
 }

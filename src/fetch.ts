@@ -4,9 +4,11 @@
  * sets `x-api-key` and bounds the attempt with `timeoutMs`; between attempts it asks
  * src/retry.ts whether and how long to wait.
  *
- * The hot path (a first attempt that succeeds) stays close to bare openapi-fetch: one
- * AbortController, one timer, one listener, and `fetch(request, { signal })`, which costs undici
- * the same one Request copy as `fetch(request)`. Putting the signal into the Request that
+ * The hot path (no middleware, the default fetch, a first attempt that succeeds) builds one
+ * Request, not two: openapi-fetch builds `RequestParts` instead of a Request (its `Request`
+ * option), and undici builds the one real Request from the URL and init. With middleware or a
+ * custom fetch, openapi-fetch's Request is sent as `fetch(request, { signal })`, which costs
+ * undici the same one Request copy as `fetch(request)`. Putting the signal into the Request that
  * openapi-fetch builds instead, or `AbortSignal.any`, costs an extra signal link per request
  * (measured with scripts/bench-client.ts). A new Request is built only to re-send a body.
  */
@@ -44,6 +46,42 @@ export interface CallState {
   timedOut: boolean;
 }
 
+/**
+ * What openapi-fetch builds, through its `Request` option, when nothing but the retrying fetch
+ * will see the request (no middleware, the default fetch): the URL and init as given. undici
+ * copies a Request it is handed, so a real one here would be built twice per call; from these
+ * parts it builds one. Only a string body (or none) is kept this way: it can be sent again as is.
+ */
+export class RequestParts {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+  /** The caller's `signal` option, if any. */
+  readonly signal: AbortSignal | undefined;
+  /** The init openapi-fetch built (method, headers, body, redirect, signal, ...). */
+  readonly init: RequestInit;
+
+  constructor(url: string, init: RequestInit & { headers: Headers; body?: string }) {
+    this.url = url;
+    this.method = init.method!;
+    this.headers = init.headers;
+    this.body = init.body ?? undefined;
+    this.signal = init.signal ?? undefined;
+    this.init = init;
+  }
+}
+
+/**
+ * openapi-fetch's `Request` option on the hot path (called with `new`): `RequestParts` for a
+ * string body or none, else a real Request (a stream or form is read once, as a Request).
+ */
+export const PartsOrRequest = function (url: string, init: RequestInit): RequestParts | Request {
+  return typeof init.body === 'string' || init.body == null
+    ? new RequestParts(url, init as RequestInit & { headers: Headers; body?: string })
+    : new Request(url, init);
+} as unknown as typeof Request;
+
 /** A call with the client's limits, overridden per request where given. */
 export function startCall(
   options: ResolvedOptions,
@@ -76,43 +114,54 @@ export function endCall(call: CallState): void {
  * unusable key (before anything is sent).
  */
 export async function sendWithRetries(
-  request: Request,
+  request: Request | RequestParts,
   init: RequestInit | undefined,
   call: CallState,
   options: ResolvedOptions,
 ): Promise<Response> {
-  const { method, headers, url } = request;
-  call.method = method;
-  call.url = url;
+  const { method, headers } = request;
+  let { url } = request;
   if (!url.startsWith(options.keySafeUrlPrefix)) {
+    // Parts hold the URL as given: parse it as openapi-fetch's own Request would have (a
+    // TypeError if it cannot be), for the check and for messages.
+    if (request instanceof RequestParts) url = new Request(url, request.init).url;
     assertKeySafeUrl(url, `${method} ${urlForMessages(url)}`);
   }
+  call.method = method;
+  call.url = url;
   const idempotent = isRetryableRequest(method, false);
   if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
     headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
   }
   const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
+  const parts = request instanceof RequestParts ? request : undefined;
   // A body stream can be sent once; keep the bytes when a second attempt may need them.
-  const body = retryable && request.body !== null ? await request.arrayBuffer() : undefined;
+  const body =
+    parts === undefined && retryable && (request as Request).body !== null
+      ? await (request as Request).arrayBuffer()
+      : undefined;
   const { logger } = options;
 
-  // The request's signal follows the caller's; it aborts whichever attempt is running. The
+  // A Request's signal follows the caller's; it aborts whichever attempt is running. The
   // listener stays (the signal dies with the request) so that a streamed body can be cancelled.
-  const callerSignal = request.signal;
+  // Parts carry the caller's signal itself, or none: then nothing can abort but the timeout.
+  const callerSignal = parts === undefined ? request.signal : parts.signal;
   call.callerSignal = callerSignal;
-  callerSignal.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
+  callerSignal?.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
     once: true,
   });
 
   for (let retriesSoFar = 0; ; retriesSoFar++) {
-    if (callerSignal.aborted) throw userAbort(call);
+    if (callerSignal?.aborted) throw userAbort(call);
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
     if (call.controller === undefined || call.controller.signal.aborted) {
       call.controller = new AbortController(); // the first attempt, or the one after a timeout
     }
-    const attempt = body === undefined ? request : new Request(request, { body });
+    const attempt =
+      parts ??
+      (body === undefined ? (request as Request) : new Request(request as Request, { body }));
     attempt.headers.set(API_KEY_HEADER, key);
     call.attempts = retriesSoFar + 1;
     if (logger.enabled('debug')) {
@@ -137,12 +186,23 @@ export async function sendWithRetries(
     let response: Response | undefined;
     try {
       const { signal } = call.controller;
-      // Called bare, not as `call.fetch(...)`: a browser's `window.fetch` refuses another `this`.
-      const fetchAttempt = call.fetch;
-      response = await fetchAttempt(attempt, init ? { ...init, signal } : { signal });
+      if (parts !== undefined) {
+        parts.init.signal = signal; // openapi-fetch's own init object, built for this call
+        response = await globalThis.fetch(
+          parts.url,
+          init ? { ...parts.init, ...init } : parts.init,
+        );
+      } else {
+        // Called bare, not as `call.fetch(...)`: a browser's `window.fetch` refuses another `this`.
+        const fetchAttempt = call.fetch;
+        response = await fetchAttempt(attempt as Request, init ? { ...init, signal } : { signal });
+      }
     } catch (error) {
       clearTimeout(call.timer);
-      if (callerSignal.aborted) throw userAbort(call, error);
+      if (callerSignal?.aborted) throw userAbort(call, error);
+      // What openapi-fetch's own `new Request` would have thrown (a GET with a body, a bad
+      // option): thrown as it is, not retried as a connection failure.
+      if (parts !== undefined && !call.timedOut) new Request(parts.url, parts.init);
       outcome = call.timedOut ? { kind: 'timeout' } : { kind: 'connection-error' };
       if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
         const where = { method, url: urlForMessages(url), attempts: call.attempts, cause: error };

@@ -20,6 +20,13 @@ import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './lo
 /** A fetch the client calls once per attempt. It must honour `init.signal`. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
+/**
+ * The default fetch: `globalThis.fetch`, looked up at call time, not called on another object
+ * (browsers reject that). While it is in use, the retrying fetch may call `globalThis.fetch`
+ * with a URL and init instead of a Request (see `RequestParts` in src/fetch.ts).
+ */
+export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
 /** Options of `createFeatherClient()`. */
 export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'fetch' | 'headers'> {
   /**
@@ -161,8 +168,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
     autoIdempotencyKey,
     validate,
-    // Called bare, not as a method: browsers reject `window.fetch` called on another object.
-    fetch: customFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: customFetch ?? globalFetch,
     logger: new RedactingLogger(level, logger),
     keySafeUrlPrefix: `${new URL(baseUrl).origin}/`,
     clientOptions: { ...clientOptions, baseUrl, headers },

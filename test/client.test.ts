@@ -120,6 +120,20 @@ describe('createFeatherClient', () => {
     expect(server!.requests).toHaveLength(0);
   });
 
+  it('rejects what a Request refuses with its TypeError, sending nothing and not retrying', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    const withBody = { params: { query: DATES }, body: { a: 1 } };
+    const init = withBody as unknown as { params: { query: typeof DATES } };
+    await expect(client.GET(TIMEOUTS, init)).rejects.toThrow(
+      new TypeError('Request with GET/HEAD method cannot have body.'),
+    );
+    const credentials = 'bogus' as RequestCredentials;
+    await expect(client.GET(TIMEOUTS, { params: { query: DATES }, credentials })).rejects.toThrow(
+      TypeError,
+    );
+    expect(server!.requests).toHaveLength(0);
+  });
+
   it('leaves no timer behind after a call (a script can exit at once)', async () => {
     const client = await clientFor([{ status: 503 }, { body: ROWS }], { timeoutMs: 60_000 });
     const timers = (): number =>
