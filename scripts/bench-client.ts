@@ -241,6 +241,13 @@ export async function runClientBench(options: BenchOptions): Promise<BenchResult
       logLevel: 'off',
       validate: false,
     });
+    // No time bound and no caller signal: no AbortController, timer or listener per attempt.
+    const unbounded = createFeatherClient({
+      apiKey: KEY,
+      baseUrl: url,
+      logLevel: 'off',
+      timeoutMs: 0,
+    });
     const check = (result: { response: Response }): void => {
       if (!result.response.ok) throw new Error(`unexpected ${result.response.status}`);
     };
@@ -275,6 +282,14 @@ export async function runClientBench(options: BenchOptions): Promise<BenchResult
         name: 'feather client, validate off',
         send: async () => {
           const result = await unvalidated.GET(PATH, { params: { query: QUERY } });
+          check(result);
+          return result.data;
+        },
+      },
+      {
+        name: 'feather client, timeoutMs 0',
+        send: async () => {
+          const result = await unbounded.GET(PATH, { params: { query: QUERY } });
           check(result);
           return result.data;
         },

@@ -151,12 +151,15 @@ export async function sendWithRetries(
     once: true,
   });
 
+  const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
+  // Parts with no time bound need no controller: fetch gets the caller's signal, or none.
+  const controlled = bounded || parts === undefined;
   for (let retriesSoFar = 0; ; retriesSoFar++) {
     if (callerSignal?.aborted) throw userAbort(call);
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
-    if (call.controller === undefined || call.controller.signal.aborted) {
+    if (controlled && (call.controller === undefined || call.controller.signal.aborted)) {
       call.controller = new AbortController(); // the first attempt, or the one after a timeout
     }
     const attempt =
@@ -172,8 +175,9 @@ export async function sendWithRetries(
     }
 
     call.timedOut = false;
-    if (call.timeoutMs > 0 && call.timeoutMs !== Infinity) {
-      const { controller, timeoutMs } = call;
+    if (bounded) {
+      const controller = call.controller!;
+      const { timeoutMs } = call;
       call.timer = setTimeout(() => {
         call.timedOut = true;
         controller.abort(
@@ -185,9 +189,9 @@ export async function sendWithRetries(
     let outcome: AttemptOutcome;
     let response: Response | undefined;
     try {
-      const { signal } = call.controller;
       if (parts !== undefined) {
-        parts.init.signal = signal; // openapi-fetch's own init object, built for this call
+        // openapi-fetch's own init object, built for this call
+        if (controlled) parts.init.signal = call.controller!.signal;
         response = await globalThis.fetch(
           parts.url,
           init ? { ...parts.init, ...init } : parts.init,
@@ -195,6 +199,7 @@ export async function sendWithRetries(
       } else {
         // Called bare, not as `call.fetch(...)`: a browser's `window.fetch` refuses another `this`.
         const fetchAttempt = call.fetch;
+        const { signal } = call.controller!;
         response = await fetchAttempt(attempt as Request, init ? { ...init, signal } : { signal });
       }
     } catch (error) {
