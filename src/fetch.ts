@@ -11,6 +11,9 @@
  * undici the same one Request copy as `fetch(request)`. Putting the signal into the Request that
  * openapi-fetch builds instead, or `AbortSignal.any`, costs an extra signal link per request
  * (measured with scripts/bench-client.ts). A new Request is built only to re-send a body.
+ * The AbortController for `timeoutMs` is most of what the client adds to a request (undici's
+ * Request follows its signal: a WeakRef, a listener, a finalizer); without a time bound, the
+ * hot path has none.
  */
 import { assertKeySafeUrl, currentApiKey } from './auth.ts';
 import { API_KEY_HEADER, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './constants.ts';
