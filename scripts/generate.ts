@@ -46,14 +46,30 @@ export async function staleFiles(
     .map(([name]) => `${paths.outDir}/${name}`);
 }
 
-/** Builds everything generate would write, stamp included. */
-export async function expectedOutput(paths: PipelinePaths = DEFAULT_PATHS): Promise<BuildResult> {
+/** The spec files, and the hash of everything the output depends on. */
+async function currentInputs(
+  paths: PipelinePaths,
+): Promise<{ specFiles: string[]; inputs: string }> {
   const specFiles = await listSpecFiles(paths.specDir, paths.root);
-  const inputs = await inputsHash(paths.root, specFiles, paths.configFile);
+  return { specFiles, inputs: await inputsHash(paths.root, specFiles, paths.configFile) };
+}
+
+/** Runs the pipeline on `specFiles` and adds the stamp for `inputs` to its files. */
+async function buildStamped(
+  paths: PipelinePaths,
+  specFiles: string[],
+  inputs: string,
+): Promise<BuildResult> {
   const { buildGenerated } = await import('./pipeline.ts');
   const result = await buildGenerated(paths, specFiles);
   await addStamp(result.files, inputs);
   return result;
+}
+
+/** Builds everything generate would write, stamp included. */
+export async function expectedOutput(paths: PipelinePaths = DEFAULT_PATHS): Promise<BuildResult> {
+  const { specFiles, inputs } = await currentInputs(paths);
+  return buildStamped(paths, specFiles, inputs);
 }
 
 export interface GenerateResult {
@@ -68,15 +84,12 @@ export async function generate(
   paths: PipelinePaths = DEFAULT_PATHS,
   force = false,
 ): Promise<GenerateResult> {
-  const specFiles = await listSpecFiles(paths.specDir, paths.root);
-  const inputs = await inputsHash(paths.root, specFiles, paths.configFile);
+  const { specFiles, inputs } = await currentInputs(paths);
   const outDir = path.join(paths.root, paths.outDir);
   if (!force && specFiles.length > 0 && (await stampStillHolds(outDir, inputs))) {
     return { skipped: true, changed: [] };
   }
-  const { buildGenerated } = await import('./pipeline.ts');
-  const build = await buildGenerated(paths, specFiles);
-  await addStamp(build.files, inputs);
+  const build = await buildStamped(paths, specFiles, inputs);
   const changed = await staleFiles(paths, build.files);
   if (changed.length > 0) {
     const started = performance.now();
