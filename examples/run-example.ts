@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isEntryPoint, runCommand } from '../scripts/lib/cli.ts';
 import { EXIT_COULD_NOT_RUN } from '../scripts/lib/errors.ts';
-import { PLACEHOLDER_API_KEY } from '../scripts/mock.ts';
-import { startPrism } from '../scripts/prism.ts';
+import { PLACEHOLDER_API_KEY } from '../scripts/commands/mock.ts';
+import { startPrism } from '../scripts/lib/prism.ts';
 import { FeatherError } from '../src/index.ts';
 import { parseExampleArgs, runExample } from './analytics-summary.ts';
 

@@ -10,7 +10,7 @@
  * custom fetch, openapi-fetch's Request is sent as `fetch(request, { signal })`, which costs
  * undici the same one Request copy as `fetch(request)`. Putting the signal into the Request that
  * openapi-fetch builds instead, or `AbortSignal.any`, costs an extra signal link per request
- * (measured with scripts/bench-client.ts). A new Request is built only to re-send a body.
+ * (measured with scripts/bench/client.ts). A new Request is built only to re-send a body.
  * The AbortController for `timeoutMs` is most of what the client adds to a request (undici's
  * Request follows its signal: a WeakRef, a listener, a finalizer); without a time bound, the
  * hot path has none.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allAliases, pascalCase, schemaAliases } from '../scripts/aliases.ts';
+import { allAliases, pascalCase, schemaAliases } from '../scripts/pipeline/aliases.ts';
 
 describe('pascalCase', () => {
   const table: [string, string][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relativeTsSpecifiers, rewriteDeclarationSpecifiers } from '../scripts/build.ts';
+import { relativeTsSpecifiers, rewriteDeclarationSpecifiers } from '../scripts/commands/build.ts';
 
 describe('rewriteDeclarationSpecifiers', () => {
   it.each([

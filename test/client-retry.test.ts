@@ -4,7 +4,7 @@
  * "waited at least", measured by the server between arrivals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/prism.ts';
+import { freePort } from '../scripts/lib/prism.ts';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,

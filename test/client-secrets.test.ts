@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/prism.ts';
+import { freePort } from '../scripts/lib/prism.ts';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDocs, DOCS_SPEC, DOCS_TITLE } from '../scripts/docs.ts';
+import { buildDocs, DOCS_SPEC, DOCS_TITLE } from '../scripts/commands/docs.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import { chromiumMissing, openOfflineBrowser, type OfflineBrowser } from './helpers/chromium.ts';
 

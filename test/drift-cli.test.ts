@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { driftCommand, loadPinned } from '../scripts/drift.ts';
+import { driftCommand, loadPinned } from '../scripts/commands/drift.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
@@ -255,7 +255,13 @@ describe('the drift script as a process', () => {
     const run = promisify(execFile);
     const failure = await run(
       tsx,
-      [path.join(REPO_ROOT, 'scripts', 'drift.ts'), '--against', upstream, '--format', 'json'],
+      [
+        path.join(REPO_ROOT, 'scripts', 'commands', 'drift.ts'),
+        '--against',
+        upstream,
+        '--format',
+        'json',
+      ],
       { cwd: root },
     ).then(
       () => undefined,

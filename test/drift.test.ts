@@ -16,7 +16,7 @@ import {
   restrictToOperations,
 } from '../src/drift/index.ts';
 import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
-import { readOtherSide } from '../scripts/drift.ts';
+import { readOtherSide } from '../scripts/commands/drift.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 type Dict = { [key: string]: Json };

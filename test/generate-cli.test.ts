@@ -20,9 +20,13 @@ async function runScript(
   args: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(TSX, [path.join(REPO_ROOT, 'scripts', script), ...args], {
-      cwd,
-    });
+    const { stdout, stderr } = await run(
+      TSX,
+      [path.join(REPO_ROOT, 'scripts', 'commands', script), ...args],
+      {
+        cwd,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -91,7 +95,7 @@ describe('scripts reached through a symlink', () => {
     await symlink(path.join(REPO_ROOT, 'scripts'), path.join(workspace.root, 'linked-scripts'));
     const { stdout } = await run(
       TSX,
-      [path.join(workspace.root, 'linked-scripts', 'generate.ts')],
+      [path.join(workspace.root, 'linked-scripts', 'commands', 'generate.ts')],
       {
         cwd: workspace.root,
       },

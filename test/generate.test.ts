@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/generate.ts';
-import { buildGenerated } from '../scripts/pipeline.ts';
-import { checkGenerated } from '../scripts/check.ts';
+import { generate } from '../scripts/commands/generate.ts';
+import { buildGenerated } from '../scripts/pipeline/pipeline.ts';
+import { checkGenerated } from '../scripts/commands/check.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import {
   FIXTURES,

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractOpenApi, fencedBlocks, ingestPages } from '../scripts/ingest.ts';
+import { extractOpenApi, fencedBlocks, ingestPages } from '../scripts/commands/ingest.ts';
 import { REPO_ROOT, FIXTURES } from './helpers/workspace.ts';
 
 // Copies of Feather's documentation pages (../shared/feather-docs), so the test needs no sibling folder.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brokenLocalRefs, joinDocuments, originOf } from '../scripts/join.ts';
+import { brokenLocalRefs, joinDocuments, originOf } from '../scripts/pipeline/join.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import type { SpecSource } from '../scripts/lib/spec-files.ts';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { joinDocuments } from '../scripts/join.ts';
-import { lintJoined } from '../scripts/lint.ts';
+import { joinDocuments } from '../scripts/pipeline/join.ts';
+import { lintJoined } from '../scripts/pipeline/lint.ts';
 import { asOpenApiDocument, parseSpecText, type SpecSource } from '../scripts/lib/spec-files.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 

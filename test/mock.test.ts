@@ -8,8 +8,8 @@ import {
   mockBanner,
   parseMockArgs,
   PLACEHOLDER_API_KEY,
-} from '../scripts/mock.ts';
-import { freePort } from '../scripts/prism.ts';
+} from '../scripts/commands/mock.ts';
+import { freePort } from '../scripts/lib/prism.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -55,7 +55,7 @@ describe('parseMockArgs', () => {
 
 /** `npm run mock` as a user runs it, collecting what it prints. */
 function runMock(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [TSX, 'scripts/mock.ts', ...args], {
+  const child = spawn(process.execPath, [TSX, 'scripts/commands/mock.ts', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

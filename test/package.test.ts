@@ -18,8 +18,8 @@ import {
   runNpm,
   tarballProblems,
   type PackageManifest,
-} from '../scripts/check-package.ts';
-import { relativeTsSpecifiers } from '../scripts/build.ts';
+} from '../scripts/commands/check-package.ts';
+import { relativeTsSpecifiers } from '../scripts/commands/build.ts';
 import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
 
 const CONSUMER_FIXTURE = path.join(FIXTURES, 'consumer');

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { operationShapes, parameterRules, schemaChecks } from '../scripts/parameter-rules.ts';
+import {
+  operationShapes,
+  parameterRules,
+  schemaChecks,
+} from '../scripts/pipeline/parameter-rules.ts';
 
 describe('schemaChecks', () => {
   const doc = { components: { schemas: { Limit: { type: 'integer', minimum: 1, maximum: 100 } } } };

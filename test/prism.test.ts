@@ -4,7 +4,7 @@
  * 4xx with an `sl-violations` header, so a 200 without that header means a clean round trip.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrism, type PrismServer } from '../scripts/prism.ts';
+import { startPrism, type PrismServer } from '../scripts/lib/prism.ts';
 import {
   createFeatherClient,
   unwrap,

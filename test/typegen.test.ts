@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pathTypes, pathTypesViaOpenapiTS } from '../scripts/typegen.ts';
+import { pathTypes, pathTypesViaOpenapiTS } from '../scripts/pipeline/typegen.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 describe('pathTypes', () => {

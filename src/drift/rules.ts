@@ -208,7 +208,7 @@ export const DRIFT_RULES = {
   },
   'response-property-became-write-only': {
     level: 'breaking',
-    when: 'a received property became `writeOnly`: the server stops returning it, but openapi-typescript ignores `writeOnly` (`readWriteMarkers` off in scripts/typegen.ts), so the type still promises it',
+    when: 'a received property became `writeOnly`: the server stops returning it, but openapi-typescript ignores `writeOnly` (`readWriteMarkers` off in scripts/pipeline/typegen.ts), so the type still promises it',
   },
   'response-constraint-changed': {
     level: 'info',

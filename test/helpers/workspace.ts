@@ -6,7 +6,7 @@ import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PipelinePaths } from '../../scripts/pipeline.ts';
+import type { PipelinePaths } from '../../scripts/pipeline/pipeline.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');

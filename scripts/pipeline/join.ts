@@ -2,9 +2,9 @@
  * Joins the one-operation documents of `spec/` into one OpenAPI document. Pure: takes parsed
  * sources, returns the joined document and where each part came from.
  */
-import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../src/canonical.ts';
-import { PipelineError, PipelineErrors, type SourcePlace } from './lib/errors.ts';
-import { pointerFrom, type SpecSource } from './lib/spec-files.ts';
+import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../src/canonical.ts';
+import { PipelineError, PipelineErrors, type SourcePlace } from '../lib/errors.ts';
+import { pointerFrom, type SpecSource } from '../lib/spec-files.ts';
 
 export interface JoinResult {
   doc: Record<string, unknown>;

@@ -15,10 +15,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import createClient from 'openapi-fetch';
-import type { paths } from '../generated/index.ts';
-import { createFeatherClient } from '../src/index.ts';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from './lib/errors.ts';
+import type { paths } from '../../generated/index.ts';
+import { createFeatherClient } from '../../src/index.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
 
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
 const QUERY = { start_date: '2024-01-01', end_date: '2024-01-31', limit: 20 } as const;

@@ -4,11 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { HTTP_METHODS } from '../src/canonical.ts';
-import { EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from './lib/errors.ts';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { writeFileAtomic } from './lib/fs-atomic.ts';
-import { asOpenApiDocument, parseSpecText } from './lib/spec-files.ts';
+import { HTTP_METHODS } from '../../src/canonical.ts';
+import { EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { writeFileAtomic } from '../lib/fs-atomic.ts';
+import { asOpenApiDocument, parseSpecText } from '../lib/spec-files.ts';
 
 /** A fenced code block found in a markdown page. */
 export interface FencedBlock {

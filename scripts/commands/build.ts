@@ -5,16 +5,17 @@
  * get the same rewrite here: TypeScript accepts either, but editors and other tools that read
  * `.d.ts` files expect the specifiers to name files that exist.
  */
-import { runNode } from './lib/child.ts';
+import { runNode } from '../lib/child.ts';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from './lib/errors.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { packageBin } from '../lib/packages.ts';
+import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** `from './x.ts'`, `import('../y.ts')`: a relative specifier ending in `.ts` (not `.d.ts`). */
+/** `from '../x.ts'`, `import('../../y.ts')`: a relative specifier ending in `.ts` (not `.d.ts`). */
 const RELATIVE_TS_SPECIFIER = /(\b(?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)(?<!\.d)\.ts\2/g;
 
 /** The declaration text with each relative `.ts` specifier ending in `.js` instead. */
@@ -31,7 +32,7 @@ export function relativeTsSpecifiers(text: string): string[] {
 export async function build(root = ROOT): Promise<{ files: number; declarations: number }> {
   const outDir = path.join(root, 'dist');
   await rm(outDir, { recursive: true, force: true });
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const tsc = packageBin('typescript', 'tsc');
   const { code, output } = await runNode([tsc, '-p', 'tsconfig.build.json', '--pretty', 'false'], {
     cwd: root,
   });

@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageBin } from './packages.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PRISM_BIN = path.join(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** How long Prism may take to say it is listening. */
 export const PRISM_START_TIMEOUT_MS = 60_000;
 
@@ -39,7 +39,15 @@ export async function startPrism(
 ): Promise<PrismServer> {
   const spec = options.spec ?? path.join(ROOT, 'generated', 'openapi.json');
   const port = options.port ?? (await freePort());
-  const args = [PRISM_BIN, 'mock', spec, '-h', '127.0.0.1', '-p', String(port)];
+  const args = [
+    packageBin('@stoplight/prism-cli', 'prism'),
+    'mock',
+    spec,
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+  ];
   if (options.errors ?? true) args.push('--errors');
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

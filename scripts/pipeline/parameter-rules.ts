@@ -2,7 +2,7 @@
  * Compiles each operation's parameter constraints into a small table that the client checks
  * before sending (see src/validate.ts). Pure: joined document in, JSON-able table out.
  */
-import { HTTP_METHODS } from '../src/canonical.ts';
+import { HTTP_METHODS } from '../../src/canonical.ts';
 import type { OperationShape } from './aliases.ts';
 
 /** One parameter's checks. Only what the spec states is present. */

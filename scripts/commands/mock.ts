@@ -3,9 +3,9 @@
  * 127.0.0.1 until Ctrl-C, so that the client, the example or curl can be tried without an API key.
  */
 import { parseArgs } from 'node:util';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_OK, PipelineError } from './lib/errors.ts';
-import { startPrism, type PrismServer } from './prism.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { EXIT_OK, PipelineError } from '../lib/errors.ts';
+import { startPrism, type PrismServer } from '../lib/prism.ts';
 
 /** Prism's own default port: what its documentation and most tutorials assume. */
 export const DEFAULT_MOCK_PORT = 4010;

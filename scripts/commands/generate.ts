@@ -1,16 +1,27 @@
 /**
- * `npm run generate`: spec/ -> generated/. Builds everything in memory (scripts/pipeline.ts),
+ * `npm run generate`: spec/ -> generated/. Builds everything in memory (scripts/pipeline/pipeline.ts),
  * then replaces generated/ whole, and only when something differs. A stamp of the inputs and
  * outputs lets an unchanged re-run stop before loading any of the heavy tools.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_COULD_NOT_RUN, EXIT_OK } from './lib/errors.ts';
-import { replaceDirectory } from './lib/fs-atomic.ts';
-import { listSpecFiles } from './lib/spec-list.ts';
-import { DEFAULT_PATHS, formatSteps, type BuildResult, type PipelinePaths } from './pipeline.ts';
-import { STAMP_FILE, inputsHash, outputsHashes, renderStamp, stampStillHolds } from './stamp.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { EXIT_COULD_NOT_RUN, EXIT_OK } from '../lib/errors.ts';
+import { replaceDirectory } from '../lib/fs-atomic.ts';
+import { listSpecFiles } from '../lib/spec-list.ts';
+import {
+  DEFAULT_PATHS,
+  formatSteps,
+  type BuildResult,
+  type PipelinePaths,
+} from '../pipeline/pipeline.ts';
+import {
+  STAMP_FILE,
+  inputsHash,
+  outputsHashes,
+  renderStamp,
+  stampStillHolds,
+} from '../pipeline/stamp.ts';
 
 /** Builds the stamp for `files` and adds it to them. */
 async function addStamp(files: Map<string, string>, inputs: string): Promise<void> {
@@ -60,7 +71,7 @@ async function buildStamped(
   specFiles: string[],
   inputs: string,
 ): Promise<BuildResult> {
-  const { buildGenerated } = await import('./pipeline.ts');
+  const { buildGenerated } = await import('../pipeline/pipeline.ts');
   const result = await buildGenerated(paths, specFiles);
   await addStamp(result.files, inputs);
   return result;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../src/canonical.ts';
+import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../src/canonical.ts';
 import {
   DriftInputError,
   asOpenApi3,
@@ -18,16 +18,16 @@ import {
   restrictToOperations,
   type DriftReport,
   type ReportFormat,
-} from '../src/drift/index.ts';
-import { isDict, type Dict } from '../src/drift/document.ts';
-import { pairOperations } from '../src/drift/operations.ts';
-import { fetchSpecText } from '../src/drift/runtime.ts';
+} from '../../src/drift/index.ts';
+import { isDict, type Dict } from '../../src/drift/document.ts';
+import { pairOperations } from '../../src/drift/operations.ts';
+import { fetchSpecText } from '../../src/drift/runtime.ts';
 import { extractOpenApi } from './ingest.ts';
-import { joinDocuments } from './join.ts';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from './lib/errors.ts';
-import { writeFileAtomic } from './lib/fs-atomic.ts';
-import { listSpecFiles, parseSpecText, readSpecFile, type SpecSource } from './lib/spec-files.ts';
+import { joinDocuments } from '../pipeline/join.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
+import { writeFileAtomic } from '../lib/fs-atomic.ts';
+import { listSpecFiles, parseSpecText, readSpecFile, type SpecSource } from '../lib/spec-files.ts';
 
 /** Where the default `--against` and the fetch timeout are configured. */
 export const CONFIG_FILE = 'feather.config.json';

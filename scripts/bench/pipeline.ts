@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_OK } from './lib/errors.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { packageBin } from '../lib/packages.ts';
+import { EXIT_OK } from '../lib/errors.ts';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const OPENAPI_TS = path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TSX = packageBin('tsx', 'tsx');
+const OPENAPI_TS = packageBin('openapi-typescript', 'openapi-typescript');
 
 /** Components every page repeats unchanged. */
 const SHARED = new Set(['ErrorResponse', 'HTTPValidationError', 'ValidationError']);
@@ -81,11 +82,11 @@ export async function benchPipelineCommand(argv: string[]): Promise<number> {
       );
     }
     await cp(path.join(ROOT, 'redocly.yaml'), path.join(root, 'redocly.yaml'));
-    const generateArgs = [path.join(ROOT, 'scripts', 'generate.ts')];
+    const generateArgs = [TSX, path.join(ROOT, 'scripts', 'commands', 'generate.ts')];
     console.log(
       `bench:pipeline: ${count} documents, ${rounds} rounds each, medians of wall time (separate processes)`,
     );
-    await timeMs(TSX, [...generateArgs, '--force'], root); // warm the file cache and produce the joined document
+    await timeMs(process.execPath, [...generateArgs, '--force'], root); // warm the file cache and produce the joined document
     const joined = path.join(root, 'generated', 'openapi.json');
     const stats = JSON.parse(await readFile(joined, 'utf8')) as {
       paths: object;
@@ -106,8 +107,8 @@ export async function benchPipelineCommand(argv: string[]): Promise<number> {
           root,
         ),
       );
-      full.push(await timeMs(TSX, [...generateArgs, '--force'], root));
-      unchanged.push(await timeMs(TSX, generateArgs, root));
+      full.push(await timeMs(process.execPath, [...generateArgs, '--force'], root));
+      unchanged.push(await timeMs(process.execPath, generateArgs, root));
     }
     const b = median(baseline);
     const row = (name: string, values: number[], goal: string): string =>

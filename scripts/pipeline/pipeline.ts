@@ -1,17 +1,17 @@
 /**
  * The pipeline, in memory: reads and joins the documents of spec/, lints them with Redocly,
  * generates path types and friendly aliases, the parameter checks and the fingerprint. All steps
- * run in this one process, parsing each file once. Writing is scripts/generate.ts's job.
+ * run in this one process, parsing each file once. Writing is scripts/commands/generate.ts's job.
  *
  * Formatting: generated TypeScript comes out of the TypeScript printer (openapi-typescript's
- * `astToString`) and of our own renderers (scripts/render.ts) already in its final form;
+ * `astToString`) and of our own renderers (scripts/pipeline/render.ts) already in its final form;
  * prettier is not run on it. Measured at 500 operations: prettier took 14.7 s of a 19.5 s run
  * (schema.ts alone 10.4 s).
  */
 import path from 'node:path';
-import { fingerprintSpec } from '../src/canonical.ts';
-import { EXIT_CHECK_FAILED, PipelineError } from './lib/errors.ts';
-import { listSpecFiles } from './lib/spec-list.ts';
+import { fingerprintSpec } from '../../src/canonical.ts';
+import { EXIT_CHECK_FAILED, PipelineError } from '../lib/errors.ts';
+import { listSpecFiles } from '../lib/spec-list.ts';
 import {
   GENERATED_HEADER,
   GENERATED_README,
@@ -73,7 +73,7 @@ export async function buildGenerated(
 ): Promise<BuildResult> {
   const steps: StepReport[] = [];
   const files = specFiles ?? (await listSpecFiles(paths.specDir, paths.root));
-  const { readSpecFile } = await import('./lib/spec-files.ts');
+  const { readSpecFile } = await import('../lib/spec-files.ts');
   const sources = await timed(
     steps,
     'read',
@@ -86,7 +86,7 @@ export async function buildGenerated(
         const known = failures.filter((f): f is PipelineError => f instanceof PipelineError);
         if (known.length !== failures.length)
           throw failures.find((f) => !(f instanceof PipelineError));
-        const { PipelineErrors } = await import('./lib/errors.ts');
+        const { PipelineErrors } = await import('../lib/errors.ts');
         throw known.length === 1 ? known[0] : new PipelineErrors(known);
       }
       return results.map(
@@ -96,7 +96,7 @@ export async function buildGenerated(
     (result) => `${result.length} documents`,
   );
   const { joinDocuments } = await import('./join.ts');
-  const { withSourceLines } = await import('./lib/spec-files.ts');
+  const { withSourceLines } = await import('../lib/spec-files.ts');
   const joined = await timed(
     steps,
     'join',

@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench-drift.ts`: measures `redocly diff` (experimental, @redocly/cli) against
+ * `npx tsx scripts/bench/drift.ts`: measures `redocly diff` (experimental, @redocly/cli) against
  * our drift engine on the rule cases of test/fixtures/drift/rule-cases.ts, both ways, plus the
  * real pinned API with a shared `$ref` changed. Prints, per case, whether each tool calls it
  * breaking (Redocly: a `major` verdict), where they disagree, and the run time of each, as a
@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CASES, type Dict } from '../test/fixtures/drift/rule-cases.ts';
-import { diffDocuments } from '../src/drift/index.ts';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
+import { CASES, type Dict } from '../../test/fixtures/drift/rule-cases.ts';
+import { diffDocuments } from '../../src/drift/index.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { packageBin } from '../lib/packages.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const REDOCLY = path.join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REDOCLY = packageBin('@redocly/cli', 'redocly');
 const run = promisify(execFile);
 
 interface RedoclyVerdict {

@@ -2,16 +2,17 @@
  * `npm run docs [-- --out <file>]`: renders the joined spec (generated/openapi.json) into one
  * self-contained HTML page with Redocly `build-docs` (Redoc inlined: opens from disk, offline).
  */
-import { runNode } from './lib/child.ts';
+import { runNode } from '../lib/child.ts';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_OK, PipelineError } from './lib/errors.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { packageBin } from '../lib/packages.ts';
+import { EXIT_OK, PipelineError } from '../lib/errors.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DOCS_SPEC = path.join(ROOT, 'generated', 'openapi.json');
 /** Not committed (see README, "API reference"): rebuilt from the committed spec in a second. */
 export const DOCS_OUTPUT = path.join(ROOT, 'docs', 'api', 'index.html');
@@ -25,15 +26,6 @@ const OFFLINE_ENV = {
   DO_NOT_TRACK: '1',
 };
 
-function redoclyBin(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('@redocly/cli/package.json');
-  const bin = (require(manifestPath) as { bin: string | Record<string, string> }).bin;
-  const relative = typeof bin === 'string' ? bin : bin['redocly'];
-  if (!relative) throw new PipelineError(`${manifestPath}: no "redocly" bin`);
-  return path.join(path.dirname(manifestPath), relative);
-}
-
 /** The `redocly build-docs` arguments for one spec and output file. */
 export function buildDocsArgs(spec: string, out: string, title = DOCS_TITLE): string[] {
   // --inlineBundle: without it the page loads Redoc from Redocly's CDN and is blank offline.
@@ -46,7 +38,7 @@ export async function buildDocs(
 ): Promise<{ out: string; bytes: number }> {
   const spec = options.spec ?? DOCS_SPEC;
   const out = path.resolve(options.out ?? DOCS_OUTPUT);
-  const args = [redoclyBin(), ...buildDocsArgs(spec, out)];
+  const args = [packageBin('@redocly/cli', 'redocly'), ...buildDocsArgs(spec, out)];
   const { code, output } = await runNode(args, {
     cwd: ROOT,
     env: { ...process.env, ...OFFLINE_ENV },

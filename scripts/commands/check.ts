@@ -2,10 +2,10 @@
  * `npm run check` (first half; `tsc --noEmit` runs after it): rebuilds generated/ in memory from
  * spec/, lints on the way, and fails naming every file that differs from what is committed.
  */
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_CHECK_FAILED, EXIT_OK } from './lib/errors.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../lib/errors.ts';
 import { expectedOutput, staleFiles } from './generate.ts';
-import { DEFAULT_PATHS, formatSteps, type PipelinePaths } from './pipeline.ts';
+import { DEFAULT_PATHS, formatSteps, type PipelinePaths } from '../pipeline/pipeline.ts';
 
 /** Files under generated/ that differ from what `generate` would write (empty when current). */
 export async function checkGenerated(

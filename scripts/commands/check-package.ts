@@ -8,10 +8,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isEntryPoint, runCommand } from './lib/cli.ts';
-import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from './lib/errors.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { packageBin } from '../lib/packages.ts';
+import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** What the published package may depend on at run time: nothing but openapi-fetch. */
 export const RUNTIME_DEPENDENCIES: readonly string[] = ['openapi-fetch'];
@@ -141,17 +142,6 @@ export function tarballProblems(files: readonly string[], manifest: PackageManif
   return problems;
 }
 
-/** A dev dependency's bin script (some, like publint, do not export their package.json). */
-async function binOf(packageName: string, binName: string): Promise<string> {
-  const manifestPath = path.join(ROOT, 'node_modules', packageName, 'package.json');
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
-    bin?: string | Record<string, string>;
-  };
-  const relative = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[binName];
-  if (!relative) throw new PipelineError(`${manifestPath}: no "${binName}" bin`);
-  return path.join(path.dirname(manifestPath), relative);
-}
-
 export interface LintResult {
   tool: string;
   ok: boolean;
@@ -162,16 +152,10 @@ export interface LintResult {
 export async function lintTarball(tarball: string): Promise<LintResult[]> {
   const cwd = path.dirname(tarball);
   const [publint, attw] = await Promise.all([
-    run(process.execPath, [await binOf('publint', 'publint'), 'run', tarball, '--strict'], cwd),
+    run(process.execPath, [packageBin('publint', 'publint'), 'run', tarball, '--strict'], cwd),
     run(
       process.execPath,
-      [
-        await binOf('@arethetypeswrong/cli', 'attw'),
-        tarball,
-        '--profile',
-        'esm-only',
-        '--no-color',
-      ],
+      [packageBin('@arethetypeswrong/cli', 'attw'), tarball, '--profile', 'esm-only', '--no-color'],
       cwd,
     ),
   ]);

@@ -1,8 +1,8 @@
 /**
  * The text of each file the pipeline writes to generated/, in final form (no formatter runs on
- * it: see scripts/pipeline.ts). Pure: values in, text out.
+ * it: see scripts/pipeline/pipeline.ts). Pure: values in, text out.
  */
-import type { SpecFingerprint } from '../src/canonical.ts';
+import type { SpecFingerprint } from '../../src/canonical.ts';
 
 /** First line of every generated TypeScript file. */
 export const GENERATED_HEADER =
@@ -42,7 +42,7 @@ export function renderParameters(table: Record<string, readonly object[]>): stri
       `    ${JSON.stringify(key)}: [\n${rules.map((rule) => `        ${JSON.stringify(rule)},\n`).join('')}    ],\n`,
   );
   return `${GENERATED_HEADER}
-/** One parameter's checks, compiled from the spec by scripts/parameter-rules.ts. */
+/** One parameter's checks, compiled from the spec by scripts/pipeline/parameter-rules.ts. */
 export interface ParameterRule {
     name: string;
     in: "query" | "path" | "header" | "cookie";

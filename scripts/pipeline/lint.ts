@@ -10,8 +10,8 @@ import {
   type NormalizedProblem,
 } from '@redocly/openapi-core';
 import { originOf } from './join.ts';
-import { formatPlace, type SourcePlace } from './lib/errors.ts';
-import { locatePointer, type SpecSource } from './lib/spec-files.ts';
+import { formatPlace, type SourcePlace } from '../lib/errors.ts';
+import { locatePointer, type SpecSource } from '../lib/spec-files.ts';
 
 export interface LintProblem {
   severity: 'error' | 'warn';
