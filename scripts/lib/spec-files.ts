@@ -110,14 +110,37 @@ export function pointerFrom(segments: readonly (string | number)[]): string {
   return `#/${segments.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }
 
+/** Texts parsed with positions, most recent last: a file with many problems is parsed once. */
+const positionCache = new Map<
+  string,
+  { document: ReturnType<typeof parseDocument>; lineCounter: LineCounter }
+>();
+const POSITION_CACHE_SIZE = 4;
+
+function parsedWithPositions(text: string): {
+  document: ReturnType<typeof parseDocument>;
+  lineCounter: LineCounter;
+} {
+  const cached = positionCache.get(text);
+  if (cached) return cached;
+  const lineCounter = new LineCounter();
+  const parsed = {
+    document: parseDocument(text, { lineCounter, keepSourceTokens: false }),
+    lineCounter,
+  };
+  positionCache.set(text, parsed);
+  if (positionCache.size > POSITION_CACHE_SIZE)
+    positionCache.delete(positionCache.keys().next().value!);
+  return parsed;
+}
+
 /**
  * Finds the line and column where `pointer` sits in a YAML or JSON text, or the deepest
  * existing parent's place. Parses with positions only when asked (error paths), never on the
  * hot path.
  */
 export function locatePointer(text: string, pointer: string): { line: number; column: number } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: false });
+  const { document, lineCounter } = parsedWithPositions(text);
   let node: Node | null = document.contents as Node | null;
   let offset = node?.range?.[0] ?? 0;
   for (const segment of pointerSegments(pointer)) {
