@@ -12,6 +12,7 @@ import { listSpecFiles } from '../lib/spec-list.ts';
 import {
   DEFAULT_PATHS,
   formatSteps,
+  type BuildOptions,
   type BuildResult,
   type PipelinePaths,
 } from '../pipeline/pipeline.ts';
@@ -70,9 +71,10 @@ async function buildStamped(
   paths: PipelinePaths,
   specFiles: string[],
   inputs: string,
+  options: BuildOptions = {},
 ): Promise<BuildResult> {
   const { buildGenerated } = await import('../pipeline/pipeline.ts');
-  const result = await buildGenerated(paths, specFiles);
+  const result = await buildGenerated(paths, specFiles, options);
   await addStamp(result.files, inputs);
   return result;
 }
@@ -94,13 +96,21 @@ export interface GenerateResult {
 export async function generate(
   paths: PipelinePaths = DEFAULT_PATHS,
   force = false,
+  options: BuildOptions = {},
 ): Promise<GenerateResult> {
   const { specFiles, inputs } = await currentInputs(paths);
   const outDir = path.join(paths.root, paths.outDir);
-  if (!force && specFiles.length > 0 && (await stampStillHolds(outDir, inputs))) {
+  // The name lock is an input that the stamp covers as an output: when generated/ is as the
+  // stamp left it, the lock is too. A removal is asked for explicitly, so it always builds.
+  if (
+    !force &&
+    options.removeNames === undefined &&
+    specFiles.length > 0 &&
+    (await stampStillHolds(outDir, inputs))
+  ) {
     return { skipped: true, changed: [] };
   }
-  const build = await buildStamped(paths, specFiles, inputs);
+  const build = await buildStamped(paths, specFiles, inputs, options);
   const changed = await staleFiles(paths, build.files);
   if (changed.length > 0) {
     const started = performance.now();
@@ -114,14 +124,38 @@ export async function generate(
   return { skipped: false, changed, build };
 }
 
+const USAGE =
+  'usage: npm run generate [-- [--force] [--remove-name NAME]... [--remove-gone-names]]';
+
+/** `--force`, and which locked names may be removed; an error message on bad arguments. */
+export function parseGenerateArgs(
+  argv: readonly string[],
+): { force: boolean; options: BuildOptions } | { error: string } {
+  let force = false;
+  const names: string[] = [];
+  let allGone = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue;
+    else if (arg === '--force') force = true;
+    else if (arg === '--remove-gone-names') allGone = true;
+    else if (arg.startsWith('--remove-name=')) names.push(arg.slice('--remove-name='.length));
+    else if (arg === '--remove-name' && argv[i + 1] && !argv[i + 1]!.startsWith('--'))
+      names.push(argv[++i]!);
+    else return { error: `unknown or incomplete argument ${arg}; ${USAGE}` };
+  }
+  const removeNames = allGone ? 'all-gone' : names.length > 0 ? names : undefined;
+  return { force, options: removeNames ? { removeNames } : {} };
+}
+
 export async function generateCommand(argv: string[]): Promise<number> {
-  const unknown = argv.filter((arg) => arg !== '--force' && arg !== '--');
-  if (unknown.length > 0) {
-    console.error(`unknown argument ${unknown[0]}; usage: npm run generate [-- --force]`);
+  const parsed = parseGenerateArgs(argv);
+  if ('error' in parsed) {
+    console.error(parsed.error);
     return EXIT_COULD_NOT_RUN;
   }
   const started = performance.now();
-  const result = await generate(DEFAULT_PATHS, argv.includes('--force'));
+  const result = await generate(DEFAULT_PATHS, parsed.force, parsed.options);
   const total = `${Math.round(performance.now() - started)} ms`;
   if (result.skipped) {
     console.log(

@@ -56,16 +56,16 @@ class NameRegistry {
   }
 }
 
-/**
- * Aliases for component schemas. A title used by one schema gives its name as is; when several
- * schemas share a title, each is qualified by the parts of its key that differ
- * (`src__analytics__integrations__schemas__Row` -> `IntegrationsRow`), and a clash that remains
- * is numbered in key order.
- */
-export function schemaAliases(
-  schemas: Record<string, { title?: unknown }>,
-  registry = new NameRegistry(),
-): TypeAlias[] {
+/** An alias still to be named: what it stands for and the name it would like. */
+interface Candidate {
+  /** What the alias names, stable across releases: `schema:<key>`, `operation:<id>:<part>`. */
+  key: string;
+  preferred: string;
+  target: string;
+  doc: string;
+}
+
+function schemaCandidates(schemas: Record<string, { title?: unknown }>): Candidate[] {
   const keys = Object.keys(schemas).sort();
   const baseOf = new Map(
     keys.map((key) => {
@@ -100,12 +100,34 @@ export function schemaAliases(
       Number(groups.get(baseOf.get(a)!)!.length > 1) -
       Number(groups.get(baseOf.get(b)!)!.length > 1),
   );
-  const aliases = order.map((key) => ({
-    name: registry.claim(preferred.get(key)!),
+  return order.map((key) => ({
+    key: `schema:${key}`,
+    preferred: preferred.get(key)!,
     target: `components["schemas"][${quote(key)}]`,
     doc: `\`${key}\`${schemas[key]?.title ? ` (title "${String(schemas[key]?.title)}")` : ''}`,
   }));
-  return aliases.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Names `candidates` in order, with a fresh registry. */
+function claimAll(candidates: readonly Candidate[], registry: NameRegistry): TypeAlias[] {
+  return candidates.map(({ preferred, target, doc }) => ({
+    name: registry.claim(preferred),
+    target,
+    doc,
+  }));
+}
+
+/**
+ * Aliases for component schemas. A title used by one schema gives its name as is; when several
+ * schemas share a title, each is qualified by the parts of its key that differ
+ * (`src__analytics__integrations__schemas__Row` -> `IntegrationsRow`), and a clash that remains
+ * is numbered in key order.
+ */
+export function schemaAliases(
+  schemas: Record<string, { title?: unknown }>,
+  registry = new NameRegistry(),
+): TypeAlias[] {
+  return claimAll(schemaCandidates(schemas), registry).sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export interface OperationShape {
@@ -119,43 +141,110 @@ export interface OperationShape {
   success?: { status: string; mediaType: string };
 }
 
-/** Per-operation aliases: `<Op>Query`, `<Op>PathParams`, `<Op>Body`, `<Op>Response`. */
-export function operationAliases(
-  operations: readonly OperationShape[],
-  registry = new NameRegistry(),
-): TypeAlias[] {
-  const aliases: TypeAlias[] = [];
+/**
+ * The function name in a FastAPI default operationId (`{name}{path, \W as _}_{method}`):
+ * `send_message_v1_ask_feather_sessions__session_id__messages_post` -> `send_message`.
+ */
+export function fastApiFunctionName(
+  op: Pick<OperationShape, 'operationId' | 'method' | 'path'>,
+): string | undefined {
+  const tail = `${op.path.replace(/\W/g, '_')}_${op.method.toLowerCase()}`;
+  if (!op.operationId.endsWith(tail) || op.operationId.length === tail.length) return undefined;
+  return op.operationId.slice(0, -tail.length);
+}
+
+/** The first path segment after a version segment (`/v1/ask-feather/...` -> `ask-feather`). */
+function pathArea(route: string): string {
+  const segments = route.split('/').filter((s) => s && !s.startsWith('{'));
+  return (/^v\d+$/.test(segments[0] ?? '') ? segments[1] : segments[0]) ?? '';
+}
+
+/**
+ * Alias base of each operation: its operationId in PascalCase, or for a FastAPI default id the
+ * function name (`SendMessage`). FastAPI ids whose function names clash with another operation's
+ * base are qualified by their path's area (`AskFeatherSendMessage`), and by the whole id when that
+ * still clashes.
+ */
+export function operationBases(operations: readonly OperationShape[]): Map<string, string> {
+  const first = new Map(
+    operations.map((op) => {
+      const name = fastApiFunctionName(op);
+      return [
+        op.operationId,
+        { op, fastApi: name !== undefined, base: pascalCase(name ?? op.operationId) },
+      ];
+    }),
+  );
+  const count = (bases: Iterable<string>): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const base of bases) counts.set(base, (counts.get(base) ?? 0) + 1);
+    return counts;
+  };
+  const firstCounts = count([...first.values()].map((e) => e.base));
+  const second = new Map(
+    [...first].map(([id, e]) => [
+      id,
+      e.fastApi && firstCounts.get(e.base)! > 1
+        ? { ...e, base: pascalCase(pathArea(e.op.path)) + e.base }
+        : e,
+    ]),
+  );
+  const secondCounts = count([...second.values()].map((e) => e.base));
+  return new Map(
+    [...second].map(([id, e]) => [
+      id,
+      e.fastApi && secondCounts.get(e.base)! > 1 ? pascalCase(id) : e.base,
+    ]),
+  );
+}
+
+function operationCandidates(operations: readonly OperationShape[]): Candidate[] {
+  const bases = operationBases(operations);
+  const candidates: Candidate[] = [];
   for (const op of [...operations].sort((a, b) => (a.operationId < b.operationId ? -1 : 1))) {
-    const base = pascalCase(op.operationId);
+    const base = bases.get(op.operationId)!;
     const at = `operations[${quote(op.operationId)}]`;
+    const key = `operation:${op.operationId}`;
     const where = `${op.method.toUpperCase()} ${op.path}`;
     if (op.hasQuery)
-      aliases.push({
-        name: registry.claim(`${base}Query`),
+      candidates.push({
+        key: `${key}:query`,
+        preferred: `${base}Query`,
         target: `${at}["parameters"]["query"]`,
         doc: `Query parameters of ${where}`,
       });
     if (op.hasPath)
-      aliases.push({
-        name: registry.claim(`${base}PathParams`),
+      candidates.push({
+        key: `${key}:path`,
+        preferred: `${base}PathParams`,
         target: `${at}["parameters"]["path"]`,
         doc: `Path parameters of ${where}`,
       });
     if (op.hasBody)
-      aliases.push({
-        name: registry.claim(`${base}Body`),
+      candidates.push({
+        key: `${key}:body`,
+        preferred: `${base}Body`,
         target: `NonNullable<${at}["requestBody"]>["content"]["application/json"]`,
         doc: `Request body of ${where}`,
       });
     if (op.success) {
-      aliases.push({
-        name: registry.claim(`${base}Response`),
+      candidates.push({
+        key: `${key}:response`,
+        preferred: `${base}Response`,
         target: `${at}["responses"][${op.success.status}]["content"][${quote(op.success.mediaType)}]`,
         doc: `${op.success.status} response body of ${where}`,
       });
     }
   }
-  return aliases;
+  return candidates;
+}
+
+/** Per-operation aliases: `<Op>Query`, `<Op>PathParams`, `<Op>Body`, `<Op>Response`. */
+export function operationAliases(
+  operations: readonly OperationShape[],
+  registry = new NameRegistry(),
+): TypeAlias[] {
+  return claimAll(operationCandidates(operations), registry);
 }
 
 /** Schema aliases and operation aliases with one shared set of names (schemas first). */
@@ -163,8 +252,59 @@ export function allAliases(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
 ): TypeAlias[] {
+  return lockedAliases(schemas, operations, {}).aliases;
+}
+
+/** Published names: alias name -> what it names (a candidate key, `schema:<key>` ...). */
+export type NameLock = Record<string, string>;
+
+export interface LockedAliases {
+  /** Schema aliases by name, then operation aliases, as allAliases orders them. */
+  aliases: TypeAlias[];
+  /** The lock after this run: every name before it (less those removed) plus the new ones. */
+  lock: NameLock;
+  /** Locked names whose target is gone from the spec, and what each named. */
+  gone: { name: string; key: string }[];
+}
+
+/**
+ * Names every alias, keeping each locked name on what it names: a locked name is never given to
+ * anything else, and a new alias that would collide with one is qualified or numbered instead.
+ * Locked names whose target is gone are returned in `gone` and left out of `lock`; whether that
+ * is allowed is the caller's decision (see scripts/pipeline/pipeline.ts).
+ */
+export function lockedAliases(
+  schemas: Record<string, { title?: unknown }>,
+  operations: readonly OperationShape[],
+  previous: Readonly<NameLock>,
+): LockedAliases {
+  const schemaSide = schemaCandidates(schemas);
+  const operationSide = operationCandidates(operations);
+  const byKey = new Map([...schemaSide, ...operationSide].map((c) => [c.key, c]));
   const registry = new NameRegistry();
-  return [...schemaAliases(schemas, registry), ...operationAliases(operations, registry)];
+  const nameOf = new Map<string, string>();
+  const gone: { name: string; key: string }[] = [];
+  for (const [name, key] of Object.entries(previous).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!byKey.has(key) || nameOf.has(key)) {
+      gone.push({ name, key });
+      continue;
+    }
+    registry.claim(name);
+    nameOf.set(key, name);
+  }
+  const named = (candidates: readonly Candidate[]): (TypeAlias & { key: string })[] =>
+    candidates.map((c) => ({
+      name: nameOf.get(c.key) ?? registry.claim(c.preferred),
+      target: c.target,
+      doc: c.doc,
+      key: c.key,
+    }));
+  const schemaNamed = named(schemaSide).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const all = [...schemaNamed, ...named(operationSide)];
+  const lock = Object.fromEntries(
+    all.map((alias) => [alias.name, alias.key] as const).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  return { aliases: all.map(({ name, target, doc }) => ({ name, target, doc })), lock, gone };
 }
 
 /** TypeScript source of the aliases, one documented `export type` each. */

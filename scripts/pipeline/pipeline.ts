@@ -13,6 +13,14 @@ import { fingerprintSpec } from '../../src/canonical.ts';
 import { EXIT_CHECK_FAILED, PipelineError } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
 import {
+  NAME_LOCK_FILE,
+  decideRemovals,
+  goneNamesError,
+  readNameLock,
+  renderNameLock,
+  type NameRemoval,
+} from './name-lock.ts';
+import {
   GENERATED_HEADER,
   GENERATED_README,
   renderAliasesModule,
@@ -36,6 +44,11 @@ export const DEFAULT_PATHS: PipelinePaths = {
   outDir: 'generated',
   configFile: 'redocly.yaml',
 };
+
+export interface BuildOptions {
+  /** Locked alias names that may be dropped because their target is gone (see name-lock.ts). */
+  removeNames?: NameRemoval;
+}
 
 export interface StepReport {
   step: string;
@@ -70,6 +83,7 @@ async function timed<T>(
 export async function buildGenerated(
   paths: PipelinePaths = DEFAULT_PATHS,
   specFiles?: string[],
+  options: BuildOptions = {},
 ): Promise<BuildResult> {
   const steps: StepReport[] = [];
   const files = specFiles ?? (await listSpecFiles(paths.specDir, paths.root));
@@ -143,7 +157,8 @@ export async function buildGenerated(
   const warnings = problems.map(formatLintProblem);
 
   const { pathTypes } = await import('./typegen.ts');
-  const { allAliases, renderAliases } = await import('./aliases.ts');
+  const { lockedAliases, renderAliases } = await import('./aliases.ts');
+  const previousLock = await readNameLock(paths.root, paths.outDir);
   const { operationShapes, parameterRules } = await import('./parameter-rules.ts');
   const output = new Map<string, string>();
   const aliasCount = await timed(
@@ -152,9 +167,22 @@ export async function buildGenerated(
     async () => {
       const schemas = ((joined.doc.components as Record<string, unknown> | undefined)?.schemas ??
         {}) as Record<string, { title?: unknown }>;
-      const aliases = allAliases(schemas, operationShapes(joined.doc));
+      const { aliases, lock, gone } = lockedAliases(
+        schemas,
+        operationShapes(joined.doc),
+        previousLock,
+      );
+      const { removed, blocked, unknown } = decideRemovals(gone, options.removeNames);
+      if (unknown.length > 0)
+        throw new PipelineError(
+          `--remove-name ${unknown.join(', ')}: not a locked name whose target is gone (see ${paths.outDir}/${NAME_LOCK_FILE})`,
+        );
+      if (blocked.length > 0) throw goneNamesError(paths.outDir, blocked);
+      for (const { name, key } of removed)
+        warnings.push(`removed the published name ${name} (it named ${key}, gone from spec/)`);
       output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(joined.doc)}`);
       output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
+      output.set(NAME_LOCK_FILE, renderNameLock(lock));
       output.set('parameters.ts', renderParameters(parameterRules(joined.doc)));
       return aliases.length;
     },

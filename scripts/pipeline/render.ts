@@ -20,6 +20,7 @@ Everything in this folder is written by \`npm run generate\` from the OpenAPI do
 | \`openapi.json\` | all documents of \`spec/\` joined into one OpenAPI document |
 | \`schema.ts\` | \`paths\`, \`components\`, \`operations\` from openapi-typescript |
 | \`aliases.ts\` | friendly names: one per schema title, plus \`<Operation>Query\` / \`<Operation>Response\` |
+| \`names.lock.json\` | every published alias name and what it names: read before naming, so no name moves |
 | \`parameters.ts\` | each operation's parameter constraints, checked by the client before sending |
 | \`fingerprint.json\`, \`fingerprint.ts\` | \`info.version\` and SHA-256 of the canonical joined document |
 | \`index.ts\` | re-exports the above |

@@ -7,10 +7,29 @@ import openapiTS, {
   resolveRef,
   scanDiscriminators,
   transformSchema,
+  type OpenAPITSOptions,
 } from 'openapi-typescript';
+import ts from 'typescript';
+import { SENT_WITH_DEFAULT, markRequestDefaults } from './request-defaults.ts';
 
-/** The options we generate with (openapi-typescript's defaults, stated). */
-const OPTIONS = { silent: true } as const;
+/** A property marked by markRequestDefaults gets its `?` back: the server fills it in. */
+function optionalWhenMarked(
+  property: ts.PropertySignature,
+  schema: unknown,
+): ts.PropertySignature | undefined {
+  if (property.questionToken || !(schema as Record<string, unknown>)?.[SENT_WITH_DEFAULT])
+    return undefined;
+  return ts.factory.updatePropertySignature(
+    property,
+    property.modifiers,
+    property.name,
+    ts.factory.createToken(ts.SyntaxKind.QuestionToken),
+    property.type,
+  );
+}
+
+/** The options we generate with: openapi-typescript's defaults, plus request-side defaults optional. */
+const OPTIONS = { silent: true, transformProperty: optionalWhenMarked } satisfies OpenAPITSOptions;
 
 /**
  * openapi-typescript's output (`paths`, `components`, `operations`, ...) for `doc`.
@@ -23,7 +42,7 @@ const OPTIONS = { silent: true } as const;
  * there rather than in users' types.
  */
 export function pathTypes(doc: Record<string, unknown>): string {
-  const schema = structuredClone(doc) as never;
+  const schema = markRequestDefaults(doc).doc as never;
   const ctx = {
     additionalProperties: false,
     alphabetize: false,
@@ -49,7 +68,7 @@ export function pathTypes(doc: Record<string, unknown>): string {
     silent: true,
     inject: undefined,
     transform: undefined,
-    transformProperty: undefined,
+    transformProperty: OPTIONS.transformProperty,
     makePathsEnum: false,
     generatePathParams: false,
     readWriteMarkers: false,
@@ -62,5 +81,5 @@ export function pathTypes(doc: Record<string, unknown>): string {
 
 /** The same through openapi-typescript's public entry point (slower; the reference in tests). */
 export async function pathTypesViaOpenapiTS(doc: Record<string, unknown>): Promise<string> {
-  return astToString(await openapiTS(structuredClone(doc) as never, OPTIONS));
+  return astToString(await openapiTS(markRequestDefaults(doc).doc as never, OPTIONS));
 }
