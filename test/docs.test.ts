@@ -12,12 +12,24 @@ interface SpecOperation {
   path: string;
   operationId: string;
   summary: string;
+  /** Names of its required parameters. */
+  required: string[];
 }
 
 /** Every operation of the joined spec: the page must show each one, whatever gets added later. */
 async function specOperations(): Promise<SpecOperation[]> {
   const spec = JSON.parse(await readFile(DOCS_SPEC, 'utf8')) as {
-    paths: Record<string, Record<string, { operationId: string; summary: string }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          operationId: string;
+          summary: string;
+          parameters?: { name: string; required?: boolean }[];
+        }
+      >
+    >;
   };
   return Object.entries(spec.paths).flatMap(([apiPath, item]) =>
     Object.entries(item).map(([method, op]) => ({
@@ -25,6 +37,7 @@ async function specOperations(): Promise<SpecOperation[]> {
       path: apiPath,
       operationId: op.operationId,
       summary: op.summary,
+      required: (op.parameters ?? []).filter((p) => p.required).map((p) => p.name),
     })),
   );
 }
@@ -93,9 +106,10 @@ describe.skipIf(missing)(
         await expect
           .poll(() => page.getByText(op.summary, { exact: true }).first().isVisible())
           .toBe(true);
-        await expect
-          .poll(() => page.getByText('start_date', { exact: true }).first().isVisible())
-          .toBe(true);
+        for (const name of op.required)
+          await expect
+            .poll(() => page.getByText(name, { exact: true }).first().isVisible())
+            .toBe(true);
       }
     });
 

@@ -177,7 +177,9 @@ describe('npm run drift', () => {
       'kept, with their operation gone upstream (breaking; decide by hand): spec/getIntegrationDashboard.yaml',
     );
     const pinned = await loadPinned(root);
-    expect(Object.keys(pinned.paths as object)).toHaveLength(2);
+    expect(Object.keys(pinned.paths as object)).toHaveLength(
+      Object.keys(JSON.parse(pinnedText).paths).length,
+    );
     const after = await drift('--against', upstream, '--format', 'json');
     expect(JSON.parse(after.out).changes.map((c: { id: string }) => c.id)).toEqual([
       'operation-removed',

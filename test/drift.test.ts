@@ -57,7 +57,12 @@ describe('drift on whole documents', () => {
   it('finds no change between the pinned API and itself', () => {
     const report = diff(pinned(), pinned());
     expect(report.changes).toEqual([]);
-    expect(report.summary.operations).toEqual({ compared: 2, added: 0, removed: 0, changed: 0 });
+    expect(report.summary.operations).toEqual({
+      compared: listOperations(pinned()).size,
+      added: 0,
+      removed: 0,
+      changed: 0,
+    });
   });
 
   it('finds no change when every key is reordered', () => {
@@ -104,7 +109,10 @@ describe('drift on whole documents', () => {
     const removed = diff(pinned(), revision).changes.filter(
       (c) => c.id === 'response-property-removed',
     );
-    const operations = [...listOperations(pinned()).keys()];
+    // The seed operations: each answers 400 and 401 with ErrorResponse (others may not).
+    const operations = [...listOperations(pinned()).keys()].filter((key) =>
+      /integrations\/dashboard|timeout-analysis/.test(key),
+    );
     expect(operations).toHaveLength(2);
     for (const operation of operations) {
       const here = removed.filter((c) => c.operation === operation);

@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../scripts/commands/generate.ts';
@@ -8,6 +9,7 @@ import { PipelineError } from '../scripts/lib/errors.ts';
 import {
   FIXTURES,
   REPO_ROOT,
+  expectedCounts,
   makeWorkspace,
   snapshotDir,
   type Workspace,
@@ -142,19 +144,31 @@ describe('generate: the real spec', () => {
     const build = await buildGenerated(workspace.paths);
     const committed = await snapshotDir(path.join(REPO_ROOT, 'generated'));
     for (const [name, text] of build.files) expect(text, name).toBe(committed[name]);
-    expect(build.counts).toEqual({ documents: 2, operations: 2, schemas: 12, aliases: 16 });
+    expect(build.counts).toEqual(await expectedCounts(workspace.root));
   });
 
   it('accepts nested folders and JSON documents, giving the same joined spec', async () => {
-    const joined = async (fixture: string): Promise<string> => {
-      workspace = await makeWorkspace(path.join(FIXTURES, 'pipeline', fixture, 'spec'));
+    const joined = async (specDir: string): Promise<string> => {
+      workspace = await makeWorkspace(specDir);
       const build = await buildGenerated(workspace.paths);
       await workspace.remove();
       return build.files.get('openapi.json')!;
     };
-    const reference = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
-    expect(await joined('nested')).toBe(reference);
-    expect(await joined('valid-json')).toBe(reference);
+    // The same two documents, flat and in YAML: the seed pages as spec/ first held them.
+    const flat = await mkdtemp(path.join(tmpdir(), 'feather-flat-spec-'));
+    for (const file of [
+      'getIntegrationDashboard.yaml',
+      'analytics/tools/getToolReliabilityTimeoutAnalysis.yaml',
+    ])
+      await cp(
+        path.join(FIXTURES, 'pipeline', 'nested', 'spec', file),
+        path.join(flat, path.basename(file)),
+      );
+    const reference = await joined(flat);
+    await rm(flat, { recursive: true, force: true });
+    expect(JSON.parse(reference).paths).not.toEqual({});
+    expect(await joined(path.join(FIXTURES, 'pipeline', 'nested', 'spec'))).toBe(reference);
+    expect(await joined(path.join(FIXTURES, 'pipeline', 'valid-json', 'spec'))).toBe(reference);
   });
 
   it('skips an unchanged re-run, and rebuilds but writes nothing after a change that does not alter the output', async () => {

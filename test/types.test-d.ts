@@ -82,9 +82,10 @@ describe('valid calls', () => {
       operations['getIntegrationDashboard']['parameters']['query']
     >();
     expectTypeOf<TimeoutAnalysisRow>().toEqualTypeOf<components['schemas']['TimeoutAnalysisRow']>();
-    expectTypeOf<keyof paths>().toEqualTypeOf<
+    // spec/ may hold more operations than the seeds; these two are always there.
+    expectTypeOf<
       '/v1/analytics/integrations/dashboard' | '/v1/analytics/tools/reliability/timeout-analysis'
-    >();
+    >().toMatchTypeOf<keyof paths>();
   });
 
   it('errors carry typed bodies', () => {
