@@ -37,9 +37,10 @@ const OPTIONS = { silent: true, transformProperty: optionalWhenMarked } satisfie
  * `openapiTS()` first lints and bundles the document again with its own copy of Redocly 1.x:
  * at 500 operations that second pass cost 1.7 s of a 5.1 s run, for nothing, since the document
  * is already joined, linted and has only local `$ref`s. So this calls the transform that
- * `openapiTS()` calls after that pass, with the context it would build (7.13.0's defaults).
- * test/typegen.test.ts holds the two outputs equal, so an upgrade that changes the context fails
- * there rather than in users' types.
+ * `openapiTS()` calls after that pass, with the context it would build from OPTIONS (7.13.0's
+ * defaults plus our `transformProperty`), on the document marked by markRequestDefaults.
+ * test/typegen.test.ts holds the two outputs equal (also on a document with request bodies), so
+ * an upgrade that changes the context fails there rather than in users' types.
  */
 export function pathTypes(doc: Record<string, unknown>): string {
   const schema = markRequestDefaults(doc).doc as never;
