@@ -3,27 +3,10 @@
  * before sending (see src/validate.ts). Pure: joined document in, JSON-able table out.
  */
 import { HTTP_METHODS } from '../../src/canonical.ts';
+import type { ParameterRule } from '../../src/parameter-rule.ts';
 import type { OperationShape } from './aliases.ts';
 
-/** One parameter's checks. Only what the spec states is present. */
-export interface ParameterRule {
-  name: string;
-  in: 'query' | 'path' | 'header' | 'cookie';
-  required: boolean;
-  /** JSON types accepted (`string`, `integer`, `number`, `boolean`, `array`, `object`, `null`). */
-  types?: string[];
-  enum?: unknown[];
-  pattern?: string;
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  /** Checks for each item when the parameter is an array. */
-  items?: Omit<ParameterRule, 'name' | 'in' | 'required'>;
-}
+export type { ParameterRule };
 
 type Dict = Record<string, unknown>;
 

@@ -36,30 +36,15 @@ export function renderAliasesModule(declarations: string): string {
   return `${GENERATED_HEADER}\nimport type { components, operations } from "./schema.ts";\n\n${declarations}`;
 }
 
-/** `parameters.ts`: the rule type and the table, one rule a line. */
+/** `parameters.ts`: the table, one rule a line, typed by src/parameter-rule.ts (declared once there). */
 export function renderParameters(table: Record<string, readonly object[]>): string {
   const entries = Object.entries(table).map(
     ([key, rules]) =>
       `    ${JSON.stringify(key)}: [\n${rules.map((rule) => `        ${JSON.stringify(rule)},\n`).join('')}    ],\n`,
   );
   return `${GENERATED_HEADER}
-/** One parameter's checks, compiled from the spec by scripts/pipeline/parameter-rules.ts. */
-export interface ParameterRule {
-    name: string;
-    in: "query" | "path" | "header" | "cookie";
-    required: boolean;
-    types?: readonly string[];
-    enum?: readonly unknown[];
-    pattern?: string;
-    format?: string;
-    minimum?: number;
-    maximum?: number;
-    exclusiveMinimum?: number;
-    exclusiveMaximum?: number;
-    minLength?: number;
-    maxLength?: number;
-    items?: Omit<ParameterRule, "name" | "in" | "required">;
-}
+import type { ParameterRule } from "../src/parameter-rule.ts";
+export type { ParameterRule };
 
 /** \`"GET /path"\` -> the checks for that operation's parameters. */
 export const PARAMETER_RULES: Readonly<Record<string, readonly ParameterRule[]>> = {
