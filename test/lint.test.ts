@@ -1,3 +1,4 @@
+import { locatePointer } from '../scripts/lib/spec-files.ts';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { joinDocuments } from '../scripts/pipeline/join.ts';
@@ -109,12 +110,9 @@ describe('lint with redocly.yaml', () => {
       },
     ],
   ];
-  it.each(cases)(
-    'reports %s at its line in spec/',
-    async (_name, { operation, want }) => {
-      expect(await lint(page('/things', operation))).toContainEqual(want);
-    },
-  );
+  it.each(cases)('reports %s at its line in spec/', async (_name, { operation, want }) => {
+    expect(await lint(page('/things', operation))).toContainEqual(want);
+  });
 
   it('attributes a problem in the second document to that document', async () => {
     const second = page(
@@ -140,4 +138,20 @@ describe('lint with redocly.yaml', () => {
       where: 'spec/doc0.yaml:13',
     });
   });
+});
+
+describe('locatePointer', () => {
+  const json =
+    '{\n  "paths": {\n    "/a~b": {\n      "get": { "tags": ["x", "y"] }\n    }\n  }\n}\n';
+  const yaml = 'paths:\n  /a~b:\n    get:\n      tags:\n        - x\n        - y\n';
+  const table: [string, string, string, { line: number; column: number }][] = [
+    ['a JSON key', json, '#/paths/~1a~0b/get', { line: 4, column: 7 }],
+    ['a JSON array item', json, '#/paths/~1a~0b/get/tags/1', { line: 4, column: 30 }],
+    ['the deepest existing JSON parent', json, '#/paths/~1a~0b/post', { line: 3, column: 5 }],
+    ['a YAML key', yaml, '#/paths/~1a~0b/get', { line: 3, column: 5 }],
+    ['a YAML array item', yaml, '#/paths/~1a~0b/get/tags/1', { line: 6, column: 11 }],
+  ];
+  it.each(table)('%s', (_, text, pointer, want) =>
+    expect(locatePointer(text, pointer)).toEqual(want),
+  );
 });
