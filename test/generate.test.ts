@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate, parseGenerateArgs } from '../scripts/commands/generate.ts';
 import { buildGenerated } from '../scripts/pipeline/pipeline.ts';
 import { checkGenerated } from '../scripts/commands/check.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
@@ -229,4 +229,48 @@ describe('check', () => {
     await writeFile(path.join(workspace.root, 'generated', 'notes.txt'), 'hand-written');
     expect((await checkGenerated(workspace.paths)).stale).toEqual(['generated/notes.txt']);
   });
+});
+
+describe('generate: the name lock', () => {
+  it('refuses to drop a locked name whose target is gone, and drops it when asked by name', async () => {
+    workspace = await makeWorkspace();
+    const lockFile = path.join(workspace.root, 'generated', 'names.lock.json');
+    const lock = JSON.parse(await readFile(lockFile, 'utf8'));
+    lock.names.RetiredThing = 'schema:RetiredThing';
+    await writeFile(lockFile, JSON.stringify(lock));
+    const refused = await generate(workspace.paths).catch((thrown: unknown) => thrown);
+    expect(refused).toBeInstanceOf(PipelineError);
+    expect((refused as PipelineError).exitCode).toBe(1);
+    expect((refused as Error).message).toMatch(
+      /generated\/names\.lock\.json: 1 published alias name.*\n {2}RetiredThing \(named schema:RetiredThing\)[\s\S]*--remove-name RetiredThing/,
+    );
+    expect((await checkGenerated(workspace.paths).catch((e: Error) => e)) as Error).toBeInstanceOf(
+      PipelineError,
+    );
+    const removed = await generate(workspace.paths, false, { removeNames: ['RetiredThing'] });
+    expect(removed.build?.warnings).toContain(
+      'removed the published name RetiredThing (it named schema:RetiredThing, gone from spec/)',
+    );
+    expect(await readFile(lockFile, 'utf8')).toBe(
+      await readFile(path.join(REPO_ROOT, 'generated', 'names.lock.json'), 'utf8'),
+    );
+  });
+});
+
+describe('parseGenerateArgs', () => {
+  const table: [string[], unknown][] = [
+    [[], { force: false, options: {} }],
+    [['--', '--force'], { force: true, options: {} }],
+    [
+      ['--remove-name', 'A', '--remove-name=B'],
+      { force: false, options: { removeNames: ['A', 'B'] } },
+    ],
+    [['--remove-gone-names'], { force: false, options: { removeNames: 'all-gone' } }],
+    [
+      ['--remove-name'],
+      { error: expect.stringMatching(/incomplete argument --remove-name; usage/) },
+    ],
+    [['--frce'], { error: expect.stringMatching(/unknown or incomplete argument --frce/) }],
+  ];
+  it.each(table)('%j', (argv, want) => expect(parseGenerateArgs(argv)).toEqual(want));
 });
