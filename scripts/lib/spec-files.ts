@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { parseYaml } from '@redocly/openapi-core';
 import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
+import { checkFileSize, checkParsedShape, decodeSpecBytes } from './spec-limits.ts';
 
 export { listSpecFiles } from './spec-list.ts';
 
@@ -85,11 +86,46 @@ export function asOpenApiDocument(file: string, parsed: unknown): Record<string,
   return doc;
 }
 
-/** Reads, parses and checks one spec file. `file` is used as given in messages. */
-export async function readSpecFile(file: string, root = process.cwd()): Promise<SpecSource> {
-  const text = await readFile(path.resolve(root, file), 'utf8');
+/**
+ * The bytes of one spec file, refused before reading when over MAX_SPEC_FILE_BYTES, and while
+ * reading when it grows past it.
+ */
+export async function readSpecBytes(file: string, root = process.cwd()): Promise<Buffer> {
+  const handle = await open(path.resolve(root, file), 'r');
   try {
-    return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
+    const size = (await handle.stat()).size;
+    checkFileSize(file, size);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(Math.max(size - length, 0) + 1, READ_CHUNK_BYTES));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      checkFileSize(file, length);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  } finally {
+    await handle.close();
+  }
+}
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads, parses and checks one spec file. `file` is used as given in messages. `bytes`, when
+ * given, are the file's content already read (so what is hashed is what is built).
+ */
+export async function readSpecFile(
+  file: string,
+  root = process.cwd(),
+  bytes?: Uint8Array,
+): Promise<SpecSource> {
+  const text = decodeSpecBytes(file, bytes ?? (await readSpecBytes(file, root)));
+  try {
+    const parsed = parseSpecText(file, text);
+    checkParsedShape(file, parsed);
+    return { file, text, doc: asOpenApiDocument(file, parsed) };
   } catch (error) {
     throw error instanceof PipelineError ? withSourceLines(error, new Map([[file, text]])) : error;
   }
