@@ -1,11 +1,10 @@
-import { open } from 'node:fs/promises';
-import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { parseYaml } from '@redocly/openapi-core';
 import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
-import { checkFileSize, checkParsedShape, decodeSpecBytes } from './spec-limits.ts';
+import { checkParsedShape, decodeSpecBytes, readSpecBytes } from './spec-limits.ts';
 
 export { listSpecFiles } from './spec-list.ts';
+export { readSpecBytes } from './spec-limits.ts';
 
 /** One OpenAPI document from `spec/`, as read from disk. */
 export interface SpecSource {
@@ -70,7 +69,7 @@ export function asOpenApiDocument(file: string, parsed: unknown): Record<string,
     );
   }
   const doc = parsed as Record<string, unknown>;
-  if ('swagger' in doc) {
+  if (Object.hasOwn(doc, 'swagger')) {
     throw new PipelineError(
       `Swagger ${String(doc.swagger)} is not supported: convert the document to OpenAPI 3.x`,
       [{ file, pointer: '#/swagger' }],
@@ -85,32 +84,6 @@ export function asOpenApiDocument(file: string, parsed: unknown): Record<string,
   }
   return doc;
 }
-
-/**
- * The bytes of one spec file, refused before reading when over MAX_SPEC_FILE_BYTES, and while
- * reading when it grows past it.
- */
-export async function readSpecBytes(file: string, root = process.cwd()): Promise<Buffer> {
-  const handle = await open(path.resolve(root, file), 'r');
-  try {
-    const size = (await handle.stat()).size;
-    checkFileSize(file, size);
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(Math.min(Math.max(size - length, 0) + 1, READ_CHUNK_BYTES));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      checkFileSize(file, length);
-      chunks.push(chunk.subarray(0, bytesRead));
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-  } finally {
-    await handle.close();
-  }
-}
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads, parses and checks one spec file. `file` is used as given in messages. `bytes`, when

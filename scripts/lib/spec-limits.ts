@@ -3,6 +3,8 @@
  * broken input ends in a clear error instead of minutes of work and gigabytes of memory. The
  * figures and why are in the README ("Input limits").
  */
+import { open } from 'node:fs/promises';
+import path from 'node:path';
 import { PipelineError } from './errors.ts';
 
 /** Largest spec file read (16 MiB; the whole published API is 2.8 MB as one JSON file). */
@@ -22,6 +24,32 @@ export function checkFileSize(file: string, bytes: number): void {
       [{ file }],
     );
 }
+
+/**
+ * The bytes of one spec file, refused before reading when over MAX_SPEC_FILE_BYTES, and while
+ * reading when it grows past it.
+ */
+export async function readSpecBytes(file: string, root = process.cwd()): Promise<Buffer> {
+  const handle = await open(path.resolve(root, file), 'r');
+  try {
+    const size = (await handle.stat()).size;
+    checkFileSize(file, size);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(Math.max(size - length, 0) + 1, READ_CHUNK_BYTES));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      checkFileSize(file, length);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  } finally {
+    await handle.close();
+  }
+}
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** Byte offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
