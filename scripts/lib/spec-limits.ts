@@ -114,11 +114,20 @@ function pointerOf(path: readonly (string | number)[]): string {
 
 interface Frame {
   node: object;
-  path: (string | number)[];
+  /** The frame above and this node's key in it; the pointer is built only for an error. */
+  parent: Frame | undefined;
+  key: string | number;
+  depth: number;
   entries: [string | number, unknown][];
   next: number;
   /** Nodes below this one, counting every aliased subtree in full. */
   size: number;
+}
+
+function pathOf(frame: Frame | undefined, last?: string | number): (string | number)[] {
+  const path: (string | number)[] = last === undefined ? [] : [last];
+  for (let f = frame; f?.parent; f = f.parent) path.unshift(f.key);
+  return path;
 }
 
 /**
@@ -134,18 +143,19 @@ export function checkParsedShape(file: string, parsed: unknown): void {
   const open = new Set<object>();
   let aliases = 0;
   let aliasNodes = 0;
-  const frame = (node: object, path: (string | number)[]): Frame => {
-    if (path.length > MAX_SPEC_DEPTH)
+  const frame = (node: object, parent: Frame | undefined, key: string | number): Frame => {
+    const depth = parent ? parent.depth + 1 : 0;
+    if (depth > MAX_SPEC_DEPTH)
       throw new PipelineError(`nested more than ${MAX_SPEC_DEPTH} levels deep (MAX_SPEC_DEPTH)`, [
-        { file, pointer: `${pointerOf(path.slice(0, 6))}/...` },
+        { file, pointer: `${pointerOf(pathOf(parent, key).slice(0, 6))}/...` },
       ]);
     open.add(node);
     const entries: [string | number, unknown][] = Array.isArray(node)
       ? node.map((value, index) => [index, value])
       : Object.entries(node);
-    return { node, path, entries, next: 0, size: 0 };
+    return { node, parent, key, depth, entries, next: 0, size: 0 };
   };
-  const stack: Frame[] = [frame(parsed, [])];
+  const stack: Frame[] = [frame(parsed, undefined, '')];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     if (top.next === top.entries.length) {
@@ -160,14 +170,13 @@ export function checkParsedShape(file: string, parsed: unknown): void {
       top.size += 1;
       continue;
     }
-    const path = [...top.path, key];
     if (open.has(child))
       throw new PipelineError('a YAML alias refers to a node that contains it', [
-        { file, pointer: pointerOf(path) },
+        { file, pointer: pointerOf(pathOf(top, key)) },
       ]);
     const size = sizes.get(child);
     if (size === undefined) {
-      stack.push(frame(child, path));
+      stack.push(frame(child, top, key));
       continue;
     }
     aliases += 1;
@@ -178,7 +187,7 @@ export function checkParsedShape(file: string, parsed: unknown): void {
         aliases > MAX_YAML_ALIASES
           ? `more than ${MAX_YAML_ALIASES} YAML aliases (MAX_YAML_ALIASES): write the repeated parts out, or use $ref`
           : `YAML aliases would copy more than ${MAX_YAML_ALIAS_NODES} nodes (MAX_YAML_ALIAS_NODES; an alias bomb?): use $ref for shared parts`,
-        [{ file, pointer: pointerOf(path) }],
+        [{ file, pointer: pointerOf(pathOf(top, key)) }],
       );
   }
 }
