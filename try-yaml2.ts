@@ -1,0 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { splitDocument } from './scripts/lib/split-document.ts';
+const require = createRequire(import.meta.url);
+const jsyaml = require('./node_modules/openapi-typescript/node_modules/js-yaml');
+const whole = JSON.parse(readFileSync('/work/wt/shared/feather-api/openapi-1.21.0.json','utf8'));
+const pages = splitDocument(whole);
+const p = pages.find(p=>p.operationId==='getIntegrationDashboard')!;
+writeFileSync('/tmp/js.yaml', jsyaml.dump(p.doc));
+console.log(Object.keys((p.doc as any).paths['/v1/analytics/integrations/dashboard'].get));
