@@ -23,6 +23,8 @@ export interface IncomingOperation extends OperationKey {
   origin: string;
   /** Its YAML text: a page's block as published, or the document stringified. */
   yaml: () => string;
+  /** The YAML text when it is already at hand (a page's block), without stringifying. */
+  publishedYaml?: string;
 }
 
 /** A document already in spec/. */
@@ -98,6 +100,10 @@ export function checkOneOperationPerDocument(existing: readonly ExistingDocument
   );
 }
 
+/** Same content, whatever the key order or formatting (the same object when read from the same text). */
+const sameDocument = (a: Dict, b: Dict): boolean =>
+  a === b || canonicalJson(a) === canonicalJson(b);
+
 const stem = (file: string): string => path.posix.basename(file, path.posix.extname(file));
 
 export function planIngest(input: PlanInput): Plan {
@@ -154,7 +160,7 @@ export function planIngest(input: PlanInput): Plan {
       continue;
     }
     claimed.set(file, op);
-    if (current && current.file === file && canonicalJson(current.doc) === canonicalJson(op.doc)) {
+    if (current && current.file === file && sameDocument(current.doc, op.doc)) {
       plan.unchanged.push(file);
       continue;
     }

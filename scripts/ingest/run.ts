@@ -53,10 +53,14 @@ export async function ingest(
   const root = options.root ?? process.cwd();
   const specDir = (options.specDir ?? 'spec').split('\\').join('/');
   const selection = options.selection ?? SELECT_ALL;
-  const existing = await readSpecDocuments(root, specDir);
-  checkOneOperationPerDocument(existing);
-
   const loaded = await loadSource(source, options);
+  const known = new Map(
+    loaded.incoming
+      .filter((op) => op.publishedYaml !== undefined)
+      .map((op) => [`${specDir}/${op.operationId}.yaml`, { text: op.publishedYaml!, doc: op.doc }]),
+  );
+  const existing = await readSpecDocuments(root, specDir, known);
+  checkOneOperationPerDocument(existing);
   const wholeSource = source.kind !== 'pages';
   const sourceComplete = loaded.failures.length === 0;
   if (wholeSource && sourceComplete)

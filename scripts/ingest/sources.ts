@@ -69,9 +69,7 @@ export async function loadSource(
 }
 
 type PageOutcome =
-  | { skipped: string }
-  | { operation: IncomingOperation }
-  | { failure: PipelineError };
+  { skipped: string } | { operation: IncomingOperation } | { failure: PipelineError };
 
 async function loadPages(
   pages: string[],
@@ -96,6 +94,7 @@ async function loadPages(
           doc,
           origin: page,
           yaml: () => yaml,
+          publishedYaml: yaml,
         };
         return { operation };
       } catch (error) {

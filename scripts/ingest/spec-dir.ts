@@ -1,5 +1,5 @@
 /** The effects on spec/: reading what it holds, and carrying out a plan. */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PipelineError } from '../lib/errors.ts';
 import { writeFileAtomic } from '../lib/fs-atomic.ts';
@@ -11,16 +11,30 @@ import type { ExistingDocument, Plan } from './plan.ts';
 /** Files read or written at once. */
 const FILE_CONCURRENCY = 16;
 
-/** Every document under `specDir` (relative to `root`). A file that does not parse throws. */
+/**
+ * Every document under `specDir` (relative to `root`). A file that does not parse throws.
+ * `known` maps a file to text whose document is already parsed: a file holding exactly that
+ * text is not parsed again (a re-run over an unchanged release parses nothing twice).
+ */
 export async function readSpecDocuments(
   root: string,
   specDir: string,
+  known: ReadonlyMap<string, { text: string; doc: Record<string, unknown> }> = new Map(),
 ): Promise<ExistingDocument[]> {
   const files = await listSpecFiles(specDir, root);
   return mapWithConcurrency(files, FILE_CONCURRENCY, async (file) => {
+    const hint = known.get(file);
+    if (hint) {
+      const text = await readFile(path.resolve(root, file), 'utf8');
+      if (text === hint.text) return describe(file, hint.doc);
+    }
     const { doc } = await readSpecFile(file, root);
-    return { file, doc, operations: operationsOf(doc), version: versionOf(doc) };
+    return describe(file, doc);
   });
+}
+
+function describe(file: string, doc: Record<string, unknown>): ExistingDocument {
+  return { file, doc, operations: operationsOf(doc), version: versionOf(doc) };
 }
 
 export interface Applied {
