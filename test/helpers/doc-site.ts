@@ -15,7 +15,8 @@ import { wholeApiFile, type Release } from './feather-api.ts';
 export interface DocSitePage extends OperationDocument {
   /** Path on the site (`/api-reference/analytics/get-integration-dashboard.md`). */
   pathname: string;
-  markdown: string;
+  /** The page's text (built on first use: stringifying 617 documents takes seconds). */
+  markdown(): string;
 }
 
 /** What to do with the `hit`-th request (1-based) for `pathname`, instead of answering. */
@@ -83,17 +84,20 @@ function pageMarkdown(page: OperationDocument, base: string): string {
 export async function startDocSite(
   release: Release,
   behaviour: Partial<DocSiteBehaviour> = {},
+  /** Which operations get a page (all by default); openapi.json stays whole. */
+  only: (page: OperationDocument) => boolean = () => true,
 ): Promise<DocSite> {
   const wholeText = await readFile(wholeApiFile(release), 'utf8');
-  const split = splitDocument(JSON.parse(wholeText) as Record<string, unknown>);
-  const files = new Map<string, string>();
+  const split = splitDocument(JSON.parse(wholeText) as Record<string, unknown>).filter(only);
+  const files = new Map<string, string | (() => string)>();
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const pages: DocSitePage[] = split.map((page) => {
     const pathname = `/api-reference/${kebab(page.tag ?? 'untagged')}/${kebab(page.operationId)}.md`;
-    return { ...page, pathname, markdown: pageMarkdown(page, url) };
+    let markdown: string | undefined;
+    return { ...page, pathname, markdown: () => (markdown ??= pageMarkdown(page, url)) };
   });
   const index = [
     '# Feather',
@@ -155,7 +159,8 @@ export async function startDocSite(
       return;
     }
     const send = (): void => {
-      const body = fault ?? files.get(pathname);
+      const file = files.get(pathname);
+      const body = fault ?? (typeof file === 'function' ? file() : file);
       if (typeof body === 'number' || body === undefined) {
         const status = body ?? 404;
         response.writeHead(status, { 'content-type': 'text/plain' }).end(`HTTP ${status}\n`);
