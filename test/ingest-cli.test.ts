@@ -118,25 +118,29 @@ describe.skipIf(missing)(
       SPAWN_TIMEOUT_MS,
     );
 
-    it('exits 1 naming a page that failed, and 2 on bad usage', async () => {
-      const broken = site.pages[0]!;
-      site.behaviour = {
-        latencyMs: 0,
-        fault: (pathname) => (pathname === broken.pathname ? 404 : undefined),
-      };
-      const failed = await ingestCli(root, ['--index', site.indexUrl]);
-      site.behaviour = { latencyMs: 0 };
-      expect(failed.code).toBe(1);
-      expect(failed.stderr).toContain(
-        `failed: ${site.url}${broken.pathname}: HTTP 404 when fetching`,
-      );
+    it(
+      'exits 1 naming a page that failed, and 2 on bad usage',
+      async () => {
+        const broken = site.pages[0]!;
+        site.behaviour = {
+          latencyMs: 0,
+          fault: (pathname) => (pathname === broken.pathname ? 404 : undefined),
+        };
+        const failed = await ingestCli(root, ['--index', site.indexUrl]);
+        site.behaviour = { latencyMs: 0 };
+        expect(failed.code).toBe(1);
+        expect(failed.stderr).toContain(
+          `failed: ${site.url}${broken.pathname}: HTTP 404 when fetching`,
+        );
 
-      const usage = await ingestCli(root, ['--index', site.indexUrl, 'page.md']);
-      expect(usage.code).toBe(2);
-      expect(usage.stderr).toMatch(
-        /^error: give pages, --index or --openapi \(one of them\)\nusage: npm run ingest/,
-      );
-    });
+        const usage = await ingestCli(root, ['--index', site.indexUrl, 'page.md']);
+        expect(usage.code).toBe(2);
+        expect(usage.stderr).toMatch(
+          /^error: give pages, --index or --openapi \(one of them\)\nusage: npm run ingest/,
+        );
+      },
+      SPAWN_TIMEOUT_MS,
+    );
 
     it('updates one progress line in place on a terminal', async () => {
       let progress = '';
