@@ -208,10 +208,12 @@ function mixedReleases(input: PlanInput, plan: Plan): PipelineError | undefined 
   const incomingVersions = new Set(input.incoming.map((op) => op.version ?? '(none)'));
   const counts = [...releases]
     .sort(([, a], [, b]) => b.length - a.length)
-    .map(([version, files]) => {
-      const shown = files.slice(0, 5).join(', ');
+    .map(([version, files], rank) => {
+      const count = `${version}: ${files.length} document${files.length === 1 ? '' : 's'}`;
+      // The files of the largest release say nothing; the others are what to act on.
+      if (rank === 0) return count;
       const more = files.length > 5 ? `, and ${files.length - 5} more` : '';
-      return `${version}: ${files.length} document${files.length === 1 ? '' : 's'} (${shown}${more})`;
+      return `${count} (${files.slice(0, 5).join(', ')}${more})`;
     });
   let hint: string;
   if (!input.wholeSource) {

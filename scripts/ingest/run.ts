@@ -146,7 +146,7 @@ export function formatReport(report: IngestReport, prune: boolean): ReportLine[]
         : what;
     lines.push(
       info(
-        `${report.gone.length} operation${report.gone.length === 1 ? '' : 's'} in spec/ gone from the source${prune && !report.refused ? ', removed' : ' (--prune removes them)'}: ${shown.join(', ')}`,
+        `${report.gone.length} operation${report.gone.length === 1 ? '' : 's'} in spec/ gone from the source${prune && !report.refused ? ', removed' : ` (--prune removes ${report.gone.length === 1 ? 'it' : 'them'})`}: ${shown.join(', ')}`,
       ),
     );
   }
