@@ -138,7 +138,13 @@ function parsedWithPositions(text: string): Positions {
     lineCounter.addNewLine(0);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
       lineCounter.addNewLine(i + 1);
-    parsed = { kind: 'json', tree: parseTree(text), lineCounter };
+    let tree: JsonNode | undefined;
+    try {
+      tree = parseTree(text);
+    } catch {
+      tree = undefined; // nesting too deep for its recursion: place at the start of the file
+    }
+    parsed = { kind: 'json', tree, lineCounter };
   } else {
     parsed = {
       kind: 'yaml',

@@ -43,8 +43,9 @@ export function renderParameters(table: Record<string, readonly object[]>): stri
       `    ${JSON.stringify(key)}: [\n${rules.map((rule) => `        ${JSON.stringify(rule)},\n`).join('')}    ],\n`,
   );
   return `${GENERATED_HEADER}
-import type { ParameterRule } from "../src/parameter-rule.ts";
-export type { ParameterRule };
+import type { ParameterRule as Rule } from "../src/parameter-rule.ts";
+/** One parameter's checks (declared once, in src/parameter-rule.ts). */
+export type ParameterRule = Rule;
 
 /** \`"GET /path"\` -> the checks for that operation's parameters. */
 export const PARAMETER_RULES: Readonly<Record<string, readonly ParameterRule[]>> = {
