@@ -69,8 +69,10 @@ describe('drift on whole documents', () => {
       path.join(REPO_ROOT, 'spec', 'getIntegrationDashboard.yaml'),
       'utf8',
     );
-    const fromYaml = readOtherSide('spec/getIntegrationDashboard.yaml', yamlText).doc as Dict;
-    const fromJson = readOtherSide('dashboard.json', JSON.stringify(fromYaml, null, 2)).doc as Dict;
+    const fromYaml = (await readOtherSide('spec/getIntegrationDashboard.yaml', yamlText))
+      .doc as Dict;
+    const fromJson = (await readOtherSide('dashboard.json', JSON.stringify(fromYaml, null, 2)))
+      .doc as Dict;
     expect(Object.keys(fromYaml.paths as Dict)).toEqual(['/v1/analytics/integrations/dashboard']);
     expect(diff(fromYaml, fromJson).changes).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { parseYaml } from '@redocly/openapi-core';
+import { parseYaml } from './yaml-parse.ts';
 import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
 
 export { listSpecFiles } from './spec-list.ts';

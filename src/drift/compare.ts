@@ -1,6 +1,7 @@
 /**
  * The drift report's types and the collector the rules report into.
  */
+import { causeOf, type DriftCause } from './causes.ts';
 import type { Dict } from './document.ts';
 import { pointer } from './document.ts';
 import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
@@ -19,6 +20,10 @@ export interface DriftChange {
   /** Where the changed node is defined when that differs from `location` (a shared `$ref`). */
   definedAt?: string;
   message: string;
+  /** The cause this change belongs to (a `key` of the report's `causes`). */
+  cause: string;
+  /** For `operation-removed`: the probable successor upstream (`METHOD /path (operationId)`). */
+  successor?: string;
 }
 
 export interface DriftSummary {
@@ -26,6 +31,8 @@ export interface DriftSummary {
   breaking: number;
   warning: number;
   info: number;
+  /** How many causes account for the changes, by level. */
+  causes: { total: number; breaking: number; warning: number; info: number };
   operations: {
     /** Operations in the pinned API that were compared. */
     compared: number;
@@ -39,6 +46,8 @@ export interface DriftSummary {
 
 export interface DriftReport {
   changes: DriftChange[];
+  /** The changes grouped by cause, breaking first (see causes.ts). */
+  causes: DriftCause[];
   summary: DriftSummary;
 }
 
@@ -59,6 +68,10 @@ export interface Position {
 export class Compare {
   readonly changes: DriftChange[] = [];
   operation: string | null = null;
+  /** Schema pairs (`direction|base|revision` pointers) compared and found unchanged. */
+  readonly unchangedSchemas = new Set<string>();
+  /** How many comparisons a cycle cut short (a result cut short is not kept as unchanged). */
+  cutCycles = 0;
 
   constructor(
     readonly base: DriftSide,
@@ -75,18 +88,35 @@ export class Compare {
     message: string,
     side: 'base' | 'revision' = 'revision',
   ): void {
-    const level = DRIFT_RULES[id].level;
     const location = pointer(at.logical);
     const defined = pointer(side === 'base' ? at.base : at.revision);
-    this.changes.push({
+    this.reportAt(
+      id,
+      location,
+      message,
+      defined !== location && defined !== '#/' ? { definedAt: defined } : {},
+    );
+  }
+
+  /** Records a change at a place given as text (a place outside the documents). */
+  reportAt(
+    id: DriftRuleId,
+    location: string,
+    message: string,
+    extra: { definedAt?: string; successor?: string } = {},
+  ): void {
+    const level = DRIFT_RULES[id].level;
+    const change = {
       id,
       breaking: level === 'breaking',
       level,
       operation: this.operation,
       location,
-      ...(defined !== location && defined !== '#/' ? { definedAt: defined } : {}),
+      ...(extra.definedAt ? { definedAt: extra.definedAt } : {}),
       message,
-    });
+      ...(extra.successor ? { successor: extra.successor } : {}),
+    };
+    this.changes.push({ ...change, cause: causeOf(change).key });
   }
 }
 

@@ -46,13 +46,19 @@ export interface CheckSpecDriftOptions {
 }
 
 export interface SpecDriftResult {
-  /** True when the server's spec, restricted to our operations, fingerprints as ours. */
+  /**
+   * True when the server's API, restricted to our operations, is ours: no drift rule reports a
+   * change. Differences of representation only (`security: []` vs absent, key order, `$ref` vs
+   * inline, tags, `x-` extensions) still match.
+   */
   matches: boolean;
+  /** True when it is ours byte for byte (canonical JSON): the fingerprints are equal. */
+  identical: boolean;
   expected: SpecFingerprint;
   actual: SpecFingerprint;
   /** Where the spec was fetched from. */
   url: string;
-  /** The semantic changes; empty when `matches`, and possibly empty when only non-API parts differ. */
+  /** The semantic changes; empty exactly when `matches`. */
   report: DriftReport;
 }
 
@@ -73,9 +79,42 @@ export class SpecDriftError extends FeatherError {
   }
 }
 
+/** The pinned operations' keys, per pinned document (the same on every call). */
+const OPERATION_KEYS = new WeakMap<Dict, string[]>();
+function pinnedOperations(pinned: Dict): string[] {
+  let keys = OPERATION_KEYS.get(pinned);
+  if (!keys) OPERATION_KEYS.set(pinned, (keys = [...listOperations(pinned).keys()]));
+  return keys;
+}
+
 async function loadPinned(): Promise<Dict> {
   const module = await import('../../generated/openapi.json', { with: { type: 'json' } });
   return module.default as unknown as Dict;
+}
+
+/**
+ * Why a fetch got no response, as precisely as undici says: its `TypeError('fetch failed')`
+ * keeps the reason in `cause` (`ENOTFOUND` for DNS, `ECONNREFUSED`, a TLS code such as
+ * `CERT_HAS_EXPIRED`), which the bare message hides.
+ */
+export function whyNoConnection(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown }) : undefined;
+  if (!cause || typeof cause !== 'object') return message;
+  const code = typeof cause.code === 'string' ? cause.code : undefined;
+  const detail = typeof cause.message === 'string' ? cause.message : undefined;
+  const hint =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? 'DNS: the host name does not resolve'
+      : code === 'ECONNREFUSED'
+        ? 'connection refused: nothing listens there'
+        : code === 'ECONNRESET'
+          ? 'connection reset by the server'
+          : code && /CERT|SSL|TLS|SELF_SIGNED|ERR_TLS/i.test(code)
+            ? 'TLS: the certificate was not accepted'
+            : undefined;
+  return [message, code, hint ?? detail].filter(Boolean).join(': ');
 }
 
 /** Fetches `url` with a timeout; HTTP errors and timeouts become DriftInputErrors. */
@@ -100,7 +139,7 @@ export async function fetchSpecText(
         'timeout',
         `${url}: no answer within ${options.timeoutMs} ms (timeout)`,
       );
-    throw new DriftInputError('http', `${url}: could not fetch (${(error as Error).message})`);
+    throw new DriftInputError('http', `${url}: could not fetch (${whyNoConnection(error)})`);
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -140,7 +179,8 @@ export async function checkSpecDrift(
   });
   const served = parseOpenApiText(url, text);
   const pinned = (options.pinned as Dict | undefined) ?? (await loadPinned());
-  const restricted = restrictToOperations(served, listOperations(pinned).keys(), url);
+  const ours = pinnedOperations(pinned);
+  const restricted = restrictToOperations(served, ours, url);
   const actual: SpecFingerprint = {
     version:
       isDict(restricted.info) && typeof restricted.info.version === 'string'
@@ -148,27 +188,38 @@ export async function checkSpecDrift(
         : '',
     sha256: await sha256Hex(canonicalJson(restricted as Json)),
   };
-  const matches = actual.sha256 === expected.sha256;
-  const report: DriftReport = matches
+  const identical = actual.sha256 === expected.sha256;
+  // A different fingerprint may be representation only (`security: []` vs absent, `$ref` vs
+  // inline, tags): the diff decides. The whole served API, limited to our operations, so that
+  // one moved to another path (same operationId) is reported as moved rather than removed.
+  const report: DriftReport = identical
     ? {
         changes: [],
+        causes: [],
         summary: {
           total: 0,
           breaking: 0,
           warning: 0,
           info: 0,
-          operations: { compared: listOperations(pinned).size, added: 0, removed: 0, changed: 0 },
+          causes: { total: 0, breaking: 0, warning: 0, info: 0 },
+          operations: { compared: ours.length, added: 0, removed: 0, changed: 0 },
           versions: { base: expected.version, revision: actual.version },
         },
       }
-    : // The whole served API, limited to our operations, so that one moved to another path
-      // (same operationId) is reported as moved rather than removed.
-      diffDocuments(
+    : diffDocuments(
         { doc: pinned, name: 'pinned spec' },
         { doc: served, name: url },
-        { only: listOperations(pinned).keys() },
+        { only: ours },
       );
-  const result: SpecDriftResult = { matches, expected: { ...expected }, actual, url, report };
+  const matches = report.changes.length === 0;
+  const result: SpecDriftResult = {
+    matches,
+    identical,
+    expected: { ...expected },
+    actual,
+    url,
+    report,
+  };
   if (options.failOnBreaking && report.summary.breaking > 0) throw new SpecDriftError(result);
   return result;
 }

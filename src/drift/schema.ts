@@ -56,11 +56,22 @@ export function compareSchema(
   const b = readShape(compare.base.doc, base.node, base.at, compare.base.name);
   const r = readShape(compare.revision.doc, revision.node, revision.at, compare.revision.name);
   const key = `${pointer(b.at)}|${pointer(r.at)}`;
-  if (visiting.has(key)) return;
+  if (visiting.has(key)) {
+    compare.cutCycles++;
+    return;
+  }
+  // A shared schema pair found unchanged once is unchanged wherever it is reached (hundreds of
+  // operations reach the same few schemas). Only a result not cut short by a cycle is kept.
+  const pair = `${direction}|${key}`;
+  if (compare.unchangedSchemas.has(pair)) return;
+  const changes = compare.changes.length;
+  const cuts = compare.cutCycles;
   visiting.add(key);
   const at: Position = { logical, base: b.at, revision: r.at };
   compareShapes(compare, direction, b, r, at, what, visiting);
   visiting.delete(key);
+  if (compare.changes.length === changes && compare.cutCycles === cuts)
+    compare.unchangedSchemas.add(pair);
 }
 
 function compareShapes(

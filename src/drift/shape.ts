@@ -138,8 +138,24 @@ function merge(into: Shape, from: Shape): void {
     if (!into.keywords.has(keyword)) into.keywords.set(keyword, value);
 }
 
-/** Reads a schema node (following `$ref`s) into a Shape. */
+/** Shapes of `$ref`ed schemas, per document: a shared schema is read once, not per use. */
+const SHAPES = new WeakMap<object, Map<string, Shape>>();
+
+/**
+ * Reads a schema node (following `$ref`s) into a Shape. The Shape of a `$ref` is shared between
+ * callers: treat it as read-only.
+ */
 export function readShape(doc: Json, node: Json | undefined, at: string[], name: string): Shape {
+  const ref = isDict(node) && typeof node.$ref === 'string' ? node.$ref : undefined;
+  if (ref === undefined || !isDict(doc)) return readShapeOnce(doc, node, at, name);
+  let cache = SHAPES.get(doc);
+  if (!cache) SHAPES.set(doc, (cache = new Map()));
+  let shape = cache.get(ref);
+  if (!shape) cache.set(ref, (shape = readShapeOnce(doc, node, at, name)));
+  return shape;
+}
+
+function readShapeOnce(doc: Json, node: Json | undefined, at: string[], name: string): Shape {
   const located = follow(doc, node, at, name);
   const schema = located.node;
   const shape = emptyShape(located.at);
