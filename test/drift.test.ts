@@ -194,8 +194,12 @@ describe('drift reports', () => {
     revision: 'https://doc.featherhq.com/api-reference/openapi.json',
   };
 
-  it('json has changes with id, breaking, operation, location, message, and a summary', () => {
-    const parsed = JSON.parse(formatJson(report)) as { changes: Dict[]; summary: Dict };
+  it('json has every change with its cause, the causes, and a summary', () => {
+    const parsed = JSON.parse(formatJson(report)) as {
+      changes: Dict[];
+      causes: Dict[];
+      summary: Dict;
+    };
     expect(parsed.changes[0]).toEqual({
       id: 'request-maximum-lowered',
       breaking: true,
@@ -204,25 +208,38 @@ describe('drift reports', () => {
       location:
         '#/paths/~1v1~1analytics~1tools~1reliability~1timeout-analysis/get/parameters/3/schema',
       message: "query parameter 'limit': maximum 100 -> 50",
+      cause:
+        "request-maximum-lowered {operation}/parameters/3/schema query parameter 'limit': maximum 100 -> 50",
     });
-    expect(parsed.summary).toMatchObject({ total: 2, breaking: 1, warning: 0, info: 1 });
+    expect(parsed.causes.map((c) => c.key)).toEqual(parsed.changes.map((c) => c.cause));
+    expect(parsed.summary).toMatchObject({
+      total: 2,
+      breaking: 1,
+      warning: 0,
+      info: 1,
+      causes: { total: 2, breaking: 1, warning: 0, info: 1 },
+    });
   });
 
-  it('text names the operation, the rule and the place, breaking first', () => {
+  it('text names the rule, the place and the operations, breaking first', () => {
     const text = formatText(report, context);
-    expect(text).toContain('2 changes: 1 breaking, 0 warnings, 1 info');
+    expect(text).toContain('2 changes from 2 causes: 1 breaking, 0 warnings, 1 info');
     expect(text.indexOf('BREAKING')).toBeLessThan(text.indexOf('info-version-changed'));
-    expect(text).toContain('GET /v1/analytics/tools/reliability/timeout-analysis');
+    expect(text).toContain(
+      '  at {operation}/parameters/3/schema; GET /v1/analytics/tools/reliability/timeout-analysis',
+    );
   });
 
-  it('markdown has a verdict, a count table and one table row per change', () => {
+  it('markdown has a verdict, counts by level, breaking causes by rule, then one row per cause', () => {
     const markdown = formatMarkdown(report, context);
     expect(markdown).toContain('**Breaking changes found**');
-    expect(markdown).toContain('| breaking | 1 |');
+    expect(markdown).toContain('| breaking | 1 | 1 |');
+    expect(markdown).toContain('| `request-maximum-lowered` | 1 | 1 | 1 |');
     expect(markdown).toMatch(
-      /\| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \|/,
+      /\| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \| `\{operation\}\/parameters\/3\/schema` \| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \|/,
     );
-    expect(markdown).toContain('| (document) | `info-version-changed` |');
+    expect(markdown).toContain('| `info-version-changed` | info.version 1.21.0 -> 1.22.0 |');
+    expect(markdown).not.toContain('Left out');
   });
 });
 

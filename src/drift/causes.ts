@@ -52,10 +52,12 @@ export function causeOf(change: Omit<DriftChange, 'cause'>): { key: string; at: 
 }
 
 const LEVEL_ORDER: Record<ChangeLevel, number> = { breaking: 0, warning: 1, info: 2 };
+/** Rules in the order of the rule table: operations, exported names, requests, responses. */
+const RULE_ORDER = new Map(Object.keys(DRIFT_RULES).map((id, index) => [id, index]));
 
 /**
- * The causes of a list of changes (each change's `cause` already set): breaking first, then
- * those that reach the most operations, then by key.
+ * The causes of a list of changes (each change's `cause` already set): breaking first, then by
+ * rule (in the rule table's order), then those that reach the most operations, then by key.
  */
 export function groupByCause(changes: readonly DriftChange[]): DriftCause[] {
   const causes = new Map<string, DriftCause & { reached: Set<string> }>();
@@ -84,6 +86,7 @@ export function groupByCause(changes: readonly DriftChange[]): DriftCause[] {
     .sort(
       (a, b) =>
         LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
+        RULE_ORDER.get(a.id)! - RULE_ORDER.get(b.id)! ||
         b.operations.length - a.operations.length ||
         (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
     );

@@ -89,6 +89,29 @@ export function formatText(report: DriftReport, context: ReportContext): string 
   return `${lines.join('\n')}\n`;
 }
 
+/** The summary's list of breaking causes, one row per rule (the details follow). */
+function breakingByRule(causes: readonly DriftCause[]): string[] {
+  const rules = new Map<string, { causes: number; changes: number; reached: Set<string> }>();
+  for (const cause of causes.filter((c) => c.level === 'breaking')) {
+    const rule = rules.get(cause.id) ?? { causes: 0, changes: 0, reached: new Set<string>() };
+    rule.causes++;
+    rule.changes += cause.changes;
+    for (const operation of cause.operations) rule.reached.add(operation);
+    rules.set(cause.id, rule);
+  }
+  if (rules.size === 0) return [];
+  return [
+    '',
+    '**Breaking causes**, by rule:',
+    '',
+    '| rule | causes | changes | operations reached |',
+    '| --- | --- | --- | --- |',
+    ...[...rules].map(
+      ([id, rule]) => `| \`${id}\` | ${rule.causes} | ${rule.changes} | ${rule.reached.size} |`,
+    ),
+  ];
+}
+
 function cell(text: string, max = 300): string {
   const flat = text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
@@ -123,6 +146,7 @@ export function formatMarkdown(
     `| info | ${summary.info} | ${summary.causes.info} |`,
     '',
     `Operations: ${summary.operations.compared} compared, ${summary.operations.changed} changed, ${summary.operations.removed} removed upstream, ${summary.operations.added} upstream that we do not pin. A cause is one change upstream (a shared schema, a security scheme); it may show in many operations.`,
+    ...breakingByRule(causes),
   ];
   let text = `${head.join('\n')}\n`;
   // Room kept for the closing note, so that it always fits.
@@ -134,12 +158,13 @@ export function formatMarkdown(
     upstream: 0,
   };
   let full = false;
+  /** Appends a block if it fits; once one does not, nothing after it is added either. */
   const add = (block: string): boolean => {
-    if (full || text.length + block.length + reserve > maxChars) return (full = true) && false;
-    text += block;
-    return true;
+    if (!full && text.length + block.length + reserve <= maxChars) text += block;
+    else full = true;
+    return !full;
   };
-  const operationsShown = bounded ? 5 : Infinity;
+  const operationsShown = bounded ? 3 : Infinity;
   for (const [level, title] of SECTIONS) {
     const ofLevel = causes.filter((c) => c.level === level);
     if (ofLevel.length === 0) continue;
