@@ -1,9 +1,15 @@
 /**
- * `npx tsx scripts/bench/drift.ts`: measures `redocly diff` (experimental, @redocly/cli) against
- * our drift engine on the rule cases of test/fixtures/drift/rule-cases.ts, both ways, plus the
- * real pinned API with a shared `$ref` changed. Prints, per case, whether each tool calls it
- * breaking (Redocly: a `major` verdict), where they disagree, and the run time of each, as a
- * ratio measured in this same run. Not a test: a measurement, to re-run when Redocly changes.
+ * `npm run bench:drift [-- --rounds=5] [--whole-only]`: measures `redocly diff` (experimental,
+ * @redocly/cli) against our drift check.
+ *
+ * 1. On the whole API (the shared pair: 1.21.0 pinned as 491 page documents in a temporary tree,
+ *    1.87.0 as the other side): `redocly diff` and `npm run drift`'s script, each a separate
+ *    process, taking turns round by round; and `checkSpecDrift` against the published 1.21.0
+ *    document on a loopback server, first call and later calls. Prints medians and the ratio
+ *    of our CLI to `redocly diff` measured in this same run (goal <= 0.3).
+ * 2. The rule cases of test/fixtures/drift/rule-cases.ts, both ways, plus the real pinned API
+ *    with a shared `$ref` changed: whether each tool calls a case breaking (Redocly: a `major`
+ *    verdict) and where they disagree. Not a test: a measurement, to re-run when Redocly changes.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,13 +18,132 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CASES, type Dict } from '../../test/fixtures/drift/rule-cases.ts';
-import { diffDocuments } from '../../src/drift/index.ts';
+import { makeWholeApiTree, wholeApiFile, wholeApiMissing } from '../../test/helpers/feather-api.ts';
+import { startSpecServer } from '../../test/helpers/drift-server.ts';
+import { checkSpecDrift, diffDocuments } from '../../src/drift/index.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { packageBin } from '../lib/packages.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REDOCLY = packageBin('@redocly/cli', 'redocly');
+const TSX = packageBin('tsx');
+const DRIFT_SCRIPT = path.join(ROOT, 'scripts', 'commands', 'drift.ts');
 const run = promisify(execFile);
+/** The CLI's goal on the whole API: at most this share of `redocly diff`'s time. */
+const CLI_GOAL_RATIO = 0.3;
+/** The runtime check's goal after its first call. */
+const RUNTIME_GOAL_MS = 300;
+
+/** Wall time of one child process; a non-zero exit is fine (drift exits 1 on changes). */
+async function timedProcess(file: string, args: string[], cwd: string): Promise<number> {
+  const started = performance.now();
+  await run(file, args, { cwd, maxBuffer: 64 * 1024 * 1024 }).catch((error: { code?: unknown }) => {
+    if (typeof error.code !== 'number') throw error;
+  });
+  return performance.now() - started;
+}
+
+/** Section 1: the whole API, our CLI against `redocly diff`, and the runtime check. */
+async function benchWholeApi(rounds: number): Promise<void> {
+  const why = wholeApiMissing();
+  if (why) {
+    console.log(`whole API: skipped (${why})`);
+    return;
+  }
+  const tree = await makeWholeApiTree('1.21.0', { form: 'pages' });
+  const server = await startSpecServer({
+    '/openapi.json': { body: await readFile(wholeApiFile('1.21.0'), 'utf8') },
+  });
+  try {
+    const against = wholeApiFile('1.87.0');
+    await writeFile(path.join(tree.root, 'redocly-diff.yaml'), 'extends:\n  - diff-recommended\n');
+    const variants: [string, () => Promise<number>][] = [
+      [
+        'redocly diff (baseline)',
+        () =>
+          timedProcess(
+            process.execPath,
+            [
+              REDOCLY,
+              'diff',
+              wholeApiFile('1.21.0'),
+              against,
+              '--format',
+              'json',
+              '-o',
+              path.join(tree.root, 'redocly-report.json'),
+              '--fail-on',
+              'none',
+              '--config',
+              path.join(tree.root, 'redocly-diff.yaml'),
+            ],
+            tree.root,
+          ),
+      ],
+      [
+        'drift, json report',
+        () =>
+          timedProcess(TSX, [DRIFT_SCRIPT, '--against', against, '--format', 'json'], tree.root),
+      ],
+      [
+        'drift, markdown + --output',
+        () =>
+          timedProcess(
+            TSX,
+            [DRIFT_SCRIPT, '--against', against, '--format', 'markdown', '--output', 'whole.md'],
+            tree.root,
+          ),
+      ],
+      ['drift --help', () => timedProcess(TSX, [DRIFT_SCRIPT, '--help'], tree.root)],
+      ['tsx, empty script (floor)', () => timedProcess(TSX, ['-e', ''], tree.root)],
+    ];
+    const times = variants.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++)
+      // Turns rotate, so that no variant always runs first or right after the baseline.
+      for (let turn = 0; turn < variants.length; turn++) {
+        const index = (turn + round) % variants.length;
+        times[index]!.push(await variants[index]![1]());
+      }
+
+    const pinned = JSON.parse(
+      await readFile(path.join(tree.root, 'generated', 'openapi.json'), 'utf8'),
+    ) as Dict;
+    const fingerprint = JSON.parse(
+      await readFile(path.join(tree.root, 'generated', 'fingerprint.json'), 'utf8'),
+    );
+    const check = async (): Promise<number> => {
+      const started = performance.now();
+      const result = await checkSpecDrift({ baseUrl: server.url, pinned, fingerprint });
+      if (!result.matches) throw new Error('the runtime check should match its own release');
+      return performance.now() - started;
+    };
+    const first = await check();
+    const later: number[] = [];
+    for (let i = 0; i < Math.max(5, rounds * 2); i++) later.push(await check());
+
+    const baseline = median(times[0]!);
+    console.log(
+      `whole API: 1.21.0 pinned as ${Object.keys(pinned.paths as Dict).length} paths of page documents, against 1.87.0; ${rounds} rounds, turns rotating, separate processes, medians of wall time (Node ${process.version})`,
+    );
+    variants.forEach(([label], index) => {
+      const ms = median(times[index]!);
+      console.log(
+        `  ${label.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms   ratio ${(ms / baseline).toFixed(2)}`,
+      );
+    });
+    const cli = median(times[1]!) / baseline;
+    console.log(
+      `  drift CLI / redocly diff: ${cli.toFixed(2)} (goal <= ${CLI_GOAL_RATIO}: ${cli <= CLI_GOAL_RATIO ? 'met' : 'NOT met'})`,
+    );
+    const runtime = median(later);
+    console.log(
+      `  checkSpecDrift, published 1.21.0 on a loopback server: first call ${first.toFixed(0)} ms, later calls median ${runtime.toFixed(0)} ms (goal <= ${RUNTIME_GOAL_MS} ms: ${runtime <= RUNTIME_GOAL_MS ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await server.stop();
+    await tree.remove();
+  }
+}
 
 interface RedoclyVerdict {
   ruleId: string;
@@ -93,7 +218,13 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
   return results;
 }
 
-export async function benchDrift(): Promise<number> {
+export async function benchDrift(argv: string[] = []): Promise<number> {
+  const rounds = Number(
+    /^--rounds=(\d+)$/.exec(argv.find((a) => a.startsWith('--rounds=')) ?? '')?.[1] ?? 5,
+  );
+  await benchWholeApi(rounds);
+  if (argv.includes('--whole-only')) return 0;
+  console.log('');
   const dir = await mkdtemp(path.join(tmpdir(), 'feather-bench-drift-'));
   try {
     await writeFile(path.join(dir, 'redocly.yaml'), 'extends:\n  - diff-recommended\n');
@@ -197,4 +328,4 @@ export async function benchDrift(): Promise<number> {
   }
 }
 
-if (isEntryPoint(import.meta.url)) await runCommand(() => benchDrift());
+if (isEntryPoint(import.meta.url)) await runCommand((argv) => benchDrift(argv));

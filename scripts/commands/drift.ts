@@ -1,7 +1,7 @@
 /**
  * `npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
  * [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE] [--max-chars N]
- * [--timeout <ms>] [--update-spec]`: compares the pinned API (spec/, joined) with another
+ * [--whole-report <where>] [--timeout <ms>] [--update-spec]`: compares the pinned API (spec/, joined) with another
  * version of it and prints the change report. The diff and its rules live in src/drift/; this
  * file reads the two sides and turns the outcome into an exit code. What only some runs need
  * (YAML, doc pages, the pipeline's join and names, writing files) is imported when needed, so
@@ -237,7 +237,7 @@ export interface DriftCommandDeps {
 
 const USAGE = `usage: npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
        [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE]
-       [--max-chars N] [--timeout <ms>] [--update-spec]`;
+       [--max-chars N] [--whole-report <where>] [--timeout <ms>] [--update-spec]`;
 
 /** Which changes fail the check: all, warnings and breaking ones, or breaking ones only. */
 export type FailOn = 'any' | 'warning' | 'breaking';
@@ -315,6 +315,7 @@ export async function driftCommand(
         'fail-on': { type: 'string', default: 'any' },
         header: { type: 'string', multiple: true, default: [] },
         output: { type: 'string' },
+        'whole-report': { type: 'string' },
         'max-chars': { type: 'string' },
         timeout: { type: 'string' },
         'update-spec': { type: 'boolean', default: false },
@@ -386,7 +387,11 @@ export async function driftCommand(
     deps.out(
       formatReport(report, format, context, {
         ...(maxChars !== undefined ? { maxChars } : {}),
-        ...(values.output !== undefined ? { wholeReport: `\`${values.output}\`` } : {}),
+        ...(values['whole-report'] !== undefined
+          ? { wholeReport: values['whole-report'] }
+          : values.output !== undefined
+            ? { wholeReport: `\`${values.output}\`` }
+            : {}),
       }),
     );
     if (values['update-spec']) {
