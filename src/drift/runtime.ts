@@ -177,8 +177,29 @@ export async function checkSpecDrift(
     ...(options.headers ? { headers: options.headers } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_SPEC_TIMEOUT_MS,
   });
-  const served = parseOpenApiText(url, text);
   const pinned = (options.pinned as Dict | undefined) ?? (await loadPinned());
+  // The same text served again compares the same: a check repeated against an unchanged
+  // server costs the fetch and one hash, not a parse and a diff of the whole API.
+  const memo = `${url}\n${expected.sha256}\n${await sha256Hex(text)}`;
+  const last = LAST_RESULT.get(pinned);
+  const result =
+    last?.memo === memo ? { ...last.result } : await compareServed(url, text, pinned, expected);
+  LAST_RESULT.set(pinned, { memo, result });
+  if (options.failOnBreaking && result.report.summary.breaking > 0)
+    throw new SpecDriftError(result);
+  return result;
+}
+
+/** The last result per pinned document, with what it was computed from. */
+const LAST_RESULT = new WeakMap<Dict, { memo: string; result: SpecDriftResult }>();
+
+async function compareServed(
+  url: string,
+  text: string,
+  pinned: Dict,
+  expected: SpecFingerprint,
+): Promise<SpecDriftResult> {
+  const served = parseOpenApiText(url, text);
   const ours = pinnedOperations(pinned);
   const restricted = restrictToOperations(served, ours, url);
   const actual: SpecFingerprint = {
@@ -212,14 +233,5 @@ export async function checkSpecDrift(
         { only: ours },
       );
   const matches = report.changes.length === 0;
-  const result: SpecDriftResult = {
-    matches,
-    identical,
-    expected: { ...expected },
-    actual,
-    url,
-    report,
-  };
-  if (options.failOnBreaking && report.summary.breaking > 0) throw new SpecDriftError(result);
-  return result;
+  return { matches, identical, expected: { ...expected }, actual, url, report };
 }
