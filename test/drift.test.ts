@@ -243,6 +243,50 @@ describe('drift reports', () => {
   });
 });
 
+describe('changes grouped by cause', () => {
+  it('a renamed API-key header is one cause reaching every operation', () => {
+    const revision = pinned();
+    ((revision.components as Dict).securitySchemes as Dict).APIKeyHeader = {
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-feather-key',
+    };
+    const report = diff(pinned(), revision);
+    const operations = Object.values(pinned().paths as Dict).flatMap((item) =>
+      Object.keys(item as Dict),
+    ).length;
+    expect(report.changes).toHaveLength(operations);
+    expect(report.causes).toHaveLength(1);
+    expect(report.causes[0]).toMatchObject({
+      id: 'security-api-key-name-changed',
+      at: '#/components/securitySchemes/APIKeyHeader',
+      changes: operations,
+      breaking: true,
+    });
+    expect(report.causes[0]!.operations).toHaveLength(operations);
+    expect(report.summary.causes).toEqual({ total: 1, breaking: 1, warning: 0, info: 0 });
+  });
+
+  it('the same change at the same place in two operations is one cause; different places are two', () => {
+    const revision = pinned();
+    for (const item of Object.values(revision.paths as Dict))
+      for (const operation of Object.values(item as Dict))
+        ((operation as Dict).responses as Dict)['503'] = { description: 'unavailable' };
+    const timeout = (
+      (revision.paths as Dict)['/v1/analytics/tools/reliability/timeout-analysis'] as Dict
+    ).get as Dict;
+    (timeout.responses as Dict)['409'] = { description: 'conflict' };
+    const report = diff(pinned(), revision);
+    const operations = Object.values(pinned().paths as Dict).flatMap((item) =>
+      Object.keys(item as Dict),
+    ).length;
+    expect(report.causes.map((c) => [c.id, c.at, c.operations.length])).toEqual([
+      ['response-status-added', '{operation}/responses/503', operations],
+      ['response-status-added', '{operation}/responses/409', 1],
+    ]);
+  });
+});
+
 describe('the drift engine', () => {
   it('imports nothing from node: (the client runs it in browsers and edge runtimes)', async () => {
     const dir = path.join(REPO_ROOT, 'src', 'drift');
