@@ -95,7 +95,7 @@ async function benchWholeApi(rounds: number): Promise<void> {
           ),
       ],
       ['drift --help', () => timedProcess(TSX, [DRIFT_SCRIPT, '--help'], tree.root)],
-      ['tsx, empty script (floor)', () => timedProcess(TSX, ['-e', ''], tree.root)],
+      ['tsx, empty script (floor)', () => timedProcess(TSX, ['--eval', 'void 0'], tree.root)],
     ];
     const times = variants.map(() => [] as number[]);
     for (let round = 0; round < rounds; round++)
