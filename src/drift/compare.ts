@@ -64,14 +64,29 @@ export interface Position {
   revision: string[];
 }
 
+/** A change recorded relative to where its schema pair was reached, to report it again. */
+export interface RecordedChange {
+  id: DriftRuleId;
+  /** The location after the pair's own location. */
+  locationSuffix: string;
+  /** The message after the pair's `what`. */
+  messageSuffix: string;
+  defined: string;
+}
+
 /** Collects changes for one comparison; the rules call `report`. */
 export class Compare {
   readonly changes: DriftChange[] = [];
   operation: string | null = null;
-  /** Schema pairs (`direction|base|revision` pointers) compared and found unchanged. */
-  readonly unchangedSchemas = new Set<string>();
-  /** How many comparisons a cycle cut short (a result cut short is not kept as unchanged). */
+  /**
+   * What comparing a schema pair (`direction|base|revision` pointers) found, relative to where
+   * it was reached: the same pair compared again reports the same changes at the new place.
+   */
+  readonly schemaPairs = new Map<string, RecordedChange[]>();
+  /** How many comparisons a cycle cut short (a result cut short is not recorded). */
   cutCycles = 0;
+  /** Where each change's node is defined (before `definedAt` drops it when equal). */
+  readonly definedOf = new WeakMap<DriftChange, string>();
 
   constructor(
     readonly base: DriftSide,
@@ -88,14 +103,23 @@ export class Compare {
     message: string,
     side: 'base' | 'revision' = 'revision',
   ): void {
-    const location = pointer(at.logical);
-    const defined = pointer(side === 'base' ? at.base : at.revision);
+    this.reportDefined(
+      id,
+      pointer(at.logical),
+      message,
+      pointer(side === 'base' ? at.base : at.revision),
+    );
+  }
+
+  /** Records a change at `location` whose node is defined at `defined`. */
+  reportDefined(id: DriftRuleId, location: string, message: string, defined: string): void {
     this.reportAt(
       id,
       location,
       message,
       defined !== location && defined !== '#/' ? { definedAt: defined } : {},
     );
+    this.definedOf.set(this.changes[this.changes.length - 1]!, defined);
   }
 
   /** Records a change at a place given as text (a place outside the documents). */

@@ -60,18 +60,46 @@ export function compareSchema(
     compare.cutCycles++;
     return;
   }
-  // A shared schema pair found unchanged once is unchanged wherever it is reached (hundreds of
-  // operations reach the same few schemas). Only a result not cut short by a cycle is kept.
+  // A shared schema pair compares the same wherever it is reached (hundreds of operations reach
+  // the same few schemas): its changes are recorded once and reported again at each new place.
   const pair = `${direction}|${key}`;
-  if (compare.unchangedSchemas.has(pair)) return;
-  const changes = compare.changes.length;
+  const here = pointer(logical);
+  const recorded = compare.schemaPairs.get(pair);
+  if (recorded) {
+    for (const change of recorded)
+      compare.reportDefined(
+        change.id,
+        here + change.locationSuffix,
+        what + change.messageSuffix,
+        change.defined,
+      );
+    return;
+  }
+  const start = compare.changes.length;
   const cuts = compare.cutCycles;
   visiting.add(key);
   const at: Position = { logical, base: b.at, revision: r.at };
   compareShapes(compare, direction, b, r, at, what, visiting);
   visiting.delete(key);
-  if (compare.changes.length === changes && compare.cutCycles === cuts)
-    compare.unchangedSchemas.add(pair);
+  // Only a result not cut short by a cycle, and whose changes all sit below this place, is kept.
+  if (compare.cutCycles !== cuts) return;
+  const found = compare.changes.slice(start);
+  const relative = found.every(
+    (change) =>
+      change.location.startsWith(here) &&
+      change.message.startsWith(what) &&
+      compare.definedOf.has(change),
+  );
+  if (relative)
+    compare.schemaPairs.set(
+      pair,
+      found.map((change) => ({
+        id: change.id,
+        locationSuffix: change.location.slice(here.length),
+        messageSuffix: change.message.slice(what.length),
+        defined: compare.definedOf.get(change)!,
+      })),
+    );
 }
 
 function compareShapes(

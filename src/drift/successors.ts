@@ -35,11 +35,15 @@ function signatureOf(doc: Dict, entry: OperationEntry, name: string): Signature 
     }
   const responseProperties = new Set<string>();
   const wrapped: Set<string>[] = [];
-  const first = success[0] === undefined ? undefined : follow(doc, responses[success[0]], [], name);
+  const responsesAt = ['paths', entry.path, entry.method, 'responses'];
+  const first =
+    success[0] === undefined
+      ? undefined
+      : follow(doc, responses[success[0]], [...responsesAt, success[0]], name);
   const content = isDict(first?.node) && isDict(first.node.content) ? first.node.content : {};
-  const media = Object.values(content)[0] as Json | undefined;
-  if (isDict(media) && media.schema !== undefined) {
-    const shape = readShape(doc, media.schema, ['successor'], name);
+  const [mediaType, media] = (Object.entries(content)[0] ?? []) as [string?, Json?];
+  if (first && mediaType && isDict(media) && media.schema !== undefined) {
+    const shape = readShape(doc, media.schema, [...first.at, 'content', mediaType, 'schema'], name);
     const target = shape.items ? readShape(doc, shape.items.node, shape.items.at, name) : shape;
     for (const [property, { node, at }] of target.properties) {
       responseProperties.add(property);
