@@ -38,4 +38,5 @@ export {
   type SpecDriftResult,
   type DriftReport,
   type DriftChange,
+  type DriftCause,
 } from './drift/index.ts';
