@@ -262,7 +262,7 @@ export async function benchTypesCommand(argv: string[]): Promise<number> {
     const perCall = (calls: CheckFigures, setup: CheckFigures): number =>
       Math.round((calls.instantiations - setup.instantiations) / 3);
     console.log(
-      `  instantiations per call: feather ${perCall(ours, oursSetup)}, bare ${perCall(theirs, bareSetup)}`,
+      `  instantiations per call (three calls minus none, / 3): feather ${perCall(ours, oursSetup)}, bare ${perCall(theirs, bareSetup)}`,
     );
     return EXIT_OK;
   } finally {
