@@ -4,12 +4,7 @@
  * (src/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
-import createClient, {
-  type Client,
-  type ClientPathsWithMethod,
-  type FetchResponse,
-  type MaybeOptionalInit,
-} from 'openapi-fetch';
+import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/index.ts';
 import {
   endCall,
@@ -29,56 +24,28 @@ import {
 import { assertValidParameters, type RequestParams } from './validate.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
-type MediaType = `${string}/${string}`;
-type RequiredKeysOf<T> = {
-  [K in keyof T]-?: object extends Pick<T, K> ? never : K;
-}[keyof T];
-/** openapi-fetch's init plus the client's per-request options (typed, unlike other extra keys). */
-type FeatherInit<Init> = Init & FeatherRequestOptions & { [key: string]: unknown };
-type FeatherInitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [FeatherInit<Init>?] : [FeatherInit<Init>];
 
-/** The operation of `Path` and `Method` (openapi-fetch's own types index the same way). */
-type Operation<Path extends keyof paths, Method extends HttpMethod> = Extract<
-  paths[Path][Method],
-  Record<string | number, any>
->;
+declare global {
+  /**
+   * openapi-fetch types a call's init as its own keys plus `RequestInit`, and has no other place
+   * for typed extra keys: `maxRetries`, `timeoutMs` and `validate` are checked there, so that the
+   * client stays exactly `Client<paths>` (Next.js adds its `next` option the same way).
+   */
+  interface RequestInit extends FeatherRequestOptions {}
+}
 
-/** openapi-fetch's `ClientMethod` over our `paths`, with `FeatherRequestOptions` in the init. */
-export type FeatherMethod<Method extends HttpMethod> = <
-  Path extends ClientPathsWithMethod<Client<paths>, Method>,
-  Init extends MaybeOptionalInit<paths[Path], Method>,
->(
-  url: Path,
-  ...init: FeatherInitParam<Init>
-) => Promise<FetchResponse<Operation<Path, Method>, Init, MediaType>>;
+/** openapi-fetch's `ClientMethod` over our `paths` (`FeatherRequestOptions` typed in the init). */
+export type FeatherMethod<Method extends HttpMethod> = Client<paths>[Uppercase<Method>];
 
-/** openapi-fetch's `ClientRequestMethod` over our `paths`, with `FeatherRequestOptions` in the init. */
-export type FeatherRequestMethod = <
-  Method extends HttpMethod,
-  Path extends ClientPathsWithMethod<Client<paths>, Method>,
-  Init extends MaybeOptionalInit<paths[Path], Method>,
->(
-  method: Method,
-  url: Path,
-  ...init: FeatherInitParam<Init>
-) => Promise<FetchResponse<Operation<Path, Method>, Init, MediaType>>;
+/** openapi-fetch's `ClientRequestMethod` over our `paths` (`FeatherRequestOptions` typed in the init). */
+export type FeatherRequestMethod = Client<paths>['request'];
 
-/** The client: openapi-fetch's `Client<paths>` with per-request retry, timeout and validation options. */
-export type FeatherClient = Omit<
-  Client<paths>,
-  'request' | 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE'
-> & {
-  request: FeatherRequestMethod;
-  GET: FeatherMethod<'get'>;
-  PUT: FeatherMethod<'put'>;
-  POST: FeatherMethod<'post'>;
-  DELETE: FeatherMethod<'delete'>;
-  OPTIONS: FeatherMethod<'options'>;
-  HEAD: FeatherMethod<'head'>;
-  PATCH: FeatherMethod<'patch'>;
-  TRACE: FeatherMethod<'trace'>;
-};
+/**
+ * The client: openapi-fetch's `Client<paths>` itself, not a copy of its method types. A copy
+ * costs TypeScript a union over every path for each comparison with `Client<paths>` (TS2590 at
+ * the whole API) and hides `paths` from libraries that infer it (openapi-react-query).
+ */
+export interface FeatherClient extends Client<paths> {}
 
 type LooseResult = { data?: unknown; error?: unknown; response: Response };
 type LooseInit = Record<string, unknown> & { params?: RequestParams };
