@@ -16,7 +16,7 @@
  * hot path has none.
  */
 import { assertKeySafeUrl, currentApiKey } from './auth.ts';
-import { API_KEY_HEADER, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './constants.ts';
+import { API_KEY_HEADER, REQUEST_ID_HEADER } from './constants.ts';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -26,7 +26,14 @@ import {
 } from './errors.ts';
 import { redactHeaders } from './logger.ts';
 import { checkCount, checkDuration, type FetchLike, type ResolvedOptions } from './options.ts';
-import { isRetryableRequest, retryDelayMs, shouldRetry, type AttemptOutcome } from './retry.ts';
+import {
+  errorBodyHints,
+  isRetryableRequest,
+  retryDelayMs,
+  shouldRetry,
+  type AttemptOutcome,
+  type ErrorBodyHints,
+} from './retry.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -47,6 +54,8 @@ export interface CallState {
   /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
   timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
+  /** The request is safe to repeat though its method is not (src/idempotency.ts). */
+  safeToRepeat?: boolean;
 }
 
 /**
@@ -132,11 +141,7 @@ export async function sendWithRetries(
   }
   call.method = method;
   call.url = url;
-  const idempotent = isRetryableRequest(method, false);
-  if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
-    headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
-  }
-  const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
+  const retryable = call.maxRetries > 0 && isRetryableRequest(method, call.safeToRepeat === true);
   const parts = request instanceof RequestParts ? request : undefined;
   // A body stream can be sent once; keep the bytes when a second attempt may need them.
   const body =
@@ -235,6 +240,9 @@ export async function sendWithRetries(
       // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
       if (response.ok) return (call.response = response);
       outcome = { kind: 'response', status: response.status, headers: response.headers };
+      // Feather's error body says `retryable` and `retry_after`: read it from a copy only when
+      // a retry is still possible (openapi-fetch reads the original).
+      if (retryable && retriesSoFar < call.maxRetries) outcome.hints = await errorHints(response);
       if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
         if (retriesSoFar > 0) {
           logger.info(
@@ -245,7 +253,14 @@ export async function sendWithRetries(
       }
     }
 
-    const delayMs = retryDelayMs(retriesSoFar + 1, response?.headers, options);
+    const delayMs = retryDelayMs(
+      retriesSoFar + 1,
+      response?.headers,
+      options,
+      undefined,
+      undefined,
+      outcome!.kind === 'response' ? outcome!.hints?.retryAfterMs : undefined,
+    );
     if (delayMs === undefined) {
       // warn: the caller sees the status, not that a retry was declined.
       logger.warn(
@@ -338,10 +353,13 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** A random UUID v4, from Web Crypto (`randomUUID` needs a secure context in browsers). */
-function newIdempotencyKey(): string {
-  const { crypto } = globalThis;
-  if (typeof crypto.randomUUID === 'function') return `feather-${crypto.randomUUID()}`;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `feather-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+/** The retry hints of a JSON error body, read from a clone; `{}` when it is not JSON. */
+async function errorHints(response: Response): Promise<ErrorBodyHints> {
+  if (!response.headers.get('content-type')?.includes('json')) return {};
+  return errorBodyHints(
+    await response
+      .clone()
+      .json()
+      .catch(() => undefined),
+  );
 }
