@@ -152,11 +152,12 @@ export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
   readonly timeoutMs: number;
 
-  constructor(init: TransportErrorInit & { timeoutMs: number }) {
+  constructor(init: TransportErrorInit & { timeoutMs: number }, message?: string) {
     super(
       init,
-      `${init.method} ${init.url}: timed out after ${plural(init.attempts, 'attempt')} of at ` +
-        `most ${init.timeoutMs} ms each. Raise timeoutMs or maxRetries if the server is slow.`,
+      message ??
+        `${init.method} ${init.url}: timed out after ${plural(init.attempts, 'attempt')} of at ` +
+          `most ${init.timeoutMs} ms each. Raise timeoutMs or maxRetries if the server is slow.`,
     );
     this.timeoutMs = init.timeoutMs;
   }
