@@ -72,8 +72,8 @@ export async function* streamEvents(
       }
       if (chunk.done) {
         done = true;
+        // An event cut off before its blank line is dropped, as the SSE standard says.
         parser.feed(decoder.decode());
-        parser.reset({ consume: true }); // an event not followed by a blank line still counts
       } else {
         parser.feed(decoder.decode(chunk.value, { stream: true }));
       }
