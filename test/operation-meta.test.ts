@@ -15,8 +15,13 @@ function docWith(parameters: object[], body: object, extra: object = {}): Record
       ...extra,
     },
     components: {
-      schemas: { Thing: { type: 'object', properties: { id: { type: 'string' } } } },
-      Page: {},
+      schemas: {
+        Thing: { type: 'object', properties: { id: { type: 'string' } } },
+        Page: {
+          type: 'object',
+          properties: { revisions: { type: 'array' }, next_cursor: { type: 'string' } },
+        },
+      },
     },
   };
 }
@@ -78,7 +83,12 @@ describe('operationMeta: pagination', () => {
       { type: 'object', properties: { items: things } },
       undefined,
     ],
-    ['a $ref response body', [cursor], { $ref: '#/components/schemas/Page' }, undefined],
+    [
+      'a $ref response body',
+      [cursor],
+      { $ref: '#/components/schemas/Page' },
+      { cursor: 'cursor', nextCursor: 'next_cursor', items: 'revisions' },
+    ],
   ])('%s', (_name, parameters, body, want) => {
     const meta = operationMeta(docWith(parameters, body));
     expect(meta.pagination['/things']).toEqual(want);
