@@ -194,14 +194,17 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch at run time', async () => {
+  it('depends on nothing but openapi-fetch and eventsource-parser at run time', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
         'utf8',
       ),
     ) as PackageManifest;
-    expect(Object.keys(installed.dependencies ?? {})).toEqual(['openapi-fetch']);
+    expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([
+      'eventsource-parser',
+      'openapi-fetch',
+    ]);
   });
 
   it.each([
