@@ -31,6 +31,8 @@ export interface CallState {
   /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
   timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
+  /** The request is safe to repeat though its method is not (src/idempotency.ts). */
+  safeToRepeat?: boolean;
 }
 
 /** A call with the client's limits, overridden per request where given. */

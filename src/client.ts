@@ -13,6 +13,7 @@ import {
   sendWithRetries,
   startCall,
   toFeatherError,
+  urlForMessages,
   type CallState,
 } from './fetch.ts';
 import {
@@ -21,7 +22,9 @@ import {
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { assertValidParameters, type RequestParams } from './validate.ts';
+import { parameterChecker, type RequestParams } from './validate.ts';
+import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
+import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
@@ -64,15 +67,36 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   // `RequestParts` (README, "Performance").
   const middlewares: unknown[] = [];
   const defaultRequest = resolved.clientOptions.Request === undefined;
+  const { tables } = resolved;
+  const checkParameters = parameterChecker(tables.PARAMETER_RULES);
+  // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
+  const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
+  const keyedHeader = new Set(
+    Object.keys(tables.PARAMETER_RULES).filter((operation) =>
+      declaresIdempotencyHeader(tables.PARAMETER_RULES[operation]),
+    ),
+  );
 
   // A plain function, not `async`: one promise less per call on the hot path.
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
     let call: CallState;
     try {
-      if (init?.validate ?? resolved.validate) assertValidParameters(method, path, init?.params);
+      if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
       call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
+      const operation = `${method} ${path}`;
+      if (keyedBody.has(operation)) {
+        const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
+        if (keyed.body !== init?.body) init = { ...init, body: keyed.body };
+        call.safeToRepeat = keyed.safeToRepeat;
+      } else if (keyedHeader.has(operation)) {
+        call.safeToRepeat = new Headers(init?.headers as HeadersInit | undefined).has(
+          'idempotency-key',
+        );
+      }
     }
     // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
     // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
@@ -93,6 +117,16 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     return loose.request(method, path, fetchInit).then(
       (result) => {
         endCall(call);
+        const { response } = result;
+        if (!response.ok) RESPONSE_METHODS.set(response, method);
+        else if (init?.parseAs === 'stream') {
+          STREAM_CALLS.set(response, {
+            method,
+            url: urlForMessages(response.url || path),
+            timeoutMs: call.timeoutMs,
+            signal: init.signal as AbortSignal | undefined,
+          });
+        }
         return result;
       },
       (error: unknown) => {
@@ -130,5 +164,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
       }
     },
   };
+  CLIENT_TABLES.set(client, tables);
   return client as unknown as FeatherClient;
 }

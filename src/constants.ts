@@ -36,3 +36,6 @@ export const REDACTED_HEADERS: ReadonlySet<string> = new Set([
   'cookie',
   'set-cookie',
 ]);
+
+/** `paginate` stops after this many items unless given `maxItems`. */
+export const DEFAULT_MAX_PAGINATED_ITEMS = 10_000;

@@ -11,7 +11,13 @@ import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from './options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { retryDelayMs, shouldRetry, type AttemptOutcome } from './retry.ts';
+import {
+  errorBodyHints,
+  retryDelayMs,
+  shouldRetry,
+  type AttemptOutcome,
+  type ErrorBodyHints,
+} from './retry.ts';
 
 export { endCall, startCall, toFeatherError, urlForMessages, type CallState } from './call.ts';
 export { PartsOrRequest, RequestParts } from './request.ts';
@@ -70,6 +76,9 @@ export async function sendWithRetries(
       // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
       if (response.ok) return (call.response = response);
       outcome = { kind: 'response', status: response.status, headers: response.headers };
+      // Feather's error body says `retryable` and `retry_after`: read from a copy, and only
+      // when a retry is still possible (openapi-fetch reads the original).
+      if (retryable && retriesSoFar < call.maxRetries) outcome.hints = await errorHints(response);
       if (!shouldRetry(outcome, limits)) {
         if (retriesSoFar > 0) {
           logger.info(
@@ -80,7 +89,15 @@ export async function sendWithRetries(
       }
     }
 
-    const delayMs = retryDelayMs(retriesSoFar + 1, response?.headers, options);
+    const bodyRetryAfterMs = outcome.kind === 'response' ? outcome.hints?.retryAfterMs : undefined;
+    const delayMs = retryDelayMs(
+      retriesSoFar + 1,
+      response?.headers,
+      options,
+      undefined,
+      undefined,
+      bodyRetryAfterMs,
+    );
     if (delayMs === undefined) {
       // warn: the caller sees the status, not that a retry was declined.
       logger.warn(
@@ -126,4 +143,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The retry hints of a JSON error body, read from a clone; `{}` when it is not JSON. */
+async function errorHints(response: Response): Promise<ErrorBodyHints> {
+  if (!response.headers.get('content-type')?.includes('json')) return {};
+  return errorBodyHints(
+    await response
+      .clone()
+      .json()
+      .catch(() => undefined),
+  );
 }

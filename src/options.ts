@@ -14,6 +14,7 @@ import {
   MAX_RETRY_AFTER_MS,
   MAX_RETRY_DELAY_MS,
 } from './constants.ts';
+import { PACKAGE_TABLES, type GeneratedTables } from './call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 
@@ -69,8 +70,9 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    */
   maxRetryAfterMs?: number;
   /**
-   * Add a random `Idempotency-Key` to non-idempotent requests (POST, PATCH) that have none, the
-   * same on every attempt, so that they can be retried safely.
+   * Fill the `idempotency_key` body field with a random key (the same on every attempt) when an
+   * operation declares that field and the caller left it out, so that the request can be
+   * retried safely. Operations without the field are not changed (see README "Idempotency").
    * @default false
    */
   autoIdempotencyKey?: boolean;
@@ -91,6 +93,13 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    * @default none
    */
   headers?: ClientOptions['headers'];
+  /**
+   * The generated tables the client runs on (parameter rules, pagination and idempotency
+   * metadata): the `generated/index.ts` module of another generation of the spec, e.g.
+   * `await import('./generated/index.ts')`.
+   * @default the package's own generated/
+   */
+  generated?: GeneratedTables;
   /**
    * Lines below this level are dropped.
    * @default process.env.FEATHER_LOG, else "warn"
@@ -126,6 +135,7 @@ export interface ResolvedOptions {
   validate: boolean;
   fetch: FetchLike;
   logger: RedactingLogger;
+  tables: GeneratedTables;
   /** Request URLs starting with this (the checked baseUrl's origin and `/`) may carry the key. */
   keySafeUrlPrefix: string;
   /** What is left for openapi-fetch's `createClient`. */
@@ -148,6 +158,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     headers,
     logLevel,
     logger = console,
+    generated = PACKAGE_TABLES,
     ...clientOptions
   } = options;
   assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);
@@ -170,6 +181,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     validate,
     fetch: customFetch ?? globalFetch,
     logger: new RedactingLogger(level, logger),
+    tables: generated,
     keySafeUrlPrefix: `${new URL(baseUrl).origin}/`,
     clientOptions: { ...clientOptions, baseUrl, headers },
   };

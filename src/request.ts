@@ -5,7 +5,6 @@
  */
 import { assertKeySafeUrl } from './auth.ts';
 import { urlForMessages, type CallState } from './call.ts';
-import { IDEMPOTENCY_KEY_HEADER } from './constants.ts';
 import type { ResolvedOptions } from './options.ts';
 import { isRetryableRequest } from './retry.ts';
 
@@ -60,8 +59,8 @@ export interface PreparedRequest {
 }
 
 /**
- * Checks the URL (a `FeatherError` before anything is sent if it may not carry the key), adds
- * the automatic Idempotency-Key, decides whether the request may be retried, and keeps a body
+ * Checks the URL (a `FeatherError` before anything is sent if it may not carry the key),
+ * decides whether the request may be retried, and keeps a body
  * stream's bytes for a second attempt.
  */
 export function prepareRequest(
@@ -80,11 +79,8 @@ export function prepareRequest(
   }
   call.method = method;
   call.url = url;
-  const idempotent = isRetryableRequest(method, false);
-  if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
-    headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
-  }
-  const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
+  // A POST is safe to repeat only by a key the operation declares (src/idempotency.ts).
+  const retryable = call.maxRetries > 0 && isRetryableRequest(method, call.safeToRepeat === true);
   const request = parts === undefined ? (received as Request) : undefined;
   const body =
     request !== undefined && retryable && request.body !== null ? request.arrayBuffer() : undefined;
@@ -96,12 +92,4 @@ export function prepareRequest(
     once: true,
   });
   return { method, url, headers, parts, request, body, retryable, callerSignal };
-}
-
-/** A random UUID v4, from Web Crypto (`randomUUID` needs a secure context in browsers). */
-function newIdempotencyKey(): string {
-  const { crypto } = globalThis;
-  if (typeof crypto.randomUUID === 'function') return `feather-${crypto.randomUUID()}`;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `feather-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

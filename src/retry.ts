@@ -27,15 +27,35 @@ export function isRetryableRequest(method: string, hasIdempotencyKey: boolean): 
 
 /** What one attempt ended with: a response, or no response at all. */
 export type AttemptOutcome =
-  | { kind: 'response'; status: number; headers: Headers }
+  | { kind: 'response'; status: number; headers: Headers; hints?: ErrorBodyHints }
   | { kind: 'connection-error' }
   | { kind: 'timeout' };
+
+/** What Feather's `ErrorResponse` body says about retrying (since 1.87.0). */
+export interface ErrorBodyHints {
+  /** The body's `retryable`, when it is a boolean. */
+  retryable?: boolean;
+  /** The body's `retry_after` in ms (it is given in seconds), when it is a number 0 or more. */
+  retryAfterMs?: number;
+}
+
+/** The retry hints of an error body; `{}` for any body that is not Feather's `ErrorResponse`. */
+export function errorBodyHints(body: unknown): ErrorBodyHints {
+  if (body === null || typeof body !== 'object') return {};
+  const { retryable, retry_after: retryAfter } = body as Record<string, unknown>;
+  const hints: ErrorBodyHints = {};
+  if (typeof retryable === 'boolean') hints.retryable = retryable;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
+    hints.retryAfterMs = Math.ceil(retryAfter * 1000);
+  }
+  return hints;
+}
 
 /**
  * Whether to make another attempt after `outcome`, given that `retriesSoFar` retries were made
  * of at most `maxRetries`. Only retryable requests are retried; then the server's
- * `x-should-retry: true|false` wins; else connection failures, timeouts, 408, 409, 429 and 5xx
- * are retried and every other status is final.
+ * `x-should-retry: true|false` header wins, then the body's `retryable`; else connection
+ * failures, timeouts, 408, 409, 429 and 5xx are retried and every other status is final.
  */
 export function shouldRetry(
   outcome: AttemptOutcome,
@@ -46,6 +66,7 @@ export function shouldRetry(
   const hint = outcome.headers.get(SHOULD_RETRY_HEADER);
   if (hint === 'true') return true;
   if (hint === 'false') return false;
+  if (outcome.hints?.retryable !== undefined) return outcome.hints.retryable;
   const { status } = outcome;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
@@ -62,7 +83,8 @@ export interface RetryDelayPolicy {
 
 /**
  * How long to wait before retry number `retryNumber` (1 for the first retry). The server's
- * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), win when they parse; above
+ * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), then the error body's
+ * `retry_after` (seconds, `bodyRetryAfterMs` here), win when they parse; above
  * `maxRetryAfterMs` the answer is `undefined`: do not retry, return the response. Otherwise
  * exponential backoff from `initialRetryDelayMs`, doubling, capped at `maxRetryDelayMs`, shortened
  * by up to 25% at random (`random()` in [0, 1)).
@@ -73,8 +95,9 @@ export function retryDelayMs(
   policy: RetryDelayPolicy,
   random: () => number = Math.random,
   nowMs: number = Date.now(),
+  bodyRetryAfterMs?: number,
 ): number | undefined {
-  const asked = headers ? serverRetryAfterMs(headers, nowMs) : undefined;
+  const asked = (headers ? serverRetryAfterMs(headers, nowMs) : undefined) ?? bodyRetryAfterMs;
   if (asked !== undefined) return asked > policy.maxRetryAfterMs ? undefined : asked;
   const backoff = Math.min(
     policy.initialRetryDelayMs * 2 ** (retryNumber - 1),

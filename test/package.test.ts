@@ -114,7 +114,7 @@ describe('tarballProblems', () => {
     name: 'x',
     version: '1.0.0',
     exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
-    dependencies: { 'openapi-fetch': '0.17.0' },
+    dependencies: { 'eventsource-parser': '3.1.1', 'openapi-fetch': '0.17.0' },
   };
   const good = [
     'package.json',
@@ -141,10 +141,13 @@ describe('tarballProblems', () => {
     expect(tarballProblems(list, manifest).join('\n')).toContain(problem);
   });
 
-  it('names a runtime dependency other than openapi-fetch', () => {
-    const withExtra = { ...manifest, dependencies: { 'openapi-fetch': '0.17.0', yaml: '2.9.1' } };
+  it('names a runtime dependency other than openapi-fetch and eventsource-parser', () => {
+    const withExtra = {
+      ...manifest,
+      dependencies: { ...manifest.dependencies, yaml: '2.9.1' },
+    };
     expect(tarballProblems(good, withExtra)).toEqual([
-      'runtime dependencies are [openapi-fetch, yaml]; expected only [openapi-fetch]',
+      'runtime dependencies are [eventsource-parser, openapi-fetch, yaml]; expected only [eventsource-parser, openapi-fetch]',
     ]);
     expect(tarballProblems(good, manifest)).toEqual([]);
   });
@@ -194,14 +197,17 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch at run time', async () => {
+  it('depends on nothing but openapi-fetch and eventsource-parser at run time', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
         'utf8',
       ),
     ) as PackageManifest;
-    expect(Object.keys(installed.dependencies ?? {})).toEqual(['openapi-fetch']);
+    expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([
+      'eventsource-parser',
+      'openapi-fetch',
+    ]);
   });
 
   it.each([

@@ -98,7 +98,9 @@ describe('valid calls', () => {
   });
 
   it('errors carry typed bodies', () => {
-    expectTypeOf<UnprocessableEntityError['body']>().toEqualTypeOf<HTTPValidationError>();
+    expectTypeOf<UnprocessableEntityError['body']>().toEqualTypeOf<
+      HTTPValidationError | string | undefined
+    >();
     expectTypeOf<APIError['requestId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<APIError['status']>().toEqualTypeOf<number>();
   });

@@ -19,6 +19,7 @@ import {
   renderFingerprintJson,
   renderFingerprintModule,
   renderIndexModule,
+  renderOperationMeta,
   renderParameters,
 } from './render.ts';
 
@@ -151,6 +152,7 @@ export async function buildGenerated(
   const { pathTypes } = await import('./typegen.ts');
   const { allAliases, renderAliases } = await import('./aliases.ts');
   const { operationShapes, parameterRules } = await import('./parameter-rules.ts');
+  const { operationMeta } = await import('./operation-meta.ts');
   const output = new Map<string, string>();
   const aliasCount = await timed(
     steps,
@@ -162,6 +164,13 @@ export async function buildGenerated(
       output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(joined.doc)}`);
       output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
       output.set('parameters.ts', renderParameters(parameterRules(joined.doc)));
+      const meta = operationMeta(joined.doc);
+      output.set('operations.ts', renderOperationMeta(meta));
+      for (const skipped of meta.skipped) {
+        warnings.push(
+          `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,
+        );
+      }
       return aliases.length;
     },
     (count) => `paths, components, operations + ${count} aliases`,
