@@ -136,6 +136,31 @@ export class APIUserAbortError extends FeatherError {
   }
 }
 
+/**
+ * The server redirected where the client does not follow: another origin (the key, the
+ * Idempotency-Key and the body stay home), more than 5 hops, or a target the browser hides.
+ * Never retried.
+ */
+export class APIRedirectError extends FeatherError {
+  override name = 'APIRedirectError';
+  /** The redirect's status (0 for a browser's opaque redirect). */
+  readonly status: number;
+  /** Where the server redirected to, when known: its origin only. */
+  readonly targetOrigin: string | undefined;
+
+  constructor(init: {
+    method: string;
+    url: string;
+    status: number;
+    targetOrigin?: string;
+    reason: string;
+  }) {
+    super(`${init.method} ${init.url}: ${init.reason}`);
+    this.status = init.status;
+    this.targetOrigin = init.targetOrigin;
+  }
+}
+
 /** A successful response whose body is not the JSON it claims to be. */
 export class APIResponseParseError extends FeatherError {
   override name = 'APIResponseParseError';

@@ -18,6 +18,7 @@ export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
+  APIRedirectError,
   APIResponseParseError,
   FeatherValidationError,
 } from './errors.ts';
