@@ -31,6 +31,8 @@ export interface CallState {
   /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
   timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
+  /** The API keys sent in this call (one unless the key rotated), scrubbed from what it returns. */
+  keys: string[];
 }
 
 /** A call with the client's limits, overridden per request where given. */
@@ -49,6 +51,7 @@ export function startCall(
     fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
     attempts: 0,
     timedOut: false,
+    keys: [],
   };
 }
 
@@ -80,7 +83,12 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
   }
   if (call.response === undefined) return error;
   if (error instanceof SyntaxError) {
-    return new APIResponseParseError({ ...where, response: call.response, cause: error });
+    return new APIResponseParseError({
+      ...where,
+      response: call.response,
+      cause: error,
+      secrets: call.keys,
+    });
   }
   if (error instanceof TypeError) {
     return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });

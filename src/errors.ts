@@ -7,6 +7,7 @@
  */
 import type { ErrorResponse, HTTPValidationError } from '../generated/index.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
+import { holdsSecret, scrubHeaders, scrubText } from './secrets.ts';
 
 /** Root of every error raised by the client; also used for bad options (no key, insecure URL). */
 export class FeatherError extends Error {
@@ -168,15 +169,28 @@ export class APIResponseParseError extends FeatherError {
   readonly headers: Headers;
   readonly requestId: string | undefined;
 
-  constructor(init: { method: string; url: string; response: Response; cause?: unknown }) {
-    const requestId = init.response.headers.get(REQUEST_ID_HEADER) ?? undefined;
+  /** `secrets`: the keys to scrub, should the server have echoed one (JSON.parse quotes the body). */
+  constructor(init: {
+    method: string;
+    url: string;
+    response: Response;
+    cause?: unknown;
+    secrets?: readonly string[];
+  }) {
+    const secrets = init.secrets ?? [];
+    const headers = scrubHeaders(init.response.headers, secrets);
+    const requestId = headers.get(REQUEST_ID_HEADER) ?? undefined;
+    const cause =
+      init.cause instanceof SyntaxError && holdsSecret(init.cause.message, secrets)
+        ? new SyntaxError(scrubText(init.cause.message, secrets))
+        : init.cause;
     super(
       `${init.method} ${init.url}: the ${init.response.status} response body is not valid JSON` +
-        `${causeSuffix(init.cause)}${requestIdSuffix(requestId)}`,
-      { cause: init.cause },
+        `${causeSuffix(cause)}${requestIdSuffix(requestId)}`,
+      { cause },
     );
     this.status = init.response.status;
-    this.headers = init.response.headers;
+    this.headers = headers;
     this.requestId = requestId;
   }
 }

@@ -11,6 +11,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from './options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
+import { scrubErrorResponse } from './secrets.ts';
 import { retryDelayMs, shouldRetry, type AttemptOutcome } from './retry.ts';
 
 export { endCall, startCall, toFeatherError, urlForMessages, type CallState } from './call.ts';
@@ -39,6 +40,7 @@ export async function sendWithRetries(
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
+    if (!call.keys.includes(key)) call.keys.push(key);
     call.attempts = retriesSoFar + 1;
     const result = await sendAttempt(prepared, body, key, init, call, options);
     const limits = { retryable, retriesSoFar, maxRetries: call.maxRetries };
@@ -76,7 +78,7 @@ export async function sendWithRetries(
             `${method} ${urlForMessages(url)}: ${response.status} after ${call.attempts} attempts`,
           );
         }
-        return (call.response = response);
+        return finalError(response, call);
       }
     }
 
@@ -87,7 +89,7 @@ export async function sendWithRetries(
         `${method} ${urlForMessages(url)}: ${response?.status} asks to retry after more ` +
           `than maxRetryAfterMs (${options.maxRetryAfterMs} ms); returning it without retrying`,
       );
-      return (call.response = response!);
+      return finalError(response!, call);
     }
     if (response !== undefined) {
       clearTimeout(call.timer);
@@ -104,6 +106,12 @@ export async function sendWithRetries(
       throw userAbort(call, error);
     }
   }
+}
+
+/** The error response handed on: a copy without the keys, should the server echo one. */
+async function finalError(response: Response, call: CallState): Promise<Response> {
+  call.response = response; // while its body is read, for `toFeatherError`
+  return (call.response = await scrubErrorResponse(response, call.keys));
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {
