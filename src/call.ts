@@ -10,7 +10,7 @@ import {
   APIUserAbortError,
   FeatherError,
 } from './errors.ts';
-import { checkCount, checkDuration, type FetchLike, type ResolvedOptions } from './options.ts';
+import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from './options.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -47,7 +47,7 @@ export function startCall(
         ? options.maxRetries
         : checkCount(maxRetries as number, 'maxRetries'),
     timeoutMs:
-      timeoutMs === undefined ? options.timeoutMs : checkDuration(timeoutMs as number, 'timeoutMs'),
+      timeoutMs === undefined ? options.timeoutMs : checkTimeout(timeoutMs as number, 'timeoutMs'),
     fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
     attempts: 0,
     timedOut: false,
