@@ -113,6 +113,7 @@ async function followRedirects(
   let response = first;
   let from = { url: prepared.url, method: prepared.method };
   let sendBody = true;
+  let hopHeaders = headers;
   for (let redirects = 0; ; redirects++) {
     const location = response.headers.get('location');
     const step = nextRedirect(
@@ -133,9 +134,8 @@ async function followRedirects(
         reason: describeRefusal(step, response.status, origin),
       });
     }
-    sendBody &&= step.keepBody;
-    let hopHeaders = headers;
-    if (!sendBody && from.method !== 'GET') {
+    if (sendBody && !step.keepBody) {
+      sendBody = false;
       hopHeaders = new Headers(headers);
       for (const name of BODY_HEADERS) hopHeaders.delete(name);
     }

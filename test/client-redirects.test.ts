@@ -164,6 +164,28 @@ describe('a same-origin redirect is followed with fetch rules', () => {
     });
   }
 
+  it.each(WAYS)(
+    '%s: a POST turned into a GET stays one, without body, on the next hop',
+    async (way) => {
+      const home = await serve((request) =>
+        request.url === '/final'
+          ? { body: { ok: true } }
+          : request.url === '/hop'
+            ? { status: 307, headers: { location: '/final' } }
+            : { status: 303, headers: { location: '/hop' } },
+      );
+      const { data } = await send(clientFor(home.url, way), 'POST');
+      expect(data).toEqual({ ok: true });
+      expect(
+        home.requests.map((r) => [r.method, r.url, r.body, r.headers['content-type'] ?? null]),
+      ).toEqual([
+        ['POST', '/v1/things', BODY, 'application/json'],
+        ['GET', '/hop', '', null],
+        ['GET', '/final', '', null],
+      ]);
+    },
+  );
+
   it.each(WAYS)('%s: more than 5 redirects are refused, not retried', async (way) => {
     const home = await serve([{ status: 302, headers: { location: '/again' } }]);
     const error = await send(clientFor(home.url, way), 'GET').catch((e: unknown) => e);
