@@ -39,4 +39,5 @@ export {
   type SpecDriftResult,
   type DriftReport,
   type DriftChange,
+  type DriftCause,
 } from './drift/index.ts';

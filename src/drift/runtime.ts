@@ -22,6 +22,8 @@ import { parseOpenApiText } from './parse.ts';
 export const DEFAULT_SPEC_PATH = '/openapi.json';
 /** How long the runtime check waits for the spec before giving up. */
 export const DEFAULT_SPEC_TIMEOUT_MS = 10_000;
+/** Largest spec body read (16 MiB, as for spec files; the whole API is 2.8 MB). */
+export const MAX_SPEC_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface CheckSpecDriftOptions {
   /** The API's base URL. @default DEFAULT_BASE_URL (the spec's first server, the sandbox) */
@@ -46,13 +48,19 @@ export interface CheckSpecDriftOptions {
 }
 
 export interface SpecDriftResult {
-  /** True when the server's spec, restricted to our operations, fingerprints as ours. */
+  /**
+   * True when the server's API, restricted to our operations, is ours: no drift rule reports a
+   * change. Differences of representation only (`security: []` vs absent, key order, `$ref` vs
+   * inline, tags, `x-` extensions) still match.
+   */
   matches: boolean;
+  /** True when it is ours byte for byte (canonical JSON): the fingerprints are equal. */
+  identical: boolean;
   expected: SpecFingerprint;
   actual: SpecFingerprint;
   /** Where the spec was fetched from. */
   url: string;
-  /** The semantic changes; empty when `matches`, and possibly empty when only non-API parts differ. */
+  /** The semantic changes; empty exactly when `matches`. */
   report: DriftReport;
 }
 
@@ -73,15 +81,96 @@ export class SpecDriftError extends FeatherError {
   }
 }
 
+/** The pinned operations' keys, per pinned document (the same on every call). */
+const OPERATION_KEYS = new WeakMap<Dict, string[]>();
+function pinnedOperations(pinned: Dict): string[] {
+  let keys = OPERATION_KEYS.get(pinned);
+  if (!keys) OPERATION_KEYS.set(pinned, (keys = [...listOperations(pinned).keys()]));
+  return keys;
+}
+
 async function loadPinned(): Promise<Dict> {
   const module = await import('../../generated/openapi.json', { with: { type: 'json' } });
   return module.default as unknown as Dict;
 }
 
-/** Fetches `url` with a timeout; HTTP errors and timeouts become DriftInputErrors. */
+/**
+ * Why a fetch got no response, as precisely as undici says: its `TypeError('fetch failed')`
+ * keeps the reason in `cause` (`ENOTFOUND` for DNS, `ECONNREFUSED`, a TLS code such as
+ * `CERT_HAS_EXPIRED`), which the bare message hides.
+ */
+export function whyNoConnection(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown }) : undefined;
+  if (!cause || typeof cause !== 'object') return message;
+  const code = typeof cause.code === 'string' ? cause.code : undefined;
+  const detail = typeof cause.message === 'string' ? cause.message : undefined;
+  const hint =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? 'DNS: the host name does not resolve'
+      : code === 'ECONNREFUSED'
+        ? 'connection refused: nothing listens there'
+        : code === 'ECONNRESET'
+          ? 'connection reset by the server'
+          : code && /CERT|SSL|TLS|SELF_SIGNED|ERR_TLS/i.test(code)
+            ? 'TLS: the certificate was not accepted'
+            : undefined;
+  return [message, code, hint ?? detail].filter(Boolean).join(': ');
+}
+
+/**
+ * Reads a body as UTF-8 text, stopping (and cancelling the rest) once it passes `maxBytes`, so a
+ * server that streams gigabytes costs at most `maxBytes` of memory.
+ */
+async function readBoundedText(response: Response, url: string, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new DriftInputError(
+      'http',
+      `${url}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
+    );
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies and
+ * failed connections (with their cause: a redirect loop, a refused connection) become
+ * DriftInputErrors.
+ */
 export async function fetchSpecText(
   url: string,
-  options: { fetch?: typeof globalThis.fetch; headers?: Record<string, string>; timeoutMs: number },
+  options: {
+    fetch?: typeof globalThis.fetch;
+    headers?: Record<string, string>;
+    timeoutMs: number;
+    /** @default MAX_SPEC_BODY_BYTES */
+    maxBytes?: number;
+  },
 ): Promise<string> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let response: Response;
@@ -100,7 +189,7 @@ export async function fetchSpecText(
         'timeout',
         `${url}: no answer within ${options.timeoutMs} ms (timeout)`,
       );
-    throw new DriftInputError('http', `${url}: could not fetch (${(error as Error).message})`);
+    throw new DriftInputError('http', `${url}: could not fetch (${whyNoConnection(error)})`);
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -110,15 +199,19 @@ export async function fetchSpecText(
     );
   }
   try {
-    return await response.text();
+    return await readBoundedText(response, url, options.maxBytes ?? MAX_SPEC_BODY_BYTES);
   } catch (error) {
+    if (error instanceof DriftInputError) throw error;
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError')
       throw new DriftInputError(
         'timeout',
         `${url}: body not received within ${options.timeoutMs} ms (timeout)`,
       );
-    throw error;
+    throw new DriftInputError(
+      'http',
+      `${url}: could not read the body (${whyNoConnection(error)})`,
+    );
   }
 }
 
@@ -138,9 +231,31 @@ export async function checkSpecDrift(
     ...(options.headers ? { headers: options.headers } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_SPEC_TIMEOUT_MS,
   });
-  const served = parseOpenApiText(url, text);
   const pinned = (options.pinned as Dict | undefined) ?? (await loadPinned());
-  const restricted = restrictToOperations(served, listOperations(pinned).keys(), url);
+  // The same text served again compares the same: a check repeated against an unchanged
+  // server costs the fetch and one hash, not a parse and a diff of the whole API.
+  const memo = `${url}\n${expected.sha256}\n${await sha256Hex(text)}`;
+  const last = LAST_RESULT.get(pinned);
+  const result =
+    last?.memo === memo ? { ...last.result } : await compareServed(url, text, pinned, expected);
+  LAST_RESULT.set(pinned, { memo, result });
+  if (options.failOnBreaking && result.report.summary.breaking > 0)
+    throw new SpecDriftError(result);
+  return result;
+}
+
+/** The last result per pinned document, with what it was computed from. */
+const LAST_RESULT = new WeakMap<Dict, { memo: string; result: SpecDriftResult }>();
+
+async function compareServed(
+  url: string,
+  text: string,
+  pinned: Dict,
+  expected: SpecFingerprint,
+): Promise<SpecDriftResult> {
+  const served = parseOpenApiText(url, text);
+  const ours = pinnedOperations(pinned);
+  const restricted = restrictToOperations(served, ours, url);
   const actual: SpecFingerprint = {
     version:
       isDict(restricted.info) && typeof restricted.info.version === 'string'
@@ -148,27 +263,29 @@ export async function checkSpecDrift(
         : '',
     sha256: await sha256Hex(canonicalJson(restricted as Json)),
   };
-  const matches = actual.sha256 === expected.sha256;
-  const report: DriftReport = matches
+  const identical = actual.sha256 === expected.sha256;
+  // A different fingerprint may be representation only (`security: []` vs absent, `$ref` vs
+  // inline, tags): the diff decides. The whole served API, limited to our operations, so that
+  // one moved to another path (same operationId) is reported as moved rather than removed.
+  const report: DriftReport = identical
     ? {
         changes: [],
+        causes: [],
         summary: {
           total: 0,
           breaking: 0,
           warning: 0,
           info: 0,
-          operations: { compared: listOperations(pinned).size, added: 0, removed: 0, changed: 0 },
+          causes: { total: 0, breaking: 0, warning: 0, info: 0 },
+          operations: { compared: ours.length, added: 0, removed: 0, changed: 0 },
           versions: { base: expected.version, revision: actual.version },
         },
       }
-    : // The whole served API, limited to our operations, so that one moved to another path
-      // (same operationId) is reported as moved rather than removed.
-      diffDocuments(
+    : diffDocuments(
         { doc: pinned, name: 'pinned spec' },
         { doc: served, name: url },
-        { only: listOperations(pinned).keys() },
+        { only: ours },
       );
-  const result: SpecDriftResult = { matches, expected: { ...expected }, actual, url, report };
-  if (options.failOnBreaking && report.summary.breaking > 0) throw new SpecDriftError(result);
-  return result;
+  const matches = report.changes.length === 0;
+  return { matches, identical, expected: { ...expected }, actual, url, report };
 }
