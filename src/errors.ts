@@ -8,6 +8,7 @@
 import type { ErrorResponse, HTTPValidationError } from '../generated/index.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
 import { errorBodyHints } from './retry.ts';
+import { holdsSecret, scrubHeaders, scrubText } from './secrets.ts';
 
 /**
  * An error body as the client receives it: Feather's `ErrorResponse` (FastAPI's
@@ -172,6 +173,31 @@ export class APIUserAbortError extends FeatherError {
   }
 }
 
+/**
+ * The server redirected where the client does not follow: another origin (the key, the
+ * Idempotency-Key and the body stay home), more than 5 hops, or a target the browser hides.
+ * Never retried.
+ */
+export class APIRedirectError extends FeatherError {
+  override name = 'APIRedirectError';
+  /** The redirect's status (0 for a browser's opaque redirect). */
+  readonly status: number;
+  /** Where the server redirected to, when known: its origin only. */
+  readonly targetOrigin: string | undefined;
+
+  constructor(init: {
+    method: string;
+    url: string;
+    status: number;
+    targetOrigin?: string;
+    reason: string;
+  }) {
+    super(`${init.method} ${init.url}: ${init.reason}`);
+    this.status = init.status;
+    this.targetOrigin = init.targetOrigin;
+  }
+}
+
 /** A successful response whose body is not the JSON it claims to be. */
 export class APIResponseParseError extends FeatherError {
   override name = 'APIResponseParseError';
@@ -179,19 +205,32 @@ export class APIResponseParseError extends FeatherError {
   readonly headers: Headers;
   readonly requestId: string | undefined;
 
-  constructor(init: { method: string; url: string; response: Response; cause?: unknown }) {
-    const requestId = init.response.headers.get(REQUEST_ID_HEADER) ?? undefined;
+  /** `secrets`: the keys to scrub, should the server have echoed one (JSON.parse quotes the body). */
+  constructor(init: {
+    method: string;
+    url: string;
+    response: Response;
+    cause?: unknown;
+    secrets?: readonly string[];
+  }) {
+    const secrets = init.secrets ?? [];
+    const headers = scrubHeaders(init.response.headers, secrets);
+    const requestId = headers.get(REQUEST_ID_HEADER) ?? undefined;
+    const cause =
+      init.cause instanceof SyntaxError && holdsSecret(init.cause.message, secrets)
+        ? new SyntaxError(scrubText(init.cause.message, secrets))
+        : init.cause;
     const isStream = init.response.headers.get('content-type')?.includes('text/event-stream');
     super(
       `${init.method} ${init.url}: the ${init.response.status} response body is not valid JSON` +
-        `${causeSuffix(init.cause)}${requestIdSuffix(requestId)}` +
+        `${causeSuffix(cause)}${requestIdSuffix(requestId)}` +
         (isStream
           ? `. It is a text/event-stream: read it with streamEvents(client.${init.method}(..., { parseAs: 'stream' }))`
           : ''),
-      { cause: init.cause },
+      { cause },
     );
     this.status = init.response.status;
-    this.headers = init.response.headers;
+    this.headers = headers;
     this.requestId = requestId;
   }
 }

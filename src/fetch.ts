@@ -11,6 +11,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from './options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
+import { scrubErrorResponse } from './secrets.ts';
 import {
   errorBodyHints,
   retryDelayMs,
@@ -45,6 +46,7 @@ export async function sendWithRetries(
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
+    if (!call.keys.includes(key)) call.keys.push(key);
     call.attempts = retriesSoFar + 1;
     const result = await sendAttempt(prepared, body, key, init, call, options);
     const limits = { retryable, retriesSoFar, maxRetries: call.maxRetries };
@@ -85,7 +87,7 @@ export async function sendWithRetries(
             `${method} ${urlForMessages(url)}: ${response.status} after ${call.attempts} attempts`,
           );
         }
-        return (call.response = response);
+        return finalError(response, call);
       }
     }
 
@@ -104,7 +106,7 @@ export async function sendWithRetries(
         `${method} ${urlForMessages(url)}: ${response?.status} asks to retry after more ` +
           `than maxRetryAfterMs (${options.maxRetryAfterMs} ms); returning it without retrying`,
       );
-      return (call.response = response!);
+      return finalError(response!, call);
     }
     if (response !== undefined) {
       clearTimeout(call.timer);
@@ -121,6 +123,12 @@ export async function sendWithRetries(
       throw userAbort(call, error);
     }
   }
+}
+
+/** The error response handed on: a copy without the keys, should the server echo one. */
+async function finalError(response: Response, call: CallState): Promise<Response> {
+  call.response = response; // while its body is read, for `toFeatherError`
+  return (call.response = await scrubErrorResponse(response, call.keys));
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {

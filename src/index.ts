@@ -31,6 +31,7 @@ export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
+  APIRedirectError,
   APIResponseParseError,
   FeatherValidationError,
 } from './errors.ts';

@@ -13,6 +13,7 @@ import {
   LOG_LEVEL_ENV,
   MAX_RETRY_AFTER_MS,
   MAX_RETRY_DELAY_MS,
+  MAX_TIMER_MS,
 } from './constants.ts';
 import { PACKAGE_TABLES, type GeneratedTables } from './call-context.ts';
 import { FeatherError } from './errors.ts';
@@ -49,23 +50,24 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
   maxRetries?: number;
   /**
    * Bound on each attempt in ms, from sending to the end of the response body. `0` or
-   * `Infinity`: no bound.
+   * `Infinity`: no bound. At most 2147483647 (setTimeout's limit).
    * @default 60000
    */
   timeoutMs?: number;
   /**
-   * First backoff wait in ms; doubles on each retry.
+   * First backoff wait in ms; doubles on each retry. At most 2147483647 (setTimeout's limit).
    * @default 500
    */
   initialRetryDelayMs?: number;
   /**
-   * Cap on one backoff wait in ms.
+   * Cap on one backoff wait in ms. At most 2147483647 (setTimeout's limit).
    * @default 8000
    */
   maxRetryDelayMs?: number;
   /**
    * Longest `retry-after-ms`/`Retry-After` wait honoured, in ms; a server asking for more gets
-   * its response returned at once instead.
+   * its response returned at once instead. `Infinity` honours any wait, clamped to setTimeout's
+   * limit (about 24.8 days).
    * @default 60000
    */
   maxRetryAfterMs?: number;
@@ -173,9 +175,9 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     apiKey: resolveApiKeySource(apiKey),
     baseUrl,
     maxRetries: checkCount(maxRetries, 'maxRetries'),
-    timeoutMs: checkDuration(timeoutMs, 'timeoutMs'),
-    initialRetryDelayMs: checkDuration(initialRetryDelayMs, 'initialRetryDelayMs'),
-    maxRetryDelayMs: checkDuration(maxRetryDelayMs, 'maxRetryDelayMs'),
+    timeoutMs: checkTimeout(timeoutMs, 'timeoutMs'),
+    initialRetryDelayMs: checkTimerMs(initialRetryDelayMs, 'initialRetryDelayMs'),
+    maxRetryDelayMs: checkTimerMs(maxRetryDelayMs, 'maxRetryDelayMs'),
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
     autoIdempotencyKey,
     validate,
@@ -195,10 +197,26 @@ export function checkCount(value: number, name: string): number {
   return value;
 }
 
-/** A duration in ms: 0 or more (Infinity allowed). */
+/** A limit in ms: 0 or more (Infinity allowed); waits it allows are clamped to `MAX_TIMER_MS`. */
 export function checkDuration(value: number, name: string): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new FeatherError(`${name} is ${String(value)}: expected milliseconds, 0 or more`);
   }
   return value;
+}
+
+/** A wait in ms that a timer runs: from 0 to setTimeout's limit (a longer one fires at once). */
+export function checkTimerMs(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMER_MS)) {
+    throw new FeatherError(
+      `${name} is ${String(value)}: expected milliseconds from 0 to ${MAX_TIMER_MS} ` +
+        "(setTimeout's limit, about 24.8 days)",
+    );
+  }
+  return value;
+}
+
+/** An attempt's time bound: a timer's wait, or 0 or Infinity for none. */
+export function checkTimeout(value: number, name: string): number {
+  return value === Infinity ? value : checkTimerMs(value, name);
 }
