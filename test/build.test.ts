@@ -1,13 +1,15 @@
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   build,
+  prepareCommand,
   relativeTsSpecifiers,
   rewriteDeclarationSpecifiers,
 } from '../scripts/commands/build.ts';
-import { isEmptyModule, removableModules, trimDist } from '../scripts/lib/dist-trim.ts';
+import { PipelineError } from '../scripts/lib/errors.ts';
+import { isEmptyModule, removableModules, trimDist } from '../scripts/build/dist-trim.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
 import { REPO_ROOT, snapshotDir } from './helpers/workspace.ts';
 
@@ -171,5 +173,45 @@ describe.skipIf(apiMissing)('npm run build on the whole published API (1.87.0)',
     const pinned = await readFile(path.join(tree.root, 'generated/openapi.json'), 'utf8');
     expect(JSON.parse(shipped)).toEqual(JSON.parse(pinned));
     expect(shipped).toBe(JSON.stringify(JSON.parse(pinned)));
+  });
+});
+
+describe('prepare (npm install builds dist/)', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'feather-prepare-'));
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json'])
+      await cp(path.join(REPO_ROOT, file), path.join(root, file));
+    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
+    await mkdir(path.join(root, 'src'));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('builds once, then leaves dist/ alone while the sources are the same', async () => {
+    await writeFile(path.join(root, 'src', 'index.ts'), 'export const answer = 42;\n');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await prepareCommand(root)).toBe(0);
+      expect(await prepareCommand(root)).toBe(0);
+      await writeFile(path.join(root, 'src', 'index.ts'), 'export const answer = 43;\n');
+      expect(await prepareCommand(root)).toBe(0);
+      expect(log.mock.calls.map(([line]) => String(line).split(' (')[0])).toEqual([
+        'prepare: built dist/',
+        'prepare: dist/ is current',
+        'prepare: built dist/',
+      ]);
+    } finally {
+      log.mockRestore();
+    }
+    expect(await readFile(path.join(root, 'dist', 'src', 'index.js'), 'utf8')).toContain('43');
+  });
+
+  it('fails naming the command to run when the build fails', async () => {
+    await writeFile(path.join(root, 'src', 'index.ts'), 'export const = ;\n');
+    const error = await prepareCommand(root).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(PipelineError);
+    const message = (error as Error).message;
+    expect(message).toContain('npm run build -w @featherhq/api-client');
+    expect(message).toContain('src/index.ts(1,');
   });
 });

@@ -1,13 +1,13 @@
 /**
  * `npm run build`: src/index.ts and everything it imports (generated/ included) -> dist/ with
  * `tsc -p tsconfig.build.json`: ES modules, `.d.ts`, source maps, trimmed of what no consumer
- * needs (scripts/lib/dist-trim.ts). tsc rewrites our `./x.ts` imports to `./x.js` in the
+ * needs (scripts/build/dist-trim.ts). tsc rewrites our `./x.ts` imports to `./x.js` in the
  * JavaScript only (microsoft/TypeScript#61037), so the declarations get the same rewrite here:
  * editors and other tools that read `.d.ts` files expect specifiers naming files that exist.
  *
- * `npm run build -- --prepare` is npm's `prepare` (every `npm install`/`npm ci` here or at a
- * workspace root): it skips the build when dist/ is already built from the same inputs, skips
- * the type check (`npm run check` does it), and never fails the install: it says what to run.
+ * `build.ts --prepare` is npm's `prepare` (every `npm install`/`npm ci` here or at a workspace
+ * root, through scripts/commands/prepare.mjs): it skips the build when dist/ is already built
+ * from the same inputs, and skips the type check (`npm run check` does it).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode } from '../lib/child.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
-import { trimDist } from '../lib/dist-trim.ts';
+import { trimDist } from '../build/dist-trim.ts';
 import { packageBin, packageVersion } from '../lib/packages.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 
@@ -29,7 +29,7 @@ const BUILD_INPUTS = [
   'tsconfig.build.json',
   'package.json',
   'scripts/commands/build.ts',
-  'scripts/lib/dist-trim.ts',
+  'scripts/build/dist-trim.ts',
 ];
 /** Where `--prepare` records what dist/ was built from (node_modules/.cache, as other tools do). */
 const PREPARE_STAMP = path.join('node_modules', '.cache', 'featherhq-api-client', 'build.json');
@@ -126,7 +126,11 @@ function buildHint(root: string): string {
   return `run \`npm run build\` in ${ROOT} (from a workspace root: \`npm run build -w ${name}\`)`;
 }
 
-/** npm's `prepare`: build unless dist/ is current; on failure say what to run, exit 0. */
+/**
+ * npm's `prepare`: build unless dist/ is current. A failure exits 1 naming what to run: npm
+ * prints a lifecycle script's output only when it fails, and a sibling would otherwise meet a
+ * bare "Cannot find module" later.
+ */
 export async function prepareCommand(root = ROOT): Promise<number> {
   const stampFile = path.join(root, PREPARE_STAMP);
   const before = await buildHashes(root);
@@ -135,19 +139,20 @@ export async function prepareCommand(root = ROOT): Promise<number> {
     console.log('prepare: dist/ is current (built from the same sources), not rebuilt');
     return EXIT_OK;
   }
+  let files: number;
   try {
-    const { files } = await build(root, { typeCheck: false });
-    const after = await buildHashes(root);
-    await mkdir(path.dirname(stampFile), { recursive: true });
-    await writeFile(stampFile, JSON.stringify(after));
-    console.log(`prepare: built dist/ (${files} files); \`npm run check\` type-checks the sources`);
+    ({ files } = await build(root, { typeCheck: false }));
   } catch (error) {
-    // An install must not fail over a build: a clone mid-edit still installs, and says why.
-    console.warn(
-      `prepare: dist/ could not be built, so importing this package fails until it is; ` +
-        `${buildHint(root)}.\n${(error as Error).message}`,
+    throw new PipelineError(
+      `prepare: dist/ could not be built, so importing this package fails until it is. Fix the ` +
+        `error below, then ${buildHint(root)}.\n${(error as Error).message}`,
+      [],
+      EXIT_CHECK_FAILED,
     );
   }
+  await mkdir(path.dirname(stampFile), { recursive: true });
+  await writeFile(stampFile, JSON.stringify(await buildHashes(root)));
+  console.log(`prepare: built dist/ (${files} files); \`npm run check\` type-checks the sources`);
   return EXIT_OK;
 }
 

@@ -123,7 +123,7 @@ export function tarballProblems(files: readonly string[], manifest: PackageManif
       // .json: data the code imports (the joined spec, for the runtime drift check).
       problems.push(`${file}: not emitted JS, a declaration, a source map or imported JSON`);
     } else if (file.endsWith('.js')) {
-      // Handwritten modules keep their map; generated data needs none (scripts/lib/dist-trim.ts).
+      // Handwritten modules keep their map; generated data needs none (scripts/build/dist-trim.ts).
       const siblings = [`${file.slice(0, -'.js'.length)}.d.ts`];
       if (!file.startsWith('dist/generated/')) siblings.push(`${file}.map`);
       for (const sibling of siblings) {
