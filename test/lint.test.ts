@@ -109,12 +109,9 @@ describe('lint with redocly.yaml', () => {
       },
     ],
   ];
-  it.each(cases)(
-    'reports %s at its line in spec/',
-    async (_name, { operation, want }) => {
-      expect(await lint(page('/things', operation))).toContainEqual(want);
-    },
-  );
+  it.each(cases)('reports %s at its line in spec/', async (_name, { operation, want }) => {
+    expect(await lint(page('/things', operation))).toContainEqual(want);
+  });
 
   it('attributes a problem in the second document to that document', async () => {
     const second = page(

@@ -31,8 +31,11 @@ const BUILD_INPUTS = [
   'scripts/commands/build.ts',
   'scripts/build/dist-trim.ts',
 ];
-/** Where `--prepare` records what dist/ was built from (node_modules/.cache, as other tools do). */
-const PREPARE_STAMP = path.join('node_modules', '.cache', 'featherhq-api-client', 'build.json');
+/**
+ * Where the build records what dist/ was built from, for `--prepare`: in the package's own
+ * ignored .tmp/ (not node_modules/.cache: tests link node_modules into temporary copies).
+ */
+export const PREPARE_STAMP = path.join('.tmp', 'build-stamp.json');
 
 /** `from '../x.ts'`, `import('../../y.ts')`: a relative specifier ending in `.ts` (not `.d.ts`). */
 const RELATIVE_TS_SPECIFIER = /(\b(?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)(?<!\.d)\.ts\2/g;
@@ -91,6 +94,10 @@ export async function build(
   }
   const { removed } = await trimDist(outDir);
   const files = await filesBelow(outDir);
+  // What dist/ is built from, so that `prepare` (which `npm pack` runs after `prepack`) skips it.
+  const stampFile = path.join(root, PREPARE_STAMP);
+  await mkdir(path.dirname(stampFile), { recursive: true });
+  await writeFile(stampFile, JSON.stringify(await buildHashes(root)));
   return {
     files: files.length,
     declarations: files.filter((file) => file.endsWith('.d.ts')).length,
@@ -150,8 +157,6 @@ export async function prepareCommand(root = ROOT): Promise<number> {
       EXIT_CHECK_FAILED,
     );
   }
-  await mkdir(path.dirname(stampFile), { recursive: true });
-  await writeFile(stampFile, JSON.stringify(await buildHashes(root)));
   console.log(`prepare: built dist/ (${files} files); \`npm run check\` type-checks the sources`);
   return EXIT_OK;
 }
