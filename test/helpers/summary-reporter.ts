@@ -20,8 +20,10 @@ export function skippedLines(modules: readonly TestModule[]): string[] {
     }
   };
   for (const module of modules) {
-    if (module.state() === 'skipped') lines.push(`skipped: ${module.relativeModuleId}`);
-    else visit(module.relativeModuleId, module.children);
+    const before = lines.length;
+    visit(module.relativeModuleId, module.children);
+    if (module.state() === 'skipped' && lines.length === before)
+      lines.push(`skipped: ${module.relativeModuleId}`);
   }
   return lines;
 }
