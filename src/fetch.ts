@@ -1,232 +1,67 @@
 /**
- * The retrying fetch that openapi-fetch calls as its custom `fetch`, under the middleware chain:
- * middleware sees one request and one response however many attempts it took. Per attempt it
- * sets `x-api-key` and bounds the attempt with `timeoutMs`; between attempts it asks
- * src/retry.ts whether and how long to wait.
- *
- * The hot path (no middleware, the default fetch, a first attempt that succeeds) builds one
- * Request, not two: openapi-fetch builds `RequestParts` instead of a Request (its `Request`
- * option), and undici builds the one real Request from the URL and init. With middleware or a
- * custom fetch, openapi-fetch's Request is sent as `fetch(request, { signal })`, which costs
- * undici the same one Request copy as `fetch(request)`. Putting the signal into the Request that
- * openapi-fetch builds instead, or `AbortSignal.any`, costs an extra signal link per request
- * (measured with scripts/bench/client.ts). A new Request is built only to re-send a body.
- * The AbortController for `timeoutMs` is most of what the client adds to a request (undici's
- * Request follows its signal: a WeakRef, a listener, a finalizer); without a time bound, the
- * hot path has none.
+ * The retrying fetch that openapi-fetch calls as its custom `fetch` (after openai-node's
+ * `retryRequest`), under the middleware chain: middleware sees one request and one response
+ * however many attempts it took. It prepares the request once (src/request.ts), sends attempts
+ * (src/attempt.ts), and between them asks src/retry.ts whether and how long to wait.
  */
-import { assertKeySafeUrl, currentApiKey } from './auth.ts';
-import { API_KEY_HEADER, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './constants.ts';
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIResponseParseError,
-  APIUserAbortError,
-  FeatherError,
-} from './errors.ts';
-import { redactHeaders } from './logger.ts';
-import { checkCount, checkDuration, type FetchLike, type ResolvedOptions } from './options.ts';
-import { isRetryableRequest, retryDelayMs, shouldRetry, type AttemptOutcome } from './retry.ts';
+import { currentApiKey } from './auth.ts';
+import { userAbort, urlForMessages, type CallState } from './call.ts';
+import { REQUEST_ID_HEADER } from './constants.ts';
+import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
+import { sendAttempt } from './attempt.ts';
+import type { ResolvedOptions } from './options.ts';
+import { prepareRequest, type RequestParts } from './request.ts';
+import { retryDelayMs, shouldRetry, type AttemptOutcome } from './retry.ts';
 
-/** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
-export interface CallState {
-  maxRetries: number;
-  timeoutMs: number;
-  fetch: FetchLike;
-  /** The request's own signal, which follows the caller's `signal` option. */
-  callerSignal?: AbortSignal;
-  /** Aborts the running attempt (timeout or caller); replaced after it fired. */
-  controller?: AbortController;
-  /** Attempts made so far. */
-  attempts: number;
-  /** Method and URL of the request, once sent. */
-  method?: string;
-  url?: string;
-  /** The response handed to openapi-fetch. */
-  response?: Response;
-  /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
-  timer?: ReturnType<typeof setTimeout>;
-  timedOut: boolean;
-}
+export { endCall, startCall, toFeatherError, urlForMessages, type CallState } from './call.ts';
+export { PartsOrRequest, RequestParts } from './request.ts';
 
 /**
- * What openapi-fetch builds, through its `Request` option, when nothing but the retrying fetch
- * will see the request (no middleware, the default fetch): the URL and init as given. undici
- * copies a Request it is handed, so a real one here would be built twice per call; from these
- * parts it builds one. Only a string body (or none) is kept this way: it can be sent again as is.
- */
-export class RequestParts {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: string | undefined;
-  /** The caller's `signal` option, if any. */
-  readonly signal: AbortSignal | undefined;
-  /** The init openapi-fetch built (method, headers, body, redirect, signal, ...). */
-  readonly init: RequestInit;
-
-  constructor(url: string, init: RequestInit & { headers: Headers; body?: string }) {
-    this.url = url;
-    this.method = init.method!;
-    this.headers = init.headers;
-    this.body = init.body ?? undefined;
-    this.signal = init.signal ?? undefined;
-    this.init = init;
-  }
-}
-
-/**
- * openapi-fetch's `Request` option on the hot path (called with `new`): `RequestParts` for a
- * string body or none, else a real Request (a stream or form is read once, as a Request).
- */
-export const PartsOrRequest = function (url: string, init: RequestInit): RequestParts | Request {
-  return typeof init.body === 'string' || init.body == null
-    ? new RequestParts(url, init as RequestInit & { headers: Headers; body?: string })
-    : new Request(url, init);
-} as unknown as typeof Request;
-
-/** A call with the client's limits, overridden per request where given. */
-export function startCall(
-  options: ResolvedOptions,
-  overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown; [key: string]: unknown },
-): CallState {
-  const { maxRetries, timeoutMs, fetch } = overrides;
-  return {
-    maxRetries:
-      maxRetries === undefined
-        ? options.maxRetries
-        : checkCount(maxRetries as number, 'maxRetries'),
-    timeoutMs:
-      timeoutMs === undefined ? options.timeoutMs : checkDuration(timeoutMs as number, 'timeoutMs'),
-    fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
-    attempts: 0,
-    timedOut: false,
-  };
-}
-
-/** Ends a call once openapi-fetch has read the body: the attempt's timer stops. */
-export function endCall(call: CallState): void {
-  clearTimeout(call.timer);
-}
-
-/**
- * Sends `request` until it succeeds, fails for good or runs out of retries. Resolves with the
+ * Sends `received` until it succeeds, fails for good or runs out of retries. Resolves with the
  * last response (an HTTP error included: openapi-fetch turns it into `{ error, response }`);
  * rejects with `APIConnectionError`/`APIConnectionTimeoutError` after the last failed attempt,
  * `APIUserAbortError` when the caller's signal fires, or a `FeatherError` for an unsafe URL or
  * unusable key (before anything is sent).
  */
 export async function sendWithRetries(
-  request: Request | RequestParts,
+  received: Request | RequestParts,
   init: RequestInit | undefined,
   call: CallState,
   options: ResolvedOptions,
 ): Promise<Response> {
-  const { method, headers } = request;
-  let { url } = request;
-  if (!url.startsWith(options.keySafeUrlPrefix)) {
-    // Parts hold the URL as given: parse it as openapi-fetch's own Request would have (a
-    // TypeError if it cannot be), for the check and for messages.
-    if (request instanceof RequestParts) url = new Request(url, request.init).url;
-    assertKeySafeUrl(url, `${method} ${urlForMessages(url)}`);
-  }
-  call.method = method;
-  call.url = url;
-  const idempotent = isRetryableRequest(method, false);
-  if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
-    headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
-  }
-  const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
-  const parts = request instanceof RequestParts ? request : undefined;
-  // A body stream can be sent once; keep the bytes when a second attempt may need them.
-  const body =
-    parts === undefined && retryable && (request as Request).body !== null
-      ? await (request as Request).arrayBuffer()
-      : undefined;
+  const prepared = prepareRequest(received, call, options);
+  const body = prepared.body === undefined ? undefined : await prepared.body;
+  const { method, url, retryable, callerSignal } = prepared;
   const { logger } = options;
 
-  // A Request's signal follows the caller's; it aborts whichever attempt is running. The
-  // listener stays (the signal dies with the request) so that a streamed body can be cancelled.
-  // Parts carry the caller's signal itself, or none: then nothing can abort but the timeout.
-  const callerSignal = parts === undefined ? request.signal : parts.signal;
-  call.callerSignal = callerSignal;
-  callerSignal?.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
-    once: true,
-  });
-
-  const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
-  // Parts with no time bound need no controller: fetch gets the caller's signal, or none.
-  const controlled = bounded || parts === undefined;
   for (let retriesSoFar = 0; ; retriesSoFar++) {
     if (callerSignal?.aborted) throw userAbort(call);
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
-    if (controlled && (call.controller === undefined || call.controller.signal.aborted)) {
-      call.controller = new AbortController(); // the first attempt, or the one after a timeout
-    }
-    const attempt =
-      parts ??
-      (body === undefined ? (request as Request) : new Request(request as Request, { body }));
-    attempt.headers.set(API_KEY_HEADER, key);
     call.attempts = retriesSoFar + 1;
-    if (logger.enabled('debug')) {
-      logger.debug(
-        `${method} ${urlForMessages(url)} attempt ${call.attempts} of ${retryable ? call.maxRetries + 1 : 1}`,
-        { headers: redactHeaders(attempt.headers) },
-      );
-    }
-
-    call.timedOut = false;
-    if (bounded) {
-      const controller = call.controller!;
-      const { timeoutMs } = call;
-      call.timer = setTimeout(() => {
-        call.timedOut = true;
-        controller.abort(
-          new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'),
-        );
-      }, timeoutMs);
-    }
+    const result = await sendAttempt(prepared, body, key, init, call, options);
+    const limits = { retryable, retriesSoFar, maxRetries: call.maxRetries };
 
     let outcome: AttemptOutcome;
     let response: Response | undefined;
-    try {
-      if (parts !== undefined) {
-        // openapi-fetch's own init object, built for this call
-        if (controlled) parts.init.signal = call.controller!.signal;
-        response = await globalThis.fetch(
-          parts.url,
-          init ? { ...parts.init, ...init } : parts.init,
-        );
-      } else {
-        // Called bare, not as `call.fetch(...)`: a browser's `window.fetch` refuses another `this`.
-        const fetchAttempt = call.fetch;
-        const { signal } = call.controller!;
-        response = await fetchAttempt(attempt as Request, init ? { ...init, signal } : { signal });
-      }
-    } catch (error) {
-      clearTimeout(call.timer);
-      if (callerSignal?.aborted) throw userAbort(call, error);
-      // What openapi-fetch's own `new Request` would have thrown (a GET with a body, a bad
-      // option): thrown as it is, not retried as a connection failure.
-      if (parts !== undefined && !call.timedOut) new Request(parts.url, parts.init);
-      outcome = call.timedOut ? { kind: 'timeout' } : { kind: 'connection-error' };
-      if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
-        const where = { method, url: urlForMessages(url), attempts: call.attempts, cause: error };
+    if ('kind' in result) {
+      outcome = result;
+      if (!shouldRetry(outcome, limits)) {
+        const where = { method, url: urlForMessages(url), attempts: call.attempts };
         const failure =
           outcome.kind === 'timeout'
-            ? new APIConnectionTimeoutError({ ...where, timeoutMs: call.timeoutMs })
-            : new APIConnectionError(where);
+            ? new APIConnectionTimeoutError({
+                ...where,
+                timeoutMs: call.timeoutMs,
+                cause: result.error,
+              })
+            : new APIConnectionError({ ...where, cause: result.error });
         logger.info(failure.message); // the caller gets it: not louder than info
         throw failure;
       }
-    } finally {
-      // Middleware (onResponse/onError) sees the request openapi-fetch built: without the key.
-      if (attempt === request) headers.delete(API_KEY_HEADER);
-    }
-
-    if (response !== undefined) {
+    } else {
+      response = result;
       if (logger.enabled('debug')) {
         logger.debug(`${method} ${urlForMessages(url)} -> ${response.status}`, {
           requestId: response.headers.get(REQUEST_ID_HEADER),
@@ -235,7 +70,7 @@ export async function sendWithRetries(
       // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
       if (response.ok) return (call.response = response);
       outcome = { kind: 'response', status: response.status, headers: response.headers };
-      if (!shouldRetry(outcome, { retryable, retriesSoFar, maxRetries: call.maxRetries })) {
+      if (!shouldRetry(outcome, limits)) {
         if (retriesSoFar > 0) {
           logger.info(
             `${method} ${urlForMessages(url)}: ${response.status} after ${call.attempts} attempts`,
@@ -260,7 +95,7 @@ export async function sendWithRetries(
       response.body?.cancel().catch(() => undefined);
     }
     logger.info(
-      `${method} ${urlForMessages(url)}: ${describeOutcome(outcome!)}, retrying in ` +
+      `${method} ${urlForMessages(url)}: ${describeOutcome(outcome)}, retrying in ` +
         `${delayMs} ms (attempt ${call.attempts + 1} of ${call.maxRetries + 1})`,
     );
     try {
@@ -269,51 +104,6 @@ export async function sendWithRetries(
       throw userAbort(call, error);
     }
   }
-}
-
-/**
- * Turns what openapi-fetch rejected with into the client's errors: a timeout or caller abort
- * while the body was read, a success body that is not JSON, a connection cut mid-body. Errors
- * the client did not cause (from middleware, say) pass through unchanged.
- */
-export function toFeatherError(error: unknown, call: CallState): unknown {
-  if (error instanceof FeatherError || call.method === undefined || call.url === undefined) {
-    return error;
-  }
-  const where = { method: call.method, url: urlForMessages(call.url) };
-  if (call.callerSignal?.aborted) {
-    return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
-  }
-  if (call.timedOut) {
-    return new APIConnectionTimeoutError({
-      ...where,
-      attempts: call.attempts,
-      timeoutMs: call.timeoutMs,
-      cause: error,
-    });
-  }
-  if (call.response === undefined) return error;
-  if (error instanceof SyntaxError) {
-    return new APIResponseParseError({ ...where, response: call.response, cause: error });
-  }
-  if (error instanceof TypeError) {
-    return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
-  }
-  return error;
-}
-
-/** Origin and path: query strings stay out of messages and logs. */
-export function urlForMessages(url: string): string {
-  const end = url.search(/[?#]/);
-  return end === -1 ? url : url.slice(0, end);
-}
-
-function userAbort(call: CallState, cause?: unknown): APIUserAbortError {
-  return new APIUserAbortError({
-    method: call.method ?? 'request',
-    url: urlForMessages(call.url ?? ''),
-    cause: call.callerSignal?.aborted ? call.callerSignal.reason : cause,
-  });
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {
@@ -336,12 +126,4 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** A random UUID v4, from Web Crypto (`randomUUID` needs a secure context in browsers). */
-function newIdempotencyKey(): string {
-  const { crypto } = globalThis;
-  if (typeof crypto.randomUUID === 'function') return `feather-${crypto.randomUUID()}`;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `feather-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

@@ -23,7 +23,7 @@ export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response
 /**
  * The default fetch: `globalThis.fetch`, looked up at call time, not called on another object
  * (browsers reject that). While it is in use, the retrying fetch may call `globalThis.fetch`
- * with a URL and init instead of a Request (see `RequestParts` in src/fetch.ts).
+ * with a URL and init instead of a Request (see `RequestParts` in src/request.ts).
  */
 export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 

@@ -1,0 +1,78 @@
+/**
+ * One attempt of a call (after openai-node's `fetchWithTimeout`): arm the timer, pick the
+ * signal, set the key, fetch. It resolves with the response, or with what kept one from coming;
+ * whether to try again is the retry loop's decision (src/fetch.ts).
+ */
+import { userAbort, urlForMessages, type CallState } from './call.ts';
+import { API_KEY_HEADER } from './constants.ts';
+import { redactHeaders } from './logger.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { PreparedRequest } from './request.ts';
+import type { AttemptOutcome } from './retry.ts';
+
+/** An attempt that got no response; `error` is what fetch threw. */
+export type AttemptFailure = Exclude<AttemptOutcome, { kind: 'response' }> & { error: unknown };
+
+/**
+ * Sends `prepared` once with `key`. Rejects only with `APIUserAbortError` (the caller's signal
+ * fired) or with what openapi-fetch's own `new Request` would have thrown for these parts.
+ */
+export async function sendAttempt(
+  prepared: PreparedRequest,
+  body: ArrayBuffer | undefined,
+  key: string,
+  init: RequestInit | undefined,
+  call: CallState,
+  options: ResolvedOptions,
+): Promise<Response | AttemptFailure> {
+  const { parts } = prepared;
+  const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
+  // Parts with no time bound need no controller: fetch gets the caller's signal, or none.
+  const controlled = bounded || parts === undefined;
+  if (controlled && (call.controller === undefined || call.controller.signal.aborted)) {
+    call.controller = new AbortController(); // the first attempt, or the one after a timeout
+  }
+  const attempt =
+    parts ?? (body === undefined ? prepared.request! : new Request(prepared.request!, { body }));
+  attempt.headers.set(API_KEY_HEADER, key);
+  const { logger } = options;
+  if (logger.enabled('debug')) {
+    const of = prepared.retryable ? call.maxRetries + 1 : 1;
+    logger.debug(
+      `${prepared.method} ${urlForMessages(prepared.url)} attempt ${call.attempts} of ${of}`,
+      { headers: redactHeaders(attempt.headers) },
+    );
+  }
+
+  call.timedOut = false;
+  if (bounded) {
+    const controller = call.controller!;
+    const { timeoutMs } = call;
+    call.timer = setTimeout(() => {
+      call.timedOut = true;
+      controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
+    }, timeoutMs);
+  }
+
+  try {
+    if (parts !== undefined) {
+      // openapi-fetch's own init object, built for this call
+      if (controlled) parts.init.signal = call.controller!.signal;
+      return await globalThis.fetch(parts.url, init ? { ...parts.init, ...init } : parts.init);
+    }
+    // Called bare, not as `call.fetch(...)`: a browser's `window.fetch` refuses another `this`.
+    const fetchAttempt = call.fetch;
+    const { signal } = call.controller!;
+    return await fetchAttempt(attempt as Request, init ? { ...init, signal } : { signal });
+  } catch (error) {
+    clearTimeout(call.timer);
+    if (prepared.callerSignal?.aborted) throw userAbort(call, error);
+    // What openapi-fetch's own `new Request` would have thrown (a GET with a body, a bad
+    // option): thrown as it is, not retried as a connection failure.
+    if (parts !== undefined && !call.timedOut) new Request(parts.url, parts.init);
+    return { kind: call.timedOut ? 'timeout' : 'connection-error', error };
+  } finally {
+    // Middleware (onResponse/onError) sees the request openapi-fetch built: without the key.
+    if (attempt === parts || attempt === prepared.request) prepared.headers.delete(API_KEY_HEADER);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * One call through the client, from `startCall` to `endCall`: its limits, what its attempts
+ * found, and `toFeatherError`, which turns what openapi-fetch rejected with into the client's
+ * errors. Shared by the retry loop (src/fetch.ts) and one attempt (src/attempt.ts).
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIResponseParseError,
+  APIUserAbortError,
+  FeatherError,
+} from './errors.ts';
+import { checkCount, checkDuration, type FetchLike, type ResolvedOptions } from './options.ts';
+
+/** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
+export interface CallState {
+  maxRetries: number;
+  timeoutMs: number;
+  fetch: FetchLike;
+  /** The request's own signal, which follows the caller's `signal` option. */
+  callerSignal?: AbortSignal;
+  /** Aborts the running attempt (timeout or caller); replaced after it fired. */
+  controller?: AbortController;
+  /** Attempts made so far. */
+  attempts: number;
+  /** Method and URL of the request, once sent. */
+  method?: string;
+  url?: string;
+  /** The response handed to openapi-fetch. */
+  response?: Response;
+  /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
+  timer?: ReturnType<typeof setTimeout>;
+  timedOut: boolean;
+}
+
+/** A call with the client's limits, overridden per request where given. */
+export function startCall(
+  options: ResolvedOptions,
+  overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown; [key: string]: unknown },
+): CallState {
+  const { maxRetries, timeoutMs, fetch } = overrides;
+  return {
+    maxRetries:
+      maxRetries === undefined
+        ? options.maxRetries
+        : checkCount(maxRetries as number, 'maxRetries'),
+    timeoutMs:
+      timeoutMs === undefined ? options.timeoutMs : checkDuration(timeoutMs as number, 'timeoutMs'),
+    fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
+    attempts: 0,
+    timedOut: false,
+  };
+}
+
+/** Ends a call once openapi-fetch has read the body: the attempt's timer stops. */
+export function endCall(call: CallState): void {
+  clearTimeout(call.timer);
+}
+
+/**
+ * Turns what openapi-fetch rejected with into the client's errors: a timeout or caller abort
+ * while the body was read, a success body that is not JSON, a connection cut mid-body. Errors
+ * the client did not cause (from middleware, say) pass through unchanged.
+ */
+export function toFeatherError(error: unknown, call: CallState): unknown {
+  if (error instanceof FeatherError || call.method === undefined || call.url === undefined) {
+    return error;
+  }
+  const where = { method: call.method, url: urlForMessages(call.url) };
+  if (call.callerSignal?.aborted) {
+    return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
+  }
+  if (call.timedOut) {
+    return new APIConnectionTimeoutError({
+      ...where,
+      attempts: call.attempts,
+      timeoutMs: call.timeoutMs,
+      cause: error,
+    });
+  }
+  if (call.response === undefined) return error;
+  if (error instanceof SyntaxError) {
+    return new APIResponseParseError({ ...where, response: call.response, cause: error });
+  }
+  if (error instanceof TypeError) {
+    return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
+  }
+  return error;
+}
+
+/** Origin and path: query strings stay out of messages and logs. */
+export function urlForMessages(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}
+
+/** The caller's signal fired: its reason is the cause. */
+export function userAbort(call: CallState, cause?: unknown): APIUserAbortError {
+  return new APIUserAbortError({
+    method: call.method ?? 'request',
+    url: urlForMessages(call.url ?? ''),
+    cause: call.callerSignal?.aborted ? call.callerSignal.reason : cause,
+  });
+}

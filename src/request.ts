@@ -1,0 +1,107 @@
+/**
+ * What the retrying fetch receives from openapi-fetch, and its preparation once per call before
+ * any attempt: the URL check, the Idempotency-Key, and the bytes to send again. Why a call can
+ * arrive as `RequestParts` rather than a Request: README, "Performance".
+ */
+import { assertKeySafeUrl } from './auth.ts';
+import { urlForMessages, type CallState } from './call.ts';
+import { IDEMPOTENCY_KEY_HEADER } from './constants.ts';
+import type { ResolvedOptions } from './options.ts';
+import { isRetryableRequest } from './retry.ts';
+
+/** The URL and init openapi-fetch built, kept unbuilt when only the retrying fetch will send them. */
+export class RequestParts {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+  /** The caller's `signal` option, if any. */
+  readonly signal: AbortSignal | undefined;
+  /** The init openapi-fetch built (method, headers, body, redirect, signal, ...). */
+  readonly init: RequestInit;
+
+  constructor(url: string, init: RequestInit & { headers: Headers; body?: string }) {
+    this.url = url;
+    this.method = init.method!;
+    this.headers = init.headers;
+    this.body = init.body ?? undefined;
+    this.signal = init.signal ?? undefined;
+    this.init = init;
+  }
+}
+
+/**
+ * openapi-fetch's `Request` option on the hot path (called with `new`): `RequestParts` for a
+ * string body or none (sendable again as is), else a real Request (a stream or form is read once).
+ */
+export const PartsOrRequest = function (url: string, init: RequestInit): RequestParts | Request {
+  return typeof init.body === 'string' || init.body == null
+    ? new RequestParts(url, init as RequestInit & { headers: Headers; body?: string })
+    : new Request(url, init);
+} as unknown as typeof Request;
+
+/** A request ready for its attempts. */
+export interface PreparedRequest {
+  method: string;
+  /** The parsed, checked URL. */
+  url: string;
+  /** The headers every attempt sends (the key is set on them per attempt). */
+  headers: Headers;
+  /** Set when openapi-fetch handed over parts: they are sent as they are, every attempt. */
+  parts: RequestParts | undefined;
+  /** Set when openapi-fetch handed over a Request. */
+  request: Request | undefined;
+  /** A Request's body bytes, being read, when a second attempt may need them. */
+  body: Promise<ArrayBuffer> | undefined;
+  /** Whether a failed attempt may be sent again. */
+  retryable: boolean;
+  /** Follows the caller's `signal` option; aborts whichever attempt is running. */
+  callerSignal: AbortSignal | undefined;
+}
+
+/**
+ * Checks the URL (a `FeatherError` before anything is sent if it may not carry the key), adds
+ * the automatic Idempotency-Key, decides whether the request may be retried, and keeps a body
+ * stream's bytes for a second attempt.
+ */
+export function prepareRequest(
+  received: Request | RequestParts,
+  call: CallState,
+  options: ResolvedOptions,
+): PreparedRequest {
+  const { method, headers } = received;
+  const parts = received instanceof RequestParts ? received : undefined;
+  let { url } = received;
+  if (!url.startsWith(options.keySafeUrlPrefix)) {
+    // Parts hold the URL as given: parse it as openapi-fetch's own Request would have (a
+    // TypeError if it cannot be), for the check and for messages.
+    if (parts !== undefined) url = new Request(url, parts.init).url;
+    assertKeySafeUrl(url, `${method} ${urlForMessages(url)}`);
+  }
+  call.method = method;
+  call.url = url;
+  const idempotent = isRetryableRequest(method, false);
+  if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
+    headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
+  }
+  const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
+  const request = parts === undefined ? (received as Request) : undefined;
+  const body =
+    request !== undefined && retryable && request.body !== null ? request.arrayBuffer() : undefined;
+  // A Request's signal follows the caller's (the listener stays: the signal dies with the
+  // request, and a streamed body can still be cancelled). Parts carry the caller's own, or none.
+  const callerSignal = parts === undefined ? request!.signal : parts.signal;
+  call.callerSignal = callerSignal;
+  callerSignal?.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
+    once: true,
+  });
+  return { method, url, headers, parts, request, body, retryable, callerSignal };
+}
+
+/** A random UUID v4, from Web Crypto (`randomUUID` needs a secure context in browsers). */
+function newIdempotencyKey(): string {
+  const { crypto } = globalThis;
+  if (typeof crypto.randomUUID === 'function') return `feather-${crypto.randomUUID()}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `feather-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
