@@ -13,8 +13,10 @@ export function skippedLines(modules: readonly TestModule[]): string[] {
       if (entry.type === 'suite') {
         if (entry.state() === 'skipped') lines.push(`skipped: ${file} > ${entry.fullName}`);
         else visit(file, entry.children);
-      } else if (entry.result().state === 'skipped') {
-        const note = entry.result().note;
+      } else {
+        const result = entry.result();
+        if (result.state !== 'skipped') continue;
+        const note = result.note;
         lines.push(`skipped: ${file} > ${entry.fullName}${note ? ` (${note})` : ''}`);
       }
     }
