@@ -3,7 +3,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractOpenApi, fencedBlocks, ingestPages } from '../scripts/commands/ingest.ts';
+import { extractOpenApi, fencedBlocks } from '../scripts/commands/ingest.ts';
+import { ingest } from '../scripts/ingest/run.ts';
 import { REPO_ROOT, FIXTURES } from './helpers/workspace.ts';
 
 // Copies of Feather's documentation pages (../shared/feather-docs), so the test needs no sibling folder.
@@ -19,7 +20,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-const silent = (): void => {};
+/** Ingests `pages` into `<dir>/spec`: the files written (absolute) and the failures. */
+async function ingestPages(pages: string[], root: string) {
+  const report = await ingest({ kind: 'pages', pages }, { root });
+  return {
+    written: [...report.added, ...report.updated].map((file) => path.join(root, file)),
+    errors: report.failed,
+  };
+}
 
 describe('ingest', () => {
   it.each(PAGES)(
@@ -27,9 +35,9 @@ describe('ingest', () => {
     async (name) => {
       dir = await mkdtemp(path.join(tmpdir(), 'feather-ingest-'));
       const page = path.join(DOCS, `${name}.md`);
-      const { written, errors } = await ingestPages([page], dir, silent);
+      const { written, errors } = await ingestPages([page], dir);
       expect(errors).toEqual([]);
-      expect(written).toEqual([path.join(dir, `${name}.yaml`)]);
+      expect(written).toEqual([path.join(dir, 'spec', `${name}.yaml`)]);
       const markdown = await readFile(page, 'utf8');
       const embedded = markdown.slice(markdown.indexOf('````yaml'), markdown.lastIndexOf('````'));
       expect(await readFile(written[0]!, 'utf8')).toBe(
@@ -48,11 +56,7 @@ describe('ingest', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     dir = await mkdtemp(path.join(tmpdir(), 'feather-ingest-'));
-    const { written, errors } = await ingestPages(
-      [`http://127.0.0.1:${port}/page.md`],
-      dir,
-      silent,
-    );
+    const { written, errors } = await ingestPages([`http://127.0.0.1:${port}/page.md`], dir);
     expect(errors).toEqual([]);
     expect(written.map((file) => path.basename(file))).toEqual([
       'getToolReliabilityTimeoutAnalysis.yaml',
@@ -70,11 +74,7 @@ describe('ingest', () => {
   ];
   it.each(bad)('%s: a clear error naming the page, and nothing written', async (file, want) => {
     dir = await mkdtemp(path.join(tmpdir(), 'feather-ingest-'));
-    const { written, errors } = await ingestPages(
-      [path.join(FIXTURES, 'ingest', file)],
-      dir,
-      silent,
-    );
+    const { written, errors } = await ingestPages([path.join(FIXTURES, 'ingest', file)], dir);
     expect(written).toEqual([]);
     expect(errors.map((e) => e.message).join('\n')).toMatch(want);
     expect(await readdir(dir)).toEqual([]);
@@ -85,10 +85,9 @@ describe('ingest', () => {
     const { written, errors } = await ingestPages(
       [path.join(FIXTURES, 'ingest', 'no-openapi-block.md'), path.join(DOCS, `${PAGES[0]}.md`)],
       dir,
-      silent,
     );
     expect(errors).toHaveLength(1);
-    expect(await readdir(dir)).toEqual([`${PAGES[0]}.yaml`]);
+    expect(await readdir(path.join(dir, 'spec'))).toEqual([`${PAGES[0]}.yaml`]);
     expect(written).toHaveLength(1);
   });
 });

@@ -7,7 +7,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_COULD_NOT_RUN, EXIT_OK } from '../lib/errors.ts';
-import { replaceDirectory } from '../lib/fs-atomic.ts';
+import { recoverInterruptedSwap, replaceDirectory } from '../lib/fs-atomic.ts';
+import { readSpecBytes } from '../lib/spec-limits.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
 import {
   DEFAULT_PATHS,
@@ -57,30 +58,33 @@ export async function staleFiles(
     .map(([name]) => `${paths.outDir}/${name}`);
 }
 
-/** The spec files, and the hash of everything the output depends on. */
-async function currentInputs(
-  paths: PipelinePaths,
-): Promise<{ specFiles: string[]; inputs: string }> {
-  const specFiles = await listSpecFiles(paths.specDir, paths.root);
-  return { specFiles, inputs: await inputsHash(paths.root, specFiles, paths.configFile) };
+/** The spec files as read once, and the hash of everything the output depends on. */
+interface Inputs {
+  specFiles: string[];
+  /** Each spec file's bytes: what is hashed is what is built, even if a file changes meanwhile. */
+  specBytes: Map<string, Uint8Array>;
+  inputs: string;
 }
 
-/** Runs the pipeline on `specFiles` and adds the stamp for `inputs` to its files. */
-async function buildStamped(
-  paths: PipelinePaths,
-  specFiles: string[],
-  inputs: string,
-): Promise<BuildResult> {
+async function currentInputs(paths: PipelinePaths): Promise<Inputs> {
+  const specFiles = await listSpecFiles(paths.specDir, paths.root);
+  const specBytes = new Map<string, Uint8Array>();
+  for (const file of specFiles) specBytes.set(file, await readSpecBytes(file, paths.root));
+  const inputs = await inputsHash(paths.root, specFiles, paths.configFile, specBytes);
+  return { specFiles, specBytes, inputs };
+}
+
+/** Runs the pipeline on the bytes of `inputs` and adds the stamp for them to its files. */
+async function buildStamped(paths: PipelinePaths, inputs: Inputs): Promise<BuildResult> {
   const { buildGenerated } = await import('../pipeline/pipeline.ts');
-  const result = await buildGenerated(paths, specFiles);
-  await addStamp(result.files, inputs);
+  const result = await buildGenerated(paths, inputs.specFiles, inputs.specBytes);
+  await addStamp(result.files, inputs.inputs);
   return result;
 }
 
 /** Builds everything generate would write, stamp included. */
 export async function expectedOutput(paths: PipelinePaths = DEFAULT_PATHS): Promise<BuildResult> {
-  const { specFiles, inputs } = await currentInputs(paths);
-  return buildStamped(paths, specFiles, inputs);
+  return buildStamped(paths, await currentInputs(paths));
 }
 
 export interface GenerateResult {
@@ -95,12 +99,13 @@ export async function generate(
   paths: PipelinePaths = DEFAULT_PATHS,
   force = false,
 ): Promise<GenerateResult> {
-  const { specFiles, inputs } = await currentInputs(paths);
   const outDir = path.join(paths.root, paths.outDir);
-  if (!force && specFiles.length > 0 && (await stampStillHolds(outDir, inputs))) {
+  await recoverInterruptedSwap(outDir);
+  const inputs = await currentInputs(paths);
+  if (!force && inputs.specFiles.length > 0 && (await stampStillHolds(outDir, inputs.inputs))) {
     return { skipped: true, changed: [] };
   }
-  const build = await buildStamped(paths, specFiles, inputs);
+  const build = await buildStamped(paths, inputs);
   const changed = await staleFiles(paths, build.files);
   if (changed.length > 0) {
     const started = performance.now();

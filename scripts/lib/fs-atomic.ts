@@ -1,5 +1,14 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+/** Leftovers older than this are removed even if their process id is in use again (reused). */
+export const STALE_LEFTOVER_MS = 10 * 60 * 1000;
+
+/**
+ * Test hook: when set, replaceDirectory writes this file between its two renames and then waits
+ * to be killed, so a test can SIGKILL it at the one moment `dir` is absent.
+ */
+const PAUSE_ENV = 'FEATHER_TEST_PAUSE_BETWEEN_RENAMES';
 
 /** Writes a file through a temporary sibling and a rename, so readers never see half of it. */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
@@ -16,7 +25,8 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
 
 /**
  * Replaces the whole directory `dir` with `files` (name -> content): builds the new directory
- * beside it, then swaps it in with two renames. On any failure `dir` is left as it was.
+ * beside it, then swaps it in with two renames. On any failure `dir` is left as it was; a run
+ * killed between the renames is repaired by the next recoverInterruptedSwap.
  */
 export async function replaceDirectory(
   dir: string,
@@ -44,6 +54,11 @@ export async function replaceDirectory(
       throw error;
     }
   }
+  const pauseFile = process.env[PAUSE_ENV];
+  if (pauseFile) {
+    await writeFile(pauseFile, String(process.pid));
+    await new Promise(() => setInterval(() => {}, 60_000));
+  }
   try {
     await rename(staging, dir);
   } catch (error) {
@@ -52,4 +67,89 @@ export async function replaceDirectory(
     throw error;
   }
   if (moved) await rm(previous, { recursive: true, force: true });
+}
+
+/** A sibling that replaceDirectory or writeFileAtomic left: `<name>.old-<pid>` / `.tmp-<pid>`. */
+export interface Leftover {
+  path: string;
+  kind: 'old' | 'tmp';
+  pid: number;
+  mtimeMs: number;
+}
+
+/** True when process `pid` is running (EPERM: running, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether a leftover belongs to a dead run, as a decision: its process is gone, or it is older
+ * than STALE_LEFTOVER_MS (the id may have been reused). Never our own.
+ */
+export function isDeadRun(
+  leftover: Leftover,
+  now: number,
+  alive: (pid: number) => boolean = processAlive,
+): boolean {
+  if (leftover.pid === process.pid) return false;
+  return !alive(leftover.pid) || now - leftover.mtimeMs > STALE_LEFTOVER_MS;
+}
+
+/** The leftovers of earlier runs beside `dir`. */
+export async function listLeftovers(dir: string): Promise<Leftover[]> {
+  const parent = path.dirname(dir);
+  const base = path.basename(dir);
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const found: Leftover[] = [];
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const match = /^\.(old|tmp)-(\d+)$/.exec(name.slice(base.length));
+    if (!match) continue;
+    const full = path.join(parent, name);
+    const info = await stat(full).catch(() => undefined);
+    if (!info) continue;
+    found.push({
+      path: full,
+      kind: match[1] as 'old' | 'tmp',
+      pid: Number(match[2]),
+      mtimeMs: info.mtimeMs,
+    });
+  }
+  return found;
+}
+
+/**
+ * Repairs what a run killed mid-swap left: when `dir` is absent and a dead run's `dir.old-<pid>`
+ * exists, that is the last whole `dir`, so it is put back; then every dead run's `.old-*` and
+ * `.tmp-*` is removed. Leftovers of live runs (a concurrent generate) are left alone.
+ * Returns what it did, one line each.
+ */
+export async function recoverInterruptedSwap(dir: string, now = Date.now()): Promise<string[]> {
+  const done: string[] = [];
+  const dead = (await listLeftovers(dir)).filter((leftover) => isDeadRun(leftover, now));
+  const exists = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  let restored: string | undefined;
+  if (!exists) {
+    restored = dead
+      .filter((leftover) => leftover.kind === 'old')
+      .sort((a, b) => b.mtimeMs - a.mtimeMs)[0]?.path;
+    if (restored) {
+      await rename(restored, dir);
+      done.push(`restored ${path.basename(dir)} from ${path.basename(restored)}`);
+    }
+  }
+  for (const leftover of dead) {
+    if (leftover.path === restored) continue;
+    await rm(leftover.path, { recursive: true, force: true });
+    done.push(`removed ${path.basename(leftover.path)}`);
+  }
+  return done;
 }

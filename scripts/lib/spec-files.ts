@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 import { parseYaml } from '@redocly/openapi-core';
 import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
+import { checkParsedShape, decodeSpecBytes, readSpecBytes } from './spec-limits.ts';
 
 export { listSpecFiles } from './spec-list.ts';
+export { readSpecBytes } from './spec-limits.ts';
 
 /** One OpenAPI document from `spec/`, as read from disk. */
 export interface SpecSource {
@@ -69,7 +69,7 @@ export function asOpenApiDocument(file: string, parsed: unknown): Record<string,
     );
   }
   const doc = parsed as Record<string, unknown>;
-  if ('swagger' in doc) {
+  if (Object.hasOwn(doc, 'swagger')) {
     throw new PipelineError(
       `Swagger ${String(doc.swagger)} is not supported: convert the document to OpenAPI 3.x`,
       [{ file, pointer: '#/swagger' }],
@@ -85,11 +85,20 @@ export function asOpenApiDocument(file: string, parsed: unknown): Record<string,
   return doc;
 }
 
-/** Reads, parses and checks one spec file. `file` is used as given in messages. */
-export async function readSpecFile(file: string, root = process.cwd()): Promise<SpecSource> {
-  const text = await readFile(path.resolve(root, file), 'utf8');
+/**
+ * Reads, parses and checks one spec file. `file` is used as given in messages. `bytes`, when
+ * given, are the file's content already read (so what is hashed is what is built).
+ */
+export async function readSpecFile(
+  file: string,
+  root = process.cwd(),
+  bytes?: Uint8Array,
+): Promise<SpecSource> {
+  const text = decodeSpecBytes(file, bytes ?? (await readSpecBytes(file, root)));
   try {
-    return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
+    const parsed = parseSpecText(file, text);
+    checkParsedShape(file, parsed);
+    return { file, text, doc: asOpenApiDocument(file, parsed) };
   } catch (error) {
     throw error instanceof PipelineError ? withSourceLines(error, new Map([[file, text]])) : error;
   }

@@ -2,6 +2,7 @@
  * Friendly type names for the generated types: one alias per component schema, named after its
  * `title`, plus request/response aliases per operation. Pure and deterministic.
  */
+import { commentText, isPlainIdentifier, stringLiteral } from './ts-text.ts';
 
 /** Names the generated module already exports; an alias never takes one of them. */
 export const RESERVED_NAMES = new Set(['paths', 'components', 'operations', 'webhooks', '$defs']);
@@ -41,7 +42,7 @@ function keyQualifiers(key: string): string[] {
 }
 
 function quote(text: string): string {
-  return JSON.stringify(text);
+  return stringLiteral(text);
 }
 
 /** Hands out names, numbering a repeat (`Name2`, `Name3`) so that nothing is silently overwritten. */
@@ -167,9 +168,17 @@ export function allAliases(
   return [...schemaAliases(schemas, registry), ...operationAliases(operations, registry)];
 }
 
-/** TypeScript source of the aliases, one documented `export type` each. */
+/**
+ * TypeScript source of the aliases, one documented `export type` each. The doc text comes from
+ * the spec, so it is escaped; a name that is not a plain identifier is refused (pascalCase only
+ * makes plain ones, so this guards the renderer, not the input).
+ */
 export function renderAliases(aliases: readonly TypeAlias[]): string {
   return aliases
-    .map((alias) => `/** ${alias.doc} */\nexport type ${alias.name} = ${alias.target};\n`)
+    .map((alias) => {
+      if (!isPlainIdentifier(alias.name))
+        throw new Error(`alias name ${stringLiteral(alias.name)} is not a plain identifier`);
+      return `/** ${commentText(alias.doc)} */\nexport type ${alias.name} = ${alias.target};\n`;
+    })
     .join('');
 }

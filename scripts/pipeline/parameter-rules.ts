@@ -37,7 +37,8 @@ function resolve(doc: Dict, node: unknown, depth = 0): unknown {
   let target: unknown = doc;
   for (const raw of node.$ref.slice(2).split('/')) {
     const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    target = isDict(target) ? target[segment] : undefined;
+    // Own properties only: `#/components/schemas/constructor` must not find Object.prototype's.
+    target = isDict(target) && Object.hasOwn(target, segment) ? target[segment] : undefined;
   }
   return resolve(doc, target, depth + 1);
 }

@@ -66,10 +66,14 @@ async function timed<T>(
   return result;
 }
 
-/** Runs the whole pipeline in memory. Throws a PipelineError on bad input or lint errors. */
+/**
+ * Runs the whole pipeline in memory. Throws a PipelineError on bad input or lint errors.
+ * `specBytes` (file -> content already read) makes it build from exactly the bytes hashed.
+ */
 export async function buildGenerated(
   paths: PipelinePaths = DEFAULT_PATHS,
   specFiles?: string[],
+  specBytes?: ReadonlyMap<string, Uint8Array>,
 ): Promise<BuildResult> {
   const steps: StepReport[] = [];
   const files = specFiles ?? (await listSpecFiles(paths.specDir, paths.root));
@@ -78,7 +82,9 @@ export async function buildGenerated(
     steps,
     'read',
     async () => {
-      const results = await Promise.allSettled(files.map((file) => readSpecFile(file, paths.root)));
+      const results = await Promise.allSettled(
+        files.map((file) => readSpecFile(file, paths.root, specBytes?.get(file))),
+      );
       const failures = results.flatMap((r) =>
         r.status === 'rejected' ? [r.reason as unknown] : [],
       );

@@ -22,6 +22,8 @@ import { parseOpenApiText } from './parse.ts';
 export const DEFAULT_SPEC_PATH = '/openapi.json';
 /** How long the runtime check waits for the spec before giving up. */
 export const DEFAULT_SPEC_TIMEOUT_MS = 10_000;
+/** Largest spec body read (16 MiB, as for spec files; the whole API is 2.8 MB). */
+export const MAX_SPEC_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface CheckSpecDriftOptions {
   /** The API's base URL. @default DEFAULT_BASE_URL (the spec's first server, the sandbox) */
@@ -78,10 +80,66 @@ async function loadPinned(): Promise<Dict> {
   return module.default as unknown as Dict;
 }
 
-/** Fetches `url` with a timeout; HTTP errors and timeouts become DriftInputErrors. */
+/** The message of an error and of its causes (`fetch failed` alone says nothing). */
+function withCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
+    if (!parts.includes(e.message)) parts.push(e.message);
+  return parts.join(': ');
+}
+
+/**
+ * Reads a body as UTF-8 text, stopping (and cancelling the rest) once it passes `maxBytes`, so a
+ * server that streams gigabytes costs at most `maxBytes` of memory.
+ */
+async function readBoundedText(response: Response, url: string, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new DriftInputError(
+      'http',
+      `${url}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
+    );
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies and
+ * failed connections (with their cause: a redirect loop, a refused connection) become
+ * DriftInputErrors.
+ */
 export async function fetchSpecText(
   url: string,
-  options: { fetch?: typeof globalThis.fetch; headers?: Record<string, string>; timeoutMs: number },
+  options: {
+    fetch?: typeof globalThis.fetch;
+    headers?: Record<string, string>;
+    timeoutMs: number;
+    /** @default MAX_SPEC_BODY_BYTES */
+    maxBytes?: number;
+  },
 ): Promise<string> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let response: Response;
@@ -100,7 +158,7 @@ export async function fetchSpecText(
         'timeout',
         `${url}: no answer within ${options.timeoutMs} ms (timeout)`,
       );
-    throw new DriftInputError('http', `${url}: could not fetch (${(error as Error).message})`);
+    throw new DriftInputError('http', `${url}: could not fetch (${withCauses(error)})`);
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -110,15 +168,16 @@ export async function fetchSpecText(
     );
   }
   try {
-    return await response.text();
+    return await readBoundedText(response, url, options.maxBytes ?? MAX_SPEC_BODY_BYTES);
   } catch (error) {
+    if (error instanceof DriftInputError) throw error;
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError')
       throw new DriftInputError(
         'timeout',
         `${url}: body not received within ${options.timeoutMs} ms (timeout)`,
       );
-    throw error;
+    throw new DriftInputError('http', `${url}: could not read the body (${withCauses(error)})`);
   }
 }
 

@@ -1,0 +1,193 @@
+/**
+ * Limits on what a spec file may be, checked before and right after parsing, so that hostile or
+ * broken input ends in a clear error instead of minutes of work and gigabytes of memory. The
+ * figures and why are in the README ("Input limits").
+ */
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { PipelineError } from './errors.ts';
+
+/** Largest spec file read (16 MiB; the whole published API is 2.8 MB as one JSON file). */
+export const MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024;
+/** Most YAML aliases (`*name`) one file may use (the `yaml` library's default maxAliasCount). */
+export const MAX_YAML_ALIASES = 100;
+/** Most nodes all YAML aliases of a file may copy, counted as if written out (alias bombs). */
+export const MAX_YAML_ALIAS_NODES = 100_000;
+/** Deepest nesting of objects and arrays (the whole published API nests 11 deep). */
+export const MAX_SPEC_DEPTH = 128;
+
+/** Refuses a file larger than MAX_SPEC_FILE_BYTES, before it is read. */
+export function checkFileSize(file: string, bytes: number): void {
+  if (bytes > MAX_SPEC_FILE_BYTES)
+    throw new PipelineError(
+      `file is ${bytes} bytes, over the limit of ${MAX_SPEC_FILE_BYTES} (MAX_SPEC_FILE_BYTES): split it into smaller documents`,
+      [{ file }],
+    );
+}
+
+/**
+ * The bytes of one spec file, refused before reading when over MAX_SPEC_FILE_BYTES, and while
+ * reading when it grows past it.
+ */
+export async function readSpecBytes(file: string, root = process.cwd()): Promise<Buffer> {
+  const handle = await open(path.resolve(root, file), 'r');
+  try {
+    const size = (await handle.stat()).size;
+    checkFileSize(file, size);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(Math.max(size - length, 0) + 1, READ_CHUNK_BYTES));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      checkFileSize(file, length);
+      chunks.push(chunk.subarray(0, bytesRead));
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  } finally {
+    await handle.close();
+  }
+}
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Byte offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let extra: number;
+    let min: number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) [extra, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [extra, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [extra, min] = [3, 0x10000];
+    else return i;
+    if (i + extra >= bytes.length) return i;
+    let code = b & (0x3f >> extra);
+    for (let k = 1; k <= extra; k++) {
+      const next = bytes[i + k]!;
+      if ((next & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (next & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+    if (code < min || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i;
+    i += extra + 1;
+  }
+  return -1;
+}
+
+/** 1-based line and column of byte `offset` (columns in bytes). */
+function lineOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes a spec file's bytes, refusing (with file, line and byte offset) what is not UTF-8. */
+export function decodeSpecBytes(file: string, bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const at = offset < 0 ? bytes.length : offset;
+    throw new PipelineError(
+      `not UTF-8: byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at byte offset ${at} is not valid UTF-8; save the file as UTF-8`,
+      [{ file, ...lineOfByte(bytes, at) }],
+    );
+  }
+}
+
+function pointerOf(path: readonly (string | number)[]): string {
+  return `#/${path.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+interface Frame {
+  node: object;
+  /** The frame above and this node's key in it; the pointer is built only for an error. */
+  parent: Frame | undefined;
+  key: string | number;
+  depth: number;
+  entries: [string | number, unknown][];
+  next: number;
+  /** Nodes below this one, counting every aliased subtree in full. */
+  size: number;
+}
+
+function pathOf(frame: Frame | undefined, last?: string | number): (string | number)[] {
+  const path: (string | number)[] = last === undefined ? [] : [last];
+  for (let f = frame; f?.parent; f = f.parent) path.unshift(f.key);
+  return path;
+}
+
+/**
+ * Walks a parsed document once, iteratively (so depth cannot overflow the stack), and refuses one
+ * nested deeper than MAX_SPEC_DEPTH, or whose YAML aliases (a parsed node reached twice: JSON
+ * never shares nodes) number more than MAX_YAML_ALIASES or would copy more than
+ * MAX_YAML_ALIAS_NODES nodes when written out. Each shared subtree is walked once, so an alias
+ * bomb is refused in time linear in the file, before anything expands it.
+ */
+export function checkParsedShape(file: string, parsed: unknown): void {
+  if (parsed === null || typeof parsed !== 'object') return;
+  const sizes = new Map<object, number>();
+  const open = new Set<object>();
+  let aliases = 0;
+  let aliasNodes = 0;
+  const frame = (node: object, parent: Frame | undefined, key: string | number): Frame => {
+    const depth = parent ? parent.depth + 1 : 0;
+    if (depth > MAX_SPEC_DEPTH)
+      throw new PipelineError(`nested more than ${MAX_SPEC_DEPTH} levels deep (MAX_SPEC_DEPTH)`, [
+        { file, pointer: `${pointerOf(pathOf(parent, key).slice(0, 6))}/...` },
+      ]);
+    open.add(node);
+    const entries: [string | number, unknown][] = Array.isArray(node)
+      ? node.map((value, index) => [index, value])
+      : Object.entries(node);
+    return { node, parent, key, depth, entries, next: 0, size: 0 };
+  };
+  const stack: Frame[] = [frame(parsed, undefined, '')];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next === top.entries.length) {
+      stack.pop();
+      open.delete(top.node);
+      sizes.set(top.node, top.size + 1);
+      if (stack.length > 0) stack[stack.length - 1]!.size += top.size + 1;
+      continue;
+    }
+    const [key, child] = top.entries[top.next++]!;
+    if (child === null || typeof child !== 'object') {
+      top.size += 1;
+      continue;
+    }
+    if (open.has(child))
+      throw new PipelineError('a YAML alias refers to a node that contains it', [
+        { file, pointer: pointerOf(pathOf(top, key)) },
+      ]);
+    const size = sizes.get(child);
+    if (size === undefined) {
+      stack.push(frame(child, top, key));
+      continue;
+    }
+    aliases += 1;
+    aliasNodes += size;
+    top.size += size;
+    if (aliases > MAX_YAML_ALIASES || aliasNodes > MAX_YAML_ALIAS_NODES)
+      throw new PipelineError(
+        aliases > MAX_YAML_ALIASES
+          ? `more than ${MAX_YAML_ALIASES} YAML aliases (MAX_YAML_ALIASES): write the repeated parts out, or use $ref`
+          : `YAML aliases would copy more than ${MAX_YAML_ALIAS_NODES} nodes (MAX_YAML_ALIAS_NODES; an alias bomb?): use $ref for shared parts`,
+        [{ file, pointer: pointerOf(pathOf(top, key)) }],
+      );
+  }
+}
