@@ -3,4 +3,5 @@
 export type * from "./schema.ts";
 export type * from "./aliases.ts";
 export * from "./parameters.ts";
+export * from "./operations.ts";
 export * from "./fingerprint.ts";

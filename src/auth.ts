@@ -62,16 +62,17 @@ export function checkApiKey(key: string, source: string): string {
   return trimmed;
 }
 
-/** True for localhost, *.localhost, 127.0.0.0/8 and ::1. */
+/**
+ * True for what is loopback for certain: `localhost`, 127.0.0.0/8 and ::1 (and 127/8 mapped into
+ * IPv6). Not `*.localhost`: such a name may be resolved through DNS rather than pinned to loopback.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
   return (
     host === 'localhost' ||
-    host.endsWith('.localhost') ||
     /^127(\.\d{1,3}){3}$/.test(host) ||
     host === '::1' ||
-    host === '::ffff:127.0.0.1' ||
-    host === '::ffff:7f00:1'
+    /^::ffff:(127(\.\d{1,3}){3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(host)
   );
 }
 
@@ -91,6 +92,6 @@ export function assertKeySafeUrl(url: string, where: string): void {
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;
   throw new FeatherError(
     `${where}: refusing to send the API key over ${parsed.protocol}// to ${parsed.host} ` +
-      '(only https://, or plain http:// to localhost, 127.0.0.1 or ::1). Use the https:// URL.',
+      '(only https://, or plain http:// to localhost, 127.0.0.0/8 or [::1]). Use the https:// URL.',
   );
 }

@@ -10,7 +10,7 @@ import {
   APIUserAbortError,
   FeatherError,
 } from './errors.ts';
-import { checkCount, checkDuration, type FetchLike, type ResolvedOptions } from './options.ts';
+import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from './options.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -31,6 +31,10 @@ export interface CallState {
   /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
   timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
+  /** The request is safe to repeat though its method is not (src/idempotency.ts). */
+  safeToRepeat?: boolean;
+  /** The API keys sent in this call (one unless the key rotated), scrubbed from what it returns. */
+  keys: string[];
 }
 
 /** A call with the client's limits, overridden per request where given. */
@@ -45,10 +49,11 @@ export function startCall(
         ? options.maxRetries
         : checkCount(maxRetries as number, 'maxRetries'),
     timeoutMs:
-      timeoutMs === undefined ? options.timeoutMs : checkDuration(timeoutMs as number, 'timeoutMs'),
+      timeoutMs === undefined ? options.timeoutMs : checkTimeout(timeoutMs as number, 'timeoutMs'),
     fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
     attempts: 0,
     timedOut: false,
+    keys: [],
   };
 }
 
@@ -80,7 +85,12 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
   }
   if (call.response === undefined) return error;
   if (error instanceof SyntaxError) {
-    return new APIResponseParseError({ ...where, response: call.response, cause: error });
+    return new APIResponseParseError({
+      ...where,
+      response: call.response,
+      cause: error,
+      secrets: call.keys,
+    });
   }
   if (error instanceof TypeError) {
     return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });

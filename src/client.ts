@@ -4,12 +4,7 @@
  * (src/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
-import createClient, {
-  type Client,
-  type ClientPathsWithMethod,
-  type FetchResponse,
-  type MaybeOptionalInit,
-} from 'openapi-fetch';
+import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/index.ts';
 import {
   endCall,
@@ -18,6 +13,7 @@ import {
   sendWithRetries,
   startCall,
   toFeatherError,
+  urlForMessages,
   type CallState,
 } from './fetch.ts';
 import {
@@ -26,59 +22,33 @@ import {
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { assertValidParameters, type RequestParams } from './validate.ts';
+import { parameterChecker, type RequestParams } from './validate.ts';
+import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
+import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
-type MediaType = `${string}/${string}`;
-type RequiredKeysOf<T> = {
-  [K in keyof T]-?: object extends Pick<T, K> ? never : K;
-}[keyof T];
-/** openapi-fetch's init plus the client's per-request options (typed, unlike other extra keys). */
-type FeatherInit<Init> = Init & FeatherRequestOptions & { [key: string]: unknown };
-type FeatherInitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [FeatherInit<Init>?] : [FeatherInit<Init>];
 
-/** The operation of `Path` and `Method` (openapi-fetch's own types index the same way). */
-type Operation<Path extends keyof paths, Method extends HttpMethod> = Extract<
-  paths[Path][Method],
-  Record<string | number, any>
->;
+declare global {
+  /**
+   * openapi-fetch types a call's init as its own keys plus `RequestInit`, and has no other place
+   * for typed extra keys: `maxRetries`, `timeoutMs` and `validate` are checked there, so that the
+   * client stays exactly `Client<paths>` (Next.js adds its `next` option the same way).
+   */
+  interface RequestInit extends FeatherRequestOptions {}
+}
 
-/** openapi-fetch's `ClientMethod` over our `paths`, with `FeatherRequestOptions` in the init. */
-export type FeatherMethod<Method extends HttpMethod> = <
-  Path extends ClientPathsWithMethod<Client<paths>, Method>,
-  Init extends MaybeOptionalInit<paths[Path], Method>,
->(
-  url: Path,
-  ...init: FeatherInitParam<Init>
-) => Promise<FetchResponse<Operation<Path, Method>, Init, MediaType>>;
+/** openapi-fetch's `ClientMethod` over our `paths` (`FeatherRequestOptions` typed in the init). */
+export type FeatherMethod<Method extends HttpMethod> = Client<paths>[Uppercase<Method>];
 
-/** openapi-fetch's `ClientRequestMethod` over our `paths`, with `FeatherRequestOptions` in the init. */
-export type FeatherRequestMethod = <
-  Method extends HttpMethod,
-  Path extends ClientPathsWithMethod<Client<paths>, Method>,
-  Init extends MaybeOptionalInit<paths[Path], Method>,
->(
-  method: Method,
-  url: Path,
-  ...init: FeatherInitParam<Init>
-) => Promise<FetchResponse<Operation<Path, Method>, Init, MediaType>>;
+/** openapi-fetch's `ClientRequestMethod` over our `paths` (`FeatherRequestOptions` typed in the init). */
+export type FeatherRequestMethod = Client<paths>['request'];
 
-/** The client: openapi-fetch's `Client<paths>` with per-request retry, timeout and validation options. */
-export type FeatherClient = Omit<
-  Client<paths>,
-  'request' | 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS' | 'HEAD' | 'PATCH' | 'TRACE'
-> & {
-  request: FeatherRequestMethod;
-  GET: FeatherMethod<'get'>;
-  PUT: FeatherMethod<'put'>;
-  POST: FeatherMethod<'post'>;
-  DELETE: FeatherMethod<'delete'>;
-  OPTIONS: FeatherMethod<'options'>;
-  HEAD: FeatherMethod<'head'>;
-  PATCH: FeatherMethod<'patch'>;
-  TRACE: FeatherMethod<'trace'>;
-};
+/**
+ * The client: openapi-fetch's `Client<paths>` itself, not a copy of its method types. A copy
+ * costs TypeScript a union over every path for each comparison with `Client<paths>` (TS2590 at
+ * the whole API) and hides `paths` from libraries that infer it (openapi-react-query).
+ */
+export interface FeatherClient extends Client<paths> {}
 
 type LooseResult = { data?: unknown; error?: unknown; response: Response };
 type LooseInit = Record<string, unknown> & { params?: RequestParams };
@@ -97,15 +67,36 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   // `RequestParts` (README, "Performance").
   const middlewares: unknown[] = [];
   const defaultRequest = resolved.clientOptions.Request === undefined;
+  const { tables } = resolved;
+  const checkParameters = parameterChecker(tables.PARAMETER_RULES);
+  // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
+  const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
+  const keyedHeader = new Set(
+    Object.keys(tables.PARAMETER_RULES).filter((operation) =>
+      declaresIdempotencyHeader(tables.PARAMETER_RULES[operation]),
+    ),
+  );
 
   // A plain function, not `async`: one promise less per call on the hot path.
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
     let call: CallState;
     try {
-      if (init?.validate ?? resolved.validate) assertValidParameters(method, path, init?.params);
+      if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
       call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
+      const operation = `${method} ${path}`;
+      if (keyedBody.has(operation)) {
+        const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
+        if (keyed.body !== init?.body) init = { ...init, body: keyed.body };
+        call.safeToRepeat = keyed.safeToRepeat;
+      } else if (keyedHeader.has(operation)) {
+        call.safeToRepeat = new Headers(init?.headers as HeadersInit | undefined).has(
+          'idempotency-key',
+        );
+      }
     }
     // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
     // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
@@ -126,6 +117,16 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     return loose.request(method, path, fetchInit).then(
       (result) => {
         endCall(call);
+        const { response } = result;
+        if (!response.ok) RESPONSE_METHODS.set(response, method);
+        else if (init?.parseAs === 'stream') {
+          STREAM_CALLS.set(response, {
+            method,
+            url: urlForMessages(response.url || path),
+            timeoutMs: call.timeoutMs,
+            signal: init.signal as AbortSignal | undefined,
+          });
+        }
         return result;
       },
       (error: unknown) => {
@@ -163,5 +164,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
       }
     },
   };
+  CLIENT_TABLES.set(client, tables);
   return client as unknown as FeatherClient;
 }

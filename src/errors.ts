@@ -7,6 +7,15 @@
  */
 import type { ErrorResponse, HTTPValidationError } from '../generated/index.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
+import { errorBodyHints } from './retry.ts';
+import { holdsSecret, scrubHeaders, scrubText } from './secrets.ts';
+
+/**
+ * An error body as the client receives it: Feather's `ErrorResponse` (FastAPI's
+ * `HTTPValidationError` on most 422s), the text of a body that is not JSON (a proxy's HTML page),
+ * or `undefined` when it is empty.
+ */
+export type APIErrorBody = ErrorResponse | HTTPValidationError | string | undefined;
 
 /** Root of every error raised by the client; also used for bad options (no key, insecure URL). */
 export class FeatherError extends Error {
@@ -14,7 +23,7 @@ export class FeatherError extends Error {
 }
 
 /** Where an HTTP error came from, as far as the caller knows it. */
-export interface APIErrorInit<TBody> {
+export interface APIErrorInit<TBody = unknown> {
   status: number;
   headers: Headers;
   /** The parsed error body (openapi-fetch's `error`): JSON if it parsed, else the text. */
@@ -25,28 +34,43 @@ export interface APIErrorInit<TBody> {
   url?: string;
 }
 
-/** An HTTP response that was not ok (status outside 200-299). */
-export class APIError<TBody = unknown> extends FeatherError {
+/**
+ * An HTTP response that was not ok (status outside 200-299). Not generic: TypeScript narrows
+ * `instanceof` on a generic class to `any` type arguments, so `body` is typed per class instead,
+ * as the spec declares it for that status on (nearly) every operation. For one operation's exact
+ * error type, use the result style's `error`.
+ */
+export class APIError extends FeatherError {
   override name = 'APIError';
   readonly status: number;
   /** The response headers. */
   readonly headers: Headers;
-  /** The error body, typed as the spec declares it for this status. */
-  readonly body: TBody;
+  /** The error body: parsed JSON, or the text when it is not JSON, or `undefined` when empty. */
+  readonly body: APIErrorBody;
   /** The server's `x-request-id`, to quote when asking Feather support. */
   readonly requestId: string | undefined;
+  /** The body's `retryable` (Feather's `ErrorResponse`, 1.87.0 on), when it says. */
+  readonly retryable: boolean | undefined;
+  /** The body's `retry_after`, in seconds, when it says. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(init: APIErrorInit<TBody>) {
+  constructor(init: APIErrorInit) {
     const requestId = init.headers.get(REQUEST_ID_HEADER) ?? undefined;
     super(describeAPIError(init, requestId));
     this.status = init.status;
     this.headers = init.headers;
-    this.body = init.body;
+    this.body = init.body as APIErrorBody;
     this.requestId = requestId;
+    const hints = errorBodyHints(init.body);
+    this.retryable = hints.retryable;
+    this.retryAfterSeconds =
+      hints.retryAfterMs === undefined
+        ? undefined
+        : (init.body as { retry_after: number }).retry_after;
   }
 
   /** The subclass for `status`: 400, 401, 403, 404, 409, 422, 429, 5xx, else `APIError`. */
-  static generate<TBody>(init: APIErrorInit<TBody>): APIError<TBody> {
+  static generate(init: APIErrorInit): APIError {
     const { status } = init;
     if (status === 400) return new BadRequestError(init);
     if (status === 401) return new AuthenticationError(init);
@@ -60,30 +84,42 @@ export class APIError<TBody = unknown> extends FeatherError {
   }
 }
 
-export class BadRequestError<TBody = ErrorResponse> extends APIError<TBody> {
+/** Feather's `ErrorResponse`, or text, or nothing. */
+type FeatherErrorBody = ErrorResponse | string | undefined;
+
+export class BadRequestError extends APIError {
   override name = 'BadRequestError';
+  declare readonly body: FeatherErrorBody;
 }
-export class AuthenticationError<TBody = ErrorResponse> extends APIError<TBody> {
+export class AuthenticationError extends APIError {
   override name = 'AuthenticationError';
+  declare readonly body: FeatherErrorBody;
 }
-export class PermissionDeniedError<TBody = ErrorResponse> extends APIError<TBody> {
+export class PermissionDeniedError extends APIError {
   override name = 'PermissionDeniedError';
+  declare readonly body: FeatherErrorBody;
 }
-export class NotFoundError<TBody = ErrorResponse> extends APIError<TBody> {
+export class NotFoundError extends APIError {
   override name = 'NotFoundError';
+  declare readonly body: FeatherErrorBody;
 }
-export class ConflictError<TBody = ErrorResponse> extends APIError<TBody> {
+/** 409: `ErrorResponse`; three operations of 1.87.0 declare their own conflict body. */
+export class ConflictError extends APIError {
   override name = 'ConflictError';
+  declare readonly body: FeatherErrorBody;
 }
 /** 422: the server rejected the parameters (FastAPI's `HTTPValidationError` body). */
-export class UnprocessableEntityError<TBody = HTTPValidationError> extends APIError<TBody> {
+export class UnprocessableEntityError extends APIError {
   override name = 'UnprocessableEntityError';
+  declare readonly body: HTTPValidationError | string | undefined;
 }
-export class RateLimitError<TBody = ErrorResponse> extends APIError<TBody> {
+export class RateLimitError extends APIError {
   override name = 'RateLimitError';
+  declare readonly body: FeatherErrorBody;
 }
-export class InternalServerError<TBody = ErrorResponse> extends APIError<TBody> {
+export class InternalServerError extends APIError {
   override name = 'InternalServerError';
+  declare readonly body: FeatherErrorBody;
 }
 
 /** Options shared by the transport errors. */
@@ -117,11 +153,12 @@ export class APIConnectionTimeoutError extends APIConnectionError {
   override name = 'APIConnectionTimeoutError';
   readonly timeoutMs: number;
 
-  constructor(init: TransportErrorInit & { timeoutMs: number }) {
+  constructor(init: TransportErrorInit & { timeoutMs: number }, message?: string) {
     super(
       init,
-      `${init.method} ${init.url}: timed out after ${plural(init.attempts, 'attempt')} of at ` +
-        `most ${init.timeoutMs} ms each. Raise timeoutMs or maxRetries if the server is slow.`,
+      message ??
+        `${init.method} ${init.url}: timed out after ${plural(init.attempts, 'attempt')} of at ` +
+          `most ${init.timeoutMs} ms each. Raise timeoutMs or maxRetries if the server is slow.`,
     );
     this.timeoutMs = init.timeoutMs;
   }
@@ -136,6 +173,31 @@ export class APIUserAbortError extends FeatherError {
   }
 }
 
+/**
+ * The server redirected where the client does not follow: another origin (the key, the
+ * Idempotency-Key and the body stay home), more than 5 hops, or a target the browser hides.
+ * Never retried.
+ */
+export class APIRedirectError extends FeatherError {
+  override name = 'APIRedirectError';
+  /** The redirect's status (0 for a browser's opaque redirect). */
+  readonly status: number;
+  /** Where the server redirected to, when known: its origin only. */
+  readonly targetOrigin: string | undefined;
+
+  constructor(init: {
+    method: string;
+    url: string;
+    status: number;
+    targetOrigin?: string;
+    reason: string;
+  }) {
+    super(`${init.method} ${init.url}: ${init.reason}`);
+    this.status = init.status;
+    this.targetOrigin = init.targetOrigin;
+  }
+}
+
 /** A successful response whose body is not the JSON it claims to be. */
 export class APIResponseParseError extends FeatherError {
   override name = 'APIResponseParseError';
@@ -143,15 +205,32 @@ export class APIResponseParseError extends FeatherError {
   readonly headers: Headers;
   readonly requestId: string | undefined;
 
-  constructor(init: { method: string; url: string; response: Response; cause?: unknown }) {
-    const requestId = init.response.headers.get(REQUEST_ID_HEADER) ?? undefined;
+  /** `secrets`: the keys to scrub, should the server have echoed one (JSON.parse quotes the body). */
+  constructor(init: {
+    method: string;
+    url: string;
+    response: Response;
+    cause?: unknown;
+    secrets?: readonly string[];
+  }) {
+    const secrets = init.secrets ?? [];
+    const headers = scrubHeaders(init.response.headers, secrets);
+    const requestId = headers.get(REQUEST_ID_HEADER) ?? undefined;
+    const cause =
+      init.cause instanceof SyntaxError && holdsSecret(init.cause.message, secrets)
+        ? new SyntaxError(scrubText(init.cause.message, secrets))
+        : init.cause;
+    const isStream = init.response.headers.get('content-type')?.includes('text/event-stream');
     super(
       `${init.method} ${init.url}: the ${init.response.status} response body is not valid JSON` +
-        `${causeSuffix(init.cause)}${requestIdSuffix(requestId)}`,
-      { cause: init.cause },
+        `${causeSuffix(cause)}${requestIdSuffix(requestId)}` +
+        (isStream
+          ? `. It is a text/event-stream: read it with streamEvents(client.${init.method}(..., { parseAs: 'stream' }))`
+          : ''),
+      { cause },
     );
     this.status = init.response.status;
-    this.headers = init.response.headers;
+    this.headers = headers;
     this.requestId = requestId;
   }
 }
@@ -183,7 +262,7 @@ export class FeatherValidationError extends FeatherError {
   }
 }
 
-function describeAPIError(init: APIErrorInit<unknown>, requestId: string | undefined): string {
+function describeAPIError(init: APIErrorInit, requestId: string | undefined): string {
   const where = init.method && init.url ? `${init.method} ${init.url}` : (init.url ?? 'request');
   return `${where}: ${init.status}${bodySummary(init.body)}${requestIdSuffix(requestId)}`;
 }

@@ -11,7 +11,14 @@ import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from './options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { retryDelayMs, shouldRetry, type AttemptOutcome } from './retry.ts';
+import { scrubErrorResponse } from './secrets.ts';
+import {
+  errorBodyHints,
+  retryDelayMs,
+  shouldRetry,
+  type AttemptOutcome,
+  type ErrorBodyHints,
+} from './retry.ts';
 
 export { endCall, startCall, toFeatherError, urlForMessages, type CallState } from './call.ts';
 export { PartsOrRequest, RequestParts } from './request.ts';
@@ -39,6 +46,7 @@ export async function sendWithRetries(
     const key =
       typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
     logger.addSecret(key);
+    if (!call.keys.includes(key)) call.keys.push(key);
     call.attempts = retriesSoFar + 1;
     const result = await sendAttempt(prepared, body, key, init, call, options);
     const limits = { retryable, retriesSoFar, maxRetries: call.maxRetries };
@@ -70,24 +78,35 @@ export async function sendWithRetries(
       // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
       if (response.ok) return (call.response = response);
       outcome = { kind: 'response', status: response.status, headers: response.headers };
+      // Feather's error body says `retryable` and `retry_after`: read from a copy, and only
+      // when a retry is still possible (openapi-fetch reads the original).
+      if (retryable && retriesSoFar < call.maxRetries) outcome.hints = await errorHints(response);
       if (!shouldRetry(outcome, limits)) {
         if (retriesSoFar > 0) {
           logger.info(
             `${method} ${urlForMessages(url)}: ${response.status} after ${call.attempts} attempts`,
           );
         }
-        return (call.response = response);
+        return finalError(response, call);
       }
     }
 
-    const delayMs = retryDelayMs(retriesSoFar + 1, response?.headers, options);
+    const bodyRetryAfterMs = outcome.kind === 'response' ? outcome.hints?.retryAfterMs : undefined;
+    const delayMs = retryDelayMs(
+      retriesSoFar + 1,
+      response?.headers,
+      options,
+      undefined,
+      undefined,
+      bodyRetryAfterMs,
+    );
     if (delayMs === undefined) {
       // warn: the caller sees the status, not that a retry was declined.
       logger.warn(
         `${method} ${urlForMessages(url)}: ${response?.status} asks to retry after more ` +
           `than maxRetryAfterMs (${options.maxRetryAfterMs} ms); returning it without retrying`,
       );
-      return (call.response = response!);
+      return finalError(response!, call);
     }
     if (response !== undefined) {
       clearTimeout(call.timer);
@@ -104,6 +123,12 @@ export async function sendWithRetries(
       throw userAbort(call, error);
     }
   }
+}
+
+/** The error response handed on: a copy without the keys, should the server echo one. */
+async function finalError(response: Response, call: CallState): Promise<Response> {
+  call.response = response; // while its body is read, for `toFeatherError`
+  return (call.response = await scrubErrorResponse(response, call.keys));
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {
@@ -126,4 +151,15 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The retry hints of a JSON error body, read from a clone; `{}` when it is not JSON. */
+async function errorHints(response: Response): Promise<ErrorBodyHints> {
+  if (!response.headers.get('content-type')?.includes('json')) return {};
+  return errorBodyHints(
+    await response
+      .clone()
+      .json()
+      .catch(() => undefined),
+  );
 }

@@ -4,6 +4,19 @@ export type { FeatherClient, FeatherMethod, FeatherRequestMethod } from './clien
 export type { Middleware } from 'openapi-fetch';
 export { unwrap } from './unwrap.ts';
 export type { FetchResult, UnwrappedData } from './unwrap.ts';
+export { paginate } from './paginate.ts';
+export type {
+  Paginate,
+  PaginateInit,
+  PaginatedPathOf,
+  PageItemOf,
+  PageOf,
+  PaginatingClient,
+  Paginator,
+} from './paginate.ts';
+export { streamEvents } from './stream.ts';
+export type { ServerSentEvent, StreamEventsOptions } from './stream.ts';
+export type { GeneratedTables } from './call-context.ts';
 export {
   FeatherError,
   APIError,
@@ -18,10 +31,11 @@ export {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
+  APIRedirectError,
   APIResponseParseError,
   FeatherValidationError,
 } from './errors.ts';
-export type { APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';
+export type { APIErrorBody, APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';
 export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './options.ts';
 export type { ApiKeySource } from './auth.ts';
 export type { Logger, LogLevel } from './logger.ts';
@@ -38,4 +52,5 @@ export {
   type SpecDriftResult,
   type DriftReport,
   type DriftChange,
+  type DriftCause,
 } from './drift/index.ts';

@@ -6,6 +6,7 @@
  */
 import { REDACTED_HEADERS } from './constants.ts';
 import { FeatherError } from './errors.ts';
+import { REDACTED, scrubJson, scrubText } from './secrets.ts';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -25,15 +26,9 @@ const LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
   debug: 4,
 };
 
-/** The text that stands in for a secret. */
-export const REDACTED = '***';
+export { REDACTED } from './secrets.ts';
 /** How many distinct secrets (rotated keys) are remembered for redaction. */
 const MAX_REMEMBERED_SECRETS = 16;
-/**
- * Shorter values are not scrubbed from free text: a test key such as "k" would mangle every
- * word holding that letter. Header values are redacted by name whatever their length.
- */
-const MIN_SCRUBBED_SECRET_LENGTH = 8;
 
 /** True for a valid level name. */
 export function isLogLevel(value: unknown): value is LogLevel {
@@ -68,11 +63,10 @@ export class RedactingLogger {
 
   /** Remembers a secret value so that it never appears in a line. */
   addSecret(secret: string): void {
-    if (this.rank === 0 || secret.length < MIN_SCRUBBED_SECRET_LENGTH) return;
+    // Whatever its length: a short key mangles a line it appears in, rather than leak in it.
+    if (this.rank === 0 || secret === '') return;
     if (this.secrets.includes(secret)) return;
-    // The data object is scrubbed as JSON text, where `"` and `\` in a key appear escaped.
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    this.secrets.push(...(escaped === secret ? [secret] : [secret, escaped]));
+    this.secrets.push(secret);
     while (this.secrets.length > MAX_REMEMBERED_SECRETS) this.secrets.shift();
   }
 
@@ -94,19 +88,13 @@ export class RedactingLogger {
     message: string,
     data: Record<string, unknown> | undefined,
   ): void {
-    const text = `[feather] ${this.scrub(message)}`;
+    const text = `[feather] ${scrubText(message, this.secrets)}`;
     if (data === undefined) this.sink[level](text);
-    else
-      this.sink[level](
-        text,
-        JSON.parse(this.scrub(JSON.stringify(data))) as Record<string, unknown>,
-      );
-  }
-
-  private scrub(text: string): string {
-    let result = text;
-    for (const secret of this.secrets) result = result.split(secret).join(REDACTED);
-    return result;
+    else {
+      // Scrubbed value by value, not as JSON text, where a short key could break the JSON.
+      const plain = JSON.parse(JSON.stringify(data)) as unknown;
+      this.sink[level](text, scrubJson(plain, this.secrets) as Record<string, unknown>);
+    }
   }
 }
 

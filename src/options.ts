@@ -13,7 +13,9 @@ import {
   LOG_LEVEL_ENV,
   MAX_RETRY_AFTER_MS,
   MAX_RETRY_DELAY_MS,
+  MAX_TIMER_MS,
 } from './constants.ts';
+import { PACKAGE_TABLES, type GeneratedTables } from './call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 
@@ -48,29 +50,31 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
   maxRetries?: number;
   /**
    * Bound on each attempt in ms, from sending to the end of the response body. `0` or
-   * `Infinity`: no bound.
+   * `Infinity`: no bound. At most 2147483647 (setTimeout's limit).
    * @default 60000
    */
   timeoutMs?: number;
   /**
-   * First backoff wait in ms; doubles on each retry.
+   * First backoff wait in ms; doubles on each retry. At most 2147483647 (setTimeout's limit).
    * @default 500
    */
   initialRetryDelayMs?: number;
   /**
-   * Cap on one backoff wait in ms.
+   * Cap on one backoff wait in ms. At most 2147483647 (setTimeout's limit).
    * @default 8000
    */
   maxRetryDelayMs?: number;
   /**
    * Longest `retry-after-ms`/`Retry-After` wait honoured, in ms; a server asking for more gets
-   * its response returned at once instead.
+   * its response returned at once instead. `Infinity` honours any wait, clamped to setTimeout's
+   * limit (about 24.8 days).
    * @default 60000
    */
   maxRetryAfterMs?: number;
   /**
-   * Add a random `Idempotency-Key` to non-idempotent requests (POST, PATCH) that have none, the
-   * same on every attempt, so that they can be retried safely.
+   * Fill the `idempotency_key` body field with a random key (the same on every attempt) when an
+   * operation declares that field and the caller left it out, so that the request can be
+   * retried safely. Operations without the field are not changed (see README "Idempotency").
    * @default false
    */
   autoIdempotencyKey?: boolean;
@@ -91,6 +95,13 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    * @default none
    */
   headers?: ClientOptions['headers'];
+  /**
+   * The generated tables the client runs on (parameter rules, pagination and idempotency
+   * metadata): the `generated/index.ts` module of another generation of the spec, e.g.
+   * `await import('./generated/index.ts')`.
+   * @default the package's own generated/
+   */
+  generated?: GeneratedTables;
   /**
    * Lines below this level are dropped.
    * @default process.env.FEATHER_LOG, else "warn"
@@ -126,6 +137,7 @@ export interface ResolvedOptions {
   validate: boolean;
   fetch: FetchLike;
   logger: RedactingLogger;
+  tables: GeneratedTables;
   /** Request URLs starting with this (the checked baseUrl's origin and `/`) may carry the key. */
   keySafeUrlPrefix: string;
   /** What is left for openapi-fetch's `createClient`. */
@@ -148,6 +160,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     headers,
     logLevel,
     logger = console,
+    generated = PACKAGE_TABLES,
     ...clientOptions
   } = options;
   assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);
@@ -162,14 +175,15 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     apiKey: resolveApiKeySource(apiKey),
     baseUrl,
     maxRetries: checkCount(maxRetries, 'maxRetries'),
-    timeoutMs: checkDuration(timeoutMs, 'timeoutMs'),
-    initialRetryDelayMs: checkDuration(initialRetryDelayMs, 'initialRetryDelayMs'),
-    maxRetryDelayMs: checkDuration(maxRetryDelayMs, 'maxRetryDelayMs'),
+    timeoutMs: checkTimeout(timeoutMs, 'timeoutMs'),
+    initialRetryDelayMs: checkTimerMs(initialRetryDelayMs, 'initialRetryDelayMs'),
+    maxRetryDelayMs: checkTimerMs(maxRetryDelayMs, 'maxRetryDelayMs'),
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
     autoIdempotencyKey,
     validate,
     fetch: customFetch ?? globalFetch,
     logger: new RedactingLogger(level, logger),
+    tables: generated,
     keySafeUrlPrefix: `${new URL(baseUrl).origin}/`,
     clientOptions: { ...clientOptions, baseUrl, headers },
   };
@@ -183,10 +197,26 @@ export function checkCount(value: number, name: string): number {
   return value;
 }
 
-/** A duration in ms: 0 or more (Infinity allowed). */
+/** A limit in ms: 0 or more (Infinity allowed); waits it allows are clamped to `MAX_TIMER_MS`. */
 export function checkDuration(value: number, name: string): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new FeatherError(`${name} is ${String(value)}: expected milliseconds, 0 or more`);
   }
   return value;
+}
+
+/** A wait in ms that a timer runs: from 0 to setTimeout's limit (a longer one fires at once). */
+export function checkTimerMs(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMER_MS)) {
+    throw new FeatherError(
+      `${name} is ${String(value)}: expected milliseconds from 0 to ${MAX_TIMER_MS} ` +
+        "(setTimeout's limit, about 24.8 days)",
+    );
+  }
+  return value;
+}
+
+/** An attempt's time bound: a timer's wait, or 0 or Infinity for none. */
+export function checkTimeout(value: number, name: string): number {
+  return value === Infinity ? value : checkTimerMs(value, name);
 }

@@ -5,7 +5,6 @@
  */
 import { assertKeySafeUrl } from './auth.ts';
 import { urlForMessages, type CallState } from './call.ts';
-import { IDEMPOTENCY_KEY_HEADER } from './constants.ts';
 import type { ResolvedOptions } from './options.ts';
 import { isRetryableRequest } from './retry.ts';
 
@@ -51,8 +50,10 @@ export interface PreparedRequest {
   parts: RequestParts | undefined;
   /** Set when openapi-fetch handed over a Request. */
   request: Request | undefined;
-  /** A Request's body bytes, being read, when a second attempt may need them. */
+  /** A Request's body bytes, being read: a retry or a 307/308 redirect sends them again. */
   body: Promise<ArrayBuffer> | undefined;
+  /** The caller's `redirect` mode; attempts themselves are sent with 'manual' (src/redirect.ts). */
+  redirect: RequestRedirect;
   /** Whether a failed attempt may be sent again. */
   retryable: boolean;
   /** Follows the caller's `signal` option; aborts whichever attempt is running. */
@@ -60,9 +61,9 @@ export interface PreparedRequest {
 }
 
 /**
- * Checks the URL (a `FeatherError` before anything is sent if it may not carry the key), adds
- * the automatic Idempotency-Key, decides whether the request may be retried, and keeps a body
- * stream's bytes for a second attempt.
+ * Checks the URL (a `FeatherError` before anything is sent if it may not carry the key),
+ * decides whether the request may be retried, and reads a body stream's bytes, which a retry
+ * or a redirect may send again.
  */
 export function prepareRequest(
   received: Request | RequestParts,
@@ -80,14 +81,16 @@ export function prepareRequest(
   }
   call.method = method;
   call.url = url;
-  const idempotent = isRetryableRequest(method, false);
-  if (options.autoIdempotencyKey && !idempotent && !headers.has(IDEMPOTENCY_KEY_HEADER)) {
-    headers.set(IDEMPOTENCY_KEY_HEADER, newIdempotencyKey());
-  }
-  const retryable = call.maxRetries > 0 && (idempotent || headers.has(IDEMPOTENCY_KEY_HEADER));
+  // A POST is safe to repeat only by a key the operation declares (src/idempotency.ts).
+  const retryable = call.maxRetries > 0 && isRetryableRequest(method, call.safeToRepeat === true);
   const request = parts === undefined ? (received as Request) : undefined;
-  const body =
-    request !== undefined && retryable && request.body !== null ? request.arrayBuffer() : undefined;
+  const body = request !== undefined && request.body !== null ? request.arrayBuffer() : undefined;
+  let redirect: RequestRedirect;
+  if (parts === undefined) redirect = request!.redirect;
+  else {
+    redirect = parts.init.redirect ?? 'follow';
+    parts.init.redirect = 'manual'; // openapi-fetch's own init object, built for this call
+  }
   // A Request's signal follows the caller's (the listener stays: the signal dies with the
   // request, and a streamed body can still be cancelled). Parts carry the caller's own, or none.
   const callerSignal = parts === undefined ? request!.signal : parts.signal;
@@ -95,13 +98,5 @@ export function prepareRequest(
   callerSignal?.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
     once: true,
   });
-  return { method, url, headers, parts, request, body, retryable, callerSignal };
-}
-
-/** A random UUID v4, from Web Crypto (`randomUUID` needs a secure context in browsers). */
-function newIdempotencyKey(): string {
-  const { crypto } = globalThis;
-  if (typeof crypto.randomUUID === 'function') return `feather-${crypto.randomUUID()}`;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `feather-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return { method, url, headers, parts, request, body, retryable, callerSignal, redirect };
 }

@@ -5,6 +5,7 @@
  * only decides, so that tables of tests can cover every rule.
  */
 import {
+  MAX_TIMER_MS,
   RETRY_AFTER_HEADER,
   RETRY_AFTER_MS_HEADER,
   RETRY_JITTER_RATIO,
@@ -27,15 +28,35 @@ export function isRetryableRequest(method: string, hasIdempotencyKey: boolean): 
 
 /** What one attempt ended with: a response, or no response at all. */
 export type AttemptOutcome =
-  | { kind: 'response'; status: number; headers: Headers }
+  | { kind: 'response'; status: number; headers: Headers; hints?: ErrorBodyHints }
   | { kind: 'connection-error' }
   | { kind: 'timeout' };
+
+/** What Feather's `ErrorResponse` body says about retrying (since 1.87.0). */
+export interface ErrorBodyHints {
+  /** The body's `retryable`, when it is a boolean. */
+  retryable?: boolean;
+  /** The body's `retry_after` in ms (it is given in seconds), when it is a number 0 or more. */
+  retryAfterMs?: number;
+}
+
+/** The retry hints of an error body; `{}` for any body that is not Feather's `ErrorResponse`. */
+export function errorBodyHints(body: unknown): ErrorBodyHints {
+  if (body === null || typeof body !== 'object') return {};
+  const { retryable, retry_after: retryAfter } = body as Record<string, unknown>;
+  const hints: ErrorBodyHints = {};
+  if (typeof retryable === 'boolean') hints.retryable = retryable;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
+    hints.retryAfterMs = Math.ceil(retryAfter * 1000);
+  }
+  return hints;
+}
 
 /**
  * Whether to make another attempt after `outcome`, given that `retriesSoFar` retries were made
  * of at most `maxRetries`. Only retryable requests are retried; then the server's
- * `x-should-retry: true|false` wins; else connection failures, timeouts, 408, 409, 429 and 5xx
- * are retried and every other status is final.
+ * `x-should-retry: true|false` header wins, then the body's `retryable`; else connection
+ * failures, timeouts, 408, 409, 429 and 5xx are retried and every other status is final.
  */
 export function shouldRetry(
   outcome: AttemptOutcome,
@@ -46,6 +67,7 @@ export function shouldRetry(
   const hint = outcome.headers.get(SHOULD_RETRY_HEADER);
   if (hint === 'true') return true;
   if (hint === 'false') return false;
+  if (outcome.hints?.retryable !== undefined) return outcome.hints.retryable;
   const { status } = outcome;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
@@ -62,10 +84,12 @@ export interface RetryDelayPolicy {
 
 /**
  * How long to wait before retry number `retryNumber` (1 for the first retry). The server's
- * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), win when they parse; above
+ * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), then the error body's
+ * `retry_after` (seconds, `bodyRetryAfterMs` here), win when they parse; above
  * `maxRetryAfterMs` the answer is `undefined`: do not retry, return the response. Otherwise
  * exponential backoff from `initialRetryDelayMs`, doubling, capped at `maxRetryDelayMs`, shortened
- * by up to 25% at random (`random()` in [0, 1)).
+ * by up to 25% at random (`random()` in [0, 1)). Never more than `MAX_TIMER_MS`: a longer
+ * setTimeout would fire at once.
  */
 export function retryDelayMs(
   retryNumber: number,
@@ -73,29 +97,57 @@ export function retryDelayMs(
   policy: RetryDelayPolicy,
   random: () => number = Math.random,
   nowMs: number = Date.now(),
+  bodyRetryAfterMs?: number,
 ): number | undefined {
-  const asked = headers ? serverRetryAfterMs(headers, nowMs) : undefined;
-  if (asked !== undefined) return asked > policy.maxRetryAfterMs ? undefined : asked;
+  const asked = (headers ? serverRetryAfterMs(headers, nowMs) : undefined) ?? bodyRetryAfterMs;
+  if (asked !== undefined) {
+    return asked > policy.maxRetryAfterMs ? undefined : Math.min(asked, MAX_TIMER_MS);
+  }
   const backoff = Math.min(
     policy.initialRetryDelayMs * 2 ** (retryNumber - 1),
     policy.maxRetryDelayMs,
+    MAX_TIMER_MS,
   );
   return Math.round(backoff * (1 - random() * RETRY_JITTER_RATIO));
 }
 
-/** The wait the server asked for, in ms, or `undefined` when it asked for none we can read. */
+/**
+ * The wait the server asked for, in ms, or `undefined` when it asked for none we can read: a
+ * negative or unparsable value is ignored (normal backoff), never read as a loose date
+ * (`Date.parse('-5')` is a day in 2001, so a wait of 0).
+ */
 export function serverRetryAfterMs(headers: Headers, nowMs: number): number | undefined {
   const ms = parseNonNegativeNumber(headers.get(RETRY_AFTER_MS_HEADER));
   if (ms !== undefined) return Math.ceil(ms);
-  const retryAfter = headers.get(RETRY_AFTER_HEADER);
-  if (retryAfter === null) return undefined;
+  const retryAfter = headers.get(RETRY_AFTER_HEADER)?.trim();
+  if (retryAfter === undefined) return undefined;
   const seconds = parseNonNegativeNumber(retryAfter);
   if (seconds !== undefined) return Math.ceil(seconds * 1000);
-  const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  const date = parseHttpDate(retryAfter);
+  return date === undefined ? undefined : Math.max(0, date - nowMs);
 }
 
 function parseNonNegativeNumber(text: string | null): number | undefined {
   if (text === null || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
-  return Number(text);
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const LONG_DAY = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** RFC 9110 section 5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms. */
+const HTTP_DATE_RE = new RegExp(
+  `^(?:${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|${LONG_DAY}, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|` +
+    `(${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}))$`,
+);
+
+/** An HTTP date in ms since the epoch, or `undefined` for anything else. */
+export function parseHttpDate(text: string): number | undefined {
+  const match = HTTP_DATE_RE.exec(text);
+  if (match === null) return undefined;
+  // asctime names no zone; HTTP dates are always GMT.
+  const ms = Date.parse(match[1] === undefined ? text : `${text} GMT`);
+  return Number.isNaN(ms) ? undefined : ms;
 }

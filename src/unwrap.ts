@@ -3,6 +3,7 @@
  * or throws the `APIError` subclass for the status. Failure is decided on `!response.ok`, never on
  * `error` being set: openapi-fetch leaves `error` undefined for an error with an empty body.
  */
+import { RESPONSE_METHODS } from './call-context.ts';
 import { APIError } from './errors.ts';
 
 /** The shape of every openapi-fetch result. */
@@ -12,8 +13,13 @@ export interface FetchResult {
   response: Response;
 }
 
-/** The success data of a result type. */
-export type UnwrappedData<R extends FetchResult> = Exclude<R['data'], undefined>;
+/**
+ * The success data of a result type; `undefined` for an operation that answers without a body
+ * (204: openapi-fetch types its data `never`).
+ */
+export type UnwrappedData<R extends FetchResult> = [Exclude<R['data'], undefined>] extends [never]
+  ? undefined
+  : Exclude<R['data'], undefined>;
 
 /**
  * `data` of an ok result; else throws `APIError.generate(...)`: `BadRequestError`,
@@ -37,6 +43,7 @@ function unwrapResult<R extends FetchResult>(result: R): UnwrappedData<R> {
     status: response.status,
     headers: response.headers,
     body: result.error,
+    method: RESPONSE_METHODS.get(response),
     url: response.url ? response.url.replace(/[?#].*$/, '') : undefined,
   });
 }

@@ -13,8 +13,6 @@ type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
 export type RequestParams = Partial<Record<ParameterRule['in'], Record<string, unknown>>>;
 
 const compiledPatterns = new Map<string, RegExp>();
-/** path -> method -> the operation's rules, or null for an operation the spec does not have. */
-const rulesByPath = new Map<string, Map<string, readonly ParameterRule[] | null>>();
 const namesByRules = new WeakMap<readonly ParameterRule[], Map<string, ReadonlySet<string>>>();
 /**
  * Places where a name the spec does not declare is a mistake (a typo such as `limt` compiles:
@@ -22,6 +20,7 @@ const namesByRules = new WeakMap<readonly ParameterRule[], Map<string, ReadonlyS
  */
 const CHECKED_FOR_UNKNOWN = ['path', 'query'] as const;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * The problems with `params` for `operation` (`"GET /v1/..."`, the spec's path template):
@@ -63,36 +62,51 @@ function checkParameters(
       if (rule.required) problems.push(problem(rule, 'is required'));
       continue;
     }
+    // An empty path segment sends the request to another route (`/kbs//documents`).
+    if (value === '' && rule.in === 'path') {
+      problems.push(problem(rule, 'is empty: a path parameter needs a value'));
+      continue;
+    }
     const message = checkValue(value, rule, rule.in === 'query' || rule.in === 'path');
     if (message !== undefined) problems.push(problem(rule, message));
   }
   return problems;
 }
 
-/**
- * Throws a `FeatherValidationError` listing every problem with `params` for `method` `path`.
- * Looks the rules up by path, then method, in maps built once, rather than by a new
- * `"GET /path"` string per request.
- */
-export function assertValidParameters(
+/** Checks a call's parameters; throws a `FeatherValidationError` listing every problem. */
+export type ParameterChecker = (
   method: string,
   path: string,
   params: RequestParams | undefined,
-): void {
-  let byMethod = rulesByPath.get(path);
-  if (byMethod === undefined) {
-    byMethod = new Map();
-    rulesByPath.set(path, byMethod);
-  }
-  let operationRules = byMethod.get(method);
-  if (operationRules === undefined) {
-    operationRules = PARAMETER_RULES[`${method} ${path}`] ?? null;
-    byMethod.set(method, operationRules);
-  }
-  if (operationRules === null) return;
-  const problems = checkParameters(operationRules, params);
-  if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+) => void;
+
+/**
+ * A checker over `rules`. It looks the rules up by path, then method, in maps built once per
+ * checker, rather than by a new `"GET /path"` string per request.
+ */
+export function parameterChecker(
+  rules: Readonly<Record<string, readonly ParameterRule[]>>,
+): ParameterChecker {
+  const rulesByPath = new Map<string, Map<string, readonly ParameterRule[] | null>>();
+  return (method, path, params) => {
+    let byMethod = rulesByPath.get(path);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      rulesByPath.set(path, byMethod);
+    }
+    let operationRules = byMethod.get(method);
+    if (operationRules === undefined) {
+      operationRules = rules[`${method} ${path}`] ?? null;
+      byMethod.set(method, operationRules);
+    }
+    if (operationRules === null) return;
+    const problems = checkParameters(operationRules, params);
+    if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+  };
 }
+
+/** Throws a `FeatherValidationError` listing every problem with `params` for `method` `path`. */
+export const assertValidParameters: ParameterChecker = parameterChecker(PARAMETER_RULES);
 
 /**
  * What is wrong with `value` under `constraints`, or `undefined`. Values are quoted in messages
@@ -100,6 +114,7 @@ export function assertValidParameters(
  */
 function checkValue(value: unknown, constraints: Constraints, quote: boolean): string | undefined {
   const { types } = constraints;
+  if (value instanceof Date) return dateMessage(value, constraints.format);
   if (value === null) {
     return types && !types.includes('null') ? 'must not be null' : undefined;
   }
@@ -133,10 +148,20 @@ function checkString(value: string, c: Constraints, quote: boolean): string | un
   if (c.format === 'date' && !isCalendarDate(value)) {
     return `${shown(value, quote)} is not a date (YYYY-MM-DD)`;
   }
+  if (c.format === 'uuid' && !UUID_RE.test(value)) {
+    return `${shown(value, quote)} is not a UUID (8-4-4-4-12 hex digits)`;
+  }
   if (c.format === 'date-time' && !(DATE_TIME_RE.test(value) && !Number.isNaN(Date.parse(value)))) {
     return `${shown(value, quote)} is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)`;
   }
   return undefined;
+}
+
+/** A `Date` object where the spec takes a string: say which string to pass. */
+function dateMessage(value: Date, format: string | undefined): string {
+  return format === 'date'
+    ? 'is a Date object: pass a YYYY-MM-DD string, date.toISOString().slice(0, 10)'
+    : 'is a Date object: pass a string, date.toISOString()';
 }
 
 function checkNumber(value: number, c: Constraints, quote: boolean): string | undefined {

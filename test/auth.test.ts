@@ -91,11 +91,19 @@ describe('isLoopbackHost', () => {
   it.each([
     ['localhost', true],
     ['LOCALHOST', true],
-    ['api.localhost', true],
+    ['api.localhost', false], // a name: may resolve through DNS
+    ['localhost.', false],
+    ['127.0.0.1.localhost', false],
     ['127.0.0.1', true],
     ['127.1.2.3', true],
     ['[::1]', true],
     ['::1', true],
+    ['[::ffff:7f00:1]', true], // how URL writes [::ffff:127.0.0.1]
+    ['[::ffff:7f01:203]', true], // 127.1.2.3
+    ['[::ffff:a00:1]', false], // 10.0.0.1
+    ['[::2]', false],
+    ['0.0.0.0', false],
+    ['128.0.0.1', false],
     ['10.0.0.1', false],
     ['192.168.1.10', false],
     ['localhost.example.com', false],
@@ -113,6 +121,9 @@ describe('assertKeySafeUrl', () => {
     'http://localhost:8000',
     'http://127.0.0.1:4010',
     'http://[::1]:4010',
+    'http://127.0.0.2:4010',
+    'http://127.1:4010', // URL reads it as 127.0.0.1
+    'http://[::ffff:127.0.0.1]:4010',
   ])('allows %s', (url) => {
     expect(() => assertKeySafeUrl(url, 'baseUrl')).not.toThrow();
   });
@@ -124,6 +135,8 @@ describe('assertKeySafeUrl', () => {
     ],
     ['http://10.0.0.1:8000', /over http:\/\/ to 10.0.0.1:8000/],
     ['ftp://127.0.0.1', /over ftp:\/\/ to 127.0.0.1/],
+    ['http://api.localhost:8000', /over http:\/\/ to api.localhost:8000/],
+    ['http://evil.localhost', /over http:\/\/ to evil.localhost/],
     ['/relative', /baseUrl is not an absolute URL/],
   ])('refuses %s', (url, want) => {
     expect(() => assertKeySafeUrl(url, 'baseUrl')).toThrow(want);

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageBin, packageManifestPath } from '../scripts/lib/packages.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from './helpers/chromium.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -49,7 +50,7 @@ async function answer(
 ): Promise<{ status: number; type: string; body: string | Buffer }> {
   if (url === '/') return { status: 200, type: TYPES['.html']!, body: PAGE };
   if (url === '/openapi-fetch.mjs') {
-    const file = path.join(ROOT, 'node_modules', 'openapi-fetch', 'dist', 'index.mjs');
+    const file = path.join(path.dirname(packageManifestPath('openapi-fetch')), 'dist', 'index.mjs');
     return { status: 200, type: TYPES['.mjs']!, body: await readFile(file) };
   }
   if (url.startsWith('/lib/')) {
@@ -71,7 +72,7 @@ async function answer(
 beforeAll(async () => {
   if (missing) return;
   outDir = await mkdtemp(path.join(tmpdir(), 'feather-browser-'));
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const tsc = packageBin('typescript', 'tsc');
   await promisify(execFile)(
     process.execPath,
     [
@@ -122,7 +123,7 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-describe.skipIf(missing !== undefined)('the client in Chromium', () => {
+describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('retries a 503 and returns the data, with the key on every attempt', async () => {
     apiRequests.length = 0;
     replies = [503];

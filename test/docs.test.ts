@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocs, DOCS_SPEC, DOCS_TITLE } from '../scripts/commands/docs.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
@@ -72,10 +73,20 @@ describe('npm run docs', () => {
 });
 
 const missing = chromiumMissing();
-if (missing) console.warn(`docs.test.ts: skipping the browser tests: ${missing}`);
+
+/**
+ * How long the page may take to render or react: a ceiling for a loaded 2-core machine, not a
+ * speed check (expect.poll's default 1 s made these tests fail under load).
+ */
+const PAGE_CEILING_MS = 30_000;
+
+/** Waits for the element to be visible (failing after {@link PAGE_CEILING_MS}). */
+async function visible(locator: Locator): Promise<void> {
+  await locator.waitFor({ state: 'visible', timeout: PAGE_CEILING_MS });
+}
 
 describe.skipIf(missing)(
-  'the API reference in headless Chromium, from disk with the network blocked',
+  `the API reference in headless Chromium, from disk with the network blocked${missing ? ` (skipped: ${missing})` : ''}`,
   () => {
     let browser: OfflineBrowser;
     beforeAll(async () => {
@@ -89,27 +100,28 @@ describe.skipIf(missing)(
         expect.arrayContaining(['getIntegrationDashboard', 'getToolReliabilityTimeoutAnalysis']),
       );
       for (const op of operations) {
-        await expect
-          .poll(() => browser.page.getByText(op.path, { exact: true }).first().isVisible())
-          .toBe(true);
+        await visible(browser.page.getByText(op.path, { exact: true }).first());
       }
     });
 
     it('opens each operation on click, showing its summary and required parameters', async () => {
       const { page } = browser;
       for (const op of operations) {
-        await page.getByText(op.path, { exact: true }).first().click();
-        // Redoc routes on the client: the hash changing proves its script ran, not only the prerender.
+        // Redoc routes on the client: the hash changing proves its script ran, not only the
+        // prerender. React hydrates after the load event, later still on a busy machine, and a
+        // click on the prerendered page before that does nothing: click until the route follows.
         await expect
-          .poll(() => new URL(page.url()).hash)
+          .poll(
+            async () => {
+              await page.getByText(op.path, { exact: true }).first().click();
+              return new URL(page.url()).hash;
+            },
+            { timeout: PAGE_CEILING_MS, interval: 250 },
+          )
           .toMatch(`/${op.operationId.toLowerCase()}`);
-        await expect
-          .poll(() => page.getByText(op.summary, { exact: true }).first().isVisible())
-          .toBe(true);
+        await visible(page.getByText(op.summary, { exact: true }).first());
         for (const name of op.required)
-          await expect
-            .poll(() => page.getByText(name, { exact: true }).first().isVisible())
-            .toBe(true);
+          await visible(page.getByText(name, { exact: true }).first());
       }
     });
 

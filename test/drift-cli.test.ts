@@ -236,10 +236,26 @@ describe('npm run drift on bad input exits 2 and says which', () => {
   });
 
   it('bad arguments', async () => {
-    const result = await drift('--against', 'x.json', '--format', 'yaml', '--fail-on', 'some');
+    const result = await drift(
+      '--against',
+      'x.json',
+      '--format',
+      'yaml',
+      '--fail-on',
+      'some',
+      '--header',
+      'sk-secret-value',
+      '--max-chars',
+      '10',
+    );
     expect(result.code).toBe(2);
     expect(result.err).toContain("--format must be text, json or markdown (got 'yaml')");
-    expect(result.err).toContain("--fail-on must be any or breaking (got 'some')");
+    expect(result.err).toContain("--fail-on must be any, warning or breaking (got 'some')");
+    expect(result.err).toContain("--header #1 must be 'Name: value'");
+    expect(result.err).toContain(
+      "--max-chars must be a whole number from 2000 to 1000000 (got '10')",
+    );
+    expect(result.err).not.toContain('sk-secret-value');
   });
 
   it('no --against and no configured upstream', async () => {

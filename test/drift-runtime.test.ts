@@ -60,6 +60,40 @@ describe('checkSpecDrift', () => {
     expect(result.report.changes).toEqual([]);
   });
 
+  it('matches a representation-only difference (security: [] vs absent, $ref inlined), not identical', async () => {
+    const inlined = (doc: Record<string, any>): void => {
+      // The pinned document says `security: []`; the published one says nothing.
+      delete doc.security;
+      const row = doc.components.schemas.TimeoutAnalysisRow;
+      const operation = doc.paths['/v1/analytics/tools/reliability/timeout-analysis'].get;
+      const media = operation.responses['200'].content['application/json'];
+      media.schema = JSON.parse(
+        JSON.stringify(media.schema).replace(
+          '{"$ref":"#/components/schemas/TimeoutAnalysisRow"}',
+          JSON.stringify(row),
+        ),
+      );
+    };
+    const body = wholeApi(inlined);
+    expect(body).not.toContain('"$ref":"#/components/schemas/TimeoutAnalysisRow"');
+    server = await startSpecServer({ '/openapi.json': { body } });
+    const result = await checkSpecDrift({ baseUrl: server.url });
+    expect(result).toMatchObject({ matches: true, identical: false });
+    expect(result.report.changes).toEqual([]);
+  });
+
+  it('compares again when the served text changes (the last result is kept for the same text only)', async () => {
+    const routes = { '/openapi.json': { body: wholeApi() } };
+    server = await startSpecServer(routes);
+    expect((await checkSpecDrift({ baseUrl: server.url })).matches).toBe(true);
+    expect((await checkSpecDrift({ baseUrl: server.url })).matches).toBe(true);
+    routes['/openapi.json'] = { body: wholeApi(becameNullable) };
+    const changed = await checkSpecDrift({ baseUrl: server.url });
+    expect(changed.matches).toBe(false);
+    expect(changed.report.summary.breaking).toBe(1);
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('explains a difference with the same change report as npm run drift', async () => {
     server = await startSpecServer({ '/openapi.json': { body: wholeApi(becameNullable) } });
     const result = await checkSpecDrift({ baseUrl: server.url });

@@ -47,14 +47,14 @@ describe('GitHub workflows', () => {
   });
 
   it.each(files)(
-    '%s pins every action to a release and uses Node 20 with the npm cache',
+    '%s pins every action to a release and reads the Node version from .nvmrc, with the npm cache',
     async (file) => {
       const workflow = parse(await readFile(path.join(WORKFLOWS, file), 'utf8')) as Workflow;
       const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
       for (const step of steps.filter((s) => s.uses))
         expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
       for (const step of steps.filter((s) => s.uses?.startsWith('actions/setup-node@')))
-        expect(step.with).toMatchObject({ 'node-version': 20, cache: 'npm' });
+        expect(step.with).toMatchObject({ 'node-version-file': '.nvmrc', cache: 'npm' });
     },
   );
 
@@ -77,6 +77,17 @@ describe('GitHub workflows', () => {
     );
   });
 
+  it('tells its keeper the pull-request setting, the token rule and the private-upstream header', async () => {
+    const text = await readFile(path.join(WORKFLOWS, 'spec-drift.yml'), 'utf8');
+    expect(text).toContain('Allow GitHub Actions to create and approve pull');
+    expect(text).toContain('GITHUB_TOKEN triggers no workflows');
+    expect(text).toContain('actions/create-github-app-token');
+    const step = drift.jobs['upstream-drift']!.steps.find((s) => s.id === 'drift')!;
+    expect(step.env?.UPSTREAM_HEADER).toBe('${{ secrets.DRIFT_UPSTREAM_HEADER }}');
+    expect(step.run).toContain('--header "$UPSTREAM_HEADER"');
+    expect(await readFile(path.join(REPO_ROOT, '.nvmrc'), 'utf8')).toMatch(/^\d+/);
+  });
+
   it('runs on a schedule and on demand, writes the summary and opens a PR with the report as body', async () => {
     expect(Object.keys(drift.on)).toEqual(
       expect.arrayContaining(['schedule', 'workflow_dispatch']),
@@ -89,10 +100,12 @@ describe('GitHub workflows', () => {
     expect(names.indexOf('npm run generate')).toBeLessThan(names.indexOf('npm test'));
     const pr = job.steps.find((s) => s.uses?.startsWith('peter-evans/create-pull-request@'))!;
     expect(pr.with?.['body-path']).toBe('${{ steps.drift.outputs.report }}');
+    // A pull request opened with GITHUB_TOKEN runs no checks: a token secret takes its place.
+    expect(pr.with?.token).toBe('${{ secrets.DRIFT_PR_TOKEN || github.token }}');
     const scripts = JSON.parse(
       await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8'),
     ).scripts;
-    expect(scripts.drift).toBe('tsx scripts/commands/drift.ts');
+    expect(scripts.drift).toBe('node --import tsx scripts/commands/drift.ts');
   });
 });
 
@@ -120,13 +133,16 @@ describe("the upstream-drift step's shell, run for real", () => {
 
   async function runDriftStep(
     against: string,
-  ): Promise<{ code: number; summary: string; outputs: string; report: string }> {
+    extra: Record<string, string> = {},
+  ): Promise<{ code: number; summary: string; outputs: string; report: string; whole: string }> {
     const step = drift.jobs['upstream-drift']!.steps.find((s) => s.id === 'drift')!;
     const dir = (root = await checkout());
     const env = {
       ...process.env,
+      ...extra,
       AGAINST: against,
       REPORT: path.join(dir, 'report.md'),
+      WHOLE: path.join(dir, 'drift-report', 'whole-report.md'),
       GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md'),
       GITHUB_OUTPUT: path.join(dir, 'outputs.txt'),
     };
@@ -141,6 +157,7 @@ describe("the upstream-drift step's shell, run for real", () => {
       summary: await read('summary.md'),
       outputs: await read('outputs.txt'),
       report: await read('report.md'),
+      whole: await read('drift-report/whole-report.md'),
     };
   }
 
@@ -158,16 +175,38 @@ describe("the upstream-drift step's shell, run for real", () => {
     expect(result.code).toBe(0);
     expect(result.summary).toMatch(/^## API drift report/);
     expect(result.summary).toContain('`request-maximum-lowered`');
+    expect(result.report).toContain('`request-maximum-lowered`');
+    expect(result.whole).toContain('`request-maximum-lowered`');
     expect(result.outputs).toContain('code=1');
     expect(
       await readFile(path.join(root!, 'spec', 'getToolReliabilityTimeoutAnalysis.yaml'), 'utf8'),
     ).toContain('maximum: 50');
   });
 
-  it('when the upstream cannot be read, the step fails with exit 2', async () => {
+  it('when the upstream cannot be read, the step fails with exit 2 and says why', async () => {
     server = await startSpecServer({});
     const result = await runDriftStep(`${server.url}/api-reference/openapi.json`);
     expect(result.code).toBe(2);
     expect(result.outputs).toContain('code=2');
+    expect(result.summary).toContain('The drift check could not run: error: ');
+    expect(result.summary).toContain('HTTP 404');
+  });
+
+  it('when nothing listens upstream, the summary names the cause (refused), not only "fetch failed"', async () => {
+    const closed = await startSpecServer({});
+    await closed.stop();
+    const result = await runDriftStep(`${closed.url}/openapi.json`);
+    expect(result.code).toBe(2);
+    expect(result.summary).toContain('fetch failed: ECONNREFUSED: connection refused');
+  });
+
+  it('sends the private-upstream header and never prints its value', async () => {
+    server = await startSpecServer({});
+    const result = await runDriftStep(`${server.url}/api-reference/openapi.json`, {
+      UPSTREAM_HEADER: 'Authorization: Bearer sk-drift-secret-1234',
+    });
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-drift-secret-1234');
+    expect(result.code).toBe(2);
+    expect(result.summary + result.outputs + result.report).not.toContain('sk-drift-secret');
   });
 });

@@ -74,8 +74,10 @@ describe('drift on whole documents', () => {
       path.join(REPO_ROOT, 'spec', 'getIntegrationDashboard.yaml'),
       'utf8',
     );
-    const fromYaml = readOtherSide('spec/getIntegrationDashboard.yaml', yamlText).doc as Dict;
-    const fromJson = readOtherSide('dashboard.json', JSON.stringify(fromYaml, null, 2)).doc as Dict;
+    const fromYaml = (await readOtherSide('spec/getIntegrationDashboard.yaml', yamlText))
+      .doc as Dict;
+    const fromJson = (await readOtherSide('dashboard.json', JSON.stringify(fromYaml, null, 2)))
+      .doc as Dict;
     expect(Object.keys(fromYaml.paths as Dict)).toEqual(['/v1/analytics/integrations/dashboard']);
     expect(diff(fromYaml, fromJson).changes).toEqual([]);
   });
@@ -200,8 +202,12 @@ describe('drift reports', () => {
     revision: 'https://doc.featherhq.com/api-reference/openapi.json',
   };
 
-  it('json has changes with id, breaking, operation, location, message, and a summary', () => {
-    const parsed = JSON.parse(formatJson(report)) as { changes: Dict[]; summary: Dict };
+  it('json has every change with its cause, the causes, and a summary', () => {
+    const parsed = JSON.parse(formatJson(report)) as {
+      changes: Dict[];
+      causes: Dict[];
+      summary: Dict;
+    };
     expect(parsed.changes[0]).toEqual({
       id: 'request-maximum-lowered',
       breaking: true,
@@ -210,25 +216,82 @@ describe('drift reports', () => {
       location:
         '#/paths/~1v1~1analytics~1tools~1reliability~1timeout-analysis/get/parameters/3/schema',
       message: "query parameter 'limit': maximum 100 -> 50",
+      cause:
+        "request-maximum-lowered {operation}/parameters/3/schema query parameter 'limit': maximum 100 -> 50",
     });
-    expect(parsed.summary).toMatchObject({ total: 2, breaking: 1, warning: 0, info: 1 });
+    expect(parsed.causes.map((c) => c.key)).toEqual(parsed.changes.map((c) => c.cause));
+    expect(parsed.summary).toMatchObject({
+      total: 2,
+      breaking: 1,
+      warning: 0,
+      info: 1,
+      causes: { total: 2, breaking: 1, warning: 0, info: 1 },
+    });
   });
 
-  it('text names the operation, the rule and the place, breaking first', () => {
+  it('text names the rule, the place and the operations, breaking first', () => {
     const text = formatText(report, context);
-    expect(text).toContain('2 changes: 1 breaking, 0 warnings, 1 info');
+    expect(text).toContain('2 changes from 2 causes: 1 breaking, 0 warnings, 1 info');
     expect(text.indexOf('BREAKING')).toBeLessThan(text.indexOf('info-version-changed'));
-    expect(text).toContain('GET /v1/analytics/tools/reliability/timeout-analysis');
+    expect(text).toContain(
+      '  at {operation}/parameters/3/schema; GET /v1/analytics/tools/reliability/timeout-analysis',
+    );
   });
 
-  it('markdown has a verdict, a count table and one table row per change', () => {
+  it('markdown has a verdict, counts by level, breaking causes by rule, then one row per cause', () => {
     const markdown = formatMarkdown(report, context);
     expect(markdown).toContain('**Breaking changes found**');
-    expect(markdown).toContain('| breaking | 1 |');
+    expect(markdown).toContain('| breaking | 1 | 1 |');
+    expect(markdown).toContain('| `request-maximum-lowered` | 1 | 1 | 1 |');
     expect(markdown).toMatch(
-      /\| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \|/,
+      /\| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \| `\{operation\}\/parameters\/3\/schema` \| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \|/,
     );
-    expect(markdown).toContain('| (document) | `info-version-changed` |');
+    expect(markdown).toContain('| `info-version-changed` | info.version 1.21.0 -> 1.22.0 |');
+    expect(markdown).not.toContain('Left out');
+  });
+});
+
+describe('changes grouped by cause', () => {
+  it('a renamed API-key header is one cause reaching every operation', () => {
+    const revision = pinned();
+    ((revision.components as Dict).securitySchemes as Dict).APIKeyHeader = {
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-feather-key',
+    };
+    const report = diff(pinned(), revision);
+    const operations = Object.values(pinned().paths as Dict).flatMap((item) =>
+      Object.keys(item as Dict),
+    ).length;
+    expect(report.changes).toHaveLength(operations);
+    expect(report.causes).toHaveLength(1);
+    expect(report.causes[0]).toMatchObject({
+      id: 'security-api-key-name-changed',
+      at: '#/components/securitySchemes/APIKeyHeader',
+      changes: operations,
+      breaking: true,
+    });
+    expect(report.causes[0]!.operations).toHaveLength(operations);
+    expect(report.summary.causes).toEqual({ total: 1, breaking: 1, warning: 0, info: 0 });
+  });
+
+  it('the same change at the same place in two operations is one cause; different places are two', () => {
+    const revision = pinned();
+    for (const item of Object.values(revision.paths as Dict))
+      for (const operation of Object.values(item as Dict))
+        ((operation as Dict).responses as Dict)['503'] = { description: 'unavailable' };
+    const timeout = (
+      (revision.paths as Dict)['/v1/analytics/tools/reliability/timeout-analysis'] as Dict
+    ).get as Dict;
+    (timeout.responses as Dict)['409'] = { description: 'conflict' };
+    const report = diff(pinned(), revision);
+    const operations = Object.values(pinned().paths as Dict).flatMap((item) =>
+      Object.keys(item as Dict),
+    ).length;
+    expect(report.causes.map((c) => [c.id, c.at, c.operations.length])).toEqual([
+      ['response-status-added', '{operation}/responses/503', operations],
+      ['response-status-added', '{operation}/responses/409', 1],
+    ]);
   });
 });
 

@@ -20,9 +20,10 @@ import {
 } from '../examples/run-example.ts';
 import type { DashboardEnvelope, TimeoutAnalysisRow } from '../src/index.ts';
 import { FeatherError } from '../src/index.ts';
+import { packageBin } from '../scripts/lib/packages.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
-const TSX = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const TSX = packageBin('tsx');
 const API_KEY = 'example-test-secret-77f1';
 
 async function samples(): Promise<AnalyticsData> {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { packageBin } from '../scripts/lib/packages.ts';
 import {
   FIXTURES,
   expectedCounts,
@@ -12,7 +13,8 @@ import {
 } from './helpers/workspace.ts';
 
 const run = promisify(execFile);
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+/** tsx's CLI, found by module resolution (hoisted in a workspace), run with this node. */
+const TSX = packageBin('tsx');
 
 /** Runs a pipeline script as a user would, in `cwd`, and returns its exit code and output. */
 async function runScript(
@@ -22,8 +24,8 @@ async function runScript(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(
-      TSX,
-      [path.join(REPO_ROOT, 'scripts', 'commands', script), ...args],
+      process.execPath,
+      [TSX, path.join(REPO_ROOT, 'scripts', 'commands', script), ...args],
       {
         cwd,
       },
@@ -98,8 +100,8 @@ describe('scripts reached through a symlink', () => {
     workspace = await makeWorkspace();
     await symlink(path.join(REPO_ROOT, 'scripts'), path.join(workspace.root, 'linked-scripts'));
     const { stdout } = await run(
-      TSX,
-      [path.join(workspace.root, 'linked-scripts', 'commands', 'generate.ts')],
+      process.execPath,
+      [TSX, path.join(workspace.root, 'linked-scripts', 'commands', 'generate.ts')],
       {
         cwd: workspace.root,
       },

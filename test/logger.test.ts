@@ -84,12 +84,13 @@ describe('redaction', () => {
     expect(sink.lines).toEqual(['warn [feather] saw *** twice: *** {"nested":{"value":"***"}}']);
   });
 
-  it('does not scrub values too short to be keys from free text', () => {
+  it('scrubs a key whatever its length, from free text and data', () => {
     const sink = collectingSink();
     const logger = new RedactingLogger('warn', sink);
-    logger.addSecret('k');
-    logger.warn('asks to retry');
-    expect(sink.lines).toEqual(['warn [feather] asks to retry']);
+    logger.addSecret('k1');
+    logger.addSecret('"');
+    logger.warn('echoed k1 and "', { requestId: 'req-k1', n: 1 });
+    expect(sink.lines).toEqual(['warn [feather] echoed *** and *** {"requestId":"req-***","n":1}']);
   });
 
   it('remembers nothing when off', () => {
@@ -131,7 +132,7 @@ describe('the client logs', () => {
     server = await startLoopbackServer([{ status: 503 }]);
     const sink = collectingSink();
     const client = createFeatherClient({
-      apiKey: 'k',
+      apiKey: 'sk_test_logger_quiet_2b4d',
       baseUrl: server.url,
       initialRetryDelayMs: 1,
       logger: sink,
@@ -146,7 +147,11 @@ describe('the client logs', () => {
   it('warns when a Retry-After over the cap stops a retry', async () => {
     server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '120' } }]);
     const sink = collectingSink();
-    const client = createFeatherClient({ apiKey: 'k', baseUrl: server.url, logger: sink });
+    const client = createFeatherClient({
+      apiKey: 'sk_test_logger_quiet_2b4d',
+      baseUrl: server.url,
+      logger: sink,
+    });
     await client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
       params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
     });
@@ -161,7 +166,7 @@ describe('the client logs', () => {
     server = await startLoopbackServer([{ status: 503 }, { body: [] }]);
     const sink = collectingSink();
     const client = createFeatherClient({
-      apiKey: 'k',
+      apiKey: 'sk_test_logger_quiet_2b4d',
       baseUrl: server.url,
       initialRetryDelayMs: 1,
       logger: sink,

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import {
@@ -9,10 +8,11 @@ import {
   parseMockArgs,
   PLACEHOLDER_API_KEY,
 } from '../scripts/commands/mock.ts';
+import { packageBin } from '../scripts/lib/packages.ts';
 import { freePort } from '../scripts/lib/prism.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
-const TSX = path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const TSX = packageBin('tsx');
 const DASHBOARD = '/v1/analytics/integrations/dashboard?start_date=2025-01-01&end_date=2025-01-31';
 const TIMEOUTS =
   '/v1/analytics/tools/reliability/timeout-analysis?start_date=2025-01-01&end_date=2025-01-31';

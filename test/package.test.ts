@@ -20,11 +20,14 @@ import {
   type PackageManifest,
 } from '../scripts/commands/check-package.ts';
 import { relativeTsSpecifiers } from '../scripts/commands/build.ts';
+import { packageBin, packageManifestPath, packageVersion } from '../scripts/lib/packages.ts';
 import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
 
 const CONSUMER_FIXTURE = path.join(FIXTURES, 'consumer');
 const SAMPLE_RESPONSES = path.join(REPO_ROOT, 'examples', 'sample-responses');
-const TSC = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const TSC = packageBin('typescript', 'tsc');
+/** The node_modules holding our tools (this repo's, or a workspace root's where hoisted). */
+const NODE_MODULES = path.dirname(path.dirname(packageManifestPath('typescript')));
 /** What the tarball needs at run time, and what the consumer's type check needs: copied, not fetched. */
 const PREINSTALLED = ['openapi-fetch', 'openapi-typescript-helpers', '@types/node', 'undici-types'];
 /** Never leaves this process except as the header the loopback server checks. */
@@ -37,11 +40,6 @@ let tarball: string;
 let files: string[];
 let consumer: string;
 
-async function installedVersion(name: string): Promise<string> {
-  const manifest = path.join(REPO_ROOT, 'node_modules', name, 'package.json');
-  return (JSON.parse(await readFile(manifest, 'utf8')) as { version: string }).version;
-}
-
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'feather-package-'));
   const repo = path.join(work, 'repo');
@@ -51,26 +49,22 @@ beforeAll(async () => {
       !NOT_COPIED.has(path.relative(REPO_ROOT, source).split(path.sep)[0] ?? '') &&
       !source.endsWith('.tgz'),
   });
-  await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(repo, 'node_modules'), 'dir');
+  await symlink(NODE_MODULES, path.join(repo, 'node_modules'), 'dir');
   ({ tarball, files } = await packTarball(work, repo));
 
   consumer = path.join(work, 'consumer');
   await cp(CONSUMER_FIXTURE, consumer, { recursive: true });
   for (const name of PREINSTALLED) {
     await mkdir(path.dirname(path.join(consumer, 'node_modules', name)), { recursive: true });
-    await cp(
-      path.join(REPO_ROOT, 'node_modules', name),
-      path.join(consumer, 'node_modules', name),
-      {
-        recursive: true,
-      },
-    );
+    await cp(path.dirname(packageManifestPath(name)), path.join(consumer, 'node_modules', name), {
+      recursive: true,
+    });
   }
   const manifest = {
     name: 'feather-consumer',
     private: true,
     type: 'module',
-    devDependencies: { '@types/node': await installedVersion('@types/node') },
+    devDependencies: { '@types/node': packageVersion('@types/node') },
   };
   await writeFile(path.join(consumer, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const installed = await runNpm(
@@ -114,7 +108,7 @@ describe('tarballProblems', () => {
     name: 'x',
     version: '1.0.0',
     exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
-    dependencies: { 'openapi-fetch': '0.17.0' },
+    dependencies: { 'eventsource-parser': '3.1.1', 'openapi-fetch': '0.17.0' },
   };
   const good = [
     'package.json',
@@ -141,10 +135,13 @@ describe('tarballProblems', () => {
     expect(tarballProblems(list, manifest).join('\n')).toContain(problem);
   });
 
-  it('names a runtime dependency other than openapi-fetch', () => {
-    const withExtra = { ...manifest, dependencies: { 'openapi-fetch': '0.17.0', yaml: '2.9.1' } };
+  it('names a runtime dependency other than openapi-fetch and eventsource-parser', () => {
+    const withExtra = {
+      ...manifest,
+      dependencies: { ...manifest.dependencies, yaml: '2.9.1' },
+    };
     expect(tarballProblems(good, withExtra)).toEqual([
-      'runtime dependencies are [openapi-fetch, yaml]; expected only [openapi-fetch]',
+      'runtime dependencies are [eventsource-parser, openapi-fetch, yaml]; expected only [eventsource-parser, openapi-fetch]',
     ]);
     expect(tarballProblems(good, manifest)).toEqual([]);
   });
@@ -194,14 +191,17 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch at run time', async () => {
+  it('depends on nothing but openapi-fetch and eventsource-parser at run time', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
         'utf8',
       ),
     ) as PackageManifest;
-    expect(Object.keys(installed.dependencies ?? {})).toEqual(['openapi-fetch']);
+    expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([
+      'eventsource-parser',
+      'openapi-fetch',
+    ]);
   });
 
   it.each([

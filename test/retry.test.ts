@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_TIMER_MS } from '../src/constants.ts';
+import { createFeatherClient, type FeatherClientOptions } from '../src/index.ts';
 import {
   isRetryableRequest,
   retryDelayMs,
@@ -107,6 +109,34 @@ describe('retryDelayMs', () => {
     ['unreadable Retry-After (falls back to backoff)', { 'retry-after': 'soon' }, 500],
     ['negative retry-after-ms (falls back to backoff)', { 'retry-after-ms': '-5' }, 500],
     ['no hint (backoff)', {}, 500],
+    ['Retry-After -5 (not a date from 2001: backoff)', { 'retry-after': '-5' }, 500],
+    ['Retry-After -0.5 (backoff)', { 'retry-after': '-0.5' }, 500],
+    ['Retry-After 1e3 (backoff)', { 'retry-after': '1e3' }, 500],
+    ['Retry-After Infinity (backoff)', { 'retry-after': 'Infinity' }, 500],
+    [
+      'Retry-After as an ISO date (not an HTTP date: backoff)',
+      { 'retry-after': '2024-01-31' },
+      500,
+    ],
+    ['Retry-After as a bare number in a sentence (backoff)', { 'retry-after': '5 seconds' }, 500],
+    ['Retry-After with spaces around', { 'retry-after': ' 2 ' }, 2000],
+    ['Retry-After 1.5 (fraction rounded up)', { 'retry-after': '1.5' }, 1500],
+    [
+      'Retry-After as an RFC 850 date',
+      { 'retry-after': 'Wednesday, 31-Jan-24 12:00:07 GMT' },
+      7000,
+    ],
+    ['Retry-After as an asctime date', { 'retry-after': 'Wed Jan 31 12:00:09 2024' }, 9000],
+    [
+      'Retry-After as a date with a bad day name (backoff)',
+      { 'retry-after': 'Xyz, 31 Jan 2024 12:00:05 GMT' },
+      500,
+    ],
+    [
+      'retry-after-ms -1 beside a good Retry-After',
+      { 'retry-after-ms': '-1', 'retry-after': '2' },
+      2000,
+    ],
   ])('honours %s', (_name, headers, want) => {
     expect(retryDelayMs(1, new Headers(headers), policy, noJitter, NOW)).toBe(want);
   });
@@ -118,7 +148,90 @@ describe('retryDelayMs', () => {
     );
   });
 
+  it.each<[string, Partial<typeof policy>, Record<string, string>, number]>([
+    [
+      'a huge Retry-After with maxRetryAfterMs Infinity',
+      { maxRetryAfterMs: Infinity },
+      { 'retry-after': '99999999999' },
+      MAX_TIMER_MS,
+    ],
+    [
+      'a huge retry-after-ms with maxRetryAfterMs Infinity',
+      { maxRetryAfterMs: Infinity },
+      { 'retry-after-ms': '1' + '0'.repeat(30) },
+      MAX_TIMER_MS,
+    ],
+    [
+      'a backoff past the limit',
+      { initialRetryDelayMs: MAX_TIMER_MS, maxRetryDelayMs: Infinity },
+      {},
+      MAX_TIMER_MS,
+    ],
+    [
+      'a doubled backoff past the limit',
+      { initialRetryDelayMs: 2 ** 30, maxRetryDelayMs: Infinity },
+      {},
+      MAX_TIMER_MS,
+    ],
+  ])("clamps %s to setTimeout's limit", (_name, changes, headers, want) => {
+    const wide = { ...policy, ...changes };
+    expect(retryDelayMs(3, new Headers(headers), wide, noJitter, NOW)).toBe(want);
+  });
+
   it('serverRetryAfterMs reads nothing from headers without a hint', () => {
     expect(serverRetryAfterMs(new Headers(), NOW)).toBeUndefined();
+  });
+});
+
+describe('timer options are bounded', () => {
+  it.each<[string, FeatherClientOptions, RegExp | undefined]>([
+    [
+      'initialRetryDelayMs 3e9',
+      { initialRetryDelayMs: 3e9 },
+      /^initialRetryDelayMs is 3000000000: expected milliseconds from 0 to 2147483647 \(setTimeout's limit/,
+    ],
+    [
+      'maxRetryDelayMs Infinity',
+      { maxRetryDelayMs: Infinity },
+      /^maxRetryDelayMs is Infinity: expected milliseconds from 0 to 2147483647/,
+    ],
+    [
+      'timeoutMs 3e9',
+      { timeoutMs: 3e9 },
+      /^timeoutMs is 3000000000: expected milliseconds from 0 to 2147483647/,
+    ],
+    ['timeoutMs NaN', { timeoutMs: NaN }, /^timeoutMs is NaN/],
+    ['initialRetryDelayMs -1', { initialRetryDelayMs: -1 }, /^initialRetryDelayMs is -1/],
+    ['timeoutMs Infinity (no bound)', { timeoutMs: Infinity }, undefined],
+    ['timeoutMs 0 (no bound)', { timeoutMs: 0 }, undefined],
+    ['maxRetryAfterMs Infinity (any wait, clamped)', { maxRetryAfterMs: Infinity }, undefined],
+    [
+      'the limit itself',
+      { initialRetryDelayMs: MAX_TIMER_MS, maxRetryDelayMs: MAX_TIMER_MS, timeoutMs: MAX_TIMER_MS },
+      undefined,
+    ],
+  ])('%s', (_name, options, want) => {
+    const create = () => createFeatherClient({ apiKey: 'sk_test_bounds_1a2b', ...options });
+    if (want === undefined) expect(create).not.toThrow();
+    else expect(create).toThrow(want);
+  });
+
+  it('a per-request timeoutMs past the limit is refused by name, sending nothing', async () => {
+    let sent = 0;
+    const client = createFeatherClient({
+      apiKey: 'sk_test_bounds_1a2b',
+      baseUrl: 'http://127.0.0.1:9',
+      fetch: async () => {
+        sent++;
+        return new Response('[]');
+      },
+    });
+    await expect(
+      client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+        params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+        timeoutMs: 2 ** 31,
+      }),
+    ).rejects.toThrow(/^timeoutMs is 2147483648: expected milliseconds from 0 to 2147483647/);
+    expect(sent).toBe(0);
   });
 });

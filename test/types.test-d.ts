@@ -1,5 +1,6 @@
 /** Type tests: valid calls compile with the right types; wrong ones do not. */
-import { wrapAsPathBasedClient, type Client } from 'openapi-fetch';
+import { wrapAsPathBasedClient, type Client, type PathBasedClient } from 'openapi-fetch';
+import createQueryClient, { type OpenapiQueryClient } from 'openapi-react-query';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   APIError,
@@ -62,13 +63,22 @@ describe('valid calls', () => {
     });
   });
 
-  // wrapAsPathBasedClient cannot infer `paths` from our type: name it, as here.
   it('is an openapi-fetch Client<paths> for libraries that take one', () => {
     expectTypeOf(client).toMatchTypeOf<Client<paths>>();
-    const byPath = wrapAsPathBasedClient<paths>(client);
+    const byPath = wrapAsPathBasedClient(client);
+    expectTypeOf(byPath).toEqualTypeOf<PathBasedClient<paths>>();
     expectTypeOf(
       byPath['/v1/analytics/integrations/dashboard'].GET({ params: { query: DATES } }),
     ).resolves.toHaveProperty('response');
+  });
+
+  it('lets openapi-react-query infer paths and data types', () => {
+    const $api = createQueryClient(client);
+    expectTypeOf($api).toEqualTypeOf<OpenapiQueryClient<paths>>();
+    const { data } = $api.useQuery('get', '/v1/analytics/integrations/dashboard', {
+      params: { query: DATES },
+    });
+    expectTypeOf(data).toEqualTypeOf<DashboardEnvelope | undefined>();
   });
 
   it('options take a string key or a rotating-key function', () => {
@@ -89,7 +99,9 @@ describe('valid calls', () => {
   });
 
   it('errors carry typed bodies', () => {
-    expectTypeOf<UnprocessableEntityError['body']>().toEqualTypeOf<HTTPValidationError>();
+    expectTypeOf<UnprocessableEntityError['body']>().toEqualTypeOf<
+      HTTPValidationError | string | undefined
+    >();
     expectTypeOf<APIError['requestId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<APIError['status']>().toEqualTypeOf<number>();
   });

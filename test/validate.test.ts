@@ -122,6 +122,8 @@ describe('validateParameters with hand-written rules', () => {
         items: { types: ['integer'], exclusiveMinimum: 0 },
       },
       { name: 'at', in: 'query', required: false, types: ['string'], format: 'date-time' },
+      { name: 'day', in: 'query', required: false, types: ['string'], format: 'date' },
+      { name: 'owner', in: 'query', required: false, types: ['null', 'string'], format: 'uuid' },
     ],
   };
   it.each<[string, Record<string, Record<string, unknown>>, string[]]>([
@@ -152,6 +154,32 @@ describe('validateParameters with hand-written rules', () => {
       ['at: "2024-01-31 12:00" is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)'],
     ],
     ['a good date-time', { path: { id: 'abc' }, query: { at: '2024-01-31T12:00:00Z' } }, []],
+    [
+      'an empty path parameter (it would send the request to another route)',
+      { path: { id: '' } },
+      ['id: is empty: a path parameter needs a value'],
+    ],
+    [
+      'a Date for a date-time',
+      { path: { id: 'abc' }, query: { at: new Date('2024-01-31T12:00:00Z') } },
+      ['at: is a Date object: pass a string, date.toISOString()'],
+    ],
+    [
+      'a Date for a date',
+      { path: { id: 'abc' }, query: { day: new Date('2024-01-31T12:00:00Z') } },
+      ['day: is a Date object: pass a YYYY-MM-DD string, date.toISOString().slice(0, 10)'],
+    ],
+    [
+      'a string that is not a UUID',
+      { path: { id: 'abc' }, query: { owner: '3f0e6a9c-1b2d-4c5e-8f70-9a1b2c3d4e5' } },
+      ['owner: "3f0e6a9c-1b2d-4c5e-8f70-9a1b2c3d4e5" is not a UUID (8-4-4-4-12 hex digits)'],
+    ],
+    [
+      'a UUID in upper case, and null where null is allowed',
+      { path: { id: 'abc' }, query: { owner: '3F0E6A9C-1B2D-4C5E-8F70-9A1B2C3D4E5F' } },
+      [],
+    ],
+    ['null for a nullable uuid', { path: { id: 'abc' }, query: { owner: null } }, []],
   ])('%s', (_name, params, want) => {
     const problems = validateParameters('GET /things/{id}', params, rules);
     expect(problems.map((p) => `${p.name}: ${p.message}`)).toEqual(want);

@@ -1,24 +1,180 @@
 /**
- * `npx tsx scripts/bench/drift.ts`: measures `redocly diff` (experimental, @redocly/cli) against
- * our drift engine on the rule cases of test/fixtures/drift/rule-cases.ts, both ways, plus the
- * real pinned API with a shared `$ref` changed. Prints, per case, whether each tool calls it
- * breaking (Redocly: a `major` verdict), where they disagree, and the run time of each, as a
- * ratio measured in this same run. Not a test: a measurement, to re-run when Redocly changes.
+ * `npm run bench:drift [-- --rounds=5] [--whole-only]`: measures `redocly diff` (experimental,
+ * @redocly/cli) against our drift check.
+ *
+ * 1. On the whole API (the shared pair: 1.21.0 pinned as 491 page documents in a temporary tree,
+ *    1.87.0 as the other side): `redocly diff` and `npm run drift`'s script, each a separate
+ *    process, taking turns round by round; and `checkSpecDrift` against the published 1.21.0
+ *    document on a loopback server, first call and later calls. Prints medians and the ratio
+ *    of our CLI to `redocly diff` measured in this same run (goal <= 0.3).
+ * 2. The rule cases of test/fixtures/drift/rule-cases.ts, both ways, plus the real pinned API
+ *    with a shared `$ref` changed: whether each tool calls a case breaking (Redocly: a `major`
+ *    verdict) and where they disagree. Not a test: a measurement, to re-run when Redocly changes.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { CASES, type Dict } from '../../test/fixtures/drift/rule-cases.ts';
-import { diffDocuments } from '../../src/drift/index.ts';
+import { makeWholeApiTree, wholeApiFile, wholeApiMissing } from '../../test/helpers/feather-api.ts';
+import { startSpecServer } from '../../test/helpers/drift-server.ts';
+import { checkSpecDrift, diffDocuments } from '../../src/drift/index.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
-import { packageBin } from '../lib/packages.ts';
+import { packageBin, packageManifestPath } from '../lib/packages.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REDOCLY = packageBin('@redocly/cli', 'redocly');
+/** `npm run drift` runs `node --import tsx` (one process; the tsx CLI starts a second). */
+const TSX_LOADER = pathToFileURL(
+  path.join(path.dirname(packageManifestPath('tsx')), 'dist', 'loader.mjs'),
+).href;
+const DRIFT_SCRIPT = path.join(ROOT, 'scripts', 'commands', 'drift.ts');
+const DRIFT = (...args: string[]): string[] => ['--import', TSX_LOADER, DRIFT_SCRIPT, ...args];
 const run = promisify(execFile);
+/** The CLI's goal on the whole API: at most this share of `redocly diff`'s time. */
+const CLI_GOAL_RATIO = 0.3;
+/** The runtime check's goal after its first call. */
+const RUNTIME_GOAL_MS = 300;
+
+/** Wall time of one child process; a non-zero exit is fine (drift exits 1 on changes). */
+async function timedProcess(file: string, args: string[], cwd: string): Promise<Timing> {
+  const started = performance.now();
+  // bash's `times` prints the CPU time (user, system) of the children it ran: on a shared,
+  // busy machine, CPU time says what a run costs better than wall time does.
+  const { stdout } = await run(
+    'bash',
+    ['-c', '"$@" > /dev/null 2>&1; times', 'bash', file, ...args],
+    { cwd, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wallMs = performance.now() - started;
+  const children = stdout.trim().split('\n').pop() ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    ([, minutes, secs]) => Number(minutes) * 60 + Number(secs),
+  );
+  return { wallMs, cpuMs: (seconds[0]! + seconds[1]!) * 1000 };
+}
+
+interface Timing {
+  wallMs: number;
+  /** User + system CPU time of the process and its children. */
+  cpuMs: number;
+}
+
+/** Section 1: the whole API, our CLI against `redocly diff`, and the runtime check. */
+async function benchWholeApi(rounds: number): Promise<void> {
+  const why = wholeApiMissing();
+  if (why) {
+    console.log(`whole API: skipped (${why})`);
+    return;
+  }
+  const tree = await makeWholeApiTree('1.21.0', { form: 'pages' });
+  const server = await startSpecServer({
+    '/openapi.json': { body: await readFile(wholeApiFile('1.21.0'), 'utf8') },
+  });
+  try {
+    const against = wholeApiFile('1.87.0');
+    await writeFile(path.join(tree.root, 'redocly-diff.yaml'), 'extends:\n  - diff-recommended\n');
+    const variants: [string, () => Promise<Timing>][] = [
+      [
+        'redocly diff (baseline)',
+        () =>
+          timedProcess(
+            process.execPath,
+            [
+              REDOCLY,
+              'diff',
+              wholeApiFile('1.21.0'),
+              against,
+              '--format',
+              'json',
+              '-o',
+              path.join(tree.root, 'redocly-report.json'),
+              '--fail-on',
+              'none',
+              '--config',
+              path.join(tree.root, 'redocly-diff.yaml'),
+            ],
+            tree.root,
+          ),
+      ],
+      [
+        'drift, json report',
+        () =>
+          timedProcess(
+            process.execPath,
+            DRIFT('--against', against, '--format', 'json'),
+            tree.root,
+          ),
+      ],
+      [
+        'drift, markdown + --output',
+        () =>
+          timedProcess(
+            process.execPath,
+            DRIFT('--against', against, '--format', 'markdown', '--output', 'whole.md'),
+            tree.root,
+          ),
+      ],
+      ['drift --help', () => timedProcess(process.execPath, DRIFT('--help'), tree.root)],
+      [
+        'node --import tsx, nothing (floor)',
+        () =>
+          timedProcess(process.execPath, ['--import', TSX_LOADER, '--eval', 'void 0'], tree.root),
+      ],
+    ];
+    const times = variants.map(() => [] as Timing[]);
+    for (let round = 0; round < rounds; round++)
+      // Turns rotate, so that no variant always runs first or right after the baseline.
+      for (let turn = 0; turn < variants.length; turn++) {
+        const index = (turn + round) % variants.length;
+        times[index]!.push(await variants[index]![1]());
+      }
+
+    const pinned = JSON.parse(
+      await readFile(path.join(tree.root, 'generated', 'openapi.json'), 'utf8'),
+    ) as Dict;
+    const fingerprint = JSON.parse(
+      await readFile(path.join(tree.root, 'generated', 'fingerprint.json'), 'utf8'),
+    );
+    const check = async (): Promise<number> => {
+      const started = performance.now();
+      const result = await checkSpecDrift({ baseUrl: server.url, pinned, fingerprint });
+      if (!result.matches) throw new Error('the runtime check should match its own release');
+      return performance.now() - started;
+    };
+    const first = await check();
+    const later: number[] = [];
+    for (let i = 0; i < Math.max(5, rounds * 2); i++) later.push(await check());
+
+    const wall = (index: number): number => median(times[index]!.map((t) => t.wallMs));
+    const cpu = (index: number): number => median(times[index]!.map((t) => t.cpuMs));
+    console.log(
+      `whole API: 1.21.0 pinned as ${Object.keys(pinned.paths as Dict).length} paths of page documents, against 1.87.0; ${rounds} rounds, turns rotating, separate processes, medians (Node ${process.version})`,
+    );
+    console.log(
+      `  ${'variant'.padEnd(36)} ${'wall'.padStart(8)}  ratio ${'cpu'.padStart(8)}  ratio`,
+    );
+    variants.forEach(([label], index) => {
+      console.log(
+        `  ${label.padEnd(36)} ${wall(index).toFixed(0).padStart(5)} ms  ${(wall(index) / wall(0)).toFixed(2)} ${cpu(index).toFixed(0).padStart(5)} ms  ${(cpu(index) / cpu(0)).toFixed(2)}`,
+      );
+    });
+    const cli = wall(1) / wall(0);
+    const cliCpu = cpu(1) / cpu(0);
+    console.log(
+      `  drift CLI / redocly diff: wall ${cli.toFixed(2)}, cpu ${cliCpu.toFixed(2)} (goal <= ${CLI_GOAL_RATIO}: ${cli <= CLI_GOAL_RATIO ? 'met' : 'NOT met'} on wall time)`,
+    );
+    const runtime = median(later);
+    console.log(
+      `  checkSpecDrift, published 1.21.0 on a loopback server: first call ${first.toFixed(0)} ms, later calls median ${runtime.toFixed(0)} ms (goal <= ${RUNTIME_GOAL_MS} ms: ${runtime <= RUNTIME_GOAL_MS ? 'met' : 'NOT met'})`,
+    );
+  } finally {
+    await server.stop();
+    await tree.remove();
+  }
+}
 
 interface RedoclyVerdict {
   ruleId: string;
@@ -93,7 +249,13 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
   return results;
 }
 
-export async function benchDrift(): Promise<number> {
+export async function benchDrift(argv: string[] = []): Promise<number> {
+  const rounds = Number(
+    /^--rounds=(\d+)$/.exec(argv.find((a) => a.startsWith('--rounds=')) ?? '')?.[1] ?? 5,
+  );
+  await benchWholeApi(rounds);
+  if (argv.includes('--whole-only')) return 0;
+  console.log('');
   const dir = await mkdtemp(path.join(tmpdir(), 'feather-bench-drift-'));
   try {
     await writeFile(path.join(dir, 'redocly.yaml'), 'extends:\n  - diff-recommended\n');
@@ -197,4 +359,4 @@ export async function benchDrift(): Promise<number> {
   }
 }
 
-if (isEntryPoint(import.meta.url)) await runCommand(() => benchDrift());
+if (isEntryPoint(import.meta.url)) await runCommand((argv) => benchDrift(argv));

@@ -15,7 +15,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** What the published package may depend on at run time: nothing but openapi-fetch. */
-export const RUNTIME_DEPENDENCIES: readonly string[] = ['openapi-fetch'];
+export const RUNTIME_DEPENDENCIES: readonly string[] = ['eventsource-parser', 'openapi-fetch'];
 /** Files npm adds on its own, next to `files` (dist/). */
 const TOP_LEVEL_FILES = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?)$/;
 
@@ -106,8 +106,9 @@ export function manifestTargets(manifest: PackageManifest): string[] {
 /**
  * What is wrong with a tarball's contents, one line each (empty when nothing is): files outside
  * dist/ other than package.json/README/LICENSE, anything in dist/ that is not emitted JS, a
- * declaration, a source map or JSON the code imports, a module without its `.d.ts` or map, a manifest target missing
- * from the tarball, a runtime dependency other than {@link RUNTIME_DEPENDENCIES}.
+ * declaration, a source map or JSON the code imports, a module without its `.d.ts` (or, outside
+ * dist/generated/, its map), a manifest target missing from the tarball, a runtime dependency
+ * other than {@link RUNTIME_DEPENDENCIES}.
  */
 export function tarballProblems(files: readonly string[], manifest: PackageManifest): string[] {
   const problems: string[] = [];
@@ -122,8 +123,10 @@ export function tarballProblems(files: readonly string[], manifest: PackageManif
       // .json: data the code imports (the joined spec, for the runtime drift check).
       problems.push(`${file}: not emitted JS, a declaration, a source map or imported JSON`);
     } else if (file.endsWith('.js')) {
-      const base = file.slice(0, -'.js'.length);
-      for (const sibling of [`${base}.d.ts`, `${file}.map`]) {
+      // Handwritten modules keep their map; generated data needs none (scripts/build/dist-trim.ts).
+      const siblings = [`${file.slice(0, -'.js'.length)}.d.ts`];
+      if (!file.startsWith('dist/generated/')) siblings.push(`${file}.map`);
+      for (const sibling of siblings) {
         if (!present.has(sibling)) problems.push(`${file}: no ${sibling} beside it`);
       }
     }

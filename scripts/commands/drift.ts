@@ -1,13 +1,15 @@
 /**
  * `npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
- * [--fail-on any|breaking] [--timeout <ms>] [--update-spec]`: compares the pinned API (spec/,
- * joined) with another version of it and prints the change report. The diff and its rules live
- * in src/drift/; this file reads the two sides and turns the outcome into an exit code.
+ * [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE] [--max-chars N]
+ * [--whole-report <where>] [--timeout <ms>] [--update-spec]`: compares the pinned API (spec/, joined) with another
+ * version of it and prints the change report. The diff and its rules live in src/drift/; this
+ * file reads the two sides and turns the outcome into an exit code. What only some runs need
+ * (YAML, doc pages, the pipeline's join and names, writing files) is imported when needed, so
+ * that `--help` and a run on JSON files start in well under a second.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../src/canonical.ts';
 import {
   DriftInputError,
@@ -16,18 +18,18 @@ import {
   formatReport,
   listOperations,
   restrictToOperations,
+  STEP_SUMMARY_MAX_CHARS,
   type DriftReport,
   type ReportFormat,
 } from '../../src/drift/index.ts';
 import { isDict, type Dict } from '../../src/drift/document.ts';
+import type { ExportedNamesOf } from '../../src/drift/exported-names.ts';
 import { pairOperations } from '../../src/drift/operations.ts';
 import { fetchSpecText } from '../../src/drift/runtime.ts';
-import { extractOpenApi } from './ingest.ts';
-import { joinDocuments } from '../pipeline/join.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
-import { writeFileAtomic } from '../lib/fs-atomic.ts';
-import { listSpecFiles, parseSpecText, readSpecFile, type SpecSource } from '../lib/spec-files.ts';
+import { listSpecFiles } from '../lib/spec-list.ts';
+import type { SpecSource } from '../lib/spec-files.ts';
 
 /** Where the default `--against` and the fetch timeout are configured. */
 export const CONFIG_FILE = 'feather.config.json';
@@ -50,6 +52,7 @@ export async function readDriftConfig(root: string): Promise<DriftConfig> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
+  const { parseSpecText } = await import('../lib/spec-files.ts');
   const parsed = parseSpecText(CONFIG_FILE, text) as { drift?: DriftConfig } | null;
   const drift = parsed?.drift ?? {};
   if (drift.upstream !== undefined && typeof drift.upstream !== 'string')
@@ -80,8 +83,10 @@ function looksLikePage(source: string, text: string): boolean {
 }
 
 /** Parses a spec or doc-page text into an OpenAPI 3.x document. Throws naming the source. */
-export function readOtherSide(source: string, text: string): OtherSide {
+export async function readOtherSide(source: string, text: string): Promise<OtherSide> {
+  const { parseSpecText } = await import('../lib/spec-files.ts');
   if (looksLikePage(source, text)) {
+    const { extractOpenApi } = await import('./ingest.ts');
     const { yaml } = extractOpenApi(source, text);
     const doc = asOpenApi3(source, parseSpecText(`${source}#openapi.yaml`, yaml));
     return { doc, pageOperations: [...listOperations(doc).keys()] };
@@ -103,13 +108,19 @@ export function readOtherSide(source: string, text: string): OtherSide {
 /** Reads a file or fetches a URL (with a timeout), then parses it. */
 export async function loadOtherSide(
   source: string,
-  options: { root: string; timeoutMs: number; fetch?: typeof globalThis.fetch },
+  options: {
+    root: string;
+    timeoutMs: number;
+    fetch?: typeof globalThis.fetch;
+    headers?: Record<string, string>;
+  },
 ): Promise<OtherSide> {
   let text: string;
   if (isUrl(source)) {
     text = await fetchSpecText(source, {
       timeoutMs: options.timeoutMs,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
     });
   } else {
     try {
@@ -125,12 +136,28 @@ export async function loadOtherSide(
       throw new PipelineError(`cannot read the other side: ${why}`, [{ file: source }]);
     }
   }
-  return readOtherSide(source, text);
+  return await readOtherSide(source, text);
 }
 
-/** Reads and joins spec/ under `root`. */
+/**
+ * The pinned API: spec/ under `root`, joined. When `generate`'s stamp still holds (spec/, the
+ * lint config and the generator unchanged since generated/ was written), generated/openapi.json
+ * is that very join: one parse instead of hundreds and a join. Otherwise the files are read and
+ * joined here.
+ */
 export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> {
   const files = await listSpecFiles(specDir, root);
+  const { inputsHash, stampStillHolds } = await import('../pipeline/stamp.ts');
+  const outDir = path.join(root, 'generated');
+  if (
+    files.length > 0 &&
+    (await stampStillHolds(outDir, await inputsHash(root, files, 'redocly.yaml')))
+  )
+    return JSON.parse(await readFile(path.join(outDir, 'openapi.json'), 'utf8')) as Dict;
+  const [{ readSpecFile }, { joinDocuments }] = await Promise.all([
+    import('../lib/spec-files.ts'),
+    import('../pipeline/join.ts'),
+  ]);
   const sources = await Promise.all(files.map((file) => readSpecFile(file, root)));
   // join checks its input (a JSON document) and returns it unchanged in kind.
   return joinDocuments(sources).doc as Dict;
@@ -175,6 +202,11 @@ export async function updateSpecFiles(
   other: Dict,
   options: { specDir?: string; only?: string[] } = {},
 ): Promise<{ written: string[]; gone: string[] }> {
+  const [{ readSpecFile }, { writeFileAtomic }, { stringify }] = await Promise.all([
+    import('../lib/spec-files.ts'),
+    import('../lib/fs-atomic.ts'),
+    import('yaml'),
+  ]);
   const upstream = listOperations(other);
   const written: string[] = [];
   const gone: string[] = [];
@@ -215,16 +247,66 @@ export interface DriftCommandDeps {
   err: (text: string) => void;
 }
 
-const USAGE =
-  'usage: npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown] [--fail-on any|breaking] [--timeout <ms>] [--update-spec]';
+const USAGE = `usage: npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
+       [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE]
+       [--max-chars N] [--whole-report <where>] [--timeout <ms>] [--update-spec]`;
+
+/** Which changes fail the check: all, warnings and breaking ones, or breaking ones only. */
+export type FailOn = 'any' | 'warning' | 'breaking';
+const FAIL_ON: readonly FailOn[] = ['any', 'warning', 'breaking'];
 
 /** Exit code for a report: 1 when a change the `failOn` level counts was found. */
-export function driftExitCode(report: DriftReport, failOn: 'any' | 'breaking'): number {
+export function driftExitCode(report: DriftReport, failOn: FailOn): number {
   // Operations upstream that we do not pin are listed, never failed on: against the whole
   // published API there are always some, and they change nothing in the client.
   const counted = report.changes.filter((change) => change.id !== 'operation-added');
-  const failing = failOn === 'breaking' ? counted.filter((change) => change.breaking) : counted;
+  const failing =
+    failOn === 'breaking'
+      ? counted.filter((change) => change.level === 'breaking')
+      : failOn === 'warning'
+        ? counted.filter((change) => change.level !== 'info')
+        : counted;
   return failing.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+/**
+ * `--header 'Name: value'` flags as headers for a private upstream. A problem names the flag by
+ * its place and the header by its name, never its value (it is often a token).
+ */
+export function parseHeaderFlags(flags: readonly string[]): {
+  headers: Record<string, string>;
+  problems: string[];
+} {
+  const headers: Record<string, string> = {};
+  const problems: string[] = [];
+  flags.forEach((flag, index) => {
+    const colon = flag.indexOf(':');
+    const name = colon > 0 ? flag.slice(0, colon).trim() : '';
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      problems.push(
+        `--header #${index + 1} must be 'Name: value' with a header name before the colon`,
+      );
+    else headers[name] = flag.slice(colon + 1).trim();
+  });
+  return { headers, problems };
+}
+
+/** The pipeline's exported names (generated/aliases.ts) for a document, loaded when needed. */
+async function pipelineExportedNames(): Promise<ExportedNamesOf> {
+  const [{ allAliases }, { operationShapes }] = await Promise.all([
+    import('../pipeline/aliases.ts'),
+    import('../pipeline/parameter-rules.ts'),
+  ]);
+  return (doc) => {
+    const components = isDict(doc.components) ? doc.components : {};
+    const schemas = (isDict(components.schemas) ? components.schemas : {}) as Record<
+      string,
+      { title?: unknown }
+    >;
+    return new Map(
+      allAliases(schemas, operationShapes(doc)).map((alias) => [alias.name, alias.target]),
+    );
+  };
 }
 
 export async function driftCommand(
@@ -243,6 +325,10 @@ export async function driftCommand(
         against: { type: 'string' },
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'any' },
+        header: { type: 'string', multiple: true, default: [] },
+        output: { type: 'string' },
+        'whole-report': { type: 'string' },
+        'max-chars': { type: 'string' },
         timeout: { type: 'string' },
         'update-spec': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -257,15 +343,21 @@ export async function driftCommand(
     return EXIT_OK;
   }
   const format = values.format as ReportFormat;
-  const failOn = values['fail-on'] as 'any' | 'breaking';
+  const failOn = values['fail-on'] as FailOn;
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  const maxChars = values['max-chars'] === undefined ? undefined : Number(values['max-chars']);
+  const { headers, problems: headerProblems } = parseHeaderFlags(values.header);
   const problems = [
     !['text', 'json', 'markdown'].includes(format) &&
       `--format must be text, json or markdown (got '${format}')`,
-    !['any', 'breaking'].includes(failOn) && `--fail-on must be any or breaking (got '${failOn}')`,
+    !FAIL_ON.includes(failOn) && `--fail-on must be any, warning or breaking (got '${failOn}')`,
     timeout !== undefined &&
       !(Number.isInteger(timeout) && timeout > 0) &&
       `--timeout must be a positive number of milliseconds (got '${values.timeout}')`,
+    maxChars !== undefined &&
+      !(Number.isInteger(maxChars) && maxChars >= 2_000 && maxChars <= STEP_SUMMARY_MAX_CHARS) &&
+      `--max-chars must be a whole number from 2000 to ${STEP_SUMMARY_MAX_CHARS} (got '${values['max-chars']}')`,
+    ...headerProblems,
   ].filter(Boolean);
   if (problems.length > 0) {
     deps.err(`${problems.map((p) => `error: ${p}`).join('\n')}\n${USAGE}\n`);
@@ -279,18 +371,41 @@ export async function driftCommand(
       deps.err(`error: no --against given and no drift.upstream in ${CONFIG_FILE}\n${USAGE}\n`);
       return EXIT_COULD_NOT_RUN;
     }
-    const pinned = await loadPinned(deps.root);
-    const other = await loadOtherSide(against, {
-      root: deps.root,
-      timeoutMs: timeout ?? config.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
+    const [pinned, other] = await Promise.all([
+      loadPinned(deps.root),
+      loadOtherSide(against, {
+        root: deps.root,
+        timeoutMs: timeout ?? config.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...(values.header.length > 0 ? { headers } : {}),
+      }),
+    ]);
     const report = diffDocuments(
       { doc: pinned, name: 'spec/' },
       { doc: other.doc, name: against },
-      other.pageOperations ? { only: other.pageOperations } : {},
+      other.pageOperations
+        ? { only: other.pageOperations }
+        : { exportedNames: await pipelineExportedNames() },
     );
-    deps.out(formatReport(report, format, { base: 'spec/', revision: against }));
+    const context = { base: 'spec/', revision: against };
+    if (values.output !== undefined) {
+      // The whole report, nothing left out; written whole or not at all.
+      const { writeFileAtomic } = await import('../lib/fs-atomic.ts');
+      await writeFileAtomic(
+        path.resolve(deps.root, values.output),
+        formatReport(report, format, context, { maxChars: Infinity }),
+      );
+    }
+    deps.out(
+      formatReport(report, format, context, {
+        ...(maxChars !== undefined ? { maxChars } : {}),
+        ...(values['whole-report'] !== undefined
+          ? { wholeReport: values['whole-report'] }
+          : values.output !== undefined
+            ? { wholeReport: `\`${values.output}\`` }
+            : {}),
+      }),
+    );
     if (values['update-spec']) {
       const { written, gone } = await updateSpecFiles(
         deps.root,

@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { parseYaml } from '@redocly/openapi-core';
+import { parseYaml } from './yaml-parse.ts';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
 import { checkParsedShape, decodeSpecBytes, readSpecBytes } from './spec-limits.ts';

@@ -27,6 +27,7 @@ import {
   renderFingerprintJson,
   renderFingerprintModule,
   renderIndexModule,
+  renderOperationMeta,
   renderParameters,
 } from './render.ts';
 
@@ -166,6 +167,7 @@ export async function buildGenerated(
   const { lockedAliases, renderAliases } = await import('./aliases.ts');
   const previousLock = await readNameLock(paths.root, paths.outDir);
   const { operationShapes, parameterRules } = await import('./parameter-rules.ts');
+  const { operationMeta } = await import('./operation-meta.ts');
   const output = new Map<string, string>();
   const aliasCount = await timed(
     steps,
@@ -190,6 +192,13 @@ export async function buildGenerated(
       output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
       output.set(NAME_LOCK_FILE, renderNameLock(lock));
       output.set('parameters.ts', renderParameters(parameterRules(joined.doc)));
+      const meta = operationMeta(joined.doc);
+      output.set('operations.ts', renderOperationMeta(meta));
+      for (const skipped of meta.skipped) {
+        warnings.push(
+          `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,
+        );
+      }
       return aliases.length;
     },
     (count) => `paths, components, operations + ${count} aliases`,

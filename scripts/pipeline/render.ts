@@ -22,6 +22,7 @@ Everything in this folder is written by \`npm run generate\` from the OpenAPI do
 | \`aliases.ts\` | friendly names: one per schema title, plus \`<Operation>Query\` / \`<Operation>Response\` |
 | \`names.lock.json\` | every published alias name and what it names: read before naming, so no name moves |
 | \`parameters.ts\` | each operation's parameter constraints, checked by the client before sending |
+| \`operations.ts\` | which GETs page with a cursor (and the field names), which operations take \`idempotency_key\` in their body |
 | \`fingerprint.json\`, \`fingerprint.ts\` | \`info.version\` and SHA-256 of the canonical joined document |
 | \`index.ts\` | re-exports the above |
 | \`.stamp.json\` | hashes of the inputs and outputs, so that an unchanged re-run is skipped |
@@ -75,6 +76,35 @@ export function renderIndexModule(): string {
 export type * from "./schema.ts";
 export type * from "./aliases.ts";
 export * from "./parameters.ts";
+export * from "./operations.ts";
 export * from "./fingerprint.ts";
+`;
+}
+
+/** `operations.ts`: pagination and idempotency metadata (scripts/pipeline/operation-meta.ts). */
+export function renderOperationMeta(meta: {
+  pagination: Record<string, object>;
+  idempotencyKeyBody: readonly string[];
+}): string {
+  const pages = Object.entries(meta.pagination).map(
+    ([route, how]) => `    ${JSON.stringify(route)}: ${JSON.stringify(how)},\n`,
+  );
+  const keyed = meta.idempotencyKeyBody.map((operation) => `    ${JSON.stringify(operation)},\n`);
+  return `${GENERATED_HEADER}
+/** How a paginated GET pages: the cursor parameter and the response fields. */
+export interface PaginationMeta {
+    cursor: string;
+    nextCursor: string;
+    hasMore?: string;
+    items: string;
+}
+
+/** Path of each GET that pages with a cursor -> how it pages (found in the spec by the generator). */
+export const PAGINATION = {
+${pages.join('')}} as const satisfies Readonly<Record<string, PaginationMeta>>;
+
+/** \`"POST /path"\` of each operation whose JSON request body declares \`idempotency_key\`. */
+export const IDEMPOTENCY_KEY_BODY_OPERATIONS: readonly string[] = [
+${keyed.join('')}];
 `;
 }

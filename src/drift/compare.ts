@@ -1,6 +1,7 @@
 /**
  * The drift report's types and the collector the rules report into.
  */
+import { causeOf, type DriftCause } from './causes.ts';
 import type { Dict } from './document.ts';
 import { pointer } from './document.ts';
 import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
@@ -19,6 +20,10 @@ export interface DriftChange {
   /** Where the changed node is defined when that differs from `location` (a shared `$ref`). */
   definedAt?: string;
   message: string;
+  /** The cause this change belongs to (a `key` of the report's `causes`). */
+  cause: string;
+  /** For `operation-removed`: the probable successor upstream (`METHOD /path (operationId)`). */
+  successor?: string;
 }
 
 export interface DriftSummary {
@@ -26,6 +31,8 @@ export interface DriftSummary {
   breaking: number;
   warning: number;
   info: number;
+  /** How many causes account for the changes, by level. */
+  causes: { total: number; breaking: number; warning: number; info: number };
   operations: {
     /** Operations in the pinned API that were compared. */
     compared: number;
@@ -39,6 +46,8 @@ export interface DriftSummary {
 
 export interface DriftReport {
   changes: DriftChange[];
+  /** The changes grouped by cause, breaking first (see causes.ts). */
+  causes: DriftCause[];
   summary: DriftSummary;
 }
 
@@ -55,10 +64,29 @@ export interface Position {
   revision: string[];
 }
 
+/** A change recorded relative to where its schema pair was reached, to report it again. */
+export interface RecordedChange {
+  id: DriftRuleId;
+  /** The location after the pair's own location. */
+  locationSuffix: string;
+  /** The message after the pair's `what`. */
+  messageSuffix: string;
+  defined: string;
+}
+
 /** Collects changes for one comparison; the rules call `report`. */
 export class Compare {
   readonly changes: DriftChange[] = [];
   operation: string | null = null;
+  /**
+   * What comparing a schema pair (`direction|base|revision` pointers) found, relative to where
+   * it was reached: the same pair compared again reports the same changes at the new place.
+   */
+  readonly schemaPairs = new Map<string, RecordedChange[]>();
+  /** How many comparisons a cycle cut short (a result cut short is not recorded). */
+  cutCycles = 0;
+  /** Where each change's node is defined (before `definedAt` drops it when equal). */
+  readonly definedOf = new WeakMap<DriftChange, string>();
 
   constructor(
     readonly base: DriftSide,
@@ -75,18 +103,44 @@ export class Compare {
     message: string,
     side: 'base' | 'revision' = 'revision',
   ): void {
+    this.reportDefined(
+      id,
+      pointer(at.logical),
+      message,
+      pointer(side === 'base' ? at.base : at.revision),
+    );
+  }
+
+  /** Records a change at `location` whose node is defined at `defined`. */
+  reportDefined(id: DriftRuleId, location: string, message: string, defined: string): void {
+    this.reportAt(
+      id,
+      location,
+      message,
+      defined !== location && defined !== '#/' ? { definedAt: defined } : {},
+    );
+    this.definedOf.set(this.changes[this.changes.length - 1]!, defined);
+  }
+
+  /** Records a change at a place given as text (a place outside the documents). */
+  reportAt(
+    id: DriftRuleId,
+    location: string,
+    message: string,
+    extra: { definedAt?: string; successor?: string } = {},
+  ): void {
     const level = DRIFT_RULES[id].level;
-    const location = pointer(at.logical);
-    const defined = pointer(side === 'base' ? at.base : at.revision);
-    this.changes.push({
+    const change = {
       id,
       breaking: level === 'breaking',
       level,
       operation: this.operation,
       location,
-      ...(defined !== location && defined !== '#/' ? { definedAt: defined } : {}),
+      ...(extra.definedAt ? { definedAt: extra.definedAt } : {}),
       message,
-    });
+      ...(extra.successor ? { successor: extra.successor } : {}),
+    };
+    this.changes.push({ ...change, cause: causeOf(change).key });
   }
 }
 

@@ -23,6 +23,9 @@ const BOUNDS: { keyword: string; tightensWhen: 'lower' | 'higher'; rule: DriftRu
 
 /** True when two JSON values are equal (key order does not count). */
 export function same(a: Json | undefined, b: Json | undefined): boolean {
+  if (a === b) return true;
+  // Most values compared are strings and numbers: no need to serialise them.
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
   return canonicalJson(a) === canonicalJson(b);
 }
 

@@ -9,12 +9,22 @@ import {
   type DriftSide,
   type Position,
 } from './compare.ts';
-import { isDict, listOperations, type Dict, type OperationEntry } from './document.ts';
+import { groupByCause } from './causes.ts';
+import {
+  isDict,
+  pointer,
+  listOperations,
+  restrictToOperations,
+  type Dict,
+  type OperationEntry,
+} from './document.ts';
+import { compareExportedNames, type ExportedNamesOf } from './exported-names.ts';
 import { pairOperations } from './operations.ts';
 import { compareParameters, compareRequestBody } from './request.ts';
 import { compareResponses } from './responses.ts';
 import { DOC_RULES, same } from './schema.ts';
 import { compareSecurity } from './security.ts';
+import { probableSuccessors } from './successors.ts';
 
 export interface DiffOptions {
   /**
@@ -24,6 +34,14 @@ export interface DiffOptions {
    * @default every operation of either side
    */
   only?: Iterable<string>;
+  /**
+   * Derives the exported type names a regeneration would write (the pipeline's `allAliases`).
+   * When given, names that a regeneration from the other side would remove or re-point are
+   * reported, computed on the operations both sides have (a removed operation is reported as
+   * such).
+   * @default exported names are not compared
+   */
+  exportedNames?: ExportedNamesOf;
 }
 
 function versionOf(doc: Dict): string {
@@ -52,37 +70,65 @@ export function diffDocuments(
     compareOperation(compare, entry, other);
     if (compare.changes.length > counted) changed++;
   }
+  const successors = probableSuccessors(removed, added, base, revision);
   for (const entry of removed) {
     compare.operation = entry.key;
     const at = ['paths', entry.path, entry.method];
-    compare.report(
+    const next = successors.get(entry.key);
+    const successor = next ? `${next.key}${idOf(next)}` : undefined;
+    compare.reportAt(
       'operation-removed',
-      { logical: at, base: at, revision: at },
-      `${entry.key} is gone`,
-      'base',
+      pointer(at),
+      `${entry.key} is gone${successor ? `; probable successor: ${successor}` : ''}`,
+      successor ? { successor } : {},
     );
   }
   for (const entry of added) {
     compare.operation = entry.key;
     const at = ['paths', entry.path, entry.method];
-    const id =
-      typeof entry.operation.operationId === 'string' ? ` (${entry.operation.operationId})` : '';
     compare.report(
       'operation-added',
       { logical: at, base: at, revision: at },
-      `${entry.key}${id} added`,
+      `${entry.key}${idOf(entry)} added`,
     );
   }
+  if (options.exportedNames)
+    compareExportedNames(
+      compare,
+      options.exportedNames(
+        restrictToOperations(
+          base.doc,
+          pairs.map(([b]) => b.key),
+          base.name,
+        ),
+      ),
+      options.exportedNames(
+        restrictToOperations(
+          revision.doc,
+          pairs.map(([, r]) => r.key),
+          revision.name,
+        ),
+      ),
+    );
 
   const changes = sortChanges(compare.changes);
-  const count = (level: string): number => changes.filter((c) => c.level === level).length;
+  const causes = groupByCause(changes);
+  const count = (list: readonly { level: string }[], level: string): number =>
+    list.filter((c) => c.level === level).length;
   return {
     changes,
+    causes,
     summary: {
       total: changes.length,
-      breaking: count('breaking'),
-      warning: count('warning'),
-      info: count('info'),
+      breaking: count(changes, 'breaking'),
+      warning: count(changes, 'warning'),
+      info: count(changes, 'info'),
+      causes: {
+        total: causes.length,
+        breaking: count(causes, 'breaking'),
+        warning: count(causes, 'warning'),
+        info: count(causes, 'info'),
+      },
       operations: {
         compared: pairs.length,
         added: added.length,
@@ -93,6 +139,9 @@ export function diffDocuments(
     },
   };
 }
+
+const idOf = (entry: OperationEntry): string =>
+  typeof entry.operation.operationId === 'string' ? ` (${entry.operation.operationId})` : '';
 
 function compareDocumentLevel(compare: Compare): void {
   const b = compare.base.doc;

@@ -109,14 +109,30 @@ export function listOperations(doc: Dict): Map<string, OperationEntry> {
   return operations;
 }
 
-/** Every local `$ref` target reachable from `roots` (each with where it sits), transitively. */
+/**
+ * Every local `$ref` target reachable from `roots` (each with where it sits), transitively.
+ * Places are tracked only to name a `$ref` that does not resolve: the walk runs without them
+ * (copying a path per node is most of its cost on a whole API) and again with them on an error.
+ */
 function reachableRefs(doc: Dict, roots: Located[], documentName: string): Set<string> {
+  try {
+    return walkRefs(doc, roots, documentName, false);
+  } catch (error) {
+    if (!(error instanceof DriftInputError)) throw error;
+    return walkRefs(doc, roots, documentName, true);
+  }
+}
+
+function walkRefs(doc: Dict, roots: Located[], documentName: string, places: boolean): Set<string> {
   const seen = new Set<string>();
   const stack: Located[] = [...roots];
+  const none: string[] = [];
   while (stack.length > 0) {
     const { node, at } = stack.pop()!;
     if (Array.isArray(node))
-      node.forEach((item, index) => stack.push({ node: item, at: [...at, String(index)] }));
+      node.forEach((item, index) =>
+        stack.push({ node: item, at: places ? [...at, String(index)] : none }),
+      );
     else if (isDict(node)) {
       const ref = node.$ref;
       if (typeof ref === 'string' && !seen.has(ref)) {
@@ -124,8 +140,8 @@ function reachableRefs(doc: Dict, roots: Located[], documentName: string): Set<s
         const target = follow(doc, { $ref: ref }, at, documentName);
         stack.push(target);
       }
-      for (const [key, value] of Object.entries(node))
-        if (key !== '$ref') stack.push({ node: value, at: [...at, key] });
+      for (const key in node)
+        if (key !== '$ref') stack.push({ node: node[key], at: places ? [...at, key] : none });
     }
   }
   return seen;

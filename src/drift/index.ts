@@ -4,11 +4,17 @@ export type { DriftChange, DriftReport, DriftSide, DriftSummary } from './compar
 export { diffDocuments, type DiffOptions } from './diff.ts';
 export { DriftInputError, listOperations, restrictToOperations } from './document.ts';
 export { asOpenApi3, parseOpenApiText } from './parse.ts';
+export { causeOf, groupByCause, type DriftCause } from './causes.ts';
+export { ALIASES_FILE, type ExportedNames, type ExportedNamesOf } from './exported-names.ts';
 export {
   formatJson,
   formatMarkdown,
   formatReport,
   formatText,
+  PULL_REQUEST_BODY_MAX_CHARS,
+  STEP_SUMMARY_MAX_CHARS,
+  type MarkdownOptions,
+  type ReportContext,
   type ReportFormat,
 } from './report.ts';
 export {

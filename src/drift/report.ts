@@ -1,17 +1,19 @@
 /**
- * The drift report in three forms: JSON (machines), text (a terminal), markdown (a pull-request
- * body or a CI step summary).
+ * The drift report in three forms: JSON (machines: every change, with its cause), text (a
+ * terminal) and markdown (a pull-request body or a CI step summary). Text and markdown are by
+ * cause: summary first (counts by level, then the breaking causes), details after. Markdown
+ * fits a size bound, saying what it left out and where the whole report is.
  */
-import type { DriftChange, DriftReport } from './compare.ts';
+import type { DriftCause } from './causes.ts';
+import type { DriftReport } from './compare.ts';
 import type { ChangeLevel } from './rules.ts';
 
 export type ReportFormat = 'text' | 'json' | 'markdown';
 
-const LEVEL_LABEL: Record<ChangeLevel, string> = {
-  breaking: 'BREAKING',
-  warning: 'warning',
-  info: 'info',
-};
+/** GitHub keeps 65,536 characters of a pull-request (or issue) body. */
+export const PULL_REQUEST_BODY_MAX_CHARS = 65_536;
+/** GitHub drops a step summary over 1 MiB (counted here in characters, leaving room for bytes). */
+export const STEP_SUMMARY_MAX_CHARS = 1_000_000;
 
 /** What the report compared, for its heading. */
 export interface ReportContext {
@@ -19,61 +21,117 @@ export interface ReportContext {
   revision: string;
 }
 
-/** `{ changes, summary }`, as `--format json` prints it. */
-export function formatJson(report: DriftReport): string {
-  return `${JSON.stringify({ changes: report.changes, summary: report.summary }, null, 2)}\n`;
+export interface MarkdownOptions {
+  /** Longest report; rows that do not fit are left out and counted. @default 65536 */
+  maxChars?: number;
+  /** Where the whole report is (a file, an artifact), named when something is left out. */
+  wholeReport?: string;
 }
+
+/** `{ changes, causes, summary }`, as `--format json` prints it: nothing left out. */
+export function formatJson(report: DriftReport): string {
+  return `${JSON.stringify({ changes: report.changes, causes: report.causes, summary: report.summary }, null, 2)}\n`;
+}
+
+const plural = (count: number, word: string, many = `${word}s`): string =>
+  `${count.toLocaleString('en-US')} ${count === 1 ? word : many}`;
 
 function verdict(report: DriftReport): string {
-  const { total, breaking, warning, info } = report.summary;
+  const { total, breaking, warning, info, causes } = report.summary;
   if (total === 0) return 'no API change';
-  return `${total} change${total === 1 ? '' : 's'}: ${breaking} breaking, ${warning} warning${warning === 1 ? '' : 's'}, ${info} info`;
+  return `${plural(total, 'change')} from ${plural(causes.total, 'cause')}: ${breaking} breaking, ${plural(warning, 'warning')}, ${info} info`;
 }
 
-/** Added operations are many when the other side is the whole API: listed apart, briefly. */
-function split(report: DriftReport): { added: DriftChange[]; rest: DriftChange[] } {
-  return {
-    added: report.changes.filter((c) => c.id === 'operation-added'),
-    rest: report.changes.filter((c) => c.id !== 'operation-added'),
-  };
+/** Operations upstream that we do not pin: many against the whole API, listed apart. */
+const isUpstreamOnly = (cause: DriftCause): boolean => cause.id === 'operation-added';
+
+const SECTIONS: [ChangeLevel, string][] = [
+  ['breaking', 'Breaking'],
+  ['warning', 'Warnings'],
+  ['info', 'Other changes'],
+];
+
+function reach(cause: DriftCause, limit: number): string {
+  const { operations } = cause;
+  if (operations.length === 0) return 'the document';
+  if (operations.length === 1) return operations[0]!;
+  const shown = operations.slice(0, limit).join(', ');
+  const more = operations.length - limit;
+  return `${operations.length} operations: ${shown}${more > 0 ? `, ... (+${more})` : ''}`;
 }
 
-/** For a terminal: one line per change, grouped by operation, breaking first. */
+/** For a terminal: one entry per cause, breaking first, with the operations it reaches. */
 export function formatText(report: DriftReport, context: ReportContext): string {
   const lines = [`drift: ${context.base} vs ${context.revision}`, verdict(report)];
-  const { added, rest } = split(report);
-  let operation: string | null | undefined;
-  for (const change of rest) {
-    if (change.operation !== operation) {
-      operation = change.operation;
-      lines.push('', operation ?? '(document)');
-    }
-    const where = change.definedAt
-      ? `${change.location} (defined at ${change.definedAt})`
-      : change.location;
-    lines.push(
-      `  ${LEVEL_LABEL[change.level].padEnd(8)} ${change.id}: ${change.message}`,
-      `           at ${where}`,
-    );
+  const labels: Record<ChangeLevel, string> = {
+    breaking: 'BREAKING',
+    warning: 'warning',
+    info: 'info',
+  };
+  for (const [level, title] of SECTIONS) {
+    const causes = report.causes.filter((c) => c.level === level && !isUpstreamOnly(c));
+    if (causes.length === 0) continue;
+    lines.push('', `${title} (${plural(causes.length, 'cause')}):`);
+    for (const cause of causes)
+      lines.push(
+        `  ${labels[level].padEnd(8)} ${cause.id}: ${cause.message}`,
+        `           at ${cause.at}; ${reach(cause, 10)}`,
+      );
   }
+  const added = report.causes.filter(isUpstreamOnly);
   if (added.length > 0) {
     lines.push(
       '',
-      `${added.length} operation${added.length === 1 ? '' : 's'} upstream that we do not pin (not breaking):`,
+      `${plural(added.length, 'operation')} upstream that we do not pin (not breaking):`,
     );
-    for (const change of added) lines.push(`  ${change.message}`);
+    for (const cause of added) lines.push(`  ${cause.message}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** The summary's list of breaking causes, one row per rule (the details follow). */
+function breakingByRule(causes: readonly DriftCause[]): string[] {
+  const rules = new Map<string, { causes: number; changes: number; reached: Set<string> }>();
+  for (const cause of causes.filter((c) => c.level === 'breaking')) {
+    const rule = rules.get(cause.id) ?? { causes: 0, changes: 0, reached: new Set<string>() };
+    rule.causes++;
+    rule.changes += cause.changes;
+    for (const operation of cause.operations) rule.reached.add(operation);
+    rules.set(cause.id, rule);
+  }
+  if (rules.size === 0) return [];
+  return [
+    '',
+    '**Breaking causes**, by rule:',
+    '',
+    '| rule | causes | changes | operations reached |',
+    '| --- | --- | --- | --- |',
+    ...[...rules].map(
+      ([id, rule]) => `| \`${id}\` | ${rule.causes} | ${rule.changes} | ${rule.reached.size} |`,
+    ),
+  ];
 }
 
-/** For a pull-request body or `$GITHUB_STEP_SUMMARY`. */
-export function formatMarkdown(report: DriftReport, context: ReportContext): string {
+function cell(text: string, max = 300): string {
+  const flat = text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
+/**
+ * For a pull-request body or `$GITHUB_STEP_SUMMARY`, within `maxChars`: the summary always, then
+ * one row per cause, breaking first, as many as fit; what is left out is counted at the end.
+ */
+export function formatMarkdown(
+  report: DriftReport,
+  context: ReportContext,
+  options: MarkdownOptions = {},
+): string {
+  const maxChars = options.maxChars ?? PULL_REQUEST_BODY_MAX_CHARS;
+  const bounded = Number.isFinite(maxChars);
   const { summary } = report;
-  const lines = [
+  const causes = report.causes.filter((c) => !isUpstreamOnly(c));
+  const added = report.causes.filter(isUpstreamOnly);
+  const head = [
     '## API drift report',
     '',
     `Pinned: \`${context.base}\` (info.version ${summary.versions.base || '?'})  `,
@@ -81,50 +139,66 @@ export function formatMarkdown(report: DriftReport, context: ReportContext): str
     '',
     `**${summary.breaking > 0 ? 'Breaking changes found' : summary.total > 0 ? 'No breaking change' : 'No API change'}**: ${verdict(report)}.`,
     '',
-    '| | count |',
-    '| --- | --- |',
-    `| breaking | ${summary.breaking} |`,
-    `| warning | ${summary.warning} |`,
-    `| info | ${summary.info} |`,
-    `| operations compared / changed | ${summary.operations.compared} / ${summary.operations.changed} |`,
-    `| operations removed upstream | ${summary.operations.removed} |`,
-    `| operations upstream we do not pin | ${summary.operations.added} |`,
+    '| level | changes | causes |',
+    '| --- | --- | --- |',
+    `| breaking | ${summary.breaking} | ${summary.causes.breaking} |`,
+    `| warning | ${summary.warning} | ${summary.causes.warning} |`,
+    `| info | ${summary.info} | ${summary.causes.info} |`,
+    '',
+    `Operations: ${summary.operations.compared} compared, ${summary.operations.changed} changed, ${summary.operations.removed} removed upstream, ${summary.operations.added} upstream that we do not pin. A cause is one change upstream (a shared schema, a security scheme); it may show in many operations.`,
+    ...breakingByRule(causes),
   ];
-  const { added, rest } = split(report);
-  const sections: [ChangeLevel, string][] = [
-    ['breaking', 'Breaking'],
-    ['warning', 'Warnings'],
-    ['info', 'Other changes'],
-  ];
-  for (const [level, title] of sections) {
-    const changes = rest.filter((c) => c.level === level);
-    if (changes.length === 0) continue;
-    lines.push(
-      '',
-      `### ${title} (${changes.length})`,
-      '',
-      '| operation | rule | change | location |',
-      '| --- | --- | --- | --- |',
-    );
-    for (const change of changes) {
-      const where = change.definedAt
-        ? `\`${change.location}\` (defined at \`${change.definedAt}\`)`
-        : `\`${change.location}\``;
-      lines.push(
-        `| ${cell(change.operation ?? '(document)')} | \`${change.id}\` | ${cell(change.message)} | ${cell(where)} |`,
-      );
+  let text = `${head.join('\n')}\n`;
+  // Room kept for the closing note, so that it always fits.
+  const reserve = bounded ? 1_000 : 0;
+  const left: Record<ChangeLevel | 'upstream', number> = {
+    breaking: 0,
+    warning: 0,
+    info: 0,
+    upstream: 0,
+  };
+  let full = false;
+  /** Appends a block if it fits; once one does not, nothing after it is added either. */
+  const add = (block: string): boolean => {
+    if (!full && text.length + block.length + reserve <= maxChars) text += block;
+    else full = true;
+    return !full;
+  };
+  const operationsShown = bounded ? 3 : Infinity;
+  for (const [level, title] of SECTIONS) {
+    const ofLevel = causes.filter((c) => c.level === level);
+    if (ofLevel.length === 0) continue;
+    const header = `\n### ${title} (${plural(ofLevel.length, 'cause')}, ${plural(
+      ofLevel.reduce((n, c) => n + c.changes, 0),
+      'change',
+    )})\n\n| rule | change | where | reaches |\n| --- | --- | --- | --- |\n`;
+    if (!add(header)) {
+      left[level] += ofLevel.length;
+      continue;
+    }
+    for (const cause of ofLevel) {
+      const row = `| \`${cause.id}\` | ${cell(cause.message)} | \`${cell(cause.at)}\` | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
+      if (!add(row)) left[level]++;
     }
   }
   if (added.length > 0) {
-    lines.push(
-      '',
-      `<details><summary>${added.length} operation${added.length === 1 ? '' : 's'} upstream that we do not pin</summary>`,
-      '',
-    );
-    for (const change of added) lines.push(`- ${cell(change.message)}`);
-    lines.push('', '</details>');
+    const list = added.map((c) => `- ${cell(c.message)}\n`).join('');
+    const block = `\n<details><summary>${plural(added.length, 'operation')} upstream that we do not pin</summary>\n\n${list}\n</details>\n`;
+    if (!add(block)) left.upstream = added.length;
   }
-  return `${lines.join('\n')}\n`;
+  const omitted = [
+    left.breaking && plural(left.breaking, 'breaking cause'),
+    left.warning && plural(left.warning, 'warning cause'),
+    left.info && plural(left.info, 'other cause'),
+    left.upstream && `the list of ${plural(left.upstream, 'upstream-only operation')}`,
+  ].filter(Boolean);
+  if (omitted.length > 0) {
+    const where = options.wholeReport
+      ? `The whole report: ${options.wholeReport}.`
+      : 'The whole report: `npm run drift -- --output FILE` (add `--format json` for every change with its cause).';
+    text += `\n**Left out** to stay within ${maxChars.toLocaleString('en-US')} characters: ${omitted.join(', ')}. ${where}\n`;
+  }
+  return text;
 }
 
 /** The report in the asked format. */
@@ -132,8 +206,9 @@ export function formatReport(
   report: DriftReport,
   format: ReportFormat,
   context: ReportContext,
+  markdown: MarkdownOptions = {},
 ): string {
   if (format === 'json') return formatJson(report);
-  if (format === 'markdown') return formatMarkdown(report, context);
+  if (format === 'markdown') return formatMarkdown(report, context, markdown);
   return formatText(report, context);
 }

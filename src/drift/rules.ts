@@ -28,6 +28,16 @@ export const DRIFT_RULES = {
     level: 'breaking',
     when: 'operationId changed (generated alias names derive from it)',
   },
+  // Exported names (generated/aliases.ts), as a regeneration from the other side writes them
+  'exported-name-removed': {
+    level: 'breaking',
+    when: 'an exported type alias would be removed by a regeneration (a schema or operation renamed upstream): importers stop compiling',
+  },
+  'exported-name-repointed': {
+    level: 'breaking',
+    when: 'an exported type alias would point at another type (its name now derives from another schema or status)',
+  },
+  'exported-name-added': { level: 'info', when: 'a regeneration would export a new type alias' },
   // Request parameters
   'request-parameter-removed': { level: 'breaking', when: 'a parameter we may send is gone' },
   'request-parameter-required-added': { level: 'breaking', when: 'a new required parameter' },

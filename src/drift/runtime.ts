@@ -48,13 +48,19 @@ export interface CheckSpecDriftOptions {
 }
 
 export interface SpecDriftResult {
-  /** True when the server's spec, restricted to our operations, fingerprints as ours. */
+  /**
+   * True when the server's API, restricted to our operations, is ours: no drift rule reports a
+   * change. Differences of representation only (`security: []` vs absent, key order, `$ref` vs
+   * inline, tags, `x-` extensions) still match.
+   */
   matches: boolean;
+  /** True when it is ours byte for byte (canonical JSON): the fingerprints are equal. */
+  identical: boolean;
   expected: SpecFingerprint;
   actual: SpecFingerprint;
   /** Where the spec was fetched from. */
   url: string;
-  /** The semantic changes; empty when `matches`, and possibly empty when only non-API parts differ. */
+  /** The semantic changes; empty exactly when `matches`. */
   report: DriftReport;
 }
 
@@ -75,17 +81,42 @@ export class SpecDriftError extends FeatherError {
   }
 }
 
+/** The pinned operations' keys, per pinned document (the same on every call). */
+const OPERATION_KEYS = new WeakMap<Dict, string[]>();
+function pinnedOperations(pinned: Dict): string[] {
+  let keys = OPERATION_KEYS.get(pinned);
+  if (!keys) OPERATION_KEYS.set(pinned, (keys = [...listOperations(pinned).keys()]));
+  return keys;
+}
+
 async function loadPinned(): Promise<Dict> {
   const module = await import('../../generated/openapi.json', { with: { type: 'json' } });
   return module.default as unknown as Dict;
 }
 
-/** The message of an error and of its causes (`fetch failed` alone says nothing). */
-function withCauses(error: unknown): string {
-  const parts: string[] = [];
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++)
-    if (!parts.includes(e.message)) parts.push(e.message);
-  return parts.join(': ');
+/**
+ * Why a fetch got no response, as precisely as undici says: its `TypeError('fetch failed')`
+ * keeps the reason in `cause` (`ENOTFOUND` for DNS, `ECONNREFUSED`, a TLS code such as
+ * `CERT_HAS_EXPIRED`), which the bare message hides.
+ */
+export function whyNoConnection(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown }) : undefined;
+  if (!cause || typeof cause !== 'object') return message;
+  const code = typeof cause.code === 'string' ? cause.code : undefined;
+  const detail = typeof cause.message === 'string' ? cause.message : undefined;
+  const hint =
+    code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? 'DNS: the host name does not resolve'
+      : code === 'ECONNREFUSED'
+        ? 'connection refused: nothing listens there'
+        : code === 'ECONNRESET'
+          ? 'connection reset by the server'
+          : code && /CERT|SSL|TLS|SELF_SIGNED|ERR_TLS/i.test(code)
+            ? 'TLS: the certificate was not accepted'
+            : undefined;
+  return [message, code, hint ?? detail].filter(Boolean).join(': ');
 }
 
 /**
@@ -158,7 +189,7 @@ export async function fetchSpecText(
         'timeout',
         `${url}: no answer within ${options.timeoutMs} ms (timeout)`,
       );
-    throw new DriftInputError('http', `${url}: could not fetch (${withCauses(error)})`);
+    throw new DriftInputError('http', `${url}: could not fetch (${whyNoConnection(error)})`);
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -177,7 +208,10 @@ export async function fetchSpecText(
         'timeout',
         `${url}: body not received within ${options.timeoutMs} ms (timeout)`,
       );
-    throw new DriftInputError('http', `${url}: could not read the body (${withCauses(error)})`);
+    throw new DriftInputError(
+      'http',
+      `${url}: could not read the body (${whyNoConnection(error)})`,
+    );
   }
 }
 
@@ -197,9 +231,31 @@ export async function checkSpecDrift(
     ...(options.headers ? { headers: options.headers } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_SPEC_TIMEOUT_MS,
   });
-  const served = parseOpenApiText(url, text);
   const pinned = (options.pinned as Dict | undefined) ?? (await loadPinned());
-  const restricted = restrictToOperations(served, listOperations(pinned).keys(), url);
+  // The same text served again compares the same: a check repeated against an unchanged
+  // server costs the fetch and one hash, not a parse and a diff of the whole API.
+  const memo = `${url}\n${expected.sha256}\n${await sha256Hex(text)}`;
+  const last = LAST_RESULT.get(pinned);
+  const result =
+    last?.memo === memo ? { ...last.result } : await compareServed(url, text, pinned, expected);
+  LAST_RESULT.set(pinned, { memo, result });
+  if (options.failOnBreaking && result.report.summary.breaking > 0)
+    throw new SpecDriftError(result);
+  return result;
+}
+
+/** The last result per pinned document, with what it was computed from. */
+const LAST_RESULT = new WeakMap<Dict, { memo: string; result: SpecDriftResult }>();
+
+async function compareServed(
+  url: string,
+  text: string,
+  pinned: Dict,
+  expected: SpecFingerprint,
+): Promise<SpecDriftResult> {
+  const served = parseOpenApiText(url, text);
+  const ours = pinnedOperations(pinned);
+  const restricted = restrictToOperations(served, ours, url);
   const actual: SpecFingerprint = {
     version:
       isDict(restricted.info) && typeof restricted.info.version === 'string'
@@ -207,27 +263,29 @@ export async function checkSpecDrift(
         : '',
     sha256: await sha256Hex(canonicalJson(restricted as Json)),
   };
-  const matches = actual.sha256 === expected.sha256;
-  const report: DriftReport = matches
+  const identical = actual.sha256 === expected.sha256;
+  // A different fingerprint may be representation only (`security: []` vs absent, `$ref` vs
+  // inline, tags): the diff decides. The whole served API, limited to our operations, so that
+  // one moved to another path (same operationId) is reported as moved rather than removed.
+  const report: DriftReport = identical
     ? {
         changes: [],
+        causes: [],
         summary: {
           total: 0,
           breaking: 0,
           warning: 0,
           info: 0,
-          operations: { compared: listOperations(pinned).size, added: 0, removed: 0, changed: 0 },
+          causes: { total: 0, breaking: 0, warning: 0, info: 0 },
+          operations: { compared: ours.length, added: 0, removed: 0, changed: 0 },
           versions: { base: expected.version, revision: actual.version },
         },
       }
-    : // The whole served API, limited to our operations, so that one moved to another path
-      // (same operationId) is reported as moved rather than removed.
-      diffDocuments(
+    : diffDocuments(
         { doc: pinned, name: 'pinned spec' },
         { doc: served, name: url },
-        { only: listOperations(pinned).keys() },
+        { only: ours },
       );
-  const result: SpecDriftResult = { matches, expected: { ...expected }, actual, url, report };
-  if (options.failOnBreaking && report.summary.breaking > 0) throw new SpecDriftError(result);
-  return result;
+  const matches = report.changes.length === 0;
+  return { matches, identical, expected: { ...expected }, actual, url, report };
 }

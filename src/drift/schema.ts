@@ -56,11 +56,50 @@ export function compareSchema(
   const b = readShape(compare.base.doc, base.node, base.at, compare.base.name);
   const r = readShape(compare.revision.doc, revision.node, revision.at, compare.revision.name);
   const key = `${pointer(b.at)}|${pointer(r.at)}`;
-  if (visiting.has(key)) return;
+  if (visiting.has(key)) {
+    compare.cutCycles++;
+    return;
+  }
+  // A shared schema pair compares the same wherever it is reached (hundreds of operations reach
+  // the same few schemas): its changes are recorded once and reported again at each new place.
+  const pair = `${direction}|${key}`;
+  const here = pointer(logical);
+  const recorded = compare.schemaPairs.get(pair);
+  if (recorded) {
+    for (const change of recorded)
+      compare.reportDefined(
+        change.id,
+        here + change.locationSuffix,
+        what + change.messageSuffix,
+        change.defined,
+      );
+    return;
+  }
+  const start = compare.changes.length;
+  const cuts = compare.cutCycles;
   visiting.add(key);
   const at: Position = { logical, base: b.at, revision: r.at };
   compareShapes(compare, direction, b, r, at, what, visiting);
   visiting.delete(key);
+  // Only a result not cut short by a cycle, and whose changes all sit below this place, is kept.
+  if (compare.cutCycles !== cuts) return;
+  const found = compare.changes.slice(start);
+  const relative = found.every(
+    (change) =>
+      change.location.startsWith(here) &&
+      change.message.startsWith(what) &&
+      compare.definedOf.has(change),
+  );
+  if (relative)
+    compare.schemaPairs.set(
+      pair,
+      found.map((change) => ({
+        id: change.id,
+        locationSuffix: change.location.slice(here.length),
+        messageSuffix: change.message.slice(what.length),
+        defined: compare.definedOf.get(change)!,
+      })),
+    );
 }
 
 function compareShapes(

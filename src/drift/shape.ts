@@ -138,8 +138,30 @@ function merge(into: Shape, from: Shape): void {
     if (!into.keywords.has(keyword)) into.keywords.set(keyword, value);
 }
 
-/** Reads a schema node (following `$ref`s) into a Shape. */
+/** Shapes of `$ref`ed schemas, per document: a shared schema is read once, not per use. */
+const SHAPES_BY_REF = new WeakMap<object, Map<string, Shape>>();
+/** Shapes of inline schemas, per node: each sits at one place, so its Shape is always the same. */
+const SHAPES_BY_NODE = new WeakMap<object, Shape>();
+
+/**
+ * Reads a schema node (following `$ref`s) into a Shape. `at` must be where the node sits in
+ * `doc`. Shapes are kept and shared between callers: treat them as read-only.
+ */
 export function readShape(doc: Json, node: Json | undefined, at: string[], name: string): Shape {
+  if (!isDict(node) || !isDict(doc)) return readShapeOnce(doc, node, at, name);
+  if (typeof node.$ref !== 'string') {
+    let shape = SHAPES_BY_NODE.get(node);
+    if (!shape) SHAPES_BY_NODE.set(node, (shape = readShapeOnce(doc, node, at, name)));
+    return shape;
+  }
+  let cache = SHAPES_BY_REF.get(doc);
+  if (!cache) SHAPES_BY_REF.set(doc, (cache = new Map()));
+  let shape = cache.get(node.$ref);
+  if (!shape) cache.set(node.$ref, (shape = readShapeOnce(doc, node, at, name)));
+  return shape;
+}
+
+function readShapeOnce(doc: Json, node: Json | undefined, at: string[], name: string): Shape {
   const located = follow(doc, node, at, name);
   const schema = located.node;
   const shape = emptyShape(located.at);

@@ -37,6 +37,9 @@ export async function startSpecServer(routes: Record<string, Route>): Promise<Sp
       .writeHead(route.status ?? 200, { 'content-type': route.contentType ?? 'application/json' })
       .end(route.body ?? '');
   });
+  // Node closes an idle keep-alive socket after 5 s; a client that spends longer between two
+  // requests (a whole-API comparison on a busy machine) would meet ECONNRESET on reuse.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

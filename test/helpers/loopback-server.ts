@@ -33,15 +33,20 @@ export interface RecordedRequest {
 }
 
 export interface LoopbackServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://<host>:<port>`, 127.0.0.1 unless another loopback host was asked for */
   url: string;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
 
-/** Starts the server on a free port; `replies[i]` answers the i-th request (the last repeats). */
+/**
+ * Starts the server on a free port of `host` (Linux routes all of 127.0.0.0/8 to lo, so
+ * 127.0.0.2 is another origin on the same machine); `replies[i]` answers the i-th request (the
+ * last repeats).
+ */
 export async function startLoopbackServer(
   replies: Reply[] | ((request: RecordedRequest, index: number) => Reply),
+  host = '127.0.0.1',
 ): Promise<LoopbackServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
@@ -63,10 +68,10 @@ export async function startLoopbackServer(
       answer(reply, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () =>
       new Promise((resolve) => {

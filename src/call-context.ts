@@ -1,0 +1,47 @@
+/**
+ * What the helpers built on the client (`paginate`, `streamEvents`, `unwrap`) learn about a
+ * client or a response that openapi-fetch's result does not carry: the generated tables a client
+ * runs on, the method of an error response, the limits of a streamed call. Weak maps: nothing
+ * here keeps a client or a response alive, and nothing is added to the objects users see.
+ */
+import {
+  IDEMPOTENCY_KEY_BODY_OPERATIONS,
+  PAGINATION,
+  PARAMETER_RULES,
+  type PaginationMeta,
+  type ParameterRule,
+} from '../generated/index.ts';
+
+/** The generated tables a client runs on: `generated/index.ts` of the package, or another one. */
+export interface GeneratedTables {
+  PARAMETER_RULES: Readonly<Record<string, readonly ParameterRule[]>>;
+  PAGINATION: Readonly<Record<string, PaginationMeta>>;
+  IDEMPOTENCY_KEY_BODY_OPERATIONS: readonly string[];
+}
+
+/** The package's own generated tables. */
+export const PACKAGE_TABLES: GeneratedTables = {
+  PARAMETER_RULES,
+  PAGINATION,
+  IDEMPOTENCY_KEY_BODY_OPERATIONS,
+};
+
+/** Client -> the tables it was created with (read by `paginate`). */
+export const CLIENT_TABLES = new WeakMap<object, GeneratedTables>();
+
+/** Error response -> `GET`, `POST`, ... (read by `unwrap` for its message). */
+export const RESPONSE_METHODS = new WeakMap<Response, string>();
+
+/** What `streamEvents` needs to know about a `parseAs: 'stream'` call. */
+export interface StreamCall {
+  method: string;
+  /** Origin and path, for messages. */
+  url: string;
+  /** The call's `timeoutMs`: here, the longest wait for the next chunk. */
+  timeoutMs: number;
+  /** The caller's signal, if any. */
+  signal?: AbortSignal;
+}
+
+/** Response of a `parseAs: 'stream'` call -> its limits (read by `streamEvents`). */
+export const STREAM_CALLS = new WeakMap<Response, StreamCall>();

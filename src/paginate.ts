@@ -1,0 +1,146 @@
+/**
+ * `paginate`: every item (or every page) of a GET that pages with a cursor, as an async
+ * iterable. Which paths page, and under which names (the cursor parameter, `next_cursor`,
+ * `has_more`, the items array), comes from generated/operations.ts, found in the spec by the
+ * generator: nothing here names an endpoint.
+ */
+import type { MaybeOptionalInit } from 'openapi-fetch';
+import type { PAGINATION, PaginationMeta, paths } from '../generated/index.ts';
+import { CLIENT_TABLES, PACKAGE_TABLES } from './call-context.ts';
+import { DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
+import { FeatherError } from './errors.ts';
+import type { FeatherRequestOptions } from './options.ts';
+import { unwrap, type FetchResult } from './unwrap.ts';
+
+/** Paths of `Paths` that `Table` lists as paginated (by default: the package's generated ones). */
+export type PaginatedPathOf<Paths, Table> = Extract<keyof Table, keyof Paths> & string;
+
+/** The 200 JSON body of `Path`'s GET: one page. */
+export type PageOf<Paths, Path extends keyof Paths> = Paths[Path] extends {
+  get: { responses: { 200: { content: { 'application/json': infer Page } } } };
+}
+  ? Page
+  : never;
+
+/** One item of a page of `Path`: an element of the array that `Table` names. */
+export type PageItemOf<Paths, Table, Path extends keyof Paths & keyof Table> = Table[Path] extends {
+  items: infer Field extends string;
+}
+  ? PageOf<Paths, Path> extends infer Page
+    ? Field extends keyof Page
+      ? NonNullable<Page[Field]> extends readonly (infer Item)[]
+        ? Item
+        : never
+      : never
+    : never
+  : never;
+
+/** What `paginate` takes besides the path: the GET's init, and the bound on items. */
+export type PaginateInit<Paths, Path extends keyof Paths> = (Paths[Path] extends infer Item extends
+  {
+    get: unknown;
+  }
+  ? MaybeOptionalInit<Item, 'get'>
+  : never) &
+  FeatherRequestOptions & {
+    signal?: AbortSignal;
+    /**
+     * Stop after this many items (with `.pages()`: after the page that reaches it).
+     * @default 10000
+     */
+    maxItems?: number;
+  };
+
+/** Every item, in order; `.pages()` for the pages themselves. */
+export interface Paginator<Item, Page> extends AsyncIterable<Item> {
+  pages(): AsyncIterable<Page>;
+}
+
+/** Any client with a GET like `createFeatherClient()`'s. */
+export interface PaginatingClient {
+  // `any`: the client's GET is generic over its paths; only its result shape matters here.
+  GET(path: any, init?: any): Promise<FetchResult>;
+}
+
+/** The type of `paginate` over another `paths` and pagination table (e.g. a larger spec's). */
+export type Paginate<Paths, Table> = <Path extends PaginatedPathOf<Paths, Table>>(
+  client: PaginatingClient,
+  path: Path,
+  init: PaginateInit<Paths, Path>,
+) => Paginator<PageItemOf<Paths, Table, Path>, PageOf<Paths, Path>>;
+
+/**
+ * The items of a paginated GET, page after page:
+ * `for await (const kb of paginate(feather, '/v1/knowledge-base/knowledge-bases', { params: { query: { limit: 50 } } }))`.
+ * Every other parameter is kept on each page; it stops when the next cursor is null or absent
+ * (or `has_more` is false), after `maxItems` items, or when the server repeats a cursor (a
+ * `FeatherError`). A failed page throws its `APIError`; the caller's `signal` ends it with
+ * `APIUserAbortError`. Only paths the spec paginates compile; the item type is inferred.
+ */
+export const paginate: Paginate<paths, typeof PAGINATION> = (client, path, init) => {
+  const meta = (CLIENT_TABLES.get(client)?.PAGINATION ?? PACKAGE_TABLES.PAGINATION)[path];
+  if (meta === undefined) {
+    throw new FeatherError(
+      `paginate: GET ${path} does not page with a cursor in the spec this client was generated from`,
+    );
+  }
+  const { maxItems = DEFAULT_MAX_PAGINATED_ITEMS, ...request } = (init ?? {}) as LooseInit;
+  if (!(maxItems >= 0)) {
+    throw new FeatherError(`paginate: maxItems is ${String(maxItems)}: expected 0 or more`);
+  }
+  const pages = (): AsyncGenerator<any> => fetchPages(client, path, request, meta, maxItems);
+  const paginator: Paginator<unknown, unknown> = {
+    pages,
+    async *[Symbol.asyncIterator]() {
+      let count = 0;
+      if (maxItems === 0) return;
+      for await (const page of pages()) {
+        for (const item of itemsOf(page, meta)) {
+          yield item;
+          if (++count >= maxItems) return;
+        }
+      }
+    },
+  };
+  return paginator as Paginator<any, any>;
+};
+
+type LooseInit = Record<string, unknown> & {
+  params?: { query?: Record<string, unknown> } & Record<string, unknown>;
+  maxItems?: number;
+};
+
+async function* fetchPages(
+  client: PaginatingClient,
+  path: string,
+  request: LooseInit,
+  meta: PaginationMeta,
+  maxItems: number,
+): AsyncGenerator<Record<string, unknown>> {
+  const seen = new Set<unknown>();
+  let cursor = request.params?.query?.[meta.cursor];
+  let items = 0;
+  while (items < maxItems) {
+    const query = { ...request.params?.query, [meta.cursor]: cursor ?? undefined };
+    const page = (await unwrap(
+      client.GET(path, { ...request, params: { ...request.params, query } }),
+    )) as Record<string, unknown>;
+    yield page;
+    items += itemsOf(page, meta).length;
+    const next = page[meta.nextCursor];
+    if (next === null || next === undefined || next === '') return;
+    if (meta.hasMore !== undefined && page[meta.hasMore] === false) return;
+    if (seen.has(next)) {
+      throw new FeatherError(
+        `paginate: GET ${path} returned the cursor ${JSON.stringify(next)} twice; stopped instead of looping`,
+      );
+    }
+    seen.add(next);
+    cursor = next;
+  }
+}
+
+function itemsOf(page: Record<string, unknown>, meta: PaginationMeta): readonly unknown[] {
+  const items = page[meta.items];
+  return Array.isArray(items) ? items : [];
+}

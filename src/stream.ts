@@ -1,0 +1,146 @@
+/**
+ * `streamEvents`: the server-sent events of a `parseAs: 'stream'` call (`text/event-stream`, as
+ * `POST /v1/model-router/stream` answers), parsed by eventsource-parser. The call's `timeoutMs`
+ * bounds the wait for each chunk (an idle timeout: a stream may last long, but not stall), the
+ * caller's `signal` ends it, and every way it can fail is one of the client's errors.
+ */
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { STREAM_CALLS } from './call-context.ts';
+import { DEFAULT_TIMEOUT_MS } from './constants.ts';
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  FeatherError,
+} from './errors.ts';
+import { unwrap, type FetchResult } from './unwrap.ts';
+
+/** One event: `event` is the `event:` field (absent for the default `message`), `data` the text. */
+export type ServerSentEvent = EventSourceMessage;
+
+/** Overrides of what the call said. */
+export interface StreamEventsOptions {
+  /**
+   * Longest wait for the next chunk, in ms; `0` or `Infinity`: none.
+   * @default the call's `timeoutMs` (the client's, 60000 unless set)
+   */
+  timeoutMs?: number;
+  /**
+   * Ends the stream with an `APIUserAbortError`.
+   * @default the call's `signal`
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * The events of a streamed response, in order:
+ * `for await (const e of streamEvents(feather.POST(path, { body, parseAs: 'stream' })))`.
+ * An HTTP error throws its `APIError`; a stall longer than `timeoutMs` throws
+ * `APIConnectionTimeoutError`, the caller's signal `APIUserAbortError`, a cut connection
+ * `APIConnectionError`. Leaving the loop early cancels the stream.
+ */
+export async function* streamEvents(
+  result: FetchResult | Promise<FetchResult>,
+  options: StreamEventsOptions = {},
+): AsyncGenerator<ServerSentEvent, void, undefined> {
+  const settled = await result;
+  const stream = unwrap(settled);
+  const { response } = settled;
+  const call = STREAM_CALLS.get(response);
+  const method = call?.method ?? 'request';
+  const url = call?.url ?? response.url;
+  if (!(stream instanceof ReadableStream)) {
+    throw new FeatherError(
+      `${method} ${url}: streamEvents needs the response body as a stream; pass parseAs: 'stream' to the call`,
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? call?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = options.signal ?? call?.signal;
+  const events: ServerSentEvent[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event) });
+  const decoder = new TextDecoder();
+  const reader = (stream as ReadableStream<Uint8Array>).getReader();
+  let done = false;
+  let received = 0;
+  try {
+    while (!done) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await readWithin(reader, timeoutMs, signal);
+      } catch (error) {
+        throw streamFailure(error, { method, url, timeoutMs, signal, received });
+      }
+      if (chunk.done) {
+        done = true;
+        // An event cut off before its blank line is dropped, as the SSE standard says.
+        parser.feed(decoder.decode());
+      } else {
+        parser.feed(decoder.decode(chunk.value, { stream: true }));
+      }
+      for (const event of events.splice(0)) {
+        received++;
+        yield event;
+      }
+    }
+  } finally {
+    if (!done) await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+/** Why `readWithin` gave up: the wait ran past its bound. */
+class IdleTimeout extends Error {}
+
+/** The next chunk, or a rejection when `timeoutMs` passes first or `signal` fires. */
+function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  const bounded = timeoutMs > 0 && timeoutMs !== Infinity;
+  if (!bounded && signal === undefined) return reader.read();
+  return new Promise((resolve, reject) => {
+    const timer = bounded ? setTimeout(() => finish(new IdleTimeout()), timeoutMs) : undefined;
+    const onAbort = (): void => finish(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    function finish(error?: unknown, value?: ReadableStreamReadResult<Uint8Array>): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (value !== undefined) resolve(value);
+      else reject(error);
+    }
+    reader.read().then(
+      (value) => finish(undefined, value),
+      (error: unknown) => finish(error),
+    );
+  });
+}
+
+/** The client's error for a failed read. */
+function streamFailure(
+  error: unknown,
+  where: {
+    method: string;
+    url: string;
+    timeoutMs: number;
+    signal: AbortSignal | undefined;
+    received: number;
+  },
+): FeatherError {
+  const { method, url, timeoutMs, signal, received } = where;
+  if (signal?.aborted) return new APIUserAbortError({ method, url, cause: signal.reason });
+  const init = { method, url, attempts: 1, cause: error };
+  if (error instanceof IdleTimeout) {
+    return new APIConnectionTimeoutError(
+      { ...init, cause: undefined, timeoutMs },
+      `${method} ${url}: the event stream sent nothing for ${timeoutMs} ms after ` +
+        `${received} events. Raise timeoutMs (the wait for each chunk) if the server is slow.`,
+    );
+  }
+  return new APIConnectionError(
+    init,
+    `${method} ${url}: the event stream was cut after ${received} events` +
+      `${error instanceof Error ? ` (${error.message})` : ''}. Check the network, then retry.`,
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * Every ```ts snippet in the README compiles against the package's sources, as a user would
+ * paste it: each one its own module importing `@featherhq/api-client` (mapped to src/index.ts),
+ * with only the names it leaves undeclared (`vault`) declared in a prelude. One tsc run checks
+ * them all, under the repository's strict tsconfig.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from '../scripts/lib/child.ts';
+import { packageBin } from '../scripts/lib/packages.ts';
+import { REPO_ROOT } from './helpers/workspace.ts';
+
+interface Snippet {
+  /** Line of the README where the snippet's code starts (1-based). */
+  line: number;
+  code: string;
+}
+
+/** The ```ts / ```typescript blocks of a markdown text, with the line each one's code starts at. */
+function markdownSnippets(markdown: string): Snippet[] {
+  const snippets: Snippet[] = [];
+  const lines = markdown.split('\n');
+  let open: Snippet | undefined;
+  lines.forEach((text, index) => {
+    if (open === undefined) {
+      if (/^```(ts|typescript)\s*$/.test(text)) open = { line: index + 2, code: '' };
+    } else if (/^```\s*$/.test(text)) {
+      snippets.push(open);
+      open = undefined;
+    } else {
+      open.code += `${text}\n`;
+    }
+  });
+  return snippets;
+}
+
+/** Names the README's snippets use without declaring them: what a reader supplies. */
+const PRELUDE = `// Names the README's snippets leave to the reader.
+declare const vault: { read(name: string): Promise<string> };
+`;
+
+/** `<file>(line,col): error TSxxxx: ...` lines of `tsc --pretty false`. */
+const DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/;
+
+/** Compiles each snippet as its own module in one tsc run; problems as `<label>:<line>:<col> ...`. */
+async function compileSnippets(
+  dir: string,
+  snippets: readonly (Snippet & { label: string })[],
+): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  await writeFile(path.join(dir, 'prelude.d.ts'), PRELUDE);
+  const byFile = new Map<string, Snippet & { label: string }>();
+  for (const [index, snippet] of snippets.entries()) {
+    const file = `snippet-${index}.ts`;
+    byFile.set(file, snippet);
+    await writeFile(path.join(dir, file), `${snippet.code}\nexport {};\n`);
+  }
+  const tsconfig = {
+    extends: path.join(REPO_ROOT, 'tsconfig.json'),
+    compilerOptions: {
+      noEmit: true,
+      paths: { '@featherhq/api-client': [path.join(REPO_ROOT, 'src', 'index.ts')] },
+    },
+    include: ['*.ts'],
+    exclude: [],
+  };
+  await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  const tsc = packageBin('typescript', 'tsc');
+  const { output } = await runNode([tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {
+    cwd: dir,
+  });
+  const problems: string[] = [];
+  for (const text of output.split('\n').filter((line) => line.trim() !== '')) {
+    const match = DIAGNOSTIC.exec(text);
+    const snippet = match ? byFile.get(path.basename(match[1]!)) : undefined;
+    if (!match || !snippet) {
+      if (!/^\s/.test(text)) problems.push(text);
+      continue;
+    }
+    problems.push(
+      `${snippet.label}:${snippet.line + Number(match[2]) - 1}:${match[3]} ${match[4]}`,
+    );
+  }
+  return problems;
+}
+
+describe('markdownSnippets', () => {
+  it('finds ts and typescript blocks with the line their code starts on, and nothing else', () => {
+    const markdown = [
+      '# Title', // 1
+      '```sh', // 2
+      'npm test', // 3
+      '```', // 4
+      '```ts', // 5
+      'const a = 1;', // 6
+      '```', // 7
+      '```typescript', // 8
+      'const b = 2;', // 9
+      'const c = 3;', // 10
+      '```', // 11
+    ].join('\n');
+    expect(markdownSnippets(markdown)).toEqual([
+      { line: 6, code: 'const a = 1;\n' },
+      { line: 9, code: 'const b = 2;\nconst c = 3;\n' },
+    ]);
+  });
+});
+
+describe('the README', () => {
+  let dir: string;
+  let snippets: Snippet[];
+  let problems: string[];
+
+  beforeAll(async () => {
+    snippets = markdownSnippets(await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8'));
+    // A snippet that must fail, checked in the same run: proves a broken snippet is reported.
+    const broken = { label: 'broken', line: 10, code: "const n: number = 'not a number';\n" };
+    await mkdir(path.join(REPO_ROOT, '.tmp'), { recursive: true });
+    dir = await mkdtemp(path.join(REPO_ROOT, '.tmp', 'readme-snippets-'));
+    problems = await compileSnippets(dir, [
+      ...snippets.map((snippet) => ({ ...snippet, label: 'README.md' })),
+      broken,
+    ]);
+  }, 120_000);
+  afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+
+  it('has ts snippets to check', () => {
+    expect(snippets.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('compiles every ts snippet under the strict tsconfig, against src/', () => {
+    expect(problems.filter((problem) => !problem.startsWith('broken:'))).toEqual([]);
+  });
+
+  it('reports a snippet that does not compile, at its line', () => {
+    expect(problems.filter((problem) => problem.startsWith('broken:'))).toEqual([
+      expect.stringMatching(
+        /^broken:10:7 TS2322: Type 'string' is not assignable to type 'number'/,
+      ),
+    ]);
+  });
+});
