@@ -24,6 +24,7 @@ const ALLOWED: Record<string, { values: string[] }> = {
   'schema.ts': { values: [] },
   'aliases.ts': { values: [] },
   'parameters.ts': { values: ['PARAMETER_RULES'] },
+  'operations.ts': { values: ['PAGINATION', 'IDEMPOTENCY_KEY_BODY_OPERATIONS'] },
   'fingerprint.ts': { values: ['SPEC_FINGERPRINT'] },
   'index.ts': { values: [] },
 };
@@ -34,7 +35,8 @@ const isExported = (node: ts.Node): boolean =>
 
 /** True when `node` is data only: literals, arrays, objects, `as const`; no call, no name read. */
 function isLiteralData(node: ts.Expression): boolean {
-  if (ts.isAsExpression(node)) return isLiteralData(node.expression);
+  if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node))
+    return isLiteralData(node.expression);
   if (ts.isStringLiteral(node) || ts.isNumericLiteral(node)) return true;
   if (ts.isPrefixUnaryExpression(node)) return ts.isNumericLiteral(node.operand);
   if (
@@ -174,7 +176,12 @@ describe('a hostile spec generates inert code', () => {
     const { stdout } = await run(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [probe], {
       cwd: root,
     });
-    expect(JSON.parse(stdout.trim())).toEqual(['PARAMETER_RULES', 'SPEC_FINGERPRINT']);
+    expect(JSON.parse(stdout.trim())).toEqual([
+      'IDEMPOTENCY_KEY_BODY_OPERATIONS',
+      'PAGINATION',
+      'PARAMETER_RULES',
+      'SPEC_FINGERPRINT',
+    ]);
   }, 30_000);
 });
 
