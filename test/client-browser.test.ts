@@ -38,7 +38,7 @@ const TYPES: Record<string, string> = {
   '.html': 'text/html',
 };
 const PAGE = `<!doctype html>
-<script type="importmap">{ "imports": { "openapi-fetch": "/openapi-fetch.mjs" } }</script>
+<script type="importmap">{ "imports": { "openapi-fetch": "/openapi-fetch.mjs", "eventsource-parser": "/eventsource-parser.mjs" } }</script>
 <script type="module">
   import * as feather from '/lib/src/index.js';
   window.feather = feather;
@@ -49,9 +49,18 @@ async function answer(
   url: string,
 ): Promise<{ status: number; type: string; body: string | Buffer }> {
   if (url === '/') return { status: 200, type: TYPES['.html']!, body: PAGE };
+  // The package's two runtime dependencies, as a bundler would resolve them.
   if (url === '/openapi-fetch.mjs') {
     const file = path.join(path.dirname(packageManifestPath('openapi-fetch')), 'dist', 'index.mjs');
     return { status: 200, type: TYPES['.mjs']!, body: await readFile(file) };
+  }
+  if (url === '/eventsource-parser.mjs') {
+    const dir = path.dirname(packageManifestPath('eventsource-parser'));
+    return {
+      status: 200,
+      type: TYPES['.mjs']!,
+      body: await readFile(path.join(dir, 'dist', 'index.js')),
+    };
   }
   if (url.startsWith('/lib/')) {
     const file = path.join(outDir, path.normalize(url.slice('/lib/'.length)));

@@ -4,17 +4,23 @@
  * with only the names it leaves undeclared (`vault`) declared in a prelude. One tsc run checks
  * them all, under the repository's strict tsconfig.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode } from '../scripts/lib/child.ts';
 import { packageBin } from '../scripts/lib/packages.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 interface Snippet {
   /** Line of the README where the snippet's code starts (1-based). */
   line: number;
   code: string;
+  /**
+   * ```ts whole-api: the snippet calls operations of the whole published API, which the shipped
+   * spec/ does not hold, so it is compiled against a client generated from the whole API.
+   */
+  wholeApi?: true;
 }
 
 /** The ```ts / ```typescript blocks of a markdown text, with the line each one's code starts at. */
@@ -24,7 +30,9 @@ function markdownSnippets(markdown: string): Snippet[] {
   let open: Snippet | undefined;
   lines.forEach((text, index) => {
     if (open === undefined) {
-      if (/^```(ts|typescript)\s*$/.test(text)) open = { line: index + 2, code: '' };
+      const fence = /^```(ts|typescript)(\s+whole-api)?\s*$/.exec(text);
+      if (fence)
+        open = { line: index + 2, code: '', ...(fence[2] ? { wholeApi: true as const } : {}) };
     } else if (/^```\s*$/.test(text)) {
       snippets.push(open);
       open = undefined;
@@ -38,6 +46,7 @@ function markdownSnippets(markdown: string): Snippet[] {
 /** Names the README's snippets use without declaring them: what a reader supplies. */
 const PRELUDE = `// Names the README's snippets leave to the reader.
 declare const vault: { read(name: string): Promise<string> };
+declare const feather: import('@featherhq/api-client').FeatherClient;
 `;
 
 /** `<file>(line,col): error TSxxxx: ...` lines of `tsc --pretty false`. */
@@ -47,6 +56,7 @@ const DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error (TS\d+: .*)$/;
 async function compileSnippets(
   dir: string,
   snippets: readonly (Snippet & { label: string })[],
+  sourceRoot = REPO_ROOT,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }\n');
@@ -61,7 +71,7 @@ async function compileSnippets(
     extends: path.join(REPO_ROOT, 'tsconfig.json'),
     compilerOptions: {
       noEmit: true,
-      paths: { '@featherhq/api-client': [path.join(REPO_ROOT, 'src', 'index.ts')] },
+      paths: { '@featherhq/api-client': [path.join(sourceRoot, 'src', 'index.ts')] },
     },
     include: ['*.ts'],
     exclude: [],
@@ -120,7 +130,7 @@ describe('the README', () => {
     await mkdir(path.join(REPO_ROOT, '.tmp'), { recursive: true });
     dir = await mkdtemp(path.join(REPO_ROOT, '.tmp', 'readme-snippets-'));
     problems = await compileSnippets(dir, [
-      ...snippets.map((snippet) => ({ ...snippet, label: 'README.md' })),
+      ...snippets.filter((s) => !s.wholeApi).map((snippet) => ({ ...snippet, label: 'README.md' })),
       broken,
     ]);
   }, 120_000);
@@ -142,3 +152,41 @@ describe('the README', () => {
     ]);
   });
 });
+
+const missing = wholeApiMissing();
+
+describe.skipIf(missing)(
+  `the README's whole-API snippets${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    let tree: WholeApiTree | undefined;
+    let dir: string;
+    let snippets: Snippet[];
+    let problems: string[];
+
+    beforeAll(async () => {
+      snippets = markdownSnippets(await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8')).filter(
+        (s) => s.wholeApi,
+      );
+      tree = await makeWholeApiTree('1.87.0');
+      await mkdir(path.join(REPO_ROOT, '.tmp'), { recursive: true });
+      // Under the repository, so that the sources find its node_modules.
+      dir = await mkdtemp(path.join(REPO_ROOT, '.tmp', 'readme-whole-api-'));
+      await cp(path.join(REPO_ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
+      await cp(path.join(tree.root, 'generated'), path.join(dir, 'generated'), { recursive: true });
+      problems = await compileSnippets(
+        path.join(dir, 'snippets'),
+        snippets.map((snippet) => ({ ...snippet, label: 'README.md' })),
+        dir,
+      );
+    }, 240_000);
+    afterAll(async () => {
+      await tree?.remove();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('compile against a client generated from the whole API (1.87.0)', () => {
+      expect(snippets.length).toBeGreaterThanOrEqual(1);
+      expect(problems).toEqual([]);
+    });
+  },
+);

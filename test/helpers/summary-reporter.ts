@@ -30,14 +30,17 @@ export function skippedLines(modules: readonly TestModule[]): string[] {
   return lines;
 }
 
-/** `tests: N passed, N failed, N skipped (N files)`. */
+/**
+ * `tests: N passed, N failed, N skipped`, alone on its line as CI's reader expects a closing
+ * count (the number of files goes on the line before).
+ */
 export function countLine(modules: readonly TestModule[]): string {
   const counts = { passed: 0, failed: 0, skipped: 0, pending: 0 };
   for (const module of modules)
     for (const test of module.children.allTests()) counts[test.result().state] += 1;
   return (
-    `tests: ${counts.passed} passed, ${counts.failed} failed, ` +
-    `${counts.skipped + counts.pending} skipped (${modules.length} files)`
+    `test files: ${modules.length}\n` +
+    `tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped + counts.pending} skipped`
   );
 }
 
