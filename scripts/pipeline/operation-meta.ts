@@ -5,6 +5,7 @@
  * JSON-able tables out; rendered to generated/operations.ts by scripts/pipeline/render.ts.
  */
 import { HTTP_METHODS } from '../../src/canonical.ts';
+import { isDict, resolve, type Dict } from './refs.ts';
 
 /** How one GET operation pages: the names of the cursor parameter and the response fields. */
 export interface PaginationMeta {
@@ -28,23 +29,6 @@ export interface OperationMeta {
    * `items`): left out of `pagination`, listed so that the generator can say so.
    */
   skipped: string[];
-}
-
-type Dict = Record<string, unknown>;
-
-function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function resolve(doc: Dict, node: unknown, depth = 0): unknown {
-  if (!isDict(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/') || depth > 32)
-    return node;
-  let target: unknown = doc;
-  for (const raw of node.$ref.slice(2).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    target = isDict(target) ? target[segment] : undefined;
-  }
-  return resolve(doc, target, depth + 1);
 }
 
 /** The properties of an object schema, following `$ref` and a single `allOf`. */

@@ -5,26 +5,9 @@
 import { HTTP_METHODS } from '../../src/canonical.ts';
 import type { ParameterRule } from '../../src/parameter-rule.ts';
 import type { OperationShape } from './aliases.ts';
+import { isDict, resolve, type Dict } from './refs.ts';
 
 export type { ParameterRule };
-
-type Dict = Record<string, unknown>;
-
-function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function resolve(doc: Dict, node: unknown, depth = 0): unknown {
-  if (!isDict(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/') || depth > 32)
-    return node;
-  let target: unknown = doc;
-  for (const raw of node.$ref.slice(2).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    // Own properties only: `#/components/schemas/constructor` must not find Object.prototype's.
-    target = isDict(target) && Object.hasOwn(target, segment) ? target[segment] : undefined;
-  }
-  return resolve(doc, target, depth + 1);
-}
 
 const NUMERIC_KEYS = [
   'minimum',

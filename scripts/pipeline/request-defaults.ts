@@ -6,25 +6,13 @@
  * property of those schemas, so that typegen's `transformProperty` makes it optional again.
  * Pure: document in, marked copy and counts out.
  */
+import { isDict, refTarget, type Dict } from './refs.ts';
 
 /** The extension key set on a marked property schema (read by `optionalWhenMarked`). */
 export const SENT_WITH_DEFAULT = 'x-feather-sent-with-default';
 
-type Dict = Record<string, unknown>;
-
-function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function decodeSegment(segment: string): string {
   return decodeURIComponent(segment).replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function resolveLocal(doc: Dict, ref: string): unknown {
-  let node: unknown = doc;
-  for (const segment of ref.slice(2).split('/'))
-    node = isDict(node) ? node[decodeSegment(segment)] : undefined;
-  return node;
 }
 
 /** Names of the component schemas that `starts` reach through `$ref`s, transitively. */
@@ -41,7 +29,7 @@ export function reachedSchemas(doc: Dict, starts: readonly unknown[]): Set<strin
         seenRefs.add(ref);
         const schema = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
         if (schema) schemas.add(decodeSegment(schema[1]!));
-        stack.push(resolveLocal(doc, ref));
+        stack.push(refTarget(doc, ref));
       }
       for (const value of Object.values(node)) if (typeof value === 'object') stack.push(value);
     }

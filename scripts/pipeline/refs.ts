@@ -1,0 +1,31 @@
+/**
+ * Local `$ref`s of a joined document, followed as the generator's steps need them. Own
+ * properties only: `#/components/schemas/constructor` must not find Object.prototype's.
+ */
+export type Dict = Record<string, unknown>;
+
+export function isDict(value: unknown): value is Dict {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** What the local pointer `ref` (`#/components/schemas/A`) names in `doc`, or undefined. */
+export function refTarget(doc: Dict, ref: string): unknown {
+  let node: unknown = doc;
+  for (const raw of ref.slice(2).split('/')) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined;
+    }
+    node = isDict(node) && Object.hasOwn(node, segment) ? node[segment] : undefined;
+  }
+  return node;
+}
+
+/** `node`, or what its `$ref` chain leads to (at most 32 hops; a longer chain stays a ref). */
+export function resolve(doc: Dict, node: unknown, depth = 0): unknown {
+  if (!isDict(node) || typeof node.$ref !== 'string' || !node.$ref.startsWith('#/') || depth > 32)
+    return node;
+  return resolve(doc, refTarget(doc, node.$ref), depth + 1);
+}
