@@ -4,8 +4,7 @@
  * operations take Feather's own `idempotency_key` in their JSON body. Pure: joined document in,
  * JSON-able tables out; rendered to generated/operations.ts by scripts/pipeline/render.ts.
  */
-import { HTTP_METHODS } from '../../src/canonical.ts';
-import { isDict, resolve, type Dict } from './refs.ts';
+import { eachOperation, isDict, resolve, type Dict } from './refs.ts';
 
 /** How one GET operation pages: the names of the cursor parameter and the response fields. */
 export interface PaginationMeta {
@@ -100,27 +99,15 @@ export function takesIdempotencyKey(doc: Dict, operation: Dict): boolean {
 /** Pagination and idempotency metadata for every operation of the joined document. */
 export function operationMeta(doc: Dict): OperationMeta {
   const meta: OperationMeta = { pagination: {}, idempotencyKeyBody: [], skipped: [] };
-  for (const [route, rawItem] of Object.entries(isDict(doc.paths) ? doc.paths : {}).sort()) {
-    const item = resolve(doc, rawItem);
-    if (!isDict(item)) continue;
-    const shared = Array.isArray(item.parameters) ? item.parameters : [];
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isDict(operation)) continue;
-      if (method === 'get') {
-        const parameters = [
-          ...shared,
-          ...(Array.isArray(operation.parameters) ? operation.parameters : []),
-        ]
-          .map((p) => resolve(doc, p))
-          .filter(isDict);
-        const pagination = paginationOf(doc, parameters, operation);
-        if (pagination === 'ambiguous') meta.skipped.push(`GET ${route}`);
-        else if (pagination) meta.pagination[route] = pagination;
-      }
-      if (takesIdempotencyKey(doc, operation)) {
-        meta.idempotencyKeyBody.push(`${method.toUpperCase()} ${route}`);
-      }
+  for (const { route, method, operation, parameters } of eachOperation(doc)) {
+    if (method === 'get') {
+      const resolved = parameters.map((p) => resolve(doc, p)).filter(isDict);
+      const pagination = paginationOf(doc, resolved, operation);
+      if (pagination === 'ambiguous') meta.skipped.push(`GET ${route}`);
+      else if (pagination) meta.pagination[route] = pagination;
+    }
+    if (takesIdempotencyKey(doc, operation)) {
+      meta.idempotencyKeyBody.push(`${method.toUpperCase()} ${route}`);
     }
   }
   return meta;

@@ -2,10 +2,9 @@
  * Compiles each operation's parameter constraints into a small table that the client checks
  * before sending (see src/validate.ts). Pure: joined document in, JSON-able table out.
  */
-import { HTTP_METHODS } from '../../src/canonical.ts';
 import type { ParameterRule } from '../../src/parameter-rule.ts';
 import type { OperationShape } from './aliases.ts';
-import { isDict, resolve, type Dict } from './refs.ts';
+import { eachOperation, isDict, resolve, type Dict } from './refs.ts';
 
 export type { ParameterRule };
 
@@ -56,30 +55,20 @@ export function schemaChecks(
 /** `{ "GET /path": ParameterRule[] }` for every operation with parameters, keys sorted. */
 export function parameterRules(doc: Dict): Record<string, ParameterRule[]> {
   const table: Record<string, ParameterRule[]> = {};
-  for (const [route, rawItem] of Object.entries(isDict(doc.paths) ? doc.paths : {}).sort()) {
-    const item = resolve(doc, rawItem);
-    if (!isDict(item)) continue;
-    const shared = Array.isArray(item.parameters) ? item.parameters : [];
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isDict(operation)) continue;
-      const byKey = new Map<string, ParameterRule>();
-      for (const raw of [
-        ...shared,
-        ...(Array.isArray(operation.parameters) ? operation.parameters : []),
-      ]) {
-        const parameter = resolve(doc, raw);
-        if (!isDict(parameter) || typeof parameter.name !== 'string') continue;
-        const where = parameter.in as ParameterRule['in'];
-        byKey.set(`${where}:${parameter.name}`, {
-          name: parameter.name,
-          in: where,
-          required: parameter.required === true || where === 'path',
-          ...schemaChecks(doc, parameter.schema),
-        });
-      }
-      if (byKey.size > 0) table[`${method.toUpperCase()} ${route}`] = [...byKey.values()];
+  for (const { route, method, parameters } of eachOperation(doc)) {
+    const byKey = new Map<string, ParameterRule>();
+    for (const raw of parameters) {
+      const parameter = resolve(doc, raw);
+      if (!isDict(parameter) || typeof parameter.name !== 'string') continue;
+      const where = parameter.in as ParameterRule['in'];
+      byKey.set(`${where}:${parameter.name}`, {
+        name: parameter.name,
+        in: where,
+        required: parameter.required === true || where === 'path',
+        ...schemaChecks(doc, parameter.schema),
+      });
     }
+    if (byKey.size > 0) table[`${method.toUpperCase()} ${route}`] = [...byKey.values()];
   }
   return table;
 }
@@ -87,42 +76,32 @@ export function parameterRules(doc: Dict): Record<string, ParameterRule[]> {
 /** The shape of each operation, for the operation aliases. */
 export function operationShapes(doc: Dict): OperationShape[] {
   const shapes: OperationShape[] = [];
-  for (const [route, rawItem] of Object.entries(isDict(doc.paths) ? doc.paths : {})) {
-    const item = resolve(doc, rawItem);
-    if (!isDict(item)) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!isDict(operation) || typeof operation.operationId !== 'string') continue;
-      const parameters = [
-        ...(Array.isArray(item.parameters) ? item.parameters : []),
-        ...(Array.isArray(operation.parameters) ? operation.parameters : []),
-      ]
-        .map((p) => resolve(doc, p))
-        .filter(isDict);
-      const responses = isDict(operation.responses) ? operation.responses : {};
-      let success: OperationShape['success'];
-      for (const status of Object.keys(responses)
-        .filter((s) => /^2\d\d$/.test(s))
-        .sort()) {
-        const response = resolve(doc, responses[status]);
-        const content = isDict(response) && isDict(response.content) ? response.content : {};
-        const mediaType = Object.keys(content).find((type) => /json/.test(type));
-        if (mediaType) {
-          success = { status, mediaType };
-          break;
-        }
+  for (const { route, method, operation, parameters: raw } of eachOperation(doc, false)) {
+    if (typeof operation.operationId !== 'string') continue;
+    const parameters = raw.map((p) => resolve(doc, p)).filter(isDict);
+    const responses = isDict(operation.responses) ? operation.responses : {};
+    let success: OperationShape['success'];
+    for (const status of Object.keys(responses)
+      .filter((s) => /^2\d\d$/.test(s))
+      .sort()) {
+      const response = resolve(doc, responses[status]);
+      const content = isDict(response) && isDict(response.content) ? response.content : {};
+      const mediaType = Object.keys(content).find((type) => /json/.test(type));
+      if (mediaType) {
+        success = { status, mediaType };
+        break;
       }
-      const body = resolve(doc, operation.requestBody);
-      shapes.push({
-        operationId: operation.operationId,
-        method,
-        path: route,
-        hasQuery: parameters.some((p) => p.in === 'query'),
-        hasPath: parameters.some((p) => p.in === 'path'),
-        hasBody: isDict(body) && isDict(body.content) && 'application/json' in body.content,
-        ...(success ? { success } : {}),
-      });
     }
+    const body = resolve(doc, operation.requestBody);
+    shapes.push({
+      operationId: operation.operationId,
+      method,
+      path: route,
+      hasQuery: parameters.some((p) => p.in === 'query'),
+      hasPath: parameters.some((p) => p.in === 'path'),
+      hasBody: isDict(body) && isDict(body.content) && 'application/json' in body.content,
+      ...(success ? { success } : {}),
+    });
   }
   return shapes;
 }
