@@ -56,22 +56,14 @@ interface Run {
   stdout: string;
 }
 
-/** npm in `cwd`, with none of the `npm_*` variables of the `npm test` that may be running us. */
-function npm(args: string[], cwd: string): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)),
-  );
-  const execpath = process.env['npm_execpath'];
-  const [command, prefix] =
-    execpath && /npm-cli\.js$/.test(execpath)
-      ? [process.execPath, [execpath]]
-      : ['npm', [] as string[]];
+/** Runs a command, collecting stdout alone and stdout with stderr in order. */
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...prefix, ...args], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -82,6 +74,19 @@ function npm(args: string[], cwd: string): Promise<Run> {
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, output, stdout }));
   });
+}
+
+/** npm in `cwd`, with none of the `npm_*` variables of the `npm test` that may be running us. */
+function npm(args: string[], cwd: string): Promise<Run> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)),
+  );
+  const execpath = process.env['npm_execpath'];
+  const [command, prefix] =
+    execpath && /npm-cli\.js$/.test(execpath)
+      ? [process.execPath, [execpath]]
+      : ['npm', [] as string[]];
+  return run(command, [...prefix, ...args], { cwd, env });
 }
 
 /** The sibling app: one typed call through the client, printed as JSON. */
@@ -172,21 +177,9 @@ afterAll(async () => {
 async function runApp(): Promise<Run> {
   const compiled = await npm(['exec', '--offline', '-w', APP_NAME, '--', 'tsc', '-p', '.'], root);
   if (compiled.code !== 0) return compiled;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join('out', 'main.js'), baseUrl], {
-      cwd: app,
-      env: { ...process.env, FEATHER_API_KEY: API_KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output, stdout }));
+  return run(process.execPath, [path.join('out', 'main.js'), baseUrl], {
+    cwd: app,
+    env: { ...process.env, FEATHER_API_KEY: API_KEY },
   });
 }
 
