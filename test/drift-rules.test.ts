@@ -6,36 +6,46 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../src/canonical.ts';
-import { DRIFT_RULES, diffDocuments, type DriftRuleId } from '../src/drift/index.ts';
-import { allAliases } from '../scripts/pipeline/aliases.ts';
+import {
+  DRIFT_RULES,
+  diffDocuments,
+  type DriftRuleId,
+  type ExportedNamesOf,
+} from '../src/drift/index.ts';
+import { pipelineExportedNames } from '../scripts/commands/drift.ts';
+import { lockedAliases } from '../scripts/pipeline/aliases.ts';
 import { operationShapes } from '../scripts/pipeline/parameter-rules.ts';
 import { CASES } from './fixtures/drift/rule-cases.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 type Dict = { [key: string]: Json };
 
-/** The pipeline's exported names of a document, as `npm run drift` derives them. */
-const exportedNames = (doc: Dict): Map<string, string> =>
-  new Map(
-    allAliases(
-      ((doc.components as Dict | undefined)?.schemas ?? {}) as Record<string, { title?: unknown }>,
-      operationShapes(doc),
-    ).map((alias) => [alias.name, alias.target]),
+/**
+ * The exported names as `npm run drift` derives them: under the name lock that generate wrote
+ * for the pinned side (`base`).
+ */
+const exportedNamesPinnedAt = async (base: Dict): Promise<ExportedNamesOf> =>
+  pipelineExportedNames(
+    lockedAliases(
+      ((base.components as Dict | undefined)?.schemas ?? {}) as Record<string, { title?: unknown }>,
+      operationShapes(base),
+      {},
+    ).lock,
   );
 
-const ids = (base: Dict, revision: Dict, names = false): DriftRuleId[] =>
+const ids = async (base: Dict, revision: Dict, names = false): Promise<DriftRuleId[]> =>
   diffDocuments(
     { doc: base, name: 'base' },
     { doc: revision, name: 'revision' },
-    names ? { exportedNames } : {},
+    names ? { exportedNames: await exportedNamesPinnedAt(base) } : {},
   )
     .changes.map((change) => change.id)
     .sort();
 
 describe('drift rules, each both ways', () => {
-  it.each(CASES)('%s', (_name, { base, revision, want, wantReverse, exportedNames: names }) => {
-    expect(ids(base, revision, names)).toEqual([...want].sort());
-    expect(ids(revision, base, names)).toEqual([...wantReverse].sort());
+  it.each(CASES)('%s', async (_name, { base, revision, want, wantReverse, exportedNames: names }) => {
+    expect(await ids(base, revision, names)).toEqual([...want].sort());
+    expect(await ids(revision, base, names)).toEqual([...wantReverse].sort());
   });
 
   it('every change carries its rule level, and breaking is exactly level "breaking"', () => {

@@ -1,10 +1,11 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { parseYaml } from './yaml-parse.ts';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
+import { lineColumnAt, parseSpecText } from './spec-text.ts';
 import { checkParsedShape, decodeSpecBytes, readSpecBytes } from './spec-limits.ts';
 
 export { listSpecFiles } from './spec-list.ts';
+export { lineColumnAt, parseSpecText } from './spec-text.ts';
 export { readSpecBytes } from './spec-limits.ts';
 
 /** One OpenAPI document from `spec/`, as read from disk. */
@@ -13,49 +14,6 @@ export interface SpecSource {
   file: string;
   text: string;
   doc: Record<string, unknown>;
-}
-
-/** Turns a character offset into a 1-based line and column. */
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-/**
- * Parses a spec file's text (YAML or JSON). A syntax error becomes a PipelineError naming the
- * file, line and column.
- */
-export function parseSpecText(file: string, text: string): unknown {
-  if (file.toLowerCase().endsWith('.json')) {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      // V8 names the offset when it has one; "Unexpected end of JSON input" means the end.
-      const offset = /position (\d+)/.exec(String((error as Error).message))?.[1];
-      const place: SourcePlace = {
-        file,
-        ...lineColumnAt(text, offset ? Number(offset) : text.length),
-      };
-      throw new PipelineError(`invalid JSON: ${(error as Error).message}`, [place]);
-    }
-  }
-  try {
-    return parseYaml(text);
-  } catch (error) {
-    const mark = (error as { mark?: { line: number; column: number } }).mark;
-    const reason = (error as { reason?: string }).reason ?? (error as Error).message.split('\n')[0];
-    const place: SourcePlace = mark
-      ? { file, line: mark.line + 1, column: mark.column + 1 }
-      : { file };
-    throw new PipelineError(`invalid YAML: ${reason}`, [place]);
-  }
 }
 
 /**

@@ -18,19 +18,29 @@ interface JsYaml {
   YAMLException: new (message: string) => Error;
 }
 
-const fromRedocly = createRequire(createRequire(import.meta.url).resolve('@redocly/openapi-core'));
-const jsYaml = fromRedocly('js-yaml') as JsYaml;
-const SCHEMA = jsYaml.CORE_SCHEMA.withTags(
-  jsYaml.mergeTag,
-  jsYaml.binaryTag,
-  jsYaml.omapTag,
-  jsYaml.pairsTag,
-  jsYaml.setTag,
-);
+let loaded: { jsYaml: JsYaml; schema: unknown } | undefined;
+
+/** js-yaml and Redocly's schema, loaded on the first YAML parse: a JSON-only run never pays. */
+function redoclyYaml(): { jsYaml: JsYaml; schema: unknown } {
+  if (loaded) return loaded;
+  const fromRedocly = createRequire(
+    createRequire(import.meta.url).resolve('@redocly/openapi-core'),
+  );
+  const jsYaml = fromRedocly('js-yaml') as JsYaml;
+  const schema = jsYaml.CORE_SCHEMA.withTags(
+    jsYaml.mergeTag,
+    jsYaml.binaryTag,
+    jsYaml.omapTag,
+    jsYaml.pairsTag,
+    jsYaml.setTag,
+  );
+  return (loaded = { jsYaml, schema });
+}
 
 /** Parses one YAML document; throws js-yaml's YAMLException (with `mark` and `reason`). */
 export function parseYaml(text: string): unknown {
-  const documents = jsYaml.loadAll(text, { schema: SCHEMA });
+  const { jsYaml, schema } = redoclyYaml();
+  const documents = jsYaml.loadAll(text, { schema });
   if (documents.length === 0) return text.trim() === '' ? undefined : null;
   if (documents.length > 1)
     throw new jsYaml.YAMLException('expected a single document in the stream, but found more');

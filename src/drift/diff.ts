@@ -96,11 +96,15 @@ export function diffDocuments(
     compareExportedNames(
       compare,
       options.exportedNames(
-        restrictToOperations(
-          base.doc,
-          pairs.map(([b]) => b.key),
-          base.name,
-        ),
+        // Every pinned operation still upstream (the usual case): the pinned document is its own
+        // restriction, and the names are those generate derived from it.
+        removed.length === 0 && only === null
+          ? base.doc
+          : restrictToOperations(
+              base.doc,
+              pairs.map(([b]) => b.key),
+              base.name,
+            ),
       ),
       options.exportedNames(
         restrictToOperations(

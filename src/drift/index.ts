@@ -5,7 +5,13 @@ export { diffDocuments, type DiffOptions } from './diff.ts';
 export { DriftInputError, listOperations, restrictToOperations } from './document.ts';
 export { asOpenApi3, parseOpenApiText } from './parse.ts';
 export { causeOf, groupByCause, type DriftCause } from './causes.ts';
-export { ALIASES_FILE, type ExportedNames, type ExportedNamesOf } from './exported-names.ts';
+export {
+  ALIASES_FILE,
+  NAME_LOCK_PATH,
+  type ExportedName,
+  type ExportedNames,
+  type ExportedNamesOf,
+} from './exported-names.ts';
 export {
   formatJson,
   formatMarkdown,

@@ -31,11 +31,15 @@ export const DRIFT_RULES = {
   // Exported names (generated/aliases.ts), as a regeneration from the other side writes them
   'exported-name-removed': {
     level: 'breaking',
-    when: 'an exported type alias would be removed by a regeneration (a schema or operation renamed upstream): importers stop compiling',
+    when: 'an exported type alias would be removed by a regeneration (what it names is gone upstream; the name lock then stops `generate` until `--remove-name`): importers stop compiling',
   },
   'exported-name-repointed': {
     level: 'breaking',
     when: 'an exported type alias would point at another type (its name now derives from another schema or status)',
+  },
+  'exported-name-kept': {
+    level: 'info',
+    when: 'generated/names.lock.json keeps an exported type alias that a regeneration without it would rename or give to another type',
   },
   'exported-name-added': { level: 'info', when: 'a regeneration would export a new type alias' },
   // Request parameters
