@@ -3,7 +3,7 @@
  * from a loopback server (never the network), exit codes 0 / 1 / 2 and their messages.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -184,6 +184,102 @@ describe('npm run drift', () => {
     expect(JSON.parse(after.out).changes.map((c: { id: string }) => c.id)).toEqual([
       'operation-removed',
     ]);
+  });
+});
+
+/** The pinned API with LatencyTimeseriesRow's schema under a namespaced key, as 1.87.0 has it. */
+function withLatencyRowMoved(): string {
+  const doc = JSON.parse(pinnedText);
+  const schemas = doc.components.schemas;
+  schemas[MOVED_LATENCY_ROW] = schemas.LatencyTimeseriesRow;
+  delete schemas.LatencyTimeseriesRow;
+  return JSON.stringify(doc).replaceAll(
+    '"#/components/schemas/LatencyTimeseriesRow"',
+    `"#/components/schemas/${MOVED_LATENCY_ROW}"`,
+  );
+}
+const MOVED_LATENCY_ROW = 'src__analytics__tools__schemas__LatencyTimeseriesRow';
+
+/** The pinned API with a second schema titled DashboardSummaryRow, reached by the dashboard. */
+function withSecondSummaryRow(): string {
+  const doc = JSON.parse(pinnedText);
+  const schemas = doc.components.schemas;
+  schemas.src__analytics__policy__schemas__DashboardSummaryRow = {
+    title: 'DashboardSummaryRow',
+    type: 'object',
+    properties: { policy: { type: 'string' } },
+  };
+  schemas.src__analytics__integrations__schemas__DashboardEnvelope.properties.policy_summary = {
+    $ref: '#/components/schemas/src__analytics__policy__schemas__DashboardSummaryRow',
+  };
+  return JSON.stringify(doc);
+}
+
+describe('exported names under the name lock (generated/names.lock.json)', () => {
+  const namesChange = async (
+    upstreamText: string,
+    name: string,
+  ): Promise<{ id: string; message: string } | undefined> => {
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, upstreamText);
+    const result = await drift('--against', upstream, '--format', 'json');
+    expect(result.err).toBe('');
+    const report = JSON.parse(result.out) as { changes: { id: string; location: string }[] };
+    return report.changes.find((c) => c.location === `generated/aliases.ts#${name}`) as
+      { id: string; message: string } | undefined;
+  };
+  const copyLock = async (): Promise<void> => {
+    await mkdir(path.join(root, 'generated'));
+    await cp(
+      path.join(REPO_ROOT, 'generated', 'names.lock.json'),
+      path.join(root, 'generated', 'names.lock.json'),
+    );
+  };
+
+  it('a locked name whose schema is gone upstream: generate stops, and the report names --remove-name', async () => {
+    await copyLock();
+    const change = await namesChange(withLatencyRowMoved(), 'LatencyTimeseriesRow');
+    expect(change?.id).toBe('exported-name-repointed');
+    expect(change?.message).toBe(
+      'exported type LatencyTimeseriesRow (components["schemas"]["LatencyTimeseriesRow"]): it names schema:LatencyTimeseriesRow, gone upstream, so `npm run generate` stops on generated/names.lock.json until the name is removed: `npm run generate -- --remove-name LatencyTimeseriesRow`; after that, LatencyTimeseriesRow would point at components["schemas"]["src__analytics__tools__schemas__LatencyTimeseriesRow"] (importers get another type: say so in the release notes)',
+    );
+  });
+
+  it('without a lock, the same change is the name a regeneration would re-point', async () => {
+    const change = await namesChange(withLatencyRowMoved(), 'LatencyTimeseriesRow');
+    expect(change).toEqual(
+      expect.objectContaining({
+        id: 'exported-name-repointed',
+        message: `exported type LatencyTimeseriesRow would point at components["schemas"]["${MOVED_LATENCY_ROW}"] instead of components["schemas"]["LatencyTimeseriesRow"]`,
+      }),
+    );
+  });
+
+  it('a name the lock keeps (a new schema with the same title upstream) is reported as kept, not removed', async () => {
+    await copyLock();
+    const kept = await namesChange(withSecondSummaryRow(), 'DashboardSummaryRow');
+    expect(kept).toEqual(
+      expect.objectContaining({
+        id: 'exported-name-kept',
+        message:
+          'exported type DashboardSummaryRow stays on components["schemas"]["src__analytics__integrations__schemas__DashboardSummaryRow"]: generated/names.lock.json keeps it, where a regeneration without the lock would name it IntegrationsDashboardSummaryRow',
+      }),
+    );
+    await rm(path.join(root, 'generated'), { recursive: true });
+    expect((await namesChange(withSecondSummaryRow(), 'DashboardSummaryRow'))?.id).toBe(
+      'exported-name-removed',
+    );
+  });
+
+  it('a name lock that is not JSON stops the check (exit 2), naming the file', async () => {
+    await mkdir(path.join(root, 'generated'));
+    await writeFile(path.join(root, 'generated', 'names.lock.json'), '{ "names": ');
+    const upstream = path.join(root, 'upstream.json');
+    await writeFile(upstream, withLatencyRowMoved());
+    const result = await drift('--against', upstream);
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err).toMatch(/generated\/names\.lock\.json.*invalid JSON/);
   });
 });
 
