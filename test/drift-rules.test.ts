@@ -43,10 +43,13 @@ const ids = async (base: Dict, revision: Dict, names = false): Promise<DriftRule
     .sort();
 
 describe('drift rules, each both ways', () => {
-  it.each(CASES)('%s', async (_name, { base, revision, want, wantReverse, exportedNames: names }) => {
-    expect(await ids(base, revision, names)).toEqual([...want].sort());
-    expect(await ids(revision, base, names)).toEqual([...wantReverse].sort());
-  });
+  it.each(CASES)(
+    '%s',
+    async (_name, { base, revision, want, wantReverse, exportedNames: names }) => {
+      expect(await ids(base, revision, names)).toEqual([...want].sort());
+      expect(await ids(revision, base, names)).toEqual([...wantReverse].sort());
+    },
+  );
 
   it('every change carries its rule level, and breaking is exactly level "breaking"', () => {
     for (const [, { base, revision }] of CASES) {

@@ -3,8 +3,9 @@
  */
 import { causeOf, type DriftCause } from './causes.ts';
 import type { Dict } from './document.ts';
-import { pointer } from './document.ts';
+import { pointer, pointerOfPlace } from './document.ts';
 import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
+import { SameClosure } from './same-closure.ts';
 
 /** One change between the pinned API and the other side. */
 export interface DriftChange {
@@ -88,10 +89,15 @@ export class Compare {
   /** Where each change's node is defined (before `definedAt` drops it when equal). */
   readonly definedOf = new WeakMap<DriftChange, string>();
 
+  /** Which schema pairs are the same JSON throughout (nothing to compare). */
+  readonly sameClosure: SameClosure;
+
   constructor(
     readonly base: DriftSide,
     readonly revision: DriftSide,
-  ) {}
+  ) {
+    this.sameClosure = new SameClosure(base.doc, revision.doc);
+  }
 
   /**
    * Records a change. `side` says which document holds the changed node (`base` for removals),
@@ -107,7 +113,7 @@ export class Compare {
       id,
       pointer(at.logical),
       message,
-      pointer(side === 'base' ? at.base : at.revision),
+      pointerOfPlace(side === 'base' ? at.base : at.revision),
     );
   }
 

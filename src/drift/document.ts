@@ -24,18 +24,47 @@ export function isDict(value: unknown): value is Dict {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** One pointer segment, escaped (`/a` -> `~1a`). */
+function escapeSegment(segment: string | number): string {
+  const text = String(segment);
+  // Most segments need no escape: skip the two replaces (a whole-API diff makes ~10^5 pointers).
+  return text.includes('~') || text.includes('/')
+    ? text.replace(/~/g, '~0').replace(/\//g, '~1')
+    : text;
+}
+
 /** JSON pointer from segments (`['paths', '/a', 'get']` -> `#/paths/~1a/get`). */
 export function pointer(segments: readonly (string | number)[]): string {
-  return `#/${segments.map((s) => String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+  let text = '#';
+  for (const segment of segments) text += `/${escapeSegment(segment)}`;
+  return segments.length === 0 ? '#/' : text;
 }
 
 function unescapeSegment(raw: string): string {
   return decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/** Segments of each `$ref` seen: a whole API has a few thousand, each followed many times. */
+const SEGMENTS_BY_REF = new Map<string, readonly string[]>();
+
+/** Pointers of places that are compared many times (a shape's place), each made once. */
+const POINTER_OF = new WeakMap<readonly string[], string>();
+
+/** `pointer(at)`, kept for this very array: for places held by shared, read-only shapes. */
+export function pointerOfPlace(at: readonly string[]): string {
+  let text = POINTER_OF.get(at);
+  if (text === undefined) POINTER_OF.set(at, (text = pointer(at)));
+  return text;
+}
+
 /** The segments of a local `$ref` (`#/components/schemas/A` -> `['components','schemas','A']`). */
 export function refSegments(ref: string): string[] {
-  return ref === '#' || ref === '#/' ? [] : ref.slice(2).split('/').map(unescapeSegment);
+  let segments = SEGMENTS_BY_REF.get(ref);
+  if (segments === undefined) {
+    segments = ref === '#' || ref === '#/' ? [] : ref.slice(2).split('/').map(unescapeSegment);
+    SEGMENTS_BY_REF.set(ref, segments);
+  }
+  return [...segments];
 }
 
 /** A node and where it really sits in its document (after following any `$ref`). */
@@ -59,14 +88,16 @@ export function follow(
   let current: Located = { node, at };
   for (let hops = 0; isDict(current.node) && typeof current.node.$ref === 'string'; hops++) {
     const ref = current.node.$ref;
-    const where = `${documentName} (${pointer([...current.at, '$ref'])})`;
+    const from = current.at;
+    const where = (): string => `${documentName} (${pointer([...from, '$ref'])})`;
     if (!ref.startsWith('#')) {
       throw new DriftInputError(
         'unresolved-ref',
-        `${where}: external $ref '${ref}' is not supported; the document must be self-contained`,
+        `${where()}: external $ref '${ref}' is not supported; the document must be self-contained`,
       );
     }
-    if (hops > 64) throw new DriftInputError('unresolved-ref', `${where}: $ref cycle at '${ref}'`);
+    if (hops > 64)
+      throw new DriftInputError('unresolved-ref', `${where()}: $ref cycle at '${ref}'`);
     let target: Json | undefined = doc;
     const segments = refSegments(ref);
     for (const segment of segments) {
@@ -78,7 +109,7 @@ export function follow(
       if (target === undefined) break;
     }
     if (target === undefined) {
-      throw new DriftInputError('unresolved-ref', `${where}: $ref '${ref}' does not resolve`);
+      throw new DriftInputError('unresolved-ref', `${where()}: $ref '${ref}' does not resolve`);
     }
     current = { node: target, at: segments, ref };
   }
@@ -115,12 +146,35 @@ export function listOperations(doc: Dict): Map<string, OperationEntry> {
  * (copying a path per node is most of its cost on a whole API) and again with them on an error.
  */
 function reachableRefs(doc: Dict, roots: Located[], documentName: string): Set<string> {
+  const seen = new Set<string>();
+  try {
+    for (const root of roots) collectRefs(doc, root.node, seen);
+    return seen;
+  } catch (error) {
+    // Too deep to recurse (a hostile document), or a `$ref` to name: the walk with a stack.
+    if (!(error instanceof DriftInputError || error instanceof RangeError)) throw error;
+  }
   try {
     return walkRefs(doc, roots, documentName, false);
   } catch (error) {
     if (!(error instanceof DriftInputError)) throw error;
     return walkRefs(doc, roots, documentName, true);
   }
+}
+
+/** The walk without places: recursive, allocating nothing per node. */
+function collectRefs(doc: Dict, node: Json | undefined, seen: Set<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectRefs(doc, item, seen);
+    return;
+  }
+  if (!isDict(node)) return;
+  const ref = node.$ref;
+  if (typeof ref === 'string' && !seen.has(ref)) {
+    seen.add(ref);
+    collectRefs(doc, follow(doc, { $ref: ref }, [], 'document').node, seen);
+  }
+  for (const key in node) if (key !== '$ref') collectRefs(doc, node[key], seen);
 }
 
 function walkRefs(doc: Dict, roots: Located[], documentName: string, places: boolean): Set<string> {

@@ -7,7 +7,7 @@ import type { Json } from '../canonical.ts';
 import { compareExtraKeys } from './additional-properties.ts';
 import { compareConstraints, compareEnums, same } from './constraints.ts';
 import { compareDiscriminators } from './discriminator.ts';
-import { pointer } from './document.ts';
+import { pointer, pointerOfPlace } from './document.ts';
 import { compareReadWrite } from './read-write.ts';
 import { readShape, type Shape } from './shape.ts';
 import type { DriftRuleId } from './rules.ts';
@@ -53,9 +53,10 @@ export function compareSchema(
   what: string,
   visiting: Set<string> = new Set(),
 ): void {
+  if (compare.sameClosure.same(base.node, revision.node)) return;
   const b = readShape(compare.base.doc, base.node, base.at, compare.base.name);
   const r = readShape(compare.revision.doc, revision.node, revision.at, compare.revision.name);
-  const key = `${pointer(b.at)}|${pointer(r.at)}`;
+  const key = `${pointerOfPlace(b.at)}|${pointerOfPlace(r.at)}`;
   if (visiting.has(key)) {
     compare.cutCycles++;
     return;
