@@ -7,6 +7,7 @@
  * (YAML, doc pages, the pipeline's join and names, writing files) is imported when needed, so
  * that `--help` and a run on JSON files start in well under a second.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -150,12 +151,9 @@ export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> 
   const files = await listSpecFiles(specDir, root);
   const { inputsHash, stampStillHolds } = await import('../pipeline/stamp.ts');
   const outDir = path.join(root, 'generated');
-  // Read at once rather than one after another inside inputsHash: 491 files, 0.1 s -> 0.02 s.
-  const bytes = new Map(
-    await Promise.all(
-      files.map(async (file) => [file, await readFile(path.join(root, file))] as const),
-    ),
-  );
+  // Read here, synchronously: 491 small files cost ~0.1 s of CPU through fs/promises (one after
+  // another inside inputsHash, or all at once), ~0.03 s this way.
+  const bytes = new Map(files.map((file) => [file, readFileSync(path.join(root, file))] as const));
   if (
     files.length > 0 &&
     (await stampStillHolds(outDir, await inputsHash(root, files, 'redocly.yaml', bytes)))

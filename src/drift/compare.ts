@@ -151,14 +151,16 @@ export class Compare {
 }
 
 const LEVEL_ORDER: Record<ChangeLevel, number> = { breaking: 0, warning: 1, info: 2 };
+/** `localeCompare`'s order from one collator, made once (`localeCompare` itself was ~0.07 s here). */
+const byLocale = new Intl.Collator().compare;
 
 /** Orders changes: breaking first, then by operation, location and rule. */
 export function sortChanges(changes: DriftChange[]): DriftChange[] {
   return [...changes].sort(
     (a, b) =>
       LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
-      (a.operation ?? '').localeCompare(b.operation ?? '') ||
-      a.location.localeCompare(b.location) ||
-      a.id.localeCompare(b.id),
+      byLocale(a.operation ?? '', b.operation ?? '') ||
+      byLocale(a.location, b.location) ||
+      byLocale(a.id, b.id),
   );
 }
