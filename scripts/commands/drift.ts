@@ -302,7 +302,7 @@ export function parseHeaderFlags(flags: readonly string[]): {
  * needed.
  */
 export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<ExportedNamesOf> {
-  const [{ lockedAliases }, { operationShapes }] = await Promise.all([
+  const [{ aliasCandidates, lockedAliases }, { operationShapes }] = await Promise.all([
     import('../pipeline/aliases.ts'),
     import('../pipeline/parameter-rules.ts'),
   ]);
@@ -313,8 +313,9 @@ export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<E
       { title?: unknown }
     >;
     const operations = operationShapes(doc);
-    const locked = lockedAliases(schemas, operations, lock);
-    const unlocked = lockedAliases(schemas, operations, {}).lock;
+    const candidates = aliasCandidates(schemas, operations);
+    const locked = lockedAliases(schemas, operations, lock, candidates);
+    const unlocked = lockedAliases(schemas, operations, {}, candidates).lock;
     return {
       names: new Map(
         locked.aliases.map((alias) => [

@@ -269,6 +269,22 @@ export interface LockedAliases {
 }
 
 /**
+ * The aliases still to be named, schemas and operations: naming twice (with and without a lock,
+ * as the drift report does) reads the spec once.
+ */
+export interface AliasCandidates {
+  schemaSide: readonly Candidate[];
+  operationSide: readonly Candidate[];
+}
+
+export function aliasCandidates(
+  schemas: Record<string, { title?: unknown }>,
+  operations: readonly OperationShape[],
+): AliasCandidates {
+  return { schemaSide: schemaCandidates(schemas), operationSide: operationCandidates(operations) };
+}
+
+/**
  * Names every alias, keeping each locked name on what it names: a locked name is never given to
  * anything else, and a new alias that would collide with one is qualified or numbered instead.
  * Locked names whose target is gone are returned in `gone` and left out of `lock`; whether that
@@ -278,9 +294,8 @@ export function lockedAliases(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
   previous: Readonly<NameLock>,
+  { schemaSide, operationSide }: AliasCandidates = aliasCandidates(schemas, operations),
 ): LockedAliases {
-  const schemaSide = schemaCandidates(schemas);
-  const operationSide = operationCandidates(operations);
   const byKey = new Map([...schemaSide, ...operationSide].map((c) => [c.key, c]));
   const registry = new NameRegistry();
   const nameOf = new Map<string, string>();

@@ -10,22 +10,38 @@ import type { Json } from '../canonical.ts';
 import { follow, isDict, type Dict, type OperationEntry } from './document.ts';
 import { readShape } from './shape.ts';
 
-interface Signature {
+/** What is cheap to tell from an operation: where it is, its success statuses, body or not. */
+interface Outline {
   /** The path's segments, parameters as `{}`. */
   segments: string[];
   successStatuses: string;
   hasBody: boolean;
+}
+
+/** What takes reading schemas: read only for operations whose outlines could match. */
+interface Contents {
   parameters: Set<string>;
   responseProperties: Set<string>;
   /** The properties of each object property of the response (a successor may wrap the old). */
   wrapped: Set<string>[];
 }
 
-function signatureOf(doc: Dict, entry: OperationEntry, name: string): Signature {
-  const responses = isDict(entry.operation.responses) ? entry.operation.responses : {};
-  const success = Object.keys(responses)
+const successStatuses = (entry: OperationEntry): string[] =>
+  Object.keys(isDict(entry.operation.responses) ? entry.operation.responses : {})
     .filter((status) => /^2/.test(status))
     .sort();
+
+function outlineOf(entry: OperationEntry): Outline {
+  return {
+    segments: entry.path.split('/').map((s) => (/^\{.*\}$/.test(s) ? '{}' : s)),
+    successStatuses: successStatuses(entry).join(','),
+    hasBody: entry.operation.requestBody !== undefined,
+  };
+}
+
+function contentsOf(doc: Dict, entry: OperationEntry, name: string): Contents {
+  const responses = isDict(entry.operation.responses) ? entry.operation.responses : {};
+  const success = successStatuses(entry);
   const parameters = new Set<string>();
   for (const list of [entry.pathItem.parameters, entry.operation.parameters])
     for (const raw of Array.isArray(list) ? list : []) {
@@ -51,14 +67,7 @@ function signatureOf(doc: Dict, entry: OperationEntry, name: string): Signature 
       if (inner.properties.size > 0) wrapped.push(new Set(inner.properties.keys()));
     }
   }
-  return {
-    segments: entry.path.split('/').map((s) => (/^\{.*\}$/.test(s) ? '{}' : s)),
-    successStatuses: success.join(','),
-    hasBody: entry.operation.requestBody !== undefined,
-    parameters,
-    responseProperties,
-    wrapped,
-  };
+  return { parameters, responseProperties, wrapped };
 }
 
 /** Literal segments that differ, or -1 when the paths cannot be one renamed into the other. */
@@ -85,7 +94,7 @@ function kept(before: Set<string>, after: Set<string>): number {
  * How much of the old response the new one keeps: its properties, at the top or wrapped one
  * level down (`AgentResponse` -> `{ agent: AgentResponse, revisions }`, counted a little less).
  */
-function responseKept(before: Signature, after: Signature): number {
+function responseKept(before: Contents, after: Contents): number {
   return Math.max(
     kept(before.responseProperties, after.responseProperties),
     ...after.wrapped.map((inner) => kept(before.responseProperties, inner) * 0.9),
@@ -107,27 +116,32 @@ export function probableSuccessors(
 ): Map<string, OperationEntry> {
   const result = new Map<string, OperationEntry>();
   if (removed.length === 0 || added.length === 0) return result;
-  const candidates = added.map((entry) => ({
-    entry,
-    signature: signatureOf(revision.doc, entry, revision.name),
-  }));
+  const candidates = added.map((entry) => ({ entry, outline: outlineOf(entry) }));
+  const contents = new Map<string, Contents>();
+  const contentsOfAdded = (entry: OperationEntry): Contents => {
+    let found = contents.get(entry.key);
+    if (!found) contents.set(entry.key, (found = contentsOf(revision.doc, entry, revision.name)));
+    return found;
+  };
   const claimed = new Set<string>();
   for (const gone of removed) {
-    const mine = signatureOf(base.doc, gone, base.name);
-    const scored = candidates
-      .filter(
-        ({ entry, signature }) =>
-          entry.method === gone.method &&
-          !claimed.has(entry.key) &&
-          renamedSegments(mine.segments, signature.segments) >= 0 &&
-          renamedSegments(mine.segments, signature.segments) <= 1 &&
-          signature.successStatuses === mine.successStatuses &&
-          signature.hasBody === mine.hasBody,
-      )
-      .map(({ entry, signature }) => ({
+    const mine = outlineOf(gone);
+    const fitting = candidates.filter(
+      ({ entry, outline }) =>
+        entry.method === gone.method &&
+        !claimed.has(entry.key) &&
+        renamedSegments(mine.segments, outline.segments) >= 0 &&
+        renamedSegments(mine.segments, outline.segments) <= 1 &&
+        outline.successStatuses === mine.successStatuses &&
+        outline.hasBody === mine.hasBody,
+    );
+    if (fitting.length === 0) continue;
+    const myContents = contentsOf(base.doc, gone, base.name);
+    const scored = fitting
+      .map(({ entry }) => ({
         entry,
-        properties: responseKept(mine, signature),
-        parameters: kept(mine.parameters, signature.parameters),
+        properties: responseKept(myContents, contentsOfAdded(entry)),
+        parameters: kept(myContents.parameters, contentsOfAdded(entry).parameters),
       }))
       .filter((c) => c.properties >= MIN_RESPONSE_KEPT)
       .map((c) => ({ ...c, score: c.properties + c.parameters / 10 }))
