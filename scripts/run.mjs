@@ -19,11 +19,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const LAUNCHER = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(LAUNCHER), '..');
 const EXIT_COULD_NOT_RUN = 2;
 const ENTRY_CHUNK = 'main.mjs';
 /** Builds older than this, other than the current one, are deleted when a new one is made. */
@@ -89,6 +90,7 @@ function freshBundle(paths, esbuildVersion) {
   }
   const bundle = path.join(paths.dir, String(recorded.build), ENTRY_CHUNK);
   if (recorded.esbuild !== esbuildVersion || recorded.root !== ROOT) return undefined;
+  if (recorded.launcher !== stamp(LAUNCHER)) return undefined;
   if (stamp(bundle) === undefined) return undefined;
   const same = Object.entries(recorded.inputs).every(([file, s]) => stamp(file) === s);
   return same ? bundle : undefined;
@@ -104,6 +106,53 @@ const ownImportMetaUrl = {
         JSON.stringify(pathToFileURL(args.path).href),
       ),
       loader: 'ts',
+    }));
+  },
+};
+
+/** Packages bundled into the command (tree-shaken) instead of loaded whole from node_modules. */
+const BUNDLED_PACKAGES = new Set(['openapi-typescript']);
+const BUNDLED_PACKAGE_DIR = /[\\/]node_modules[\\/]openapi-typescript[\\/]/;
+
+/**
+ * esbuild plugin for packages:
+ * - `typescript` (9 MB of CommonJS) is loaded with require(). Imported as an ES module, Node first
+ *   compiles it to detect its format and runs the CommonJS export lexer over it: ~0.5 s of CPU.
+ * - openapi-typescript is bundled: `generate` calls its transform, and its index would otherwise
+ *   load its own Redocly 1.x (for the lint and bundle we do not use). Its other imports stay
+ *   external, resolved from where it imports them (its own nested Redocly), and are dropped when
+ *   nothing uses them.
+ * - every other package stays external, loaded from node_modules as usual.
+ */
+const packages = {
+  name: 'packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData?.plain) return undefined;
+      const name = args.path.startsWith('@')
+        ? args.path.split('/').slice(0, 2).join('/')
+        : args.path.split('/')[0];
+      if (args.path.startsWith('node:') || builtinModules.includes(name))
+        return { path: args.path, external: true };
+      const resolveFrom = async () => {
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          pluginData: { plain: true },
+        });
+        if (resolved.errors.length > 0) throw new Error(resolved.errors[0].text);
+        return resolved.path;
+      };
+      if (name === 'typescript')
+        return { path: await resolveFrom(), namespace: 'through-require', sideEffects: false };
+      if (BUNDLED_PACKAGES.has(name)) return undefined;
+      if (BUNDLED_PACKAGE_DIR.test(args.importer))
+        return { path: await resolveFrom(), external: true, sideEffects: false };
+      return { path: args.path, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'through-require' }, (args) => ({
+      contents: `import { builtinModules, createRequire } from 'node:module';\nexport default createRequire(import.meta.url)(${JSON.stringify(args.path)});\n`,
+      loader: 'js',
     }));
   },
 };
@@ -125,11 +174,10 @@ async function buildBundle(entry, paths, esbuild) {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
       metafile: true,
       write: false,
       logLevel: 'silent',
-      plugins: [ownImportMetaUrl],
+      plugins: [ownImportMetaUrl, packages],
     });
   } catch (error) {
     const messages = (error.errors ?? []).map(
@@ -153,7 +201,16 @@ async function buildBundle(entry, paths, esbuild) {
   for (const file of result.outputFiles)
     writeFileSync(path.join(buildDir, path.relative(paths.dir, file.path)), file.contents);
   const temporary = `${paths.manifest}.tmp-${process.pid}`;
-  writeFileSync(temporary, JSON.stringify({ esbuild: esbuild.version, root: ROOT, build, inputs }));
+  writeFileSync(
+    temporary,
+    JSON.stringify({
+      esbuild: esbuild.version,
+      root: ROOT,
+      launcher: stamp(LAUNCHER),
+      build,
+      inputs,
+    }),
+  );
   renameSync(temporary, paths.manifest);
   for (const old of readdirSync(paths.dir)) {
     if (!old.startsWith(`${paths.key}-`) || old === build) continue;
