@@ -177,6 +177,30 @@ describe('drift on whole documents', () => {
     expect(await fingerprintSpec(restricted)).toEqual(SPEC_FINGERPRINT);
   });
 
+  it('restricting a document nested too deep to walk recursively still finds what it reaches', () => {
+    const whole = pinned();
+    let deep: Json = { $ref: '#/components/schemas/Agent' };
+    for (let level = 0; level < 100_000; level++) deep = [deep];
+    ((whole.components as Dict).schemas as Dict).Agent = { type: 'object' };
+    const operation = ((whole.paths as Dict)['/v1/analytics/integrations/dashboard'] as Dict)
+      .get as Dict;
+    operation['x-deep'] = deep;
+    const restricted = restrictToOperations(whole, ['GET /v1/analytics/integrations/dashboard']);
+    expect(Object.keys((restricted.components as Dict).schemas as Dict)).toContain('Agent');
+  });
+
+  it('restricting names the place of a $ref that does not resolve', () => {
+    const whole = pinned();
+    const operation = ((whole.paths as Dict)['/v1/analytics/integrations/dashboard'] as Dict)
+      .get as Dict;
+    operation['x-link'] = { $ref: '#/components/schemas/Gone' };
+    expect(() =>
+      restrictToOperations(whole, ['GET /v1/analytics/integrations/dashboard'], 'upstream.json'),
+    ).toThrow(
+      "upstream.json (#/paths/~1v1~1analytics~1integrations~1dashboard/get/x-link/$ref): $ref '#/components/schemas/Gone' does not resolve",
+    );
+  });
+
   it('lists upstream-only operations as added, not breaking', () => {
     const whole = pinned();
     (whole.paths as Dict)['/v1/agents'] = {

@@ -143,7 +143,8 @@ export function listOperations(doc: Dict): Map<string, OperationEntry> {
 /**
  * Every local `$ref` target reachable from `roots` (each with where it sits), transitively.
  * Places are tracked only to name a `$ref` that does not resolve: the walk runs without them
- * (copying a path per node is most of its cost on a whole API) and again with them on an error.
+ * (copying a path per node was most of its cost on a whole API), recursively, and again with a
+ * stack and places on an error (or a document too deep to recurse).
  */
 function reachableRefs(doc: Dict, roots: Located[], documentName: string): Set<string> {
   const seen = new Set<string>();
@@ -151,7 +152,6 @@ function reachableRefs(doc: Dict, roots: Located[], documentName: string): Set<s
     for (const root of roots) collectRefs(doc, root.node, seen);
     return seen;
   } catch (error) {
-    // Too deep to recurse (a hostile document), or a `$ref` to name: the walk with a stack.
     if (!(error instanceof DriftInputError || error instanceof RangeError)) throw error;
   }
   try {
