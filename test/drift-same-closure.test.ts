@@ -97,6 +97,12 @@ describe('SameClosure', () => {
     expect(closure.same(ref('B'), ref('B'))).toBe(false);
   });
 
+  it('a structure that is not JSON (a cycle of objects) is not the same, not an error', () => {
+    const loop: Dict = { type: 'object' };
+    loop.properties = { self: loop };
+    expect(new SameClosure(doc({}), doc({})).same(loop, loop)).toBe(false);
+  });
+
   it('a $ref spelled inside a string value is not followed as one', () => {
     const spelled: Dict = { type: 'string', example: '{"$ref":"#/components/schemas/Gone"}' };
     expect(new SameClosure(doc({}), doc({})).same(spelled, spelled)).toBe(true);

@@ -22,6 +22,16 @@ function target(doc: Dict, ref: string): Json | undefined {
   return node;
 }
 
+/** JSON text of a node; undefined for none, or for a structure that is not JSON (a cycle). */
+function jsonText(node: Json | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  try {
+    return JSON.stringify(node);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The `$ref`s written anywhere in a JSON text. */
 function refsIn(text: string): string[] {
   const refs: string[] = [];
@@ -46,9 +56,8 @@ export class SameClosure {
 
   /** True when `b` (in base) and `r` (in revision) are the same JSON throughout. */
   same(b: Json | undefined, r: Json | undefined): boolean {
-    if (b === undefined || r === undefined) return false;
-    const text = JSON.stringify(b);
-    if (text !== JSON.stringify(r)) return false;
+    const text = jsonText(b);
+    if (text === undefined || text !== jsonText(r)) return false;
     // Refs found the same while this question was open rest on its assumptions (a cycle counts
     // as the same until shown otherwise): they hold only if the whole answer is yes.
     const assumed: string[] = [];
@@ -62,7 +71,7 @@ export class SameClosure {
     const texts = this.texts[side]!;
     if (!texts.has(ref)) {
       const node = target(side === 0 ? this.base : this.revision, ref);
-      texts.set(ref, node === undefined ? undefined : JSON.stringify(node));
+      texts.set(ref, jsonText(node));
     }
     return texts.get(ref);
   }
