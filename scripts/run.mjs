@@ -167,6 +167,7 @@ async function buildBundle(entry, paths, esbuild) {
   try {
     result = await esbuild.build({
       entryPoints: { main: entry },
+      absWorkingDir: ROOT,
       bundle: true,
       splitting: true,
       outdir: paths.dir,
@@ -190,8 +191,10 @@ async function buildBundle(entry, paths, esbuild) {
   }
   const inputs = {};
   for (const input of Object.keys(result.metafile.inputs)) {
-    const file = path.resolve(input);
+    if (input.includes(':')) continue; // a virtual module (namespace:path), not a file
+    const file = path.resolve(ROOT, input);
     inputs[file] = stamp(file);
+    if (inputs[file] === undefined) fail(`bundling ${entry}: cannot stat its input ${file}`);
   }
   // A fresh directory per build, and the manifest (renamed into place) names it: a process
   // starting at the same moment reads the old build or the new one, never half of one.
