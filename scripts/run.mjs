@@ -110,14 +110,19 @@ const ownImportMetaUrl = {
   },
 };
 
+/** scripts/code-cache.mjs, and where it keeps compiled code. */
+const CODE_CACHE = path.join(ROOT, 'scripts', 'code-cache.mjs');
+const CODE_CACHE_DIR = path.join(ROOT, '.tmp', 'code-cache');
+
 /** Packages bundled into the command (tree-shaken) instead of loaded whole from node_modules. */
 const BUNDLED_PACKAGES = new Set(['openapi-typescript']);
 const BUNDLED_PACKAGE_DIR = /[\\/]node_modules[\\/]openapi-typescript[\\/]/;
 
 /**
  * esbuild plugin for packages:
- * - `typescript` (9 MB of CommonJS) is loaded with require(). Imported as an ES module, Node first
- *   compiles it to detect its format and runs the CommonJS export lexer over it: ~0.5 s of CPU.
+ * - `typescript` (9 MB of CommonJS) is loaded with require(), its compiled code cached
+ *   (scripts/code-cache.mjs). Imported as an ES module, Node first compiles it to detect its
+ *   format and runs the CommonJS export lexer over it: ~0.5 s of CPU.
  * - openapi-typescript is bundled: `generate` calls its transform, and its index would otherwise
  *   load its own Redocly 1.x (for the lint and bundle we do not use). Its other imports stay
  *   external, resolved from where it imports them (its own nested Redocly), and are dropped when
@@ -151,8 +156,12 @@ const packages = {
       return { path: args.path, external: true };
     });
     build.onLoad({ filter: /.*/, namespace: 'through-require' }, (args) => ({
-      contents: `import { builtinModules, createRequire } from 'node:module';\nexport default createRequire(import.meta.url)(${JSON.stringify(args.path)});\n`,
+      contents: [
+        `import { requireWithCodeCache } from ${JSON.stringify(CODE_CACHE)};`,
+        `export default requireWithCodeCache(${JSON.stringify(args.path)}, ${JSON.stringify(CODE_CACHE_DIR)});`,
+      ].join('\n'),
       loader: 'js',
+      resolveDir: ROOT,
     }));
   },
 };
