@@ -11,6 +11,7 @@ import {
   FeatherError,
 } from './errors.ts';
 import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from './options.ts';
+import type { Deadline, Deadlines } from './deadlines.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -21,6 +22,8 @@ export interface CallState {
   callerSignal?: AbortSignal;
   /** Aborts the running attempt (timeout or caller); replaced after it fired. */
   controller?: AbortController;
+  /** Passes the caller's abort on to `controller`; removed when the call ends. */
+  onCallerAbort?: () => void;
   /** Attempts made so far. */
   attempts: number;
   /** Method and URL of the request, once sent. */
@@ -28,8 +31,10 @@ export interface CallState {
   url?: string;
   /** The response handed to openapi-fetch. */
   response?: Response;
-  /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
-  timer?: ReturnType<typeof setTimeout>;
+  /** The client's attempt deadlines (one timer for all its calls). */
+  deadlines: Deadlines;
+  /** The running attempt's deadline; it also bounds openapi-fetch's read of the body. */
+  deadline?: Deadline;
   timedOut: boolean;
   /** The request is safe to repeat though its method is not (src/idempotency.ts). */
   safeToRepeat?: boolean;
@@ -41,6 +46,7 @@ export interface CallState {
 export function startCall(
   options: ResolvedOptions,
   overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown; [key: string]: unknown },
+  deadlines: Deadlines,
 ): CallState {
   const { maxRetries, timeoutMs, fetch } = overrides;
   return {
@@ -51,15 +57,23 @@ export function startCall(
     timeoutMs:
       timeoutMs === undefined ? options.timeoutMs : checkTimeout(timeoutMs as number, 'timeoutMs'),
     fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
+    deadlines,
     attempts: 0,
     timedOut: false,
     keys: [],
   };
 }
 
-/** Ends a call once openapi-fetch has read the body: the attempt's timer stops. */
-export function endCall(call: CallState): void {
-  clearTimeout(call.timer);
+/**
+ * Ends a call once openapi-fetch is done: the attempt's deadline is cancelled and the caller's
+ * signal lets go of the call (a signal reused for many calls would otherwise collect a listener
+ * per call), unless the body still streams to the caller: then the signal must still reach it.
+ */
+export function endCall(call: CallState, bodyStreams: boolean): void {
+  call.deadlines.cancel(call.deadline);
+  if (!bodyStreams && call.onCallerAbort !== undefined) {
+    call.callerSignal?.removeEventListener('abort', call.onCallerAbort);
+  }
 }
 
 /**

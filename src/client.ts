@@ -25,6 +25,7 @@ import {
 import { parameterChecker, type RequestParams } from './validate.ts';
 import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
+import { Deadlines } from './deadlines.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
@@ -69,6 +70,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const defaultRequest = resolved.clientOptions.Request === undefined;
   const { tables } = resolved;
   const checkParameters = parameterChecker(tables.PARAMETER_RULES);
+  const deadlines = new Deadlines();
   // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
   const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
   const keyedHeader = new Set(
@@ -82,7 +84,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     let call: CallState;
     try {
       if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
-      call = startCall(resolved, init ?? {});
+      call = startCall(resolved, init ?? {}, deadlines);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -116,7 +118,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     }
     return loose.request(method, path, fetchInit).then(
       (result) => {
-        endCall(call);
         const { response } = result;
         if (!response.ok) RESPONSE_METHODS.set(response, method);
         else if (init?.parseAs === 'stream') {
@@ -126,11 +127,14 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
             timeoutMs: call.timeoutMs,
             signal: init.signal as AbortSignal | undefined,
           });
+          endCall(call, true);
+          return result;
         }
+        endCall(call, false);
         return result;
       },
       (error: unknown) => {
-        endCall(call);
+        endCall(call, false);
         throw toFeatherError(error, call);
       },
     );
