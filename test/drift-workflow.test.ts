@@ -105,7 +105,7 @@ describe('GitHub workflows', () => {
     const scripts = JSON.parse(
       await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8'),
     ).scripts;
-    expect(scripts.drift).toBe('node --import tsx scripts/commands/drift.ts');
+    expect(scripts.drift).toBe('node scripts/run.mjs drift');
   });
 });
 

@@ -15,6 +15,8 @@ import {
 const run = promisify(execFile);
 /** tsx's CLI, found by module resolution (hoisted in a workspace), run with this node. */
 const TSX = packageBin('tsx');
+/** What the npm scripts run: a command's cached bundle (scripts/run.mjs). */
+const RUN = path.join(REPO_ROOT, 'scripts', 'run.mjs');
 
 /** Runs a pipeline script as a user would, in `cwd`, and returns its exit code and output. */
 async function runScript(
@@ -25,7 +27,7 @@ async function runScript(
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      [TSX, path.join(REPO_ROOT, 'scripts', 'commands', script), ...args],
+      [RUN, script.replace(/\.ts$/, ''), ...args],
       {
         cwd,
       },
@@ -107,5 +109,11 @@ describe('scripts reached through a symlink', () => {
       },
     );
     expect(stdout).toMatch(/generate: /);
+    const launched = await run(
+      process.execPath,
+      [path.join(workspace.root, 'linked-scripts', 'run.mjs'), 'generate'],
+      { cwd: workspace.root },
+    );
+    expect(launched.stdout).toMatch(/generate: /);
   });
 });

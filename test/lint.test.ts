@@ -1,5 +1,8 @@
 import { locatePointer } from '../scripts/lib/spec-files.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PipelineError } from '../scripts/lib/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { joinDocuments } from '../scripts/pipeline/join.ts';
 import { lintJoined } from '../scripts/pipeline/lint.ts';
@@ -51,13 +54,7 @@ async function lint(
     return { file, text, doc: asOpenApiDocument(file, parseSpecText(file, text)) };
   });
   const joined = joinDocuments(sources);
-  const problems = await lintJoined(
-    joined.doc,
-    JSON.stringify(joined.doc),
-    joined.origins,
-    sources,
-    CONFIG,
-  );
+  const problems = await lintJoined(JSON.stringify(joined.doc), joined.origins, sources, CONFIG);
   return problems.map((p) => ({
     ruleId: p.ruleId,
     severity: p.severity,
@@ -137,6 +134,36 @@ describe('lint with redocly.yaml', () => {
       severity: 'warn',
       where: 'spec/doc0.yaml:13',
     });
+  });
+});
+
+describe('a redocly.yaml Redocly cannot load', () => {
+  it.each([
+    ['broken YAML', 'rules:\n  operation-operationId: [error\n', /redocly\.yaml: .*\(\d+:\d+\)/],
+    ['an unknown preset', 'extends:\n  - nosuch\n', /redocly\.yaml: .*nosuch/],
+  ])('is named, with the reason (%s)', async (_, config, message) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'lint-config-'));
+    try {
+      await writeFile(path.join(dir, 'redocly.yaml'), config);
+      const sources: SpecSource[] = [
+        { file: 'spec/a.yaml', text: page('/things', GOOD), doc: {} as never },
+      ];
+      sources[0]!.doc = asOpenApiDocument(
+        'spec/a.yaml',
+        parseSpecText('spec/a.yaml', sources[0]!.text),
+      );
+      const joined = joinDocuments(sources);
+      const failure = lintJoined(
+        JSON.stringify(joined.doc),
+        joined.origins,
+        sources,
+        path.join(dir, 'redocly.yaml'),
+      );
+      await expect(failure).rejects.toBeInstanceOf(PipelineError);
+      await expect(failure).rejects.toThrow(message);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pathTypes, pathTypesViaOpenapiTS } from '../scripts/pipeline/typegen.ts';
+import { pathTypes } from '../scripts/pipeline/typegen.ts';
+import { pathTypesViaOpenapiTS } from './helpers/typegen-reference.ts';
 import { markRequestDefaults } from '../scripts/pipeline/request-defaults.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 

@@ -21,7 +21,8 @@ import { EXIT_OK } from '../lib/errors.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TSX = packageBin('tsx', 'tsx');
+/** What `npm run generate` runs: the command's cached bundle (scripts/run.mjs), no tsx. */
+const RUN = path.join(ROOT, 'scripts', 'run.mjs');
 const OPENAPI_TS = packageBin('openapi-typescript', 'openapi-typescript');
 
 /** Components every page repeats unchanged. */
@@ -120,8 +121,8 @@ async function makeRoot(root: string, specFiles: Map<string, string>): Promise<v
   await cp(path.join(ROOT, 'redocly.yaml'), path.join(root, 'redocly.yaml'));
 }
 
-const GENERATE = [TSX, path.join(ROOT, 'scripts', 'commands', 'generate.ts')];
-const CHECK = [TSX, path.join(ROOT, 'scripts', 'commands', 'check.ts')];
+const GENERATE = [RUN, 'generate'];
+const CHECK = [RUN, 'check'];
 
 /** The whole published API, as one file and as pages, against the bare CLI on the same file. */
 async function benchWholeApi(apiFile: string, rounds: number, tmp: string): Promise<void> {

@@ -65,6 +65,9 @@ export interface BuildResult {
   counts: { documents: number; operations: number; schemas: number; aliases: number };
 }
 
+/** The order steps are listed in (lint and types run at the same time). */
+const STEP_ORDER = ['read', 'join', 'lint', 'types'];
+
 /** Lint errors listed in full before the rest are counted (a broken shared part repeats a lot). */
 const MAX_LINT_ERRORS_SHOWN = 50;
 
@@ -133,22 +136,25 @@ export async function buildGenerated(
   );
   const openapiJson = `${JSON.stringify(joined.doc, null, 2)}\n`;
 
+  // The lint runs in a worker thread while this one generates the types. Its errors, if any,
+  // are reported first, as when it ran alone: they explain a failure of the types better.
   const { lintJoined, formatLintProblem } = await import('./lint.ts');
-  const problems = await timed(
+  const linting = timed(
     steps,
     'lint',
-    () =>
-      lintJoined(
-        joined.doc,
-        openapiJson,
-        joined.origins,
-        sources,
-        path.join(paths.root, paths.configFile),
-      ),
+    () => lintJoined(openapiJson, joined.origins, sources, path.join(paths.root, paths.configFile)),
     (r) =>
       `${r.filter((p) => p.severity === 'error').length} errors, ${r.filter((p) => p.severity === 'warn').length} warnings`,
   );
-  const lintErrors = problems.filter((p) => p.severity === 'error');
+  const typing = timed(
+    steps,
+    'types',
+    () => generateTypes(joined.doc, paths, options),
+    (r) => `paths, components, operations + ${r.aliasCount} aliases`,
+  );
+  const [linted, typed] = await Promise.allSettled([linting, typing]);
+  if (linted.status === 'rejected') throw linted.reason;
+  const lintErrors = linted.value.filter((p) => p.severity === 'error');
   if (lintErrors.length > 0) {
     const shown = lintErrors
       .slice(0, MAX_LINT_ERRORS_SHOWN)
@@ -161,48 +167,10 @@ export async function buildGenerated(
       EXIT_CHECK_FAILED,
     );
   }
-  const warnings = problems.map(formatLintProblem);
-
-  const { pathTypes } = await import('./typegen.ts');
-  const { lockedAliases, renderAliases } = await import('./aliases.ts');
-  const previousLock = await readNameLock(paths.root, paths.outDir);
-  const { operationShapes, parameterRules } = await import('./parameter-rules.ts');
-  const { operationMeta } = await import('./operation-meta.ts');
-  const output = new Map<string, string>();
-  const aliasCount = await timed(
-    steps,
-    'types',
-    async () => {
-      const schemas = ((joined.doc.components as Record<string, unknown> | undefined)?.schemas ??
-        {}) as Record<string, { title?: unknown }>;
-      const { aliases, lock, gone } = lockedAliases(
-        schemas,
-        operationShapes(joined.doc),
-        previousLock,
-      );
-      const { removed, blocked, unknown } = decideRemovals(gone, options.removeNames);
-      if (unknown.length > 0)
-        throw new PipelineError(
-          `--remove-name ${unknown.join(', ')}: not a locked name whose target is gone (see ${paths.outDir}/${NAME_LOCK_FILE})`,
-        );
-      if (blocked.length > 0) throw goneNamesError(paths.outDir, blocked);
-      for (const { name, key } of removed)
-        warnings.push(`removed the published name ${name} (it named ${key}, gone from spec/)`);
-      output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(joined.doc)}`);
-      output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
-      output.set(NAME_LOCK_FILE, renderNameLock(lock));
-      output.set('parameters.ts', renderParameters(parameterRules(joined.doc)));
-      const meta = operationMeta(joined.doc);
-      output.set('operations.ts', renderOperationMeta(meta));
-      for (const skipped of meta.skipped) {
-        warnings.push(
-          `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,
-        );
-      }
-      return aliases.length;
-    },
-    (count) => `paths, components, operations + ${count} aliases`,
-  );
+  if (typed.status === 'rejected') throw typed.reason;
+  const { output, aliasCount } = typed.value;
+  const warnings = [...linted.value.map(formatLintProblem), ...typed.value.warnings];
+  steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
 
   const fingerprint = await fingerprintSpec(joined.doc);
   output.set('openapi.json', openapiJson);
@@ -222,6 +190,51 @@ export async function buildGenerated(
       aliases: aliasCount,
     },
   };
+}
+
+/** Output files from the types step, and what it has to say. */
+interface TypesResult {
+  output: Map<string, string>;
+  aliasCount: number;
+  warnings: string[];
+}
+
+/** Path types, friendly aliases (under the name lock), parameter rules, operation metadata. */
+async function generateTypes(
+  doc: Record<string, unknown>,
+  paths: PipelinePaths,
+  options: BuildOptions,
+): Promise<TypesResult> {
+  const { pathTypes } = await import('./typegen.ts');
+  const { lockedAliases, renderAliases } = await import('./aliases.ts');
+  const previousLock = await readNameLock(paths.root, paths.outDir);
+  const { operationShapes, parameterRules } = await import('./parameter-rules.ts');
+  const { operationMeta } = await import('./operation-meta.ts');
+  const output = new Map<string, string>();
+  const warnings: string[] = [];
+  const schemas = ((doc.components as Record<string, unknown> | undefined)?.schemas ??
+    {}) as Record<string, { title?: unknown }>;
+  const { aliases, lock, gone } = lockedAliases(schemas, operationShapes(doc), previousLock);
+  const { removed, blocked, unknown } = decideRemovals(gone, options.removeNames);
+  if (unknown.length > 0)
+    throw new PipelineError(
+      `--remove-name ${unknown.join(', ')}: not a locked name whose target is gone (see ${paths.outDir}/${NAME_LOCK_FILE})`,
+    );
+  if (blocked.length > 0) throw goneNamesError(paths.outDir, blocked);
+  for (const { name, key } of removed)
+    warnings.push(`removed the published name ${name} (it named ${key}, gone from spec/)`);
+  output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(doc)}`);
+  output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
+  output.set(NAME_LOCK_FILE, renderNameLock(lock));
+  output.set('parameters.ts', renderParameters(parameterRules(doc)));
+  const meta = operationMeta(doc);
+  output.set('operations.ts', renderOperationMeta(meta));
+  for (const skipped of meta.skipped) {
+    warnings.push(
+      `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,
+    );
+  }
+  return { output, aliasCount: aliases.length, warnings };
 }
 
 /** The step list printed by generate and check. */

@@ -2,7 +2,7 @@
  * Path-typed TypeScript from the joined document, with openapi-typescript's API, in this process,
  * from the already parsed and linted object.
  */
-import openapiTS, {
+import {
   astToString,
   resolveRef,
   scanDiscriminators,
@@ -29,7 +29,10 @@ function optionalWhenMarked(
 }
 
 /** The options we generate with: openapi-typescript's defaults, plus request-side defaults optional. */
-const OPTIONS = { silent: true, transformProperty: optionalWhenMarked } satisfies OpenAPITSOptions;
+export const OPTIONS = {
+  silent: true,
+  transformProperty: optionalWhenMarked,
+} satisfies OpenAPITSOptions;
 
 /**
  * openapi-typescript's output (`paths`, `components`, `operations`, ...) for `doc`.
@@ -39,7 +42,7 @@ const OPTIONS = { silent: true, transformProperty: optionalWhenMarked } satisfie
  * is already joined, linted and has only local `$ref`s. So this calls the transform that
  * `openapiTS()` calls after that pass, with the context it would build from OPTIONS (7.13.0's
  * defaults plus our `transformProperty`), on the document marked by markRequestDefaults.
- * test/typegen.test.ts holds the two outputs equal (also on a document with request bodies), so
+ * test/typegen.test.ts holds the two outputs equal (test/helpers/typegen-reference.ts) (also on a document with request bodies), so
  * an upgrade that changes the context fails there rather than in users' types.
  */
 export function pathTypes(doc: Record<string, unknown>): string {
@@ -78,9 +81,4 @@ export function pathTypes(doc: Record<string, unknown>): string {
     },
   };
   return astToString(transformSchema(schema, ctx as never));
-}
-
-/** The same through openapi-typescript's public entry point (slower; the reference in tests). */
-export async function pathTypesViaOpenapiTS(doc: Record<string, unknown>): Promise<string> {
-  return astToString(await openapiTS(markRequestDefaults(doc).doc as never, OPTIONS));
 }
