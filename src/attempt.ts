@@ -1,5 +1,5 @@
 /**
- * One attempt of a call (after openai-node's `fetchWithTimeout`): start its deadline, pick the
+ * One attempt of a call (after openai-node's `fetchWithTimeout`): arm the timer, pick the
  * signal, set the key, fetch. It resolves with the response, or with what kept one from coming;
  * whether to try again is the retry loop's decision (src/fetch.ts).
  */
@@ -50,10 +50,10 @@ export async function sendAttempt(
   if (bounded) {
     const controller = call.controller!;
     const { timeoutMs } = call;
-    call.deadline = call.deadlines.start(timeoutMs, () => {
+    call.timer = setTimeout(() => {
       call.timedOut = true;
       controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
-    });
+    }, timeoutMs);
   }
 
   try {
@@ -75,7 +75,7 @@ export async function sendAttempt(
       ? await followRedirects(response, prepared, attempt.headers, body, init, call)
       : response;
   } catch (error) {
-    call.deadlines.cancel(call.deadline);
+    clearTimeout(call.timer);
     if (error instanceof FeatherError) throw error; // a refused redirect: not retried
     if (prepared.callerSignal?.aborted) throw userAbort(call, error);
     // What openapi-fetch's own `new Request` would have thrown (a GET with a body, a bad
@@ -98,7 +98,7 @@ const BODY_HEADERS = [
 ];
 
 /**
- * Follows same-origin redirects within the attempt (its deadline and signal), as `nextRedirect`
+ * Follows same-origin redirects within the attempt (its timer and signal), as `nextRedirect`
  * decides; an `APIRedirectError` for one it refuses. `headers` carry the key: they only ever go
  * to the origin they were first sent to.
  */

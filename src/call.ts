@@ -11,7 +11,6 @@ import {
   FeatherError,
 } from './errors.ts';
 import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from './options.ts';
-import type { Deadline, Deadlines } from './deadlines.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -31,10 +30,8 @@ export interface CallState {
   url?: string;
   /** The response handed to openapi-fetch. */
   response?: Response;
-  /** The client's attempt deadlines (one timer for all its calls). */
-  deadlines: Deadlines;
-  /** The running attempt's deadline; it also bounds openapi-fetch's read of the body. */
-  deadline?: Deadline;
+  /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
+  timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
   /** The request is safe to repeat though its method is not (src/idempotency.ts). */
   safeToRepeat?: boolean;
@@ -46,7 +43,6 @@ export interface CallState {
 export function startCall(
   options: ResolvedOptions,
   overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown; [key: string]: unknown },
-  deadlines: Deadlines,
 ): CallState {
   const { maxRetries, timeoutMs, fetch } = overrides;
   return {
@@ -57,7 +53,6 @@ export function startCall(
     timeoutMs:
       timeoutMs === undefined ? options.timeoutMs : checkTimeout(timeoutMs as number, 'timeoutMs'),
     fetch: typeof fetch === 'function' ? (fetch as FetchLike) : options.fetch,
-    deadlines,
     attempts: 0,
     timedOut: false,
     keys: [],
@@ -65,12 +60,12 @@ export function startCall(
 }
 
 /**
- * Ends a call once openapi-fetch is done: the attempt's deadline is cancelled and the caller's
+ * Ends a call once openapi-fetch is done: the attempt's timer stops and the caller's
  * signal lets go of the call (a signal reused for many calls would otherwise collect a listener
  * per call), unless the body still streams to the caller: then the signal must still reach it.
  */
 export function endCall(call: CallState, bodyStreams: boolean): void {
-  call.deadlines.cancel(call.deadline);
+  clearTimeout(call.timer);
   if (!bodyStreams && call.onCallerAbort !== undefined) {
     call.callerSignal?.removeEventListener('abort', call.onCallerAbort);
   }

@@ -25,7 +25,6 @@ import {
 import { parameterChecker, type RequestParams } from './validate.ts';
 import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
-import { Deadlines } from './deadlines.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
@@ -70,7 +69,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const defaultRequest = resolved.clientOptions.Request === undefined;
   const { tables } = resolved;
   const checkParameters = parameterChecker(tables.PARAMETER_RULES);
-  const deadlines = new Deadlines();
   // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
   const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
   const keyedHeader = new Set(
@@ -84,7 +82,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     let call: CallState;
     try {
       if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
-      call = startCall(resolved, init ?? {}, deadlines);
+      call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
     }

@@ -75,7 +75,7 @@ export async function sendWithRetries(
           requestId: response.headers.get(REQUEST_ID_HEADER),
         });
       }
-      // The deadline holds while openapi-fetch reads the body; `endCall` cancels it.
+      // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
       if (response.ok) return (call.response = response);
       outcome = { kind: 'response', status: response.status, headers: response.headers };
       // Feather's error body says `retryable` and `retry_after`: read from a copy, and only
@@ -109,7 +109,7 @@ export async function sendWithRetries(
       return finalError(response!, call);
     }
     if (response !== undefined) {
-      call.deadlines.cancel(call.deadline);
+      clearTimeout(call.timer);
       // Free the connection: nobody will read this body.
       response.body?.cancel().catch(() => undefined);
     }
