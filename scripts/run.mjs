@@ -110,14 +110,19 @@ const ownImportMetaUrl = {
   },
 };
 
+/** scripts/code-cache.mjs, and where it keeps compiled code. */
+const CODE_CACHE = path.join(ROOT, 'scripts', 'code-cache.mjs');
+const CODE_CACHE_DIR = path.join(ROOT, '.tmp', 'code-cache');
+
 /** Packages bundled into the command (tree-shaken) instead of loaded whole from node_modules. */
 const BUNDLED_PACKAGES = new Set(['openapi-typescript']);
 const BUNDLED_PACKAGE_DIR = /[\\/]node_modules[\\/]openapi-typescript[\\/]/;
 
 /**
  * esbuild plugin for packages:
- * - `typescript` (9 MB of CommonJS) is loaded with require(). Imported as an ES module, Node first
- *   compiles it to detect its format and runs the CommonJS export lexer over it: ~0.5 s of CPU.
+ * - `typescript` (9 MB of CommonJS) is loaded with require(), its compiled code cached
+ *   (scripts/code-cache.mjs). Imported as an ES module, Node first compiles it to detect its
+ *   format and runs the CommonJS export lexer over it: ~0.5 s of CPU.
  * - openapi-typescript is bundled: `generate` calls its transform, and its index would otherwise
  *   load its own Redocly 1.x (for the lint and bundle we do not use). Its other imports stay
  *   external, resolved from where it imports them (its own nested Redocly), and are dropped when
@@ -151,8 +156,12 @@ const packages = {
       return { path: args.path, external: true };
     });
     build.onLoad({ filter: /.*/, namespace: 'through-require' }, (args) => ({
-      contents: `import { builtinModules, createRequire } from 'node:module';\nexport default createRequire(import.meta.url)(${JSON.stringify(args.path)});\n`,
+      contents: [
+        `import { requireWithCodeCache } from ${JSON.stringify(CODE_CACHE)};`,
+        `export default requireWithCodeCache(${JSON.stringify(args.path)}, ${JSON.stringify(CODE_CACHE_DIR)});`,
+      ].join('\n'),
       loader: 'js',
+      resolveDir: ROOT,
     }));
   },
 };
@@ -167,6 +176,7 @@ async function buildBundle(entry, paths, esbuild) {
   try {
     result = await esbuild.build({
       entryPoints: { main: entry },
+      absWorkingDir: ROOT,
       bundle: true,
       splitting: true,
       outdir: paths.dir,
@@ -190,8 +200,10 @@ async function buildBundle(entry, paths, esbuild) {
   }
   const inputs = {};
   for (const input of Object.keys(result.metafile.inputs)) {
-    const file = path.resolve(input);
+    if (input.includes(':')) continue; // a virtual module (namespace:path), not a file
+    const file = path.resolve(ROOT, input);
     inputs[file] = stamp(file);
+    if (inputs[file] === undefined) fail(`bundling ${entry}: cannot stat its input ${file}`);
   }
   // A fresh directory per build, and the manifest (renamed into place) names it: a process
   // starting at the same moment reads the old build or the new one, never half of one.

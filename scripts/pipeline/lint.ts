@@ -25,36 +25,61 @@ interface WorkerProblem {
   pointer: string;
 }
 
-/** Redocly's problems in the joined document (its JSON text), found in a worker thread. */
-function lintInWorker(joinedText: string, configPath: string): Promise<WorkerProblem[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./lint-worker.mjs', import.meta.url), {
-      workerData: { text: joinedText, configPath },
-    });
-    worker.once('message', (reply: { problems?: WorkerProblem[]; error?: string }) => {
-      if (reply.problems) resolve(reply.problems);
-      // A config Redocly cannot load is bad input: named, with Redocly's reason, and no stack.
-      else reject(new PipelineError(`${path.relative(process.cwd(), configPath)}: ${reply.error}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`lint worker exited with code ${code}`));
-    });
-  });
+/** A lint worker, started before there is anything to lint. */
+export interface Linter {
+  /** Lints the joined document (its JSON text); maps each problem to its file and line. */
+  lint(
+    joinedText: string,
+    origins: ReadonlyMap<string, string>,
+    sources: readonly SpecSource[],
+  ): Promise<LintProblem[]>;
+  /** Stops the worker (a build that failed before linting must not wait for it). */
+  close(): void;
 }
 
-/** Lints the joined document (its JSON text) and maps each problem to its source file and line. */
-export async function lintJoined(
+/**
+ * Starts the lint worker, which loads Redocly and `configPath` at once. It ends by itself once it
+ * has replied; `close()` ends it sooner.
+ */
+export function startLinter(configPath: string): Linter {
+  const worker = new Worker(new URL('./lint-worker.mjs', import.meta.url), {
+    workerData: { configPath },
+  });
+  const reply = new Promise<WorkerProblem[]>((resolve, reject) => {
+    worker.once('message', (message: { problems?: WorkerProblem[]; error?: string }) => {
+      if (message.problems) resolve(message.problems);
+      // A config Redocly cannot load is bad input: named, with Redocly's reason, and no stack.
+      else
+        reject(new PipelineError(`${path.relative(process.cwd(), configPath)}: ${message.error}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`lint worker exited with code ${code}`)));
+  });
+  reply.catch(() => undefined);
+  return {
+    async lint(joinedText, origins, sources) {
+      worker.postMessage(joinedText);
+      const problems = await reply;
+      const textOf = new Map(sources.map((source) => [source.file, source.text]));
+      return problems.map((problem) =>
+        toLintProblem(problem, origins, textOf, sources[0]?.file ?? 'spec/'),
+      );
+    },
+    close() {
+      void worker.terminate();
+    },
+  };
+}
+
+/** Lints the joined document (its JSON text) with a worker of its own. */
+export function lintJoined(
   joinedText: string,
   origins: ReadonlyMap<string, string>,
   sources: readonly SpecSource[],
   configPath = 'redocly.yaml',
 ): Promise<LintProblem[]> {
-  const problems = await lintInWorker(joinedText, configPath);
-  const textOf = new Map(sources.map((source) => [source.file, source.text]));
-  return problems.map((problem) =>
-    toLintProblem(problem, origins, textOf, sources[0]?.file ?? 'spec/'),
-  );
+  const linter = startLinter(configPath);
+  return linter.lint(joinedText, origins, sources).finally(() => linter.close());
 }
 
 function toLintProblem(

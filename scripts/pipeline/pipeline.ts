@@ -9,6 +9,7 @@
  * (schema.ts alone 10.4 s).
  */
 import path from 'node:path';
+import type { Linter } from './lint.ts';
 import { fingerprintSpec } from '../../src/canonical.ts';
 import { EXIT_CHECK_FAILED, PipelineError } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
@@ -93,6 +94,23 @@ export async function buildGenerated(
   specBytes?: ReadonlyMap<string, Uint8Array>,
   options: BuildOptions = {},
 ): Promise<BuildResult> {
+  const { startLinter } = await import('./lint.ts');
+  const linter = startLinter(path.join(paths.root, paths.configFile));
+  try {
+    return await buildWithLinter(paths, linter, specFiles, specBytes, options);
+  } finally {
+    linter.close();
+  }
+}
+
+async function buildWithLinter(
+  paths: PipelinePaths,
+  linter: Linter,
+  specFiles: string[] | undefined,
+  specBytes: ReadonlyMap<string, Uint8Array> | undefined,
+  options: BuildOptions,
+): Promise<BuildResult> {
+  const { formatLintProblem } = await import('./lint.ts');
   const steps: StepReport[] = [];
   const files = specFiles ?? (await listSpecFiles(paths.specDir, paths.root));
   const { readSpecFile } = await import('../lib/spec-files.ts');
@@ -136,13 +154,12 @@ export async function buildGenerated(
   );
   const openapiJson = `${JSON.stringify(joined.doc, null, 2)}\n`;
 
-  // The lint runs in a worker thread while this one generates the types. Its errors, if any,
-  // are reported first, as when it ran alone: they explain a failure of the types better.
-  const { lintJoined, formatLintProblem } = await import('./lint.ts');
+  // The lint runs in a worker thread (started above) while this one generates the types. Its
+  // errors, if any, are reported first, as when it ran alone: they explain a failure better.
   const linting = timed(
     steps,
     'lint',
-    () => lintJoined(openapiJson, joined.origins, sources, path.join(paths.root, paths.configFile)),
+    () => linter.lint(openapiJson, joined.origins, sources),
     (r) =>
       `${r.filter((p) => p.severity === 'error').length} errors, ${r.filter((p) => p.severity === 'warn').length} warnings`,
   );

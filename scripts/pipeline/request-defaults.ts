@@ -85,7 +85,11 @@ export interface MarkedDocument {
   properties: number;
 }
 
-/** A copy of `doc` with each defaulted optional property of a request-side schema marked. */
+/**
+ * A copy of `doc` with each defaulted optional property of a request-side schema marked. A whole
+ * copy: openapi-typescript's transform writes into the document it is given (a copy sharing the
+ * unmarked parts with `doc` changed the fingerprint computed from `doc` afterwards).
+ */
 export function markRequestDefaults(doc: Dict): MarkedDocument {
   const copy = structuredClone(doc);
   const names = reachedSchemas(copy, requestBodies(copy));
