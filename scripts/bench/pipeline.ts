@@ -107,9 +107,7 @@ async function measure(cases: readonly Case[], rounds: number): Promise<void> {
   }
   const cpu = (i: number): number => median(samples[i]!.map((s) => s.cpuMs));
   const wall = (i: number): number => median(samples[i]!.map((s) => s.wallMs));
-  console.log(
-    `  ${''.padEnd(44)}${'wall'.padStart(9)}${'cpu'.padStart(10)}   ratio: wall   cpu`,
-  );
+  console.log(`  ${''.padEnd(44)}${'wall'.padStart(9)}${'cpu'.padStart(10)}   ratio: wall   cpu`);
   for (const [index, c] of cases.entries()) {
     const ratio = (value: (i: number) => number): string =>
       (value(index) / value(0)).toFixed(2).padStart(5);
