@@ -21,6 +21,8 @@ export interface CallState {
   callerSignal?: AbortSignal;
   /** Aborts the running attempt (timeout or caller); replaced after it fired. */
   controller?: AbortController;
+  /** Passes the caller's abort on to `controller`; removed when the call ends. */
+  onCallerAbort?: () => void;
   /** Attempts made so far. */
   attempts: number;
   /** Method and URL of the request, once sent. */
@@ -57,9 +59,16 @@ export function startCall(
   };
 }
 
-/** Ends a call once openapi-fetch has read the body: the attempt's timer stops. */
-export function endCall(call: CallState): void {
+/**
+ * Ends a call once openapi-fetch is done: the attempt's timer stops and the caller's
+ * signal lets go of the call (a signal reused for many calls would otherwise collect a listener
+ * per call), unless the body still streams to the caller: then the signal must still reach it.
+ */
+export function endCall(call: CallState, bodyStreams: boolean): void {
   clearTimeout(call.timer);
+  if (!bodyStreams && call.onCallerAbort !== undefined) {
+    call.callerSignal?.removeEventListener('abort', call.onCallerAbort);
+  }
 }
 
 /**

@@ -116,7 +116,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     }
     return loose.request(method, path, fetchInit).then(
       (result) => {
-        endCall(call);
         const { response } = result;
         if (!response.ok) RESPONSE_METHODS.set(response, method);
         else if (init?.parseAs === 'stream') {
@@ -126,11 +125,14 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
             timeoutMs: call.timeoutMs,
             signal: init.signal as AbortSignal | undefined,
           });
+          endCall(call, true);
+          return result;
         }
+        endCall(call, false);
         return result;
       },
       (error: unknown) => {
-        endCall(call);
+        endCall(call, false);
         throw toFeatherError(error, call);
       },
     );

@@ -91,12 +91,13 @@ export function prepareRequest(
     redirect = parts.init.redirect ?? 'follow';
     parts.init.redirect = 'manual'; // openapi-fetch's own init object, built for this call
   }
-  // A Request's signal follows the caller's (the listener stays: the signal dies with the
-  // request, and a streamed body can still be cancelled). Parts carry the caller's own, or none.
+  // A Request's signal follows the caller's; parts carry the caller's own, or none. `endCall`
+  // removes the listener, unless the body streams on (the caller can still cancel it).
   const callerSignal = parts === undefined ? request!.signal : parts.signal;
   call.callerSignal = callerSignal;
-  callerSignal?.addEventListener('abort', () => call.controller?.abort(callerSignal.reason), {
-    once: true,
-  });
+  if (callerSignal !== undefined) {
+    call.onCallerAbort = () => call.controller?.abort(callerSignal.reason);
+    callerSignal.addEventListener('abort', call.onCallerAbort, { once: true });
+  }
   return { method, url, headers, parts, request, body, retryable, callerSignal, redirect };
 }

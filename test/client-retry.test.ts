@@ -5,6 +5,7 @@
  * Waits are kept small through the options; the only time assertion is "waited at least",
  * measured by the server between arrivals.
  */
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/lib/prism.ts';
 import {
@@ -437,5 +438,25 @@ describe.each(WAYS)('over %s', (thisWay) => {
       controller.abort();
       expect(await pending.catch((caught: unknown) => caught)).toBeInstanceOf(APIUserAbortError);
     });
+  });
+});
+
+describe("one caller's AbortSignal for many calls (default transport)", () => {
+  beforeEach(() => {
+    way = 'default transport';
+  });
+
+  it('holds no listener of a call once it has ended, and still cancels the next call', async () => {
+    // Node warns past 10 listeners on one signal: more calls than that, one after another.
+    const client = await clientFor([...Array<Reply>(12).fill({ body: ROWS }), { hang: true }]);
+    const controller = new AbortController();
+    for (let i = 0; i < 12; i++) {
+      expect((await get(client, { signal: controller.signal })).data).toEqual(ROWS);
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const pending = get(client, { signal: controller.signal });
+    while (server!.requests.length === 12) await new Promise((r) => setTimeout(r, 5));
+    controller.abort(new Error('done'));
+    expect(await pending.catch((caught: unknown) => caught)).toBeInstanceOf(APIUserAbortError);
   });
 });
