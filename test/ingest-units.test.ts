@@ -1,7 +1,8 @@
 /** The pure decisions of scripts/ingest/: index lines, filters, retry policy, progress, plans. */
 import { describe, expect, it } from 'vitest';
 import { parseIndex } from '../scripts/ingest/index-file.ts';
-import { isTransient, mapWithConcurrency, retryDelayMs } from '../scripts/ingest/fetch.ts';
+import { isTransient, retryDelayMs } from '../scripts/ingest/fetch.ts';
+import { mapWithConcurrency } from '../scripts/lib/concurrency.ts';
 import { createProgress, logMarks } from '../scripts/ingest/progress.ts';
 import {
   checkOneOperationPerDocument,

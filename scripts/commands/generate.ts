@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_COULD_NOT_RUN, EXIT_OK } from '../lib/errors.ts';
 import { recoverInterruptedSwap, replaceDirectory } from '../lib/fs-atomic.ts';
+import { mapWithConcurrency } from '../lib/concurrency.ts';
 import { readSpecBytes } from '../lib/spec-limits.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
 import {
@@ -59,6 +60,9 @@ export async function staleFiles(
     .map(([name]) => `${paths.outDir}/${name}`);
 }
 
+/** Spec files read at the same time. */
+const SPEC_READ_CONCURRENCY = 32;
+
 /** The spec files as read once, and the hash of everything the output depends on. */
 interface Inputs {
   specFiles: string[];
@@ -69,8 +73,11 @@ interface Inputs {
 
 async function currentInputs(paths: PipelinePaths): Promise<Inputs> {
   const specFiles = await listSpecFiles(paths.specDir, paths.root);
-  const specBytes = new Map<string, Uint8Array>();
-  for (const file of specFiles) specBytes.set(file, await readSpecBytes(file, paths.root));
+  // Many at a time: one after another, 617 pages waited ~0.1 s on the file system alone.
+  const bytes = await mapWithConcurrency(specFiles, SPEC_READ_CONCURRENCY, (file) =>
+    readSpecBytes(file, paths.root),
+  );
+  const specBytes = new Map<string, Uint8Array>(specFiles.map((file, i) => [file, bytes[i]!]));
   const inputs = await inputsHash(paths.root, specFiles, paths.configFile, specBytes);
   return { specFiles, specBytes, inputs };
 }

@@ -5,7 +5,8 @@
 import { PipelineError } from '../lib/errors.ts';
 import { asOpenApiDocument, parseSpecText } from '../lib/spec-files.ts';
 import { splitDocument } from '../lib/split-document.ts';
-import { DEFAULT_CONCURRENCY, mapWithConcurrency, readSource, type ReadOptions } from './fetch.ts';
+import { mapWithConcurrency } from '../lib/concurrency.ts';
+import { DEFAULT_CONCURRENCY, readSource, type ReadOptions } from './fetch.ts';
 import { parseIndex } from './index-file.ts';
 import {
   FILE_SAFE_OPERATION_ID,

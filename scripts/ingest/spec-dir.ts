@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PipelineError } from '../lib/errors.ts';
 import { writeFileAtomic } from '../lib/fs-atomic.ts';
 import { listSpecFiles, readSpecFile } from '../lib/spec-files.ts';
-import { mapWithConcurrency } from './fetch.ts';
+import { mapWithConcurrency } from '../lib/concurrency.ts';
 import { operationsOf, versionOf } from './page.ts';
 import type { ExistingDocument, Plan } from './plan.ts';
 
