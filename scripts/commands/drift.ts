@@ -7,7 +7,6 @@
  * (YAML, doc pages, the pipeline's join and names, writing files) is imported when needed, so
  * that `--help` and a run on JSON files start in well under a second.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -144,26 +143,28 @@ export async function loadOtherSide(
 /**
  * The pinned API: spec/ under `root`, joined. When `generate`'s stamp still holds (spec/, the
  * lint config and the generator unchanged since generated/ was written), generated/openapi.json
- * is that very join: one parse instead of hundreds and a join. Otherwise the files are read and
- * joined here.
+ * is that very join: one parse instead of hundreds and a join. Otherwise the files, as read for
+ * the stamp (scripts/pipeline/stamp.ts `currentInputs`, as generate reads them), are joined here.
  */
 export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> {
-  const files = await listSpecFiles(specDir, root);
-  const { inputsHash, stampStillHolds } = await import('../pipeline/stamp.ts');
+  const { currentInputs, stampStillHolds } = await import('../pipeline/stamp.ts');
   const outDir = path.join(root, 'generated');
-  // Read here, synchronously: 491 small files cost ~0.1 s of CPU through fs/promises (one after
-  // another inside inputsHash, or all at once), ~0.03 s this way.
-  const bytes = new Map(files.map((file) => [file, readFileSync(path.join(root, file))] as const));
-  if (
-    files.length > 0 &&
-    (await stampStillHolds(outDir, await inputsHash(root, files, 'redocly.yaml', bytes)))
-  )
+  const inputs = await currentInputs({
+    root,
+    specDir,
+    outDir: 'generated',
+    configFile: 'redocly.yaml',
+  });
+  if (inputs.specFiles.length > 0 && (await stampStillHolds(outDir, inputs.inputs)))
     return JSON.parse(await readFile(path.join(outDir, 'openapi.json'), 'utf8')) as Dict;
   const [{ readSpecFile }, { joinDocuments }] = await Promise.all([
     import('../lib/spec-files.ts'),
     import('../pipeline/join.ts'),
   ]);
-  const sources = await Promise.all(files.map((file) => readSpecFile(file, root)));
+  // From the bytes already read and hashed, not read a second time.
+  const sources = await Promise.all(
+    inputs.specFiles.map((file) => readSpecFile(file, root, inputs.specBytes.get(file))),
+  );
   // join checks its input (a JSON document) and returns it unchanged in kind.
   return joinDocuments(sources).doc as Dict;
 }

@@ -8,9 +8,6 @@ import path from 'node:path';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_COULD_NOT_RUN, EXIT_OK } from '../lib/errors.ts';
 import { recoverInterruptedSwap, replaceDirectory } from '../lib/fs-atomic.ts';
-import { mapWithConcurrency } from '../lib/concurrency.ts';
-import { readSpecBytes } from '../lib/spec-limits.ts';
-import { listSpecFiles } from '../lib/spec-list.ts';
 import {
   DEFAULT_PATHS,
   formatSteps,
@@ -20,10 +17,11 @@ import {
 } from '../pipeline/pipeline.ts';
 import {
   STAMP_FILE,
-  inputsHash,
+  currentInputs,
   outputsHashes,
   renderStamp,
   stampStillHolds,
+  type Inputs,
 } from '../pipeline/stamp.ts';
 
 /** Builds the stamp for `files` and adds it to them. */
@@ -58,28 +56,6 @@ export async function staleFiles(
   return [...onDisk]
     .filter(([name, text]) => built.get(name) !== text)
     .map(([name]) => `${paths.outDir}/${name}`);
-}
-
-/** Spec files read at the same time. */
-const SPEC_READ_CONCURRENCY = 32;
-
-/** The spec files as read once, and the hash of everything the output depends on. */
-interface Inputs {
-  specFiles: string[];
-  /** Each spec file's bytes: what is hashed is what is built, even if a file changes meanwhile. */
-  specBytes: Map<string, Uint8Array>;
-  inputs: string;
-}
-
-async function currentInputs(paths: PipelinePaths): Promise<Inputs> {
-  const specFiles = await listSpecFiles(paths.specDir, paths.root);
-  // Many at a time: one after another, 617 pages waited ~0.1 s on the file system alone.
-  const bytes = await mapWithConcurrency(specFiles, SPEC_READ_CONCURRENCY, (file) =>
-    readSpecBytes(file, paths.root),
-  );
-  const specBytes = new Map<string, Uint8Array>(specFiles.map((file, i) => [file, bytes[i]!]));
-  const inputs = await inputsHash(paths.root, specFiles, paths.configFile, specBytes);
-  return { specFiles, specBytes, inputs };
 }
 
 /** Runs the pipeline on the bytes of `inputs` and adds the stamp for them to its files. */
