@@ -9,7 +9,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { driftCommand, loadPinned } from '../scripts/commands/drift.ts';
+import { loadPinned } from '../scripts/commands/drift.ts';
+import { runDrift } from './helpers/drift-command.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
@@ -45,15 +46,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function drift(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await driftCommand(argv, {
-    root,
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-  });
-  return { code, out, err };
+function drift(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runDrift(root, argv);
 }
 
 async function configure(upstream: string, timeoutMs?: number): Promise<void> {

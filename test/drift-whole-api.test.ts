@@ -8,7 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { driftCommand, driftExitCode } from '../scripts/commands/drift.ts';
+import { driftExitCode } from '../scripts/commands/drift.ts';
+import { runDrift } from './helpers/drift-command.ts';
 import type { SpecFingerprint } from '../src/canonical.ts';
 import {
   checkSpecDrift,
@@ -27,18 +28,11 @@ import {
 
 const missing = wholeApiMissing();
 
-async function drift(
+function drift(
   root: string,
   ...argv: string[]
 ): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await driftCommand(argv, {
-    root,
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-  });
-  return { code, out, err };
+  return runDrift(root, argv);
 }
 
 describe.skipIf(missing)(`drift on the whole API, 1.21.0 pinned -> 1.87.0 ${missing ?? ''}`, () => {
