@@ -6,7 +6,7 @@
  * does not resolve, counts as "not the same", and the full comparison runs (and reports it).
  */
 import type { Json } from '../canonical.ts';
-import { isDict, refSegments, type Dict } from './document.ts';
+import { childAt, isDict, refSegments, type Dict } from './document.ts';
 
 /** A `"$ref":"..."` member in JSON text (a string value can hold no unescaped quote). */
 const REF_MEMBER = /"\$ref":"((?:[^"\\]|\\.)*)"/g;
@@ -16,7 +16,7 @@ function target(doc: Dict, ref: string): Json | undefined {
   if (!ref.startsWith('#')) return undefined;
   let node: Json | undefined = doc;
   for (const segment of refSegments(ref)) {
-    node = isDict(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined;
+    node = childAt(node, segment);
     if (node === undefined) return undefined;
   }
   return node;
