@@ -196,8 +196,13 @@ async function buildWithLinter(
   output.set('index.ts', renderIndexModule());
   output.set('README.md', GENERATED_README);
 
+  const { escapeUnsafeCharacters } = await import('./ts-text.ts');
   return {
-    files: new Map([...output].sort(([a], [b]) => (a < b ? -1 : 1))),
+    files: new Map(
+      [...output]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, text]) => [name, escapeUnsafeCharacters(text)]),
+    ),
     steps,
     warnings,
     counts: {
