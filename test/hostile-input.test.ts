@@ -22,6 +22,7 @@ import {
   recoverInterruptedSwap,
 } from '../scripts/lib/fs-atomic.ts';
 import {
+  MAX_REF_CHAIN,
   MAX_SPEC_DEPTH,
   MAX_SPEC_FILE_BYTES,
   firstInvalidUtf8,
@@ -117,6 +118,18 @@ function deepJson(): string {
   const depth = 10_000;
   const text = JSON.stringify(page({ 'x-deep': 0 }));
   return text.replace('"x-deep":0', `"x-deep":${'['.repeat(depth)}${']'.repeat(depth)}`);
+}
+
+/** A document whose one schema is reached through `length` $refs, each only a $ref to the next. */
+function refChainJson(length: number): string {
+  const schemas: Record<string, unknown> = {};
+  for (let i = 0; i < length; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
+  schemas[`S${length}`] = { type: 'string' };
+  const doc = page({ components: { schemas } }) as { paths: Record<string, any> };
+  doc.paths['/x'].get.responses['200'].content['application/json'].schema = {
+    $ref: '#/components/schemas/S0',
+  };
+  return JSON.stringify(doc);
 }
 
 /** Writes a document over MAX_SPEC_FILE_BYTES (many schemas, as a real big document would be). */
@@ -219,6 +232,16 @@ describe('the command line ends cleanly in bounded time and memory', () => {
       { write: () => ['huge.json', hugeJson()], want: /MAX_SPEC_FILE_BYTES/ },
     ],
     ['10,000-deep JSON', { write: () => ['deep.json', deepJson()], want: /MAX_SPEC_DEPTH/ }],
+    ...[2_000, 20_000].map((length): (typeof rows)[number] => [
+      `a linear chain of ${length.toLocaleString('en')} $refs`,
+      {
+        write: () => ['chain.json', refChainJson(length)],
+        want: new RegExp(
+          `^error: spec/chain\\.json:\\d+:\\d+ \\(#/paths/~1x/get/responses/200/content/application~1json/schema/\\$ref\\): \\$ref '#/components/schemas/S0' starts a chain of ${length + 1} \\$refs, each to a node that is only the next \\$ref, before the schema at #/components/schemas/S${length}: more than MAX_REF_CHAIN \\(${MAX_REF_CHAIN}\\)`,
+          'm',
+        ),
+      },
+    ]),
   ];
   it.each(rows)(
     `%s: exit 2 within a ${CLI_HEAP_MB} MB heap, one line, no stack`,

@@ -1,5 +1,6 @@
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
+import { MAX_REF_CHAIN } from '../../lib/spec-limits.ts';
 import { isDict, type Dict, type JoinContext } from './context.ts';
 
 export interface BrokenRef {
@@ -38,35 +39,76 @@ function target(doc: Dict, segments: readonly string[]): { node: unknown } | und
   return { node };
 }
 
+/** Where a chain of `$ref`s (nodes that are only a `$ref` to the next) leads from one node. */
+type ChainEnd =
+  /** `refs` more `$ref`s to a node that is not one; `end` is that node's pointer. */
+  | { kind: 'ends'; refs: number; end: string }
+  /** Into a loop of `$ref`s (reported once, from the walk that found it). */
+  | { kind: 'loop' };
+
 /**
- * Follows a chain of `$ref`s that point only at other `$ref`s. Returns the chain's pointers when
- * it comes back on itself (A -> B -> A): such a chain never reaches a schema, and Redocly's
- * resolver overflows the stack on it. A recursive schema (a `$ref` inside a schema's properties
- * back to that schema) is not a chain and is fine.
+ * Follows `$ref` chains with a memo per pointer, so that every chain in a document costs time
+ * linear in its length however many of its links are reached (a chain of 20,000 is 20,000
+ * steps, not 20,000^2). Calls `onLoop` with a loop's pointers (A -> B -> A) when first met:
+ * such a chain never reaches a schema, and Redocly's resolver overflows the stack on it. A
+ * recursive schema (a `$ref` inside a schema's properties back to it) is not a chain and is fine.
  */
-function refLoop(doc: Dict, start: string[]): string[] | undefined {
-  const chain: string[] = [];
-  let segments: string[] | undefined = start;
-  while (segments) {
-    const pointer = pointerFrom(segments);
-    const at = chain.indexOf(pointer);
-    if (at >= 0) return [...chain.slice(at), pointer];
-    chain.push(pointer);
-    const found = target(doc, segments);
-    const next = found && isDict(found.node) ? found.node.$ref : undefined;
-    segments = typeof next === 'string' ? refSegments(next) : undefined;
-  }
-  return undefined;
+function chainFollower(
+  doc: Dict,
+  onLoop: (loop: string[]) => void,
+): (segments: string[]) => ChainEnd {
+  const memo = new Map<string, ChainEnd>();
+  return (start) => {
+    const walk: string[] = [];
+    const inWalk = new Map<string, number>();
+    let segments: string[] | undefined = start;
+    let end: ChainEnd | undefined;
+    while (segments) {
+      const pointer = pointerFrom(segments);
+      end = memo.get(pointer);
+      if (end) break;
+      const at = inWalk.get(pointer);
+      if (at !== undefined) {
+        onLoop([...walk.slice(at), pointer]);
+        end = { kind: 'loop' };
+        break;
+      }
+      inWalk.set(pointer, walk.push(pointer) - 1);
+      const found = target(doc, segments);
+      const next = found && isDict(found.node) ? found.node.$ref : undefined;
+      segments = typeof next === 'string' ? refSegments(next) : undefined;
+      if (!segments) end = { kind: 'ends', refs: -1, end: pointer };
+    }
+    // Back along the walk: each node is one `$ref` further from the end than the next.
+    for (let i = walk.length - 1; i >= 0; i--) {
+      if (end!.kind === 'ends') end = { ...end!, refs: end!.refs + 1 };
+      memo.set(walk[i]!, end!);
+    }
+    return end!;
+  };
 }
 
 /**
  * Every `$ref` in `doc` must be local, resolve inside `doc` itself (own properties only:
- * `#/components/schemas/constructor` does not find Object.prototype's) and not be a loop of
- * `$ref`s. Returns the broken ones; walks iteratively, so depth cannot overflow the stack.
+ * `#/components/schemas/constructor` does not find Object.prototype's), not be a loop of
+ * `$ref`s, nor start a chain of more than MAX_REF_CHAIN of them (reported once per chain, at
+ * its first link). Returns the broken ones; walks iteratively, so depth cannot overflow the stack.
  */
 export function brokenLocalRefs(doc: Dict): BrokenRef[] {
   const broken: BrokenRef[] = [];
   const loopsReported = new Set<string>();
+  const follow = chainFollower(doc, (loop) => {
+    const key = [...loop.slice(1)].sort().join(' ');
+    if (loopsReported.has(key)) return;
+    loopsReported.add(key);
+    broken.push({
+      pointer: `${loop[0]}/$ref`,
+      ref: (target(doc, refSegments(loop[0]!)!)!.node as Dict).$ref as string,
+      reason: `is a circular chain of $refs (${loop.join(' -> ')}) that never reaches a schema`,
+    });
+  });
+  /** The longest chain leading to each end, as its first `$ref` and length. */
+  const longChains = new Map<string, { pointer: string; ref: string; refs: number }>();
   const stack: { node: unknown; path: (string | number)[] }[] = [{ node: doc, path: [] }];
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
@@ -88,15 +130,11 @@ export function brokenLocalRefs(doc: Dict): BrokenRef[] {
       } else if (!segments || !target(doc, segments)) {
         broken.push({ pointer: at, ref, reason: 'does not resolve inside this document' });
       } else {
-        const loop = refLoop(doc, segments);
-        const key = loop && [...loop.slice(1)].sort().join(' ');
-        if (loop && key && !loopsReported.has(key)) {
-          loopsReported.add(key);
-          broken.push({
-            pointer: `${loop[0]}/$ref`,
-            ref: (target(doc, refSegments(loop[0]!)!)!.node as Dict).$ref as string,
-            reason: `is a circular chain of $refs (${loop.join(' -> ')}) that never reaches a schema`,
-          });
+        const end = follow(segments);
+        const refs = end.kind === 'ends' ? end.refs + 1 : 0;
+        if (end.kind === 'ends' && refs > MAX_REF_CHAIN) {
+          const longest = longChains.get(end.end);
+          if (!longest || longest.refs < refs) longChains.set(end.end, { pointer: at, ref, refs });
         }
       }
     }
@@ -106,6 +144,12 @@ export function brokenLocalRefs(doc: Dict): BrokenRef[] {
       if (key !== '$ref') stack.push({ node: value, path: [...path, key] });
     }
   }
+  for (const [end, chain] of longChains)
+    broken.push({
+      pointer: chain.pointer,
+      ref: chain.ref,
+      reason: `starts a chain of ${chain.refs} $refs, each to a node that is only the next $ref, before the schema at ${end}: more than MAX_REF_CHAIN (${MAX_REF_CHAIN}); point it at ${end} directly`,
+    });
   return broken;
 }
 
