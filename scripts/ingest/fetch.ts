@@ -5,7 +5,7 @@
  * off), and a URL's redirects are followed only to the origins the user named.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nextRedirect } from '../../src/redirect.ts';
+import { nextRedirect } from '../../common/redirect.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { MAX_SPEC_FILE_BYTES, readSpecBytes } from '../lib/spec-limits.ts';
 import { isUrl } from './index-file.ts';
@@ -102,7 +102,7 @@ async function readBounded(response: Response, url: string, maxBytes: number): P
 }
 
 /**
- * GETs `url`, following redirects as the client's own rule decides (src/redirect.ts: same
+ * GETs `url`, following redirects as the client's own rule decides (common/redirect.ts: same
  * origin, at most MAX_REDIRECTS hops), and to another origin only when it is one of `allowed`.
  * Throws a PipelineError for a redirect it refuses (not worth a retry).
  */

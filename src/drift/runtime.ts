@@ -3,11 +3,16 @@
  * client's types were generated from, and compare fingerprints; on a difference, explain it with
  * the same report as `npm run drift`. Runs wherever `fetch` and Web Crypto do (no `node:`).
  */
-import { canonicalJson, sha256Hex, type Json, type SpecFingerprint } from '../canonical.ts';
+import {
+  canonicalJson,
+  sha256Hex,
+  type Json,
+  type SpecFingerprint,
+} from '../../common/canonical.ts';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
-import { DEFAULT_BASE_URL } from '../constants.ts';
-import { FeatherError } from '../errors.ts';
-import { nextRedirect } from '../redirect.ts';
+import { DEFAULT_BASE_URL } from '../client/constants.ts';
+import { FeatherError } from '../client/errors.ts';
+import { nextRedirect } from '../../common/redirect.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
 import {
@@ -181,7 +186,7 @@ function refusedRedirect(
 }
 
 /**
- * GETs `url`, following redirects only within its origin (the client's rule, src/redirect.ts):
+ * GETs `url`, following redirects only within its origin (the client's rule, common/redirect.ts):
  * fetch itself would carry every header but `authorization` to whatever host a 3xx names.
  */
 async function fetchSameOrigin(

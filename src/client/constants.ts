@@ -13,8 +13,6 @@ export const INITIAL_RETRY_DELAY_MS = 500;
 export const MAX_RETRY_DELAY_MS = 8_000;
 /** A server asking (Retry-After) for a longer wait than this gets its response returned instead. */
 export const MAX_RETRY_AFTER_MS = 60_000;
-/** Redirects followed within one attempt (same origin only), as a bound on loops. */
-export const MAX_REDIRECTS = 5;
 /** setTimeout's limit (2^31-1 ms, about 24.8 days): a longer wait would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 /** Backoff waits are shortened by a random share of up to this much, so clients do not align. */

@@ -1,9 +1,13 @@
 /**
- * The redirect policy as one pure decision. Every attempt is sent with `redirect: 'manual'` and
- * the client follows redirects itself, so that the API key, the Idempotency-Key and the body
- * never go to an origin the caller did not name (fetch itself strips only `authorization`).
+ * The redirect policy as one pure decision, shared by the client (src/client/transport/attempt.ts),
+ * the drift check's fetch (src/drift/runtime.ts) and ingest (scripts/ingest/fetch.ts). Each sends
+ * with `redirect: 'manual'` and follows redirects itself, so that the API key, the drift headers,
+ * the Idempotency-Key and the body never go to an origin the caller did not name (fetch itself
+ * strips only `authorization`).
  */
-import { MAX_REDIRECTS } from './constants.ts';
+
+/** Redirects followed within one attempt (same origin only), as a bound on loops. */
+export const MAX_REDIRECTS = 5;
 
 /** The statuses fetch follows. */
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -69,32 +73,4 @@ export function nextRedirect(
   return toGet
     ? { kind: 'follow', url: target.href, method: 'GET', keepBody: false }
     : { kind: 'follow', url: target.href, method: from.method, keepBody: true };
-}
-
-/** Why a redirect was not followed, for `APIRedirectError`'s message (never the key). */
-export function describeRefusal(
-  step: Extract<RedirectStep, { kind: 'refuse' }>,
-  status: number,
-  origin: string,
-): string {
-  const by = status === 0 ? 'the server redirected' : `the server redirected (${status})`;
-  switch (step.reason) {
-    case 'cross-origin':
-      return (
-        `${by} to another origin, ${step.targetOrigin}: not followed, so the API key, ` +
-        `Idempotency-Key and body went only to ${origin}. If ${step.targetOrigin} is ` +
-        'where the API lives, use it as baseUrl.'
-      );
-    case 'too-many':
-      return `${by} more than ${MAX_REDIRECTS} times in a row: not followed further.`;
-    case 'hidden':
-      return (
-        `${by}, and the browser hides where to (an opaque redirect): not followed, since the ` +
-        `client cannot check that it stays on ${origin}. Use the final address as baseUrl.`
-      );
-    case 'redirect-error':
-      return `${by} and the request set redirect: 'error'.`;
-    case 'bad-location':
-      return `${by} to a Location that is not a URL: not followed.`;
-  }
 }
