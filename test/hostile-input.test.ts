@@ -120,16 +120,21 @@ function deepJson(): string {
   return text.replace('"x-deep":0', `"x-deep":${'['.repeat(depth)}${']'.repeat(depth)}`);
 }
 
+/** A page whose 200 body is `#/components/schemas/<root>`, with `schemas` as components. */
+function withSchemas(schemas: Record<string, unknown>, root: string): Record<string, unknown> {
+  const doc = page({ components: { schemas } }) as { paths: Record<string, any> };
+  doc.paths['/x'].get.responses['200'].content['application/json'].schema = {
+    $ref: `#/components/schemas/${root}`,
+  };
+  return doc;
+}
+
 /** A document whose one schema is reached through `length` $refs, each only a $ref to the next. */
 function refChainJson(length: number): string {
   const schemas: Record<string, unknown> = {};
   for (let i = 0; i < length; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
   schemas[`S${length}`] = { type: 'string' };
-  const doc = page({ components: { schemas } }) as { paths: Record<string, any> };
-  doc.paths['/x'].get.responses['200'].content['application/json'].schema = {
-    $ref: '#/components/schemas/S0',
-  };
-  return JSON.stringify(doc);
+  return JSON.stringify(withSchemas(schemas, 'S0'));
 }
 
 /** Writes a document over MAX_SPEC_FILE_BYTES (many schemas, as a real big document would be). */
@@ -172,6 +177,34 @@ describe('bad spec input ends in exit 2 naming the file and place, generated/ un
       {
         fixture: 'constructor-ref',
         want: /^spec\/proto\.yaml:\d+:\d+ \(.*\/schema\/\$ref\): \$ref '#\/components\/schemas\/constructor' does not resolve/,
+      },
+    ],
+    [
+      'a schema made of itself (R: { allOf: [{ $ref: R }] })',
+      {
+        write: () => [
+          'self.json',
+          JSON.stringify(withSchemas({ R: { allOf: [{ $ref: '#/components/schemas/R' }] } }, 'R')),
+        ],
+        want: /^spec\/self\.json:1:\d+ \(#\/components\/schemas\/R\/allOf\/0\/\$ref\): \$ref '#\/components\/schemas\/R' makes the schema at #\/components\/schemas\/R part of itself \(#\/components\/schemas\/R -> #\/components\/schemas\/R\/allOf\/0 -> #\/components\/schemas\/R\), through allOf, anyOf or oneOf/,
+      },
+    ],
+    [
+      'two schemas made of each other (A: anyOf [B, null], B: oneOf [A, string])',
+      {
+        write: () => [
+          'pair.json',
+          JSON.stringify(
+            withSchemas(
+              {
+                A: { anyOf: [{ $ref: '#/components/schemas/B' }, { type: 'null' }] },
+                B: { oneOf: [{ $ref: '#/components/schemas/A' }, { type: 'string' }] },
+              },
+              'A',
+            ),
+          ),
+        ],
+        want: /\(#\/components\/schemas\/A -> #\/components\/schemas\/A\/anyOf\/0 -> #\/components\/schemas\/B -> #\/components\/schemas\/B\/oneOf\/0 -> #\/components\/schemas\/A\)/,
       },
     ],
     [
@@ -270,6 +303,23 @@ describe('legitimate neighbours keep working', () => {
     expect(result.build?.counts.operations).toBe(1);
     const schema = await readFile(path.join(ws.root, 'generated', 'schema.ts'), 'utf8');
     expect(schema).toContain('children?: components["schemas"]["Node"][];');
+  }, 60_000);
+
+  it('a schema recursive through an array inside anyOf (a JSON value) generates', async () => {
+    const ws = await workspaceWith();
+    const json = {
+      anyOf: [
+        { type: 'string' },
+        { type: 'array', items: { $ref: '#/components/schemas/Json' } },
+        { type: 'object', additionalProperties: { $ref: '#/components/schemas/Json' } },
+      ],
+    };
+    await writeFile(
+      path.join(ws.root, 'spec', 'json.json'),
+      JSON.stringify(withSchemas({ Json: json }, 'Json')),
+    );
+    const result = await generate(ws.paths, true);
+    expect(result.build?.counts.schemas).toBe(1);
   }, 60_000);
 
   it('a spec file that is a symlink inside the repository is followed, its operation kept', async () => {

@@ -153,9 +153,84 @@ export function brokenLocalRefs(doc: Dict): BrokenRef[] {
   return broken;
 }
 
+/** The keywords whose schemas a schema is made of: a type alias unions or intersects them. */
+const COMPOSING = ['allOf', 'anyOf', 'oneOf'] as const;
+
+/**
+ * Schemas made of themselves: `R: { allOf: [{ $ref: R }] }`, or a longer loop through `$ref`s
+ * and allOf/anyOf/oneOf branches with no object property or array item between. No TypeScript
+ * type can be written for one (openapi-typescript's output fails with TS2502). Recursion
+ * through properties, items or additionalProperties is fine and not reported. One depth-first
+ * walk from each component schema, iterative and linear in the schemas.
+ */
+export function selfMadeSchemas(doc: Dict): BrokenRef[] {
+  const components = isDict(doc.components) ? doc.components : {};
+  const schemas = isDict(components.schemas) ? components.schemas : {};
+  const done = new Set<object>();
+  const broken: BrokenRef[] = [];
+  interface Frame {
+    node: Dict;
+    pointer: string;
+    /** Where each part sits, and the `$ref` that leads to it when it is one. */
+    parts: { node: Dict; pointer: string; via?: { at: string; ref: string } }[];
+    next: number;
+  }
+  const frameOf = (node: Dict, pointer: string): Frame => {
+    const parts: Frame['parts'] = [];
+    const ref = Object.hasOwn(node, '$ref') ? node.$ref : undefined;
+    const segments = typeof ref === 'string' ? refSegments(ref) : undefined;
+    const found = segments && target(doc, segments);
+    if (found && isDict(found.node))
+      parts.push({
+        node: found.node,
+        pointer: pointerFrom(segments),
+        via: { at: `${pointer}/$ref`, ref: ref as string },
+      });
+    for (const keyword of COMPOSING) {
+      const branches = Object.hasOwn(node, keyword) ? node[keyword] : undefined;
+      if (!Array.isArray(branches)) continue;
+      branches.forEach((branch, index) => {
+        if (isDict(branch)) parts.push({ node: branch, pointer: `${pointer}/${keyword}/${index}` });
+      });
+    }
+    return { node, pointer, parts, next: 0 };
+  };
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!isDict(schema) || done.has(schema)) continue;
+    const stack: Frame[] = [frameOf(schema, pointerFrom(['components', 'schemas', name]))];
+    const open = new Map<object, number>([[schema, 0]]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next === top.parts.length) {
+        stack.pop();
+        open.delete(top.node);
+        done.add(top.node);
+        continue;
+      }
+      const part = top.parts[top.next++]!;
+      const at = open.get(part.node);
+      if (at !== undefined && part.via) {
+        const loop = [...stack.slice(at).map((frame) => frame.pointer), part.pointer];
+        broken.push({
+          pointer: part.via.at,
+          ref: part.via.ref,
+          reason: `makes the schema at ${part.pointer} part of itself (${loop.join(' -> ')}), through allOf, anyOf or oneOf with no object property or array item between: no type can be written for it`,
+        });
+        continue;
+      }
+      if (at !== undefined || done.has(part.node)) continue;
+      open.set(part.node, stack.length);
+      stack.push(frameOf(part.node, part.pointer));
+    }
+  }
+  return broken;
+}
+
 /** Broken `$ref`s of one document become errors naming the file and the `$ref`. */
 export function collectRefProblems(context: JoinContext, { file, doc }: SpecSource): void {
-  for (const problem of brokenLocalRefs(doc)) {
+  const broken = brokenLocalRefs(doc);
+  // A loop of bare `$ref`s is reported above; the walk for self-made schemas needs none left.
+  for (const problem of broken.length > 0 ? broken : selfMadeSchemas(doc)) {
     context.errors.push(
       new PipelineError(`$ref '${problem.ref}' ${problem.reason}`, [
         { file, pointer: problem.pointer },
