@@ -3,7 +3,7 @@
  * gaining one an exhaustive `switch` misses), numeric and length bounds, `pattern`, `format`.
  */
 import { canonicalJson, type Json } from '../../common/canonical.ts';
-import type { Compare, Position } from './compare.ts';
+import type { Comparison } from './compare.ts';
 import type { DriftRuleId } from './rules.ts';
 import type { Shape } from './shape.ts';
 
@@ -35,14 +35,15 @@ export function show(value: Json | undefined): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function compareEnums(
-  compare: Compare,
-  request: boolean,
-  before: Json[] | null,
-  after: Json[] | null,
-  at: Position,
-  what: string,
-): void {
+export function compareEnums({
+  compare,
+  direction,
+  base: before,
+  revision: after,
+  at,
+  what,
+}: Comparison<Json[] | null>): void {
+  const request = direction === 'request';
   if (before === null && after === null) return;
   if (before === null) {
     const rule = request ? 'request-enum-value-removed' : 'response-enum-value-removed';
@@ -76,14 +77,15 @@ export function compareEnums(
   }
 }
 
-export function compareConstraints(
-  compare: Compare,
-  request: boolean,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-): void {
+export function compareConstraints({
+  compare,
+  direction,
+  base: b,
+  revision: r,
+  at,
+  what,
+}: Comparison<Shape>): void {
+  const request = direction === 'request';
   const report = (keyword: string, tightened: boolean, rule: DriftRuleId): void => {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
