@@ -11,13 +11,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../common/canonical.ts';
+import { isDict } from '../../common/json.ts';
 import {
   DriftInputError,
   asOpenApi3,
   diffDocuments,
   fetchSpecText,
   formatReport,
-  isDict,
   listOperations,
   pairOperations,
   restrictToOperations,

@@ -2,9 +2,9 @@
  * The `content` map of a request body or a response: media types removed or added, and each
  * shared media type's schema compared in the right direction.
  */
-import type { Json } from '../../common/canonical.ts';
+import type { Json } from '../../common/json.ts';
 import type { Compare, Direction, Position } from './compare.ts';
-import { isDict } from './document.ts';
+import { isDict } from '../../common/json.ts';
 import { compareSchema, same } from './schema.ts';
 
 /** Compares the `content` maps of two request bodies or responses. */
