@@ -156,7 +156,7 @@ export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> 
     outDir: 'generated',
     configFile: 'redocly.yaml',
   });
-  if (inputs.specFiles.length > 0 && (await stampStillHolds(outDir, inputs.inputs)))
+  if (inputs.specFiles.length > 0 && (await stampStillHolds(outDir, inputs.hash)))
     return JSON.parse(await readFile(path.join(outDir, 'openapi.json'), 'utf8')) as Dict;
   const [{ readSpecFile }, { joinDocuments }] = await Promise.all([
     import('../lib/spec-files.ts'),

@@ -31,7 +31,7 @@ export function same(a: Json | undefined, b: Json | undefined): boolean {
 }
 
 /** A JSON value, short enough for a message. */
-export function show(value: Json | undefined): string {
+export function jsonPreview(value: Json | undefined): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -48,12 +48,12 @@ export function compareEnums({
   if (before === null && after === null) return;
   if (before === null) {
     const rule = request ? 'request-enum-value-removed' : 'response-enum-value-removed';
-    compare.report(rule, at, `${what}: now limited to ${show(after!)}`);
+    compare.report(rule, at, `${what}: now limited to ${jsonPreview(after!)}`);
     return;
   }
   if (after === null) {
     const rule = request ? 'request-enum-value-added' : 'response-enum-value-added';
-    compare.report(rule, at, `${what}: no longer limited to ${show(before)}`);
+    compare.report(rule, at, `${what}: no longer limited to ${jsonPreview(before)}`);
     return;
   }
   const beforeKeys = new Set(before.map((value) => canonicalJson(value)));
@@ -65,7 +65,7 @@ export function compareEnums({
     compare.report(
       rule,
       at,
-      `${what}: enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`,
+      `${what}: enum value${removed.length > 1 ? 's' : ''} ${removed.map(jsonPreview).join(', ')} removed`,
     );
   }
   if (added.length > 0) {
@@ -73,7 +73,7 @@ export function compareEnums({
     compare.report(
       rule,
       at,
-      `${what}: enum value${added.length > 1 ? 's' : ''} ${added.map(show).join(', ')} added`,
+      `${what}: enum value${added.length > 1 ? 's' : ''} ${added.map(jsonPreview).join(', ')} added`,
     );
   }
 }
@@ -90,7 +90,7 @@ export function compareConstraints({
   const report = (keyword: string, tightened: boolean, rule: DriftRuleId): void => {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
-    const change = `${what}: ${keyword} ${before === undefined ? 'none' : show(before)} -> ${after === undefined ? 'none' : show(after)}`;
+    const change = `${what}: ${keyword} ${before === undefined ? 'none' : jsonPreview(before)} -> ${after === undefined ? 'none' : jsonPreview(after)}`;
     if (!request) compare.report('response-constraint-changed', at, change);
     else compare.report(tightened ? rule : 'request-constraint-loosened', at, change);
   };
