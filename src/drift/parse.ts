@@ -2,7 +2,8 @@
  * Reading a published spec at run time: JSON only (servers publish `/openapi.json`; YAML would
  * need a parser the client does not ship). The CLI reads YAML through the pipeline's parser.
  */
-import { DriftInputError, isDict, pointer, type Dict } from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { DriftInputError, pointer, type Dict } from './document.ts';
 
 /**
  * Deepest nesting of objects and arrays read (the pipeline's MAX_SPEC_DEPTH; the whole
@@ -62,7 +63,8 @@ export function asOpenApi3(name: string, parsed: unknown): Dict {
     throw new DriftInputError('not-openapi', `${name}: not an OpenAPI 3.x document (${found})`);
   }
   checkDepth(name, parsed);
-  return parsed;
+  // Parsed from JSON or YAML text: its values are JSON.
+  return parsed as Dict;
 }
 
 /** Parses a JSON spec text and checks it is OpenAPI 3.x. */

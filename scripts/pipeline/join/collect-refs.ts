@@ -1,7 +1,8 @@
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
+import { isDict, type Dict } from '../../../common/json.ts';
 import { MAX_REF_CHAIN } from '../../lib/spec-limits.ts';
-import { isDict, type Dict, type JoinContext } from './context.ts';
+import { type JoinContext } from './context.ts';
 
 export interface BrokenRef {
   pointer: string;
