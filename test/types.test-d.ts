@@ -38,6 +38,14 @@ describe('valid calls', () => {
     }
   });
 
+  it('parseAs in the init types the data, as in openapi-fetch', async () => {
+    const { data } = await client.GET('/v1/analytics/integrations/dashboard', {
+      params: { query: DATES },
+      parseAs: 'text',
+    });
+    expectTypeOf(data).toEqualTypeOf<string | undefined>();
+  });
+
   it('unwrap returns the success data, from a result or a promise', async () => {
     const envelope = unwrap(
       await client.GET('/v1/analytics/integrations/dashboard', { params: { query: DATES } }),
