@@ -34,8 +34,14 @@ import {
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { parameterChecker, type RequestParams } from './validate.ts';
-import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
+import { assertOperationParameters, parameterChecker, type RequestParams } from './validate.ts';
+import {
+  CLIENT_SEND,
+  CLIENT_TABLES,
+  RESPONSE_METHODS,
+  STREAM_CALLS,
+  type OperationSpec,
+} from './call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
 
 declare global {
@@ -66,7 +72,7 @@ export type FeatherInit<
 }[Path];
 
 /** openapi-fetch's `InitParam`: the init is optional when none of its keys is required. */
-type InitParam<Init> =
+export type InitParam<Init> =
   RequiredKeysOf<Init> extends never
     ? [(Init & { [key: string]: unknown })?]
     : [Init & { [key: string]: unknown }];
@@ -139,16 +145,36 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     ),
   );
 
-  // A plain function, not `async`: one promise less per call on the hot path.
-  const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
+  // A plain function, not `async`: one promise less per call on the hot path. An operation
+  // function (src/operation.ts) passes its own `operation`: its rules and idempotency, so that
+  // the client's tables are not needed for it.
+  const send = (
+    method: string,
+    path: string,
+    init?: LooseInit,
+    operation?: OperationSpec,
+  ): Promise<LooseResult> => {
     let call: CallState;
     try {
-      if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
+      if (init?.validate ?? resolved.validate) {
+        if (operation) assertOperationParameters(method, path, operation.rules, init?.params);
+        else checkParameters(method, path, init?.params);
+      }
       call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
     }
-    if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
+    if (operation) {
+      if (operation.keyedBody) {
+        const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
+        if (keyed.body !== init?.body) init = { ...init, body: keyed.body };
+        call.safeToRepeat = keyed.safeToRepeat;
+      } else if (method !== 'GET' && declaresIdempotencyHeader(operation.rules)) {
+        call.safeToRepeat = new Headers(init?.headers as HeadersInit | undefined).has(
+          'idempotency-key',
+        );
+      }
+    } else if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
       const operation = `${method} ${path}`;
       if (keyedBody.has(operation)) {
         const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
@@ -229,5 +255,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     },
   };
   CLIENT_TABLES.set(client, tables);
+  CLIENT_SEND.set(client, send);
   return client as unknown as FeatherClient;
 }

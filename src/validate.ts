@@ -105,6 +105,20 @@ export function parameterChecker(
   };
 }
 
+/**
+ * Checks `params` against one operation's own `rules` (an operation function carries them);
+ * throws a `FeatherValidationError` listing every problem.
+ */
+export function assertOperationParameters(
+  method: string,
+  path: string,
+  rules: readonly ParameterRule[],
+  params: RequestParams | undefined,
+): void {
+  const problems = checkParameters(rules, params);
+  if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+}
+
 /** Throws a `FeatherValidationError` listing every problem with `params` for `method` `path`. */
 export const assertValidParameters: ParameterChecker = parameterChecker(PARAMETER_RULES);
 

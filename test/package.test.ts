@@ -108,7 +108,11 @@ describe('tarballProblems', () => {
     name: 'x',
     version: '1.0.0',
     exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
-    dependencies: { 'eventsource-parser': '3.1.1', 'openapi-fetch': '0.17.0' },
+    dependencies: {
+      'eventsource-parser': '3.1.1',
+      'openapi-fetch': '0.17.0',
+      'openapi-typescript-helpers': '0.1.0',
+    },
   };
   const good = [
     'package.json',
@@ -135,13 +139,13 @@ describe('tarballProblems', () => {
     expect(tarballProblems(list, manifest).join('\n')).toContain(problem);
   });
 
-  it('names a runtime dependency other than openapi-fetch and eventsource-parser', () => {
+  it('names a runtime dependency other than openapi-fetch, its helpers and eventsource-parser', () => {
     const withExtra = {
       ...manifest,
       dependencies: { ...manifest.dependencies, yaml: '2.9.1' },
     };
     expect(tarballProblems(good, withExtra)).toEqual([
-      'runtime dependencies are [eventsource-parser, openapi-fetch, yaml]; expected only [eventsource-parser, openapi-fetch]',
+      'runtime dependencies are [eventsource-parser, openapi-fetch, openapi-typescript-helpers, yaml]; expected only [eventsource-parser, openapi-fetch, openapi-typescript-helpers]',
     ]);
     expect(tarballProblems(good, manifest)).toEqual([]);
   });
