@@ -29,7 +29,7 @@ import {
 } from '../src/index.ts';
 import { startPrism, type PrismServer } from '../scripts/lib/prism.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
-import { operationFunction } from '../src/operation.ts';
+import { operationFunction } from '../src/client/operation.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 
 const missing = wholeApiMissing();

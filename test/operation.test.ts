@@ -1,5 +1,5 @@
 /**
- * Operation functions (src/operation.ts, generated/functions.ts) against a loopback server:
+ * Operation functions (src/client/operation.ts, generated/functions.ts) against a loopback server:
  * they send what the path style sends, through the same client (key, retries, errors,
  * validation), and their results go to `unwrap` like the path style's.
  */
@@ -12,7 +12,7 @@ import {
   unwrap,
   type FeatherClientOptions,
 } from '../src/index.ts';
-import { operationFunction } from '../src/operation.ts';
+import { operationFunction } from '../src/client/operation.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 
 const KEY = 'sk_test_operation_7c1d2e3f';

@@ -195,7 +195,7 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch and eventsource-parser at run time', async () => {
+  it('depends on nothing but openapi-fetch (and its helpers, for types) and eventsource-parser', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
@@ -205,7 +205,22 @@ describe('a fresh project that installed the tarball', () => {
     expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([
       'eventsource-parser',
       'openapi-fetch',
+      'openapi-typescript-helpers',
     ]);
+  });
+
+  it('exports the operation functions from @featherhq/api-client/operations', async () => {
+    const ran = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const ops = await import('@featherhq/api-client/operations'); console.log(typeof ops.getIntegrationDashboard, ops.getIntegrationDashboard.method, ops.getIntegrationDashboard.path)",
+      ],
+      consumer,
+    );
+    expect(ran.code, ran.output).toBe(0);
+    expect(ran.stdout.trim()).toBe('function GET /v1/analytics/integrations/dashboard');
   });
 
   it.each([

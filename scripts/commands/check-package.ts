@@ -18,7 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 export const RUNTIME_DEPENDENCIES: readonly string[] = [
   'eventsource-parser',
   'openapi-fetch',
-  // Types only: the client's method signature names openapi-fetch's own helpers (src/client.ts).
+  // Types only: the client's method signature names openapi-fetch's own helpers (src/client/client.ts).
   'openapi-typescript-helpers',
 ];
 /** Files npm adds on its own, next to `files` (dist/). */

@@ -1,5 +1,5 @@
 /**
- * `generated/functions.ts`: one operation function per operation (src/operation.ts), named under
+ * `generated/functions.ts`: one operation function per operation (src/client/operation.ts), named under
  * the name lock (scripts/pipeline/aliases.ts), each with its operation's summary, description
  * and `@deprecated` as JSDoc and its own parameter rules inline, so that a bundler keeps only
  * the functions an app imports and their rules. Pure: joined document in, text out.
@@ -65,7 +65,7 @@ export function renderOperationFunctions(
     );
   }
   return `${header}
-import { operationFunction } from "../src/operation.ts";
+import { operationFunction } from "../src/client/operation.ts";
 
 ${declarations.join('\n')}`;
 }

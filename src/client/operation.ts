@@ -1,16 +1,16 @@
 /**
  * Operation functions: `getIntegrationDashboard(client, init)` instead of
  * `client.GET('/v1/analytics/integrations/dashboard', init)`. generated/functions.ts declares one
- * per operation with `operationFunction`; each sends through the client's own send (src/client.ts),
+ * per operation with `operationFunction`; each sends through the client's own send (src/client/client.ts),
  * so retries, errors, validation and the key's rules are the path style's, not a copy. Each
  * carries its operation's parameter rules, so a bundle holds the rules of the functions it
  * imports only.
  */
 import type { FetchResponse } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod } from 'openapi-typescript-helpers';
-import type { paths } from '../generated/schema.ts';
-import type { ParameterRule } from './parameter-rule.ts';
-import { CLIENT_SEND, type OperationSpec } from './call-context.ts';
+import type { paths } from '../../generated/schema.ts';
+import type { ParameterRule } from '../../common/parameter-rule.ts';
+import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
 import type { FeatherClient, FeatherInit, InitParam } from './client.ts';
 import { FeatherError } from './errors.ts';
 

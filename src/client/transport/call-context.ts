@@ -10,7 +10,7 @@ import {
   PARAMETER_RULES,
   type PaginationMeta,
   type ParameterRule,
-} from '../generated/index.ts';
+} from '../../../generated/index.ts';
 
 /** The generated tables a client runs on: `generated/index.ts` of the package, or another one. */
 export interface GeneratedTables {
@@ -26,7 +26,7 @@ export const PACKAGE_TABLES: GeneratedTables = {
   IDEMPOTENCY_KEY_BODY_OPERATIONS,
 };
 
-/** What an operation function (src/operation.ts) knows of its operation, besides method and path. */
+/** What an operation function (src/client/operation.ts) knows of its operation, besides method and path. */
 export interface OperationSpec {
   /** The operation's parameter rules (generated/functions.ts carries each operation's own). */
   rules: readonly ParameterRule[];
