@@ -4,4 +4,4 @@
  * bundler keeps those functions and their parameter rules, nothing else of the API.
  */
 export * from '../generated/functions.ts';
-export type { OperationFunction } from './client/operation.ts';
+export { createOperationClient, type OperationFunction } from './client/operation.ts';

@@ -41,8 +41,10 @@ import {
 import {
   CLIENT_SEND,
   CLIENT_TABLES,
+  PACKAGE_TABLES,
   RESPONSE_METHODS,
   STREAM_CALLS,
+  type GeneratedTables,
   type OperationSpec,
 } from './transport/call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
@@ -130,7 +132,18 @@ type LooseCore = { request(method: string, url: string, init: object): Promise<L
  * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
  */
 export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
-  const resolved = resolveOptions(options);
+  return clientOn(options ?? {}, PACKAGE_TABLES);
+}
+
+/**
+ * The client over `defaultTables` (unless `options.generated` names others). The operation
+ * functions' client (src/client/operation.ts) passes none: each function carries its own rules.
+ */
+export function clientOn(
+  options: FeatherClientOptions,
+  defaultTables: GeneratedTables,
+): FeatherClient {
+  const resolved = resolveOptions(options, defaultTables);
   const core = createClient<paths>(resolved.clientOptions);
   const loose = core as unknown as LooseCore;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the

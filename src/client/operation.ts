@@ -11,7 +11,8 @@ import type { HttpMethod, MediaType, PathsWithMethod } from 'openapi-typescript-
 import type { paths } from '../../generated/schema.ts';
 import type { ParameterRule } from '../../common/parameter-rule.ts';
 import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
-import type { FeatherClient, FeatherInit, InitParam } from './client.ts';
+import { clientOn, type FeatherClient, type FeatherInit, type InitParam } from './client.ts';
+import type { FeatherClientOptions } from './options.ts';
 import { FeatherError } from './errors.ts';
 
 /**
@@ -62,4 +63,16 @@ export function operationFunction<
     return send(method, path, init, operation);
   };
   return Object.assign(call, { method, path }) as unknown as OperationFunction<Path, Method>;
+}
+
+/** No parameter, pagination or idempotency tables: the operation functions carry their own. */
+const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OPERATIONS: [] };
+
+/**
+ * `createFeatherClient` for the operation functions: the same client and options, without the
+ * package's parameter table, so that a bundle holds only the rules of the functions it imports.
+ * Its own path-style methods send unchecked unless `options.generated` gives tables.
+ */
+export function createOperationClient(options?: FeatherClientOptions): FeatherClient {
+  return clientOn(options ?? {}, NO_TABLES);
 }

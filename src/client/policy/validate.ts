@@ -120,7 +120,8 @@ export function assertOperationParameters(
 }
 
 /** Throws a `FeatherValidationError` listing every problem with `params` for `method` `path`. */
-export const assertValidParameters: ParameterChecker = parameterChecker(PARAMETER_RULES);
+export const assertValidParameters: ParameterChecker =
+  /* @__PURE__ */ parameterChecker(PARAMETER_RULES);
 
 /**
  * What is wrong with `value` under `constraints`, or `undefined`. Values are quoted in messages
