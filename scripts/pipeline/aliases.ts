@@ -268,22 +268,6 @@ function functionCandidates(operations: readonly OperationShape[]): Candidate[] 
     }));
 }
 
-/** Per-operation aliases: `<Op>Query`, `<Op>PathParams`, `<Op>Body`, `<Op>Response`. */
-export function operationAliases(
-  operations: readonly OperationShape[],
-  registry = new NameRegistry(),
-): TypeAlias[] {
-  return claimAll(operationCandidates(operations), registry);
-}
-
-/** Schema aliases and operation aliases with one shared set of names (schemas first). */
-export function allAliases(
-  schemas: Record<string, { title?: unknown }>,
-  operations: readonly OperationShape[],
-): TypeAlias[] {
-  return lockedAliases(schemas, operations, {}).aliases;
-}
-
 /** Published names: alias name -> what it names (a candidate key, `schema:<key>` ...). */
 export type NameLock = Record<string, string>;
 
@@ -294,7 +278,7 @@ export interface OperationFunctionName {
 }
 
 export interface LockedAliases {
-  /** Schema aliases by name, then operation aliases, as allAliases orders them. */
+  /** Schema aliases by name, then operation aliases. */
   aliases: TypeAlias[];
   /** The operation functions (generated/functions.ts), in operationId order. */
   functions: OperationFunctionName[];

@@ -5,7 +5,8 @@
  * the functions an app imports and their rules. Pure: joined document in, text out.
  */
 import type { OperationFunctionName } from './aliases.ts';
-import { eachOperation, type Dict } from './refs.ts';
+import type { Dict } from '../../common/json.ts';
+import { eachOperation } from './refs.ts';
 import { isPlainIdentifier, stringLiteral } from './ts-text.ts';
 
 /** The lines of a multi-line JSDoc body: `*\/` cannot close it, no line break survives inside a line. */
