@@ -112,6 +112,8 @@ export function diffDocuments(
           pairs.map(([, r]) => r.key),
           revision.name,
         ),
+        // Where the lock's targets stood, to follow one that upstream re-keyed.
+        base.doc,
       ),
     );
 
