@@ -13,13 +13,13 @@ import { generate } from '../scripts/commands/generate.ts';
 import { lockKeySuccessors, placesOf } from '../scripts/pipeline/rekeyed.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import { diffDocuments, restrictToOperations } from '../src/drift/index.ts';
+import type { Dict } from '../src/drift/document.ts';
 import { pipelineExportedNames } from '../scripts/commands/drift.ts';
 import { parse } from 'yaml';
 import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
 import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
 
 const CASES = path.join(FIXTURES, 'rekeyed');
-type Dict = Record<string, unknown>;
 
 async function fixtureDoc(name: string): Promise<Dict> {
   return parse(await readFile(path.join(CASES, name, 'spec', 'rows.yaml'), 'utf8')) as Dict;
