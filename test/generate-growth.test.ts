@@ -9,7 +9,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate } from '../scripts/pipeline/generate.ts';
 import { checkGenerated } from '../scripts/commands/check.ts';
 import { runNode } from '../scripts/lib/child.ts';
 import { splitDocument } from '../scripts/lib/split-document.ts';
@@ -36,7 +36,7 @@ describe.skipIf(missing)(
       const seed = await seedTree();
       await cp(seed.specDir, path.join(root, 'spec'), { recursive: true });
       await cp(seed.generatedDir, path.join(root, 'generated'), { recursive: true });
-      for (const entry of ['src', 'scripts', 'examples', 'test'])
+      for (const entry of ['common', 'src', 'scripts', 'examples', 'test'])
         await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
       for (const file of ['redocly.yaml', 'tsconfig.json', 'package.json'])
         await cp(path.join(REPO_ROOT, file), path.join(root, file));

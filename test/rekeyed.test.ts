@@ -9,7 +9,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate } from '../scripts/pipeline/generate.ts';
 import { lockKeySuccessors, placesOf } from '../scripts/pipeline/rekeyed.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import { diffDocuments, restrictToOperations } from '../src/drift/index.ts';
@@ -137,7 +137,7 @@ describe('generate follows a re-keyed target and refuses the rest', () => {
       'export type Row = components["schemas"]["src__rows__schemas__Row"];',
     );
     // What `npm run check` does: an in-memory build equal to what is on disk.
-    const { expectedOutput, staleFiles } = await import('../scripts/commands/generate.ts');
+    const { expectedOutput, staleFiles } = await import('../scripts/pipeline/generate.ts');
     expect(await staleFiles(paths(dir), (await expectedOutput(paths(dir))).files)).toEqual([]);
   });
 

@@ -9,9 +9,9 @@ import { rmSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from '../../scripts/commands/generate.ts';
+import { generate } from '../../scripts/pipeline/generate.ts';
 import { ingest } from '../../scripts/ingest/run.ts';
-import type { SpecFingerprint } from '../../src/canonical.ts';
+import type { SpecFingerprint } from '../../common/canonical.ts';
 import { FIXTURES, REPO_ROOT } from './workspace.ts';
 
 /** The seed pages, as committed fixtures. */
