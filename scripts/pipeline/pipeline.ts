@@ -66,6 +66,10 @@ export interface BuildResult {
   counts: { documents: number; operations: number; schemas: number; aliases: number };
 }
 
+/** Said by generate when spec/ declares no `servers` (a release may publish none). */
+export const NO_SERVERS_WARNING =
+  "spec/ declares no servers: the client's default base URL stays what the package shipped (DEFAULT_BASE_URL in src/client/constants.ts); callers of another host pass baseUrl or set FEATHER_BASE_URL";
+
 /** The order steps are listed in (lint and types run at the same time). */
 const STEP_ORDER = ['read', 'join', 'lint', 'types'];
 
@@ -187,6 +191,8 @@ async function buildWithLinter(
   if (typed.status === 'rejected') throw typed.reason;
   const { output, aliasCount } = typed.value;
   const warnings = [...linted.value.map(formatLintProblem), ...typed.value.warnings];
+  if (!Array.isArray(joined.doc.servers) || joined.doc.servers.length === 0)
+    warnings.push(NO_SERVERS_WARNING);
   steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
 
   const fingerprint = await fingerprintSpec(joined.doc);
