@@ -85,6 +85,8 @@ async function seedRepository(): Promise<string> {
 async function runUpstreamDrift(
   root: string,
   upstream: string,
+  /** Names the trace written when FEATHER_WORKFLOW_TRACE (a directory) is set. */
+  scenario: string,
 ): Promise<{ records: StepRecord[]; summary: string; recorded: Recorded }> {
   const workflow = parse(await readFile(WORKFLOW, 'utf8')) as {
     jobs: Record<string, { steps: WorkflowStep[] }>;
@@ -151,7 +153,7 @@ async function runUpstreamDrift(
   await rm(runnerTemp, { recursive: true, force: true });
   if (process.env['FEATHER_WORKFLOW_TRACE'])
     await writeFile(
-      process.env['FEATHER_WORKFLOW_TRACE'],
+      path.join(process.env['FEATHER_WORKFLOW_TRACE'], `${scenario}.json`),
       JSON.stringify(
         {
           records: result.records.map(({ label, status, outcome, ms }) => ({
@@ -184,7 +186,7 @@ describe.skipIf(missing)(`the upstream-drift job, 1.21.0 seed -> 1.87.0 ${missin
     server = await startSpecServer({
       '/api-reference/openapi.json': { body: await readFile(wholeApiFile('1.87.0'), 'utf8') },
     });
-    run = await runUpstreamDrift(root, `${server.url}/api-reference/openapi.json`);
+    run = await runUpstreamDrift(root, `${server.url}/api-reference/openapi.json`, 'upgrade');
   }, 600_000);
   afterAll(async () => {
     await server?.stop();
@@ -255,7 +257,7 @@ describe.skipIf(missing)(
       doc.components.schemas['src__analytics__integrations__schemas__LatencyTimeseriesRow'].title =
         'LatencyPoint';
       server = await startSpecServer({ '/openapi.json': { body: JSON.stringify(doc) } });
-      run = await runUpstreamDrift(root, `${server.url}/openapi.json`);
+      run = await runUpstreamDrift(root, `${server.url}/openapi.json`, 'removal');
     }, 600_000);
     afterAll(async () => {
       await server?.stop();
