@@ -9,6 +9,7 @@ import path from 'node:path';
 import { recoverInterruptedSwap, replaceDirectory } from '../lib/fs-atomic.ts';
 import {
   DEFAULT_PATHS,
+  buildGenerated,
   type BuildOptions,
   type BuildResult,
   type PipelinePaths,
@@ -62,9 +63,8 @@ async function buildStamped(
   inputs: Inputs,
   options: BuildOptions = {},
 ): Promise<BuildResult> {
-  const { buildGenerated } = await import('./pipeline.ts');
   const result = await buildGenerated(paths, inputs.specFiles, inputs.specBytes, options);
-  await addStamp(result.files, inputs.inputs);
+  await addStamp(result.files, inputs.hash);
   return result;
 }
 
@@ -95,7 +95,7 @@ export async function generate(
     !force &&
     options.removeNames === undefined &&
     inputs.specFiles.length > 0 &&
-    (await stampStillHolds(outDir, inputs.inputs))
+    (await stampStillHolds(outDir, inputs.hash))
   ) {
     return { skipped: true, changed: [] };
   }
