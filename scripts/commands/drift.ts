@@ -325,12 +325,18 @@ export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<E
     const unlocked = lockedAliases(schemas, operations, {}, { candidates }).lock;
     return {
       followed: new Map(locked.followed.map(({ name, from, to }) => [name, { from, to }])),
-      names: new Map(
-        locked.aliases.map((alias) => [
-          alias.name,
-          { target: alias.target, key: locked.lock[alias.name]! },
-        ]),
-      ),
+      names: new Map([
+        ...locked.aliases.map(
+          (alias) => [alias.name, { target: alias.target, key: locked.lock[alias.name]! }] as const,
+        ),
+        ...locked.functions.map(
+          (fn) =>
+            [
+              fn.name,
+              { target: `operation ${fn.operationId}`, key: locked.lock[fn.name]! },
+            ] as const,
+        ),
+      ]),
       gone: new Set(locked.gone.map((entry) => entry.name)),
       unlocked: new Map(Object.entries(unlocked).map(([name, key]) => [key, name])),
     };

@@ -257,18 +257,28 @@ async function generateTypes(
   const warnings: string[] = [];
   const schemas = ((doc.components as Record<string, unknown> | undefined)?.schemas ??
     {}) as Record<string, { title?: unknown }>;
+  const { renderOperationFunctions } = await import('./operation-functions.ts');
   const operations = operationShapes(doc);
   const candidates = aliasCandidates(schemas, operations);
-  const known = new Set([...candidates.schemaSide, ...candidates.operationSide].map((c) => c.key));
+  const known = new Set(
+    [...candidates.schemaSide, ...candidates.operationSide, ...candidates.functionSide].map(
+      (c) => c.key,
+    ),
+  );
   // Only a lock with a target gone needs the previous join (a few MB for the whole API).
   const previousDoc = Object.values(previousLock).every((key) => known.has(key))
     ? undefined
     : await readPreviousJoin(paths);
   const { lockKeySuccessors } = await import('./rekeyed.ts');
-  const { aliases, lock, gone, followed } = lockedAliases(schemas, operations, previousLock, {
-    candidates,
-    ...(previousDoc ? { follow: (keys) => lockKeySuccessors(previousDoc, doc, keys) } : {}),
-  });
+  const { aliases, functions, lock, gone, followed } = lockedAliases(
+    schemas,
+    operations,
+    previousLock,
+    {
+      candidates,
+      ...(previousDoc ? { follow: (keys) => lockKeySuccessors(previousDoc, doc, keys) } : {}),
+    },
+  );
   for (const { name, from, to } of followed)
     warnings.push(
       `kept the published name ${name} on ${to}: upstream re-keyed ${from} (same title, same place)`,
@@ -284,9 +294,14 @@ async function generateTypes(
   output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(doc)}`);
   output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
   output.set(NAME_LOCK_FILE, renderNameLock(lock));
-  output.set('parameters.ts', renderParameters(parameterRules(doc)));
+  const rules = parameterRules(doc);
+  output.set('parameters.ts', renderParameters(rules));
   const meta = operationMeta(doc);
   output.set('operations.ts', renderOperationMeta(meta));
+  output.set(
+    'functions.ts',
+    renderOperationFunctions(doc, functions, rules, meta.idempotencyKeyBody, GENERATED_HEADER),
+  );
   for (const skipped of meta.skipped) {
     warnings.push(
       `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,
