@@ -4,7 +4,7 @@
  * (src/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, { type Client, type QuerySerializerOptions } from 'openapi-fetch';
 import type { paths } from '../generated/index.ts';
 import {
   endCall,
@@ -22,7 +22,15 @@ import {
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { parameterChecker, type RequestParams } from './validate.ts';
+import {
+  assertSafePathValues,
+  loneSurrogateProblems,
+  parameterChecker,
+  type RequestParams,
+} from './validate.ts';
+import { assertNoCredentials } from './auth.ts';
+import { FeatherValidationError } from './errors.ts';
+import { safeQuerySerializer } from './query.ts';
 import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
 
@@ -68,6 +76,8 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const middlewares: unknown[] = [];
   const defaultRequest = resolved.clientOptions.Request === undefined;
   const { tables } = resolved;
+  const given = options?.querySerializer;
+  const queryOptions = typeof given === 'object' ? given : undefined;
   const checkParameters = parameterChecker(tables.PARAMETER_RULES);
   // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
   const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
@@ -81,10 +91,22 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
     let call: CallState;
     try {
+      assertSafePathValues(method, path, init?.params);
       if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
+      if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (init?.querySerializer !== undefined && typeof init.querySerializer === 'object') {
+      // openapi-fetch would merge it with the client's options object: ours is a function.
+      init = {
+        ...init,
+        querySerializer: safeQuerySerializer({
+          ...queryOptions,
+          ...(init.querySerializer as QuerySerializerOptions),
+        }),
+      };
     }
     if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
       const operation = `${method} ${path}`;
@@ -133,6 +155,11 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
       },
       (error: unknown) => {
         endCall(call, false);
+        if (error instanceof URIError && call.method === undefined) {
+          // openapi-fetch's serializers met a lone surrogate: nothing was sent
+          const problems = loneSurrogateProblems(init?.params);
+          if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+        }
         throw toFeatherError(error, call);
       },
     );

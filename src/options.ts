@@ -3,10 +3,18 @@
  * the defaults are applied (after openapi-fetch's `createClient`).
  */
 import type { ClientOptions } from 'openapi-fetch';
-import { assertKeySafeUrl, readEnv, resolveApiKeySource, type ApiKeySource } from './auth.ts';
+import {
+  assertKeySafeUrl,
+  assertNoCredentials,
+  hideUserInfo,
+  readEnv,
+  resolveApiKeySource,
+  type ApiKeySource,
+} from './auth.ts';
 import {
   BASE_URL_ENV,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   INITIAL_RETRY_DELAY_MS,
@@ -18,6 +26,7 @@ import {
 import { PACKAGE_TABLES, type GeneratedTables } from './call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
+import { safeQuerySerializer } from './query.ts';
 
 /** A fetch the client calls once per attempt. It must honour `init.signal`. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -54,6 +63,13 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    * @default 60000
    */
   timeoutMs?: number;
+  /**
+   * Bound on a response body the client reads (JSON, text, an error body), in decoded bytes: a
+   * larger one ends the call with `APIResponseTooLargeError`, never retried. A `parseAs: 'stream'`
+   * body is the caller's to read (`streamEvents` has `maxEventBytes`). `Infinity`: no bound.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * First backoff wait in ms; doubles on each retry. At most 2147483647 (setTimeout's limit).
    * @default 500
@@ -122,6 +138,8 @@ export interface FeatherRequestOptions {
   timeoutMs?: number;
   /** @default the client's `validate` */
   validate?: boolean;
+  /** @default the client's `maxResponseBytes` */
+  maxResponseBytes?: number;
 }
 
 /** Options after defaults: what the client runs on. */
@@ -130,6 +148,7 @@ export interface ResolvedOptions {
   baseUrl: string;
   maxRetries: number;
   timeoutMs: number;
+  maxResponseBytes: number;
   initialRetryDelayMs: number;
   maxRetryDelayMs: number;
   maxRetryAfterMs: number;
@@ -151,6 +170,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     baseUrl = readEnv(BASE_URL_ENV) ?? DEFAULT_BASE_URL,
     maxRetries = DEFAULT_MAX_RETRIES,
     timeoutMs = DEFAULT_TIMEOUT_MS,
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
     initialRetryDelayMs = INITIAL_RETRY_DELAY_MS,
     maxRetryDelayMs = MAX_RETRY_DELAY_MS,
     maxRetryAfterMs = MAX_RETRY_AFTER_MS,
@@ -163,7 +183,11 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     generated = PACKAGE_TABLES,
     ...clientOptions
   } = options;
-  assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);
+  if (typeof baseUrl !== 'string') {
+    throw new FeatherError(`baseUrl is a ${typeof baseUrl}: expected a URL string`);
+  }
+  assertNoCredentials(baseUrl, 'baseUrl');
+  assertKeySafeUrl(baseUrl, `baseUrl ${hideUserInfo(baseUrl)}`);
   const envLevel = readEnv(LOG_LEVEL_ENV);
   const level =
     logLevel !== undefined
@@ -176,6 +200,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     baseUrl,
     maxRetries: checkCount(maxRetries, 'maxRetries'),
     timeoutMs: checkTimeout(timeoutMs, 'timeoutMs'),
+    maxResponseBytes: checkByteLimit(maxResponseBytes, 'maxResponseBytes'),
     initialRetryDelayMs: checkTimerMs(initialRetryDelayMs, 'initialRetryDelayMs'),
     maxRetryDelayMs: checkTimerMs(maxRetryDelayMs, 'maxRetryDelayMs'),
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
@@ -185,7 +210,16 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     logger: new RedactingLogger(level, logger),
     tables: generated,
     keySafeUrlPrefix: `${new URL(baseUrl).origin}/`,
-    clientOptions: { ...clientOptions, baseUrl, headers },
+    clientOptions: {
+      ...clientOptions,
+      baseUrl,
+      headers,
+      // openapi-fetch's serializer leaves names unencoded (`{ 'k]&admin=1': v }` adds a parameter)
+      querySerializer:
+        typeof clientOptions.querySerializer === 'function'
+          ? clientOptions.querySerializer
+          : safeQuerySerializer(clientOptions.querySerializer),
+    },
   };
 }
 
@@ -193,6 +227,16 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
 export function checkCount(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new FeatherError(`${name} is ${String(value)}: expected a whole number, 0 or more`);
+  }
+  return value;
+}
+
+/** A size bound in bytes: a whole number from 1, or Infinity for none. */
+export function checkByteLimit(value: number, name: string): number {
+  if (value !== Infinity && !(Number.isInteger(value) && value >= 1)) {
+    throw new FeatherError(
+      `${name} is ${String(value)}: expected a whole number of bytes, 1 or more`,
+    );
   }
   return value;
 }
