@@ -81,9 +81,9 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
-/** `url` with whatever stands before an `@` in its authority replaced by `***`, for messages. */
+/** `url` with whatever stands before its last `@` replaced by `***`, for messages. */
 export function hideUserInfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/?#]*@/i, '$1***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, '$1***@'); // up to the last `@`
 }
 
 /**

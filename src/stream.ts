@@ -35,7 +35,7 @@ export interface StreamEventsOptions {
   /**
    * Bound on one event, in bytes received since the last blank line (so also on one line): a
    * larger one ends the stream with `APIResponseTooLargeError`.
-   * @default 8388608 (8 MiB)
+   * @default 2097152 (2 MiB)
    */
   maxEventBytes?: number;
 }
