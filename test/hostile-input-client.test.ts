@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate } from '../scripts/pipeline/generate.ts';
 import { runNode } from '../scripts/lib/child.ts';
 import * as packageTables from '../generated/index.ts';
 import {
@@ -26,6 +26,7 @@ import {
   FeatherValidationError,
   InternalServerError,
   paginate,
+  streamEvents,
   unwrap,
   type FeatherClientOptions,
   type GeneratedTables,
@@ -324,7 +325,6 @@ describe('every read is bounded', () => {
     });
     const client = clientOf(server);
     const error = await failureOf(async () => {
-      const { streamEvents } = await import('../src/stream.ts');
       const stream = streamEvents(
         client.GET(PATH, { params: { query: QUERY }, parseAs: 'stream' }),
         {

@@ -1,29 +1,26 @@
 /**
  * The retrying fetch that openapi-fetch calls as its custom `fetch` (after openai-node's
  * `retryRequest`), under the middleware chain: middleware sees one request and one response
- * however many attempts it took. It prepares the request once (src/request.ts), sends attempts
- * (src/attempt.ts), and between them asks src/retry.ts whether and how long to wait.
+ * however many attempts it took. It prepares the request once (transport/request.ts), sends attempts
+ * (transport/attempt.ts), and between them asks policy/retry.ts whether and how long to wait.
  */
-import { currentApiKey, type ApiKeySource } from './auth.ts';
+import { currentApiKey, type ApiKeySource } from '../policy/auth.ts';
 import { ERROR_HINTS_PREFIX_BYTES, limitBody, readPrefix } from './body-limit.ts';
 import { failWith, userAbort, urlForMessages, type CallState } from './call.ts';
 import { DEEP_ERROR_BODIES } from './call-context.ts';
-import { MAX_ERROR_BODY_DEPTH, REQUEST_ID_HEADER } from './constants.ts';
-import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
+import { MAX_ERROR_BODY_DEPTH, REQUEST_ID_HEADER } from '../constants.ts';
+import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import { sendAttempt } from './attempt.ts';
-import type { ResolvedOptions } from './options.ts';
+import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { scrubErrorBody, scrubErrorResponse, scrubSuccessHeaders } from './secrets.ts';
+import { scrubErrorBody, scrubErrorResponse, scrubSuccessHeaders } from '../policy/secrets.ts';
 import {
   errorBodyHints,
   retryDelayMs,
   shouldRetry,
   type AttemptOutcome,
   type ErrorBodyHints,
-} from './retry.ts';
-
-export { endCall, startCall, toFeatherError, urlForMessages, type CallState } from './call.ts';
-export { PartsOrRequest, RequestParts } from './request.ts';
+} from '../policy/retry.ts';
 
 /**
  * Sends `received` until it succeeds, fails for good or runs out of retries. Resolves with the

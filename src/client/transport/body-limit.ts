@@ -3,8 +3,8 @@
  * gzip body may expand to 400 MiB), and a short prefix of an error body for its retry hints.
  */
 import { urlForMessages, type CallState } from './call.ts';
-import { APIResponseTooLargeError } from './errors.ts';
-import { copyResponse } from './secrets.ts';
+import { APIResponseTooLargeError } from '../errors.ts';
+import { copyResponse } from '../policy/secrets.ts';
 
 /** What an error body's retry hints are read from: Feather's `ErrorResponse` is a few hundred bytes. */
 export const ERROR_HINTS_PREFIX_BYTES = 64 * 1024;

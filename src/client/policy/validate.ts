@@ -3,8 +3,8 @@
  * table that `npm run generate` compiles from the spec (generated/parameters.ts). Every problem
  * is reported, not just the first. Operations or parameters the table does not know pass.
  */
-import { PARAMETER_RULES, type ParameterRule } from '../generated/index.ts';
-import { FeatherValidationError, type ParameterProblem } from './errors.ts';
+import { PARAMETER_RULES, type ParameterRule } from '../../../generated/index.ts';
+import { FeatherValidationError, type ParameterProblem } from '../errors.ts';
 
 /** The constraints a value is checked against (a rule without its name and place). */
 type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
@@ -65,9 +65,10 @@ function checkParameters(
       if (rule.required) problems.push(problem(rule, 'is required'));
       continue;
     }
-    // An empty path segment sends the request to another route (`/kbs//documents`).
-    if (value === '' && rule.in === 'path') {
-      problems.push(problem(rule, 'is empty: a path parameter needs a value'));
+    // An empty or dot segment sends the request to another route (`/kbs//documents`).
+    const unsafe = rule.in === 'path' ? unsafePathValue(value) : undefined;
+    if (unsafe !== undefined) {
+      problems.push(problem(rule, unsafe));
       continue;
     }
     const message = checkValue(value, rule, rule.in === 'query' || rule.in === 'path');
@@ -80,7 +81,8 @@ function checkParameters(
 const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * Path values that would send the request elsewhere, checked whatever `validate` says: `..` or
+ * Path values that would send the request elsewhere, checked whatever `validate` says (with
+ * `validate`, among the other checks): `..` or
  * `.` (fetch resolves the dot segment: `/v1/email/events/..` is `/v1/email`), an empty value
  * (`/kbs//documents`), a string with a lone surrogate (no URL can hold it). Throws a
  * `FeatherValidationError` naming each.
@@ -158,7 +160,7 @@ export function parameterChecker(
       operationRules = rules[`${method} ${path}`] ?? null;
       byMethod.set(method, operationRules);
     }
-    if (operationRules === null) return;
+    if (operationRules === null) return assertSafePathValues(method, path, params);
     const problems = checkParameters(operationRules, params);
     if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
   };

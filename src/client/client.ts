@@ -1,21 +1,20 @@
 /**
  * `createFeatherClient`: an openapi-fetch client over the generated `paths`, whose custom
- * `fetch` is the retrying fetch (src/fetch.ts) and whose methods check parameters first
- * (src/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
+ * `fetch` is the retrying fetch (src/client/transport/fetch.ts) and whose methods check parameters first
+ * (src/client/policy/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
 import createClient, { type Client, type QuerySerializerOptions } from 'openapi-fetch';
-import type { paths } from '../generated/index.ts';
+import type { paths } from '../../generated/index.ts';
 import {
   endCall,
-  PartsOrRequest,
-  RequestParts,
-  sendWithRetries,
   startCall,
   toFeatherError,
   urlForMessages,
   type CallState,
-} from './fetch.ts';
+} from './transport/call.ts';
+import { sendWithRetries } from './transport/fetch.ts';
+import { PartsOrRequest, RequestParts } from './transport/request.ts';
 import {
   globalFetch,
   resolveOptions,
@@ -27,12 +26,12 @@ import {
   loneSurrogateProblems,
   parameterChecker,
   type RequestParams,
-} from './validate.ts';
-import { assertNoCredentials } from './auth.ts';
+} from './policy/validate.ts';
+import { assertNoCredentials } from './policy/auth.ts';
 import { FeatherValidationError } from './errors.ts';
-import { safeQuerySerializer } from './query.ts';
-import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
-import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
+import { safeQuerySerializer } from './transport/query.ts';
+import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './transport/call-context.ts';
+import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
@@ -91,8 +90,8 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
     let call: CallState;
     try {
-      assertSafePathValues(method, path, init?.params);
       if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
+      else assertSafePathValues(method, path, init?.params);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
     } catch (error) {
