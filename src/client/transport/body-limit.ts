@@ -4,10 +4,33 @@
  */
 import { urlForMessages, type CallState } from './call.ts';
 import { APIResponseTooLargeError } from '../errors.ts';
-import { copyResponse } from '../policy/secrets.ts';
+import { copyResponse, holdsSecret } from '../policy/secrets.ts';
 
 /** What an error body's retry hints are read from: Feather's `ErrorResponse` is a few hundred bytes. */
 export const ERROR_HINTS_PREFIX_BYTES = 64 * 1024;
+
+/** What the client needs of a success response's headers. */
+export interface HeaderFacts {
+  contentLength: string | undefined;
+  /** A Content-Encoding is declared: Content-Length counts the encoded bytes. */
+  encoded: boolean;
+  /** A value holds one of the secrets (a server echoing the key). */
+  holdsSecret: boolean;
+}
+
+/**
+ * `HeaderFacts` in one pass over `headers`: iterating a fetch `Headers` sorts it, so each pass
+ * (or a `get` and a `has` on top) costs on every response.
+ */
+export function headerFacts(headers: Headers, secrets: readonly string[]): HeaderFacts {
+  const facts: HeaderFacts = { contentLength: undefined, encoded: false, holdsSecret: false };
+  for (const [name, value] of headers) {
+    if (name === 'content-length') facts.contentLength = value;
+    else if (name === 'content-encoding') facts.encoded = true;
+    if (!facts.holdsSecret && holdsSecret(value, secrets)) facts.holdsSecret = true;
+  }
+  return facts;
+}
 
 /**
  * `response`, or a copy whose body errors with `APIResponseTooLargeError` once more than
@@ -15,7 +38,12 @@ export const ERROR_HINTS_PREFIX_BYTES = 64 * 1024;
  * handed on as it is when it fits (fetch delivers no more than that length), and refused at once
  * when it does not: the common case costs one header lookup, not a stream per response.
  */
-export function limitBody(response: Response, limitBytes: number, call: CallState): Response {
+export function limitBody(
+  response: Response,
+  limitBytes: number,
+  call: CallState,
+  facts: HeaderFacts = headerFacts(response.headers, []),
+): Response {
   const { body } = response;
   if (body === null || limitBytes === Infinity) return response;
   const tooLarge = (): APIResponseTooLargeError =>
@@ -26,8 +54,8 @@ export function limitBody(response: Response, limitBytes: number, call: CallStat
       limitName: 'maxResponseBytes',
       limitBytes,
     });
-  const declared = response.headers.get('content-length');
-  if (declared !== null && !response.headers.has('content-encoding')) {
+  const declared = facts.contentLength;
+  if (declared !== undefined && !facts.encoded) {
     if (Number(declared) <= limitBytes) return response;
     body.cancel().catch(() => undefined);
     throw tooLarge();

@@ -5,7 +5,7 @@
  * (transport/attempt.ts), and between them asks policy/retry.ts whether and how long to wait.
  */
 import { currentApiKey, type ApiKeySource } from '../policy/auth.ts';
-import { ERROR_HINTS_PREFIX_BYTES, limitBody, readPrefix } from './body-limit.ts';
+import { ERROR_HINTS_PREFIX_BYTES, headerFacts, limitBody, readPrefix } from './body-limit.ts';
 import { failWith, userAbort, urlForMessages, type CallState } from './call.ts';
 import { DEEP_ERROR_BODIES } from './call-context.ts';
 import { MAX_ERROR_BODY_DEPTH, REQUEST_ID_HEADER } from '../constants.ts';
@@ -84,8 +84,9 @@ export async function sendWithRetries(
       // The timer stays armed while openapi-fetch reads the body; `endCall` stops it. A streamed
       // body is the caller's to read (`streamEvents` bounds each event).
       if (response.ok) {
-        response = scrubSuccessHeaders(response, call.keys);
-        if (!call.streams) response = limitBody(response, call.maxResponseBytes, call);
+        const facts = headerFacts(response.headers, call.keys);
+        if (facts.holdsSecret) response = scrubSuccessHeaders(response, call.keys);
+        if (!call.streams) response = limitBody(response, call.maxResponseBytes, call, facts);
         return (call.response = response);
       }
       outcome = { kind: 'response', status: response.status, headers: response.headers };
