@@ -25,6 +25,12 @@ import {
 import { parameterChecker, type RequestParams } from './validate.ts';
 import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
+import {
+  checkResponse,
+  checkValidationMode,
+  sampled,
+  type ResponseValidationMode,
+} from './response-check.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
@@ -80,7 +86,11 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   // A plain function, not `async`: one promise less per call on the hot path.
   const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
     let call: CallState;
+    let requestMode: ResponseValidationMode | undefined;
     try {
+      if (init?.validateResponses !== undefined) {
+        requestMode = checkValidationMode(init.validateResponses, 'validateResponses');
+      }
       if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
       call = startCall(resolved, init ?? {});
     } catch (error) {
@@ -129,7 +139,17 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
           return result;
         }
         endCall(call, false);
-        return result;
+        const mode =
+          requestMode ??
+          (resolved.validateResponses !== 'off' && sampled(resolved.validateResponsesSampleRate)
+            ? resolved.validateResponses
+            : 'off');
+        if (mode === 'off' || (init?.parseAs !== undefined && init.parseAs !== 'json')) {
+          return result;
+        }
+        const check = { tables, logger: resolved.logger, mode };
+        const body = response.ok ? result.data : result.error;
+        return checkResponse(check, `${method} ${path}`, response, body).then(() => result);
       },
       (error: unknown) => {
         endCall(call, false);

@@ -43,3 +43,6 @@ export const REDACTED_HEADERS: ReadonlySet<string> = new Set([
 
 /** `paginate` stops after this many items unless given `maxItems`. */
 export const DEFAULT_MAX_PAGINATED_ITEMS = 10_000;
+
+/** An `APIResponseValidationError` lists at most this many problems of one body. */
+export const MAX_RESPONSE_PROBLEMS = 10;

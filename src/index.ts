@@ -34,8 +34,16 @@ export {
   APIRedirectError,
   APIResponseParseError,
   FeatherValidationError,
+  APIResponseValidationError,
 } from './errors.ts';
-export type { APIErrorBody, APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';
+export type {
+  APIErrorBody,
+  APIErrorInit,
+  ParameterProblem,
+  ResponseProblem,
+  TransportErrorInit,
+} from './errors.ts';
+export type { ResponseValidationMode } from './response-check.ts';
 export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './options.ts';
 export type { ApiKeySource } from './auth.ts';
 export type { Logger, LogLevel } from './logger.ts';

@@ -18,6 +18,11 @@ import {
 import { PACKAGE_TABLES, type GeneratedTables } from './call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
+import {
+  checkSampleRate,
+  checkValidationMode,
+  type ResponseValidationMode,
+} from './response-check.ts';
 
 /** A fetch the client calls once per attempt. It must honour `init.signal`. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -112,6 +117,22 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    * @default console
    */
   logger?: Logger;
+
+  // Response validation (src/response-check.ts, docs/testing.md): kept together here.
+  /**
+   * Check each JSON response body against the spec's schema for its operation and status:
+   * `'warn'` logs a mismatch through `logger` (operation, status, JSON pointer; never a value of
+   * the body), `'throw'` rejects the call with an `APIResponseValidationError`. The validator
+   * and the schemas are imported on the first checked response, never while this is `'off'`.
+   * @default 'off'
+   */
+  validateResponses?: ResponseValidationMode;
+  /**
+   * The share of responses checked when `validateResponses` is on, from 0 to 1 (0.01: one in a
+   * hundred, at random), for production.
+   * @default 1
+   */
+  validateResponsesSampleRate?: number;
 }
 
 /** Per-request options, accepted next to openapi-fetch's (`params`, `signal`, `headers`, ...). */
@@ -122,6 +143,8 @@ export interface FeatherRequestOptions {
   timeoutMs?: number;
   /** @default the client's `validate` */
   validate?: boolean;
+  /** Checked whatever the client's sampling rate. @default the client's `validateResponses` */
+  validateResponses?: ResponseValidationMode;
 }
 
 /** Options after defaults: what the client runs on. */
@@ -135,6 +158,8 @@ export interface ResolvedOptions {
   maxRetryAfterMs: number;
   autoIdempotencyKey: boolean;
   validate: boolean;
+  validateResponses: ResponseValidationMode;
+  validateResponsesSampleRate: number;
   fetch: FetchLike;
   logger: RedactingLogger;
   tables: GeneratedTables;
@@ -161,6 +186,8 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     logLevel,
     logger = console,
     generated = PACKAGE_TABLES,
+    validateResponses = 'off',
+    validateResponsesSampleRate = 1,
     ...clientOptions
   } = options;
   assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);
@@ -181,6 +208,11 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
     autoIdempotencyKey,
     validate,
+    validateResponses: checkValidationMode(validateResponses, 'validateResponses'),
+    validateResponsesSampleRate: checkSampleRate(
+      validateResponsesSampleRate,
+      'validateResponsesSampleRate',
+    ),
     fetch: customFetch ?? globalFetch,
     logger: new RedactingLogger(level, logger),
     tables: generated,
