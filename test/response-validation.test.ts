@@ -4,15 +4,17 @@
  * operation, status and JSON pointer, never the key or a value of the body; per-request override
  * and the sampling rate.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   APIResponseValidationError,
   createFeatherClient,
   FeatherError,
   type FeatherClientOptions,
+  type GeneratedTables,
   type Logger,
 } from '../src/index.ts';
 import { sampled } from '../src/response-check.ts';
+import { seedTables, type SeedTables } from './helpers/seed-tables.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 
 const KEY = 'sk_test_validation_7c1e42';
@@ -30,6 +32,13 @@ const ROW = {
 };
 
 let server: LoopbackServer | undefined;
+let seed: SeedTables;
+let tables: GeneratedTables;
+beforeAll(async () => {
+  seed = await seedTables();
+  tables = seed.tables;
+});
+afterAll(() => seed?.workspace.remove());
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -47,7 +56,13 @@ function recordingLogger(): Logger & {
 
 async function clientFor(replies: Reply[], options: FeatherClientOptions = {}) {
   server = await startLoopbackServer(replies);
-  return createFeatherClient({ apiKey: KEY, baseUrl: server.url, maxRetries: 0, ...options });
+  return createFeatherClient({
+    apiKey: KEY,
+    generated: tables,
+    baseUrl: server.url,
+    maxRetries: 0,
+    ...options,
+  });
 }
 
 describe('validateResponses', () => {
@@ -155,6 +170,7 @@ describe('validateResponses', () => {
     ).rejects.toBeInstanceOf(APIResponseValidationError);
     const strict = createFeatherClient({
       apiKey: KEY,
+      generated: tables,
       baseUrl: server!.url,
       validateResponses: 'throw',
     });
@@ -202,7 +218,7 @@ describe('validateResponses', () => {
     ],
   ])('refuses the option %o', (options, message) => {
     expect(() =>
-      createFeatherClient({ apiKey: KEY, ...(options as FeatherClientOptions) }),
+      createFeatherClient({ apiKey: KEY, generated: tables, ...(options as FeatherClientOptions) }),
     ).toThrow(new FeatherError(message));
   });
 

@@ -157,11 +157,18 @@ function exampleOf(schema: Schema | boolean, context: Context, depth: number): J
   }
 }
 
-/** An example of `schema` (refs into `components`), the same for the same `seed`. */
+/** A JSON Schema, as parsed JSON. */
+export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
+
+/** An example of `schema` (`#/components/schemas/X` refs into `components`), the same for the same `seed`. */
 export function exampleFromSchema(
-  schema: Schema | boolean,
-  components: Readonly<Record<string, Schema | boolean>>,
+  schema: JsonSchema,
+  components: Readonly<Record<string, JsonSchema>>,
   seed: number,
 ): unknown {
-  return exampleOf(schema, { random: seededRandom(seed), components }, 0);
+  const context = {
+    random: seededRandom(seed),
+    components: components as Readonly<Record<string, Schema | boolean>>,
+  };
+  return exampleOf(schema as Schema | boolean, context, 0);
 }

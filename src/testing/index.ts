@@ -6,6 +6,7 @@
 export { createFeatherMock } from './mock.ts';
 export type { FeatherMock, FeatherMockOptions } from './mock.ts';
 export { exampleFromSchema } from './example.ts';
+export type { JsonSchema } from './example.ts';
 export type {
   HttpMethod,
   JsonBody,
