@@ -15,7 +15,11 @@ import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** What the published package may depend on at run time: nothing but openapi-fetch. */
-export const RUNTIME_DEPENDENCIES: readonly string[] = ['eventsource-parser', 'openapi-fetch'];
+export const RUNTIME_DEPENDENCIES: readonly string[] = [
+  '@cfworker/json-schema',
+  'eventsource-parser',
+  'openapi-fetch',
+];
 /** Files npm adds on its own, next to `files` (dist/). */
 const TOP_LEVEL_FILES = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?)$/;
 
@@ -27,6 +31,8 @@ export interface PackageManifest {
   types?: string;
   exports?: unknown;
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 export interface PackedTarball {
