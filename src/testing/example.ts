@@ -53,6 +53,8 @@ function exampleString(schema: Schema, context: Context): string {
       return `2024-01-${day}`;
     case 'date-time':
       return `2024-01-${day}T${String(n % 24).padStart(2, '0')}:00:00Z`;
+    case 'time':
+      return `${String(n % 24).padStart(2, '0')}:30:00Z`;
     case 'uuid':
       return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
     case 'email':
@@ -68,7 +70,20 @@ function exampleString(schema: Schema, context: Context): string {
   let text = `${title}_${n}`;
   if (typeof schema.minLength === 'number') text = text.padEnd(schema.minLength, 'x');
   if (typeof schema.maxLength === 'number') text = text.slice(0, schema.maxLength);
-  return text;
+  if (typeof schema.pattern !== 'string') return text;
+  // Another pattern: the first of a few shapes the spec's patterns take that matches it
+  // (identifiers, decimals as strings, phone numbers, e-mail addresses).
+  const pattern = new RegExp(schema.pattern, 'u');
+  const shapes = [
+    text,
+    `${n}.5`,
+    String(n),
+    `key_${n}`,
+    `KEY_${n}`,
+    `+1555${String(n).padStart(7, '0')}`,
+    `user${n}@example.com`,
+  ];
+  return shapes.find((shape) => pattern.test(shape)) ?? text;
 }
 
 function exampleNumber(schema: Schema, integer: boolean, context: Context): number {
