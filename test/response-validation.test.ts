@@ -13,7 +13,7 @@ import {
   type GeneratedTables,
   type Logger,
 } from '../src/index.ts';
-import { sampled } from '../src/response-check.ts';
+import { sampled } from '../src/client/policy/response-check.ts';
 import { seedTables, type SeedTables } from './helpers/seed-tables.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The JSON Schema of every JSON response of every operation, for response validation at run
- * time (src/response-validation.ts) and the testing kit (src/testing/): `"GET /path"` -> status
+ * time (src/client/policy/response-schema.ts) and the testing kit (src/testing/): `"GET /path"` -> status
  * -> schema, with the component schemas those reach (and only those). Pure: document in, table out.
  */
 type Dict = Record<string, unknown>;

@@ -4,13 +4,13 @@
  * is checked against the pinned spec: a body it does not allow throws an
  * `APIResponseValidationError` naming the operation, the status and the JSON pointer.
  */
-import type { GeneratedTables } from '../call-context.ts';
-import { PACKAGE_TABLES } from '../call-context.ts';
-import { DEFAULT_BASE_URL } from '../constants.ts';
-import { APIResponseValidationError, FeatherError } from '../errors.ts';
-import type { FetchLike } from '../options.ts';
-import { loadResponseSchemas } from '../response-check.ts';
-import type { ResponseSchemas } from '../response-schema.ts';
+import type { GeneratedTables } from '../client/transport/call-context.ts';
+import { PACKAGE_TABLES } from '../client/transport/call-context.ts';
+import { DEFAULT_BASE_URL } from '../client/constants.ts';
+import { APIResponseValidationError, FeatherError } from '../client/errors.ts';
+import type { FetchLike } from '../client/options.ts';
+import { loadResponseSchemas } from '../client/policy/response-check.ts';
+import type { ResponseSchemas } from '../client/policy/response-schema.ts';
 import { exampleFromSchema } from './example.ts';
 import type { HttpMethod, MockHandler, MockPath, MockRequest } from './types.ts';
 

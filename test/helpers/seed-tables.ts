@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generate } from '../../scripts/commands/generate.ts';
+import { generate } from '../../scripts/pipeline/generate.ts';
 import type { GeneratedTables } from '../../src/index.ts';
 import { FIXTURES, makeWorkspace, type Workspace } from './workspace.ts';
 

@@ -1,12 +1,12 @@
 /**
  * The response schemas of one generation of the spec, compiled for checking: loaded only when
- * response validation (src/response-check.ts) or the testing kit asks, never by the default
+ * response validation (src/client/policy/response-check.ts) or the testing kit asks, never by the default
  * client. @cfworker/json-schema interprets the schemas (JSON Schema 2020-12) without `eval` or
  * `new Function`, so this runs in browsers, Node and CSP-strict edge runtimes alike.
  */
 import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { MAX_RESPONSE_PROBLEMS } from './constants.ts';
-import type { ResponseProblem } from './errors.ts';
+import { MAX_RESPONSE_PROBLEMS } from '../constants.ts';
+import type { ResponseProblem } from '../errors.ts';
 
 /** What `loadResponseSchemas()` of a generated/ folder resolves to. */
 export interface ResponseSchemaModule {

@@ -1,13 +1,13 @@
 /**
  * Response validation at run time (`validateResponses`): the decision whether to check a
  * response, and the check itself, which imports the validator and the schemas on first use
- * (src/response-schema.ts, generated/response-schemas.ts). With validation off, nothing of
+ * (src/client/policy/response-schema.ts, generated/response-schemas.ts). With validation off, nothing of
  * either is loaded, and bundlers split both out of the client's bundle.
  */
-import { APIResponseValidationError, FeatherError } from './errors.ts';
-import type { GeneratedTables } from './call-context.ts';
-import type { RedactingLogger } from './logger.ts';
-import { REQUEST_ID_HEADER } from './constants.ts';
+import { APIResponseValidationError, FeatherError } from '../errors.ts';
+import type { GeneratedTables } from '../transport/call-context.ts';
+import type { RedactingLogger } from '../logger.ts';
+import { REQUEST_ID_HEADER } from '../constants.ts';
 import type { ResponseSchemas } from './response-schema.ts';
 
 /** `off`: no check; `warn`: a mismatch is logged; `throw`: it rejects the call. */
