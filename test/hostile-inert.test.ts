@@ -26,8 +26,28 @@ const ALLOWED: Record<string, { values: string[] }> = {
   'parameters.ts': { values: ['PARAMETER_RULES'] },
   'operations.ts': { values: ['PAGINATION', 'IDEMPOTENCY_KEY_BODY_OPERATIONS'] },
   'fingerprint.ts': { values: ['SPEC_FINGERPRINT'] },
+  'response-schemas.ts': { values: ['RESPONSE_SCHEMAS_JSON'] },
   'index.ts': { values: [] },
 };
+
+/** The one function the generator writes, with fixed text: index.ts's lazy schema import. */
+const SCHEMA_LOADER = 'loadResponseSchemas';
+
+/** `() => import("./response-schemas.ts")`, exactly: no parameter, a literal specifier. */
+function isSchemaLoader(name: string, declaration: ts.VariableDeclaration): boolean {
+  const init = declaration.initializer;
+  if (name !== 'index.ts' || !ts.isIdentifier(declaration.name)) return false;
+  if (declaration.name.text !== SCHEMA_LOADER || init === undefined) return false;
+  if (!ts.isArrowFunction(init) || init.parameters.length > 0) return false;
+  const body = init.body;
+  return (
+    ts.isCallExpression(body) &&
+    body.expression.kind === ts.SyntaxKind.ImportKeyword &&
+    body.arguments.length === 1 &&
+    ts.isStringLiteral(body.arguments[0]!) &&
+    body.arguments[0].text === './response-schemas.ts'
+  );
+}
 
 const isExported = (node: ts.Node): boolean =>
   ts.canHaveModifiers(node) &&
@@ -83,10 +103,11 @@ function statementProblems(name: string, text: string): string[] {
         (statement.declarationList.flags & ts.NodeFlags.Const) !== 0 &&
         declarations.every(
           (d) =>
-            ts.isIdentifier(d.name) &&
-            values.includes(d.name.text) &&
-            d.initializer !== undefined &&
-            isLiteralData(d.initializer),
+            isSchemaLoader(name, d) ||
+            (ts.isIdentifier(d.name) &&
+              values.includes(d.name.text) &&
+              d.initializer !== undefined &&
+              isLiteralData(d.initializer)),
         );
       if (ok) continue;
     }
@@ -159,7 +180,21 @@ describe('a hostile spec generates inert code', () => {
     expect(statementProblems('aliases.ts', pwned)).toHaveLength(1);
   });
 
-  it('importing the generated modules runs nothing and exports only data', async () => {
+  it('the checker allows the schema loader only as the generator writes it', () => {
+    const loader = (body: string) => `export const loadResponseSchemas = ${body};\n`;
+    expect(statementProblems('index.ts', loader('() => import("./response-schemas.ts")'))).toEqual(
+      [],
+    );
+    expect(
+      statementProblems('index.ts', loader('() => import("node:child_process")')),
+    ).toHaveLength(1);
+    expect(statementProblems('index.ts', loader('(x) => import(x)'))).toHaveLength(1);
+    expect(
+      statementProblems('aliases.ts', loader('() => import("./response-schemas.ts")')),
+    ).toHaveLength(1);
+  });
+
+  it('importing the generated modules runs nothing and exports only data and the schema loader', async () => {
     const out = path.join(root, 'generated');
     await mkdir(out, { recursive: true });
     for (const [name, text] of build.files) await writeFile(path.join(out, name), text);
@@ -180,7 +215,9 @@ describe('a hostile spec generates inert code', () => {
       'IDEMPOTENCY_KEY_BODY_OPERATIONS',
       'PAGINATION',
       'PARAMETER_RULES',
+      'RESPONSE_SCHEMAS_JSON',
       'SPEC_FINGERPRINT',
+      'loadResponseSchemas',
     ]);
   }, 30_000);
 });
