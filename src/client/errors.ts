@@ -2,7 +2,9 @@
  * Every error the client throws or rejects with, in one hierarchy (after openai-node's
  * `error.ts`): `FeatherError` at the root; `APIError` and one subclass per status family for
  * HTTP errors (thrown by `unwrap`); connection, timeout and user-abort errors for transport
- * failures; `FeatherValidationError` for parameters that break the spec. No message, property or
+ * failures; `FeatherValidationError` for parameters that break the spec. `APIResponseValidationError`
+ * (a response that breaks it) sits in response-validation-error.ts, so that it is bundled with the
+ * validator, which alone throws it, not into every client. No message, property or
  * cause ever holds the API key: errors carry response headers, never request headers.
  */
 import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
@@ -295,63 +297,12 @@ function causeSuffix(cause: unknown): string {
   return ` (${typeof code === 'string' ? code : cause.message})`;
 }
 
-function requestIdSuffix(requestId: string | undefined): string {
+/** ` [request id x]`, or nothing. */
+export function requestIdSuffix(requestId: string | undefined): string {
   return requestId ? ` [request id ${requestId}]` : '';
 }
 
-function plural(count: number, noun: string): string {
+/** `1 attempt`, `2 attempts`. */
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** One place where a response breaks its schema. */
-export interface ResponseProblem {
-  /** JSON pointer into the body (`""` for the body itself), e.g. `/items/0/created_at`. */
-  pointer: string;
-  /** What is wrong there, in the schema's terms; never a value from the body. */
-  message: string;
-}
-
-/**
- * A response body the pinned spec does not allow for its operation and status: thrown by the
- * client with `validateResponses: 'throw'`, and by the testing kit for a handler's answer. The
- * message names the operation, the status and the first pointer; never a value of the body.
- */
-export class APIResponseValidationError extends FeatherError {
-  override name = 'APIResponseValidationError';
-  /** `"GET /v1/..."` (the path as the spec writes it). */
-  readonly operation: string;
-  readonly status: number;
-  /** JSON pointer of the first problem. */
-  readonly pointer: string;
-  /** Every problem found (at most `MAX_RESPONSE_PROBLEMS`). */
-  readonly problems: readonly ResponseProblem[];
-  /** The server's `x-request-id`, when there was a server. */
-  readonly requestId: string | undefined;
-
-  /** `source`: what answered, when it was not the API (a testing-kit handler, a fixture). */
-  constructor(init: {
-    operation: string;
-    status: number;
-    problems: readonly ResponseProblem[];
-    requestId?: string;
-    source?: string;
-  }) {
-    const [first] = init.problems;
-    const more = init.problems.length - 1;
-    super(
-      `${init.operation}: ${init.source ? `${init.source} answered a` : 'the'} ${init.status} ` +
-        `response the spec does not allow, at ${first ? pointerText(first.pointer) : '(body)'}: ` +
-        `${first?.message ?? 'no detail'}${more > 0 ? ` (and ${plural(more, 'more problem')})` : ''}` +
-        `${requestIdSuffix(init.requestId)}`,
-    );
-    this.operation = init.operation;
-    this.status = init.status;
-    this.pointer = first?.pointer ?? '';
-    this.problems = init.problems;
-    this.requestId = init.requestId;
-  }
-}
-
-function pointerText(pointer: string): string {
-  return pointer === '' ? '(body)' : pointer;
 }

@@ -33,15 +33,10 @@ export {
   APIRedirectError,
   APIResponseParseError,
   FeatherValidationError,
-  APIResponseValidationError,
 } from './errors.ts';
-export type {
-  APIErrorBody,
-  APIErrorInit,
-  ParameterProblem,
-  ResponseProblem,
-  TransportErrorInit,
-} from './errors.ts';
+export type { APIErrorBody, APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';
+export { APIResponseValidationError } from './response-validation-error.ts';
+export type { ResponseProblem } from './response-validation-error.ts';
 export type { ResponseValidationMode } from './policy/response-check.ts';
 export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './options.ts';
 export type { ApiKeySource } from './policy/auth.ts';

@@ -16,5 +16,5 @@ export type {
   MockRequest,
   MockResponses,
 } from './types.ts';
-export { APIResponseValidationError } from '../client/errors.ts';
-export type { ResponseProblem } from '../client/errors.ts';
+export { APIResponseValidationError } from '../client/response-validation-error.ts';
+export type { ResponseProblem } from '../client/response-validation-error.ts';

@@ -7,10 +7,10 @@
 import type { GeneratedTables } from '../client/transport/call-context.ts';
 import { PACKAGE_TABLES } from '../client/transport/call-context.ts';
 import { DEFAULT_BASE_URL } from '../client/constants.ts';
-import { APIResponseValidationError, FeatherError } from '../client/errors.ts';
+import { FeatherError } from '../client/errors.ts';
+import { APIResponseValidationError } from '../client/response-validation-error.ts';
 import type { FetchLike } from '../client/options.ts';
-import { loadResponseSchemas } from '../client/policy/response-check.ts';
-import type { ResponseSchemas } from '../client/policy/response-schema.ts';
+import { loadResponseSchemas, type ResponseSchemas } from '../client/policy/response-schema.ts';
 import { exampleFromSchema } from './example.ts';
 import type { HttpMethod, MockHandler, MockPath, MockRequest } from './types.ts';
 

@@ -1,14 +1,11 @@
 /**
- * Response validation at run time (`validateResponses`): the decision whether to check a
- * response, and the check itself, which imports the validator and the schemas on first use
- * (src/client/policy/response-schema.ts, generated/response-schemas.ts). With validation off, nothing of
- * either is loaded, and bundlers split both out of the client's bundle.
+ * Response validation at run time (`validateResponses`): the options' checks, the sampling
+ * decision, and `checkResponse`, which imports src/client/policy/response-schema.ts (the
+ * validator, the schemas, the error) on the first checked response. With validation off none
+ * of that is loaded, and a bundler that splits dynamic imports keeps it out of the main chunk.
  */
-import { APIResponseValidationError, FeatherError } from '../errors.ts';
-import type { GeneratedTables } from '../transport/call-context.ts';
-import type { RedactingLogger } from '../logger.ts';
-import { REQUEST_ID_HEADER } from '../constants.ts';
-import type { ResponseSchemas } from './response-schema.ts';
+import { FeatherError } from '../errors.ts';
+import type { ResponseCheck } from './response-schema.ts';
 
 /** `off`: no check; `warn`: a mismatch is logged; `throw`: it rejects the call. */
 export type ResponseValidationMode = 'off' | 'warn' | 'throw';
@@ -34,47 +31,18 @@ export function sampled(rate: number, random: () => number = Math.random): boole
   return rate >= 1 || (rate > 0 && random() < rate);
 }
 
-/** The compiled schemas of each generation's loader, shared by every client on it. */
-const COMPILED = new WeakMap<object, Promise<ResponseSchemas>>();
-
-/** The compiled response schemas of `tables`, loaded (validator and schemas) on first use. */
-export function loadResponseSchemas(tables: GeneratedTables): Promise<ResponseSchemas> {
-  const load = tables.loadResponseSchemas;
-  if (load === undefined) {
-    return Promise.reject(
-      new FeatherError(
-        'validateResponses: the generated tables have no loadResponseSchemas (generated before ' +
-          'response validation existed): run `npm run generate` on them',
-      ),
-    );
-  }
-  let compiled = COMPILED.get(load);
-  if (compiled === undefined) {
-    compiled = Promise.all([import('./response-schema.ts'), load()]).then(
-      ([{ compileResponseSchemas }, module]) => compileResponseSchemas(module),
-    );
-    COMPILED.set(load, compiled);
-    compiled.catch(() => COMPILED.delete(load));
-  }
-  return compiled;
-}
-
-/** Checks one response of a call; resolves when it conforms or was only logged. */
-export async function checkResponse(
-  check: { tables: GeneratedTables; logger: RedactingLogger; mode: ResponseValidationMode },
+/**
+ * Checks one response body against the spec for `operation` and its status: resolves when it
+ * conforms or the mismatch was logged (`warn`), rejects with an `APIResponseValidationError`
+ * (`throw`).
+ */
+export function checkResponse(
+  check: ResponseCheck,
   operation: string,
   response: Response,
   body: unknown,
 ): Promise<void> {
-  const schemas = await loadResponseSchemas(check.tables);
-  const problems = schemas.check(operation, response.status, body);
-  if (problems === undefined || problems.length === 0) return;
-  const error = new APIResponseValidationError({
-    operation,
-    status: response.status,
-    problems,
-    requestId: response.headers.get(REQUEST_ID_HEADER) ?? undefined,
-  });
-  if (check.mode === 'throw') throw error;
-  check.logger.warn(error.message, { operation, status: response.status, pointer: error.pointer });
+  return import('./response-schema.ts').then((loaded) =>
+    loaded.checkResponseBody(check, operation, response, body),
+  );
 }

@@ -1,12 +1,15 @@
 /**
- * The response schemas of one generation of the spec, compiled for checking: loaded only when
- * response validation (src/client/policy/response-check.ts) or the testing kit asks, never by the default
- * client. @cfworker/json-schema interprets the schemas (JSON Schema 2020-12) without `eval` or
+ * The response schemas of one generation of the spec, compiled for checking, and the check of
+ * one response: imported only when response validation (src/client/policy/response-check.ts)
+ * or the testing kit asks, never by the default client. @cfworker/json-schema interprets the schemas (JSON Schema 2020-12) without `eval` or
  * `new Function`, so this runs in browsers, Node and CSP-strict edge runtimes alike.
  */
 import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { MAX_RESPONSE_PROBLEMS } from '../constants.ts';
-import type { ResponseProblem } from '../errors.ts';
+import { MAX_RESPONSE_PROBLEMS, REQUEST_ID_HEADER } from '../constants.ts';
+import { FeatherError } from '../errors.ts';
+import { APIResponseValidationError, type ResponseProblem } from '../response-validation-error.ts';
+import type { GeneratedTables } from '../transport/call-context.ts';
+import type { RedactingLogger } from '../logger.ts';
 
 /** What `loadResponseSchemas()` of a generated/ folder resolves to. */
 export interface ResponseSchemaModule {
@@ -149,4 +152,54 @@ export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSc
       return result.valid ? [] : problemsOf(result.errors);
     },
   };
+}
+
+/** What one check needs from the client (`mode` as in `validateResponses`, when on). */
+export interface ResponseCheck {
+  tables: GeneratedTables;
+  logger: RedactingLogger;
+  mode: 'warn' | 'throw';
+}
+
+/** The compiled schemas of each generation's loader, shared by every client and mock on it. */
+const COMPILED = new WeakMap<object, Promise<ResponseSchemas>>();
+
+/** The compiled response schemas of `tables`, imported and compiled on first use. */
+export function loadResponseSchemas(tables: GeneratedTables): Promise<ResponseSchemas> {
+  const load = tables.loadResponseSchemas;
+  if (load === undefined) {
+    return Promise.reject(
+      new FeatherError(
+        'validateResponses: the generated tables have no loadResponseSchemas (generated before ' +
+          'response validation existed): run `npm run generate` on them',
+      ),
+    );
+  }
+  let compiled = COMPILED.get(load);
+  if (compiled === undefined) {
+    compiled = load().then(compileResponseSchemas);
+    COMPILED.set(load, compiled);
+    compiled.catch(() => COMPILED.delete(load));
+  }
+  return compiled;
+}
+
+/** `checkResponse` (src/client/policy/response-check.ts) once this module is loaded. */
+export async function checkResponseBody(
+  check: ResponseCheck,
+  operation: string,
+  response: Response,
+  body: unknown,
+): Promise<void> {
+  const schemas = await loadResponseSchemas(check.tables);
+  const problems = schemas.check(operation, response.status, body);
+  if (problems === undefined || problems.length === 0) return;
+  const error = new APIResponseValidationError({
+    operation,
+    status: response.status,
+    problems,
+    requestId: response.headers.get(REQUEST_ID_HEADER) ?? undefined,
+  });
+  if (check.mode === 'throw') throw error;
+  check.logger.warn(error.message, { operation, status: response.status, pointer: error.pointer });
 }
