@@ -87,7 +87,11 @@ async function compileSnippets(
     extends: path.join(REPO_ROOT, 'tsconfig.json'),
     compilerOptions: {
       noEmit: true,
-      paths: { '@featherhq/api-client': [path.join(sourceRoot, 'src', 'index.ts')] },
+      paths: {
+        '@featherhq/api-client': [path.join(sourceRoot, 'src', 'index.ts')],
+        '@featherhq/api-client/testing': [path.join(sourceRoot, 'src', 'testing', 'index.ts')],
+        '@featherhq/api-client/testing/msw': [path.join(sourceRoot, 'src', 'testing', 'msw.ts')],
+      },
     },
     include: ['*.ts'],
     exclude: [],

@@ -1,7 +1,8 @@
 /**
  * @featherhq/api-client/testing: a stand-in for the Feather API in an app's tests, whose answers
  * are checked against the pinned spec. MSW handlers are in `@featherhq/api-client/testing/msw`
- * (msw is an optional peer dependency: this entry does not import it).
+ * (msw is an optional peer dependency: this entry does not import it). The error it throws,
+ * `APIResponseValidationError`, is the client's: import it from `@featherhq/api-client`.
  */
 export { createFeatherMock } from './mock.ts';
 export type { FeatherMock, FeatherMockOptions } from './mock.ts';
@@ -16,5 +17,3 @@ export type {
   MockRequest,
   MockResponses,
 } from './types.ts';
-export { APIResponseValidationError } from '../client/response-validation-error.ts';
-export type { ResponseProblem } from '../client/response-validation-error.ts';
