@@ -3,7 +3,7 @@
  * time (src/client/policy/response-schema.ts) and the testing kit (src/testing/): `"GET /path"` -> status
  * -> schema, with the component schemas those reach (and only those). Pure: document in, table out.
  */
-type Dict = Record<string, unknown>;
+import { isDict, type Dict } from '../../common/json.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const COMPONENT_REF = '#/components/schemas/';
@@ -14,10 +14,6 @@ export interface ResponseSchemaTable {
   operations: Record<string, Record<string, unknown>>;
   /** The component schemas the response schemas reach through `$ref`. */
   components: { schemas: Record<string, unknown> };
-}
-
-function isDict(value: unknown): value is Dict {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Every `#/components/schemas/X` ref in `value`, as `X`. */
