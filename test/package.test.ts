@@ -118,6 +118,7 @@ describe('tarballProblems', () => {
       '@cfworker/json-schema': '4.1.6',
       'eventsource-parser': '3.1.1',
       'openapi-fetch': '0.17.0',
+      'openapi-typescript-helpers': '0.1.0',
     },
   };
   const good = [
@@ -145,13 +146,13 @@ describe('tarballProblems', () => {
     expect(tarballProblems(list, manifest).join('\n')).toContain(problem);
   });
 
-  it('names a runtime dependency other than the three it has', () => {
+  it('names a runtime dependency other than the four it has', () => {
     const withExtra = {
       ...manifest,
       dependencies: { ...manifest.dependencies, yaml: '2.9.1' },
     };
     expect(tarballProblems(good, withExtra)).toEqual([
-      'runtime dependencies are [@cfworker/json-schema, eventsource-parser, openapi-fetch, yaml]; expected only [@cfworker/json-schema, eventsource-parser, openapi-fetch]',
+      'runtime dependencies are [@cfworker/json-schema, eventsource-parser, openapi-fetch, openapi-typescript-helpers, yaml]; expected only [@cfworker/json-schema, eventsource-parser, openapi-fetch, openapi-typescript-helpers]',
     ]);
     expect(tarballProblems(good, manifest)).toEqual([]);
   });
@@ -201,7 +202,7 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch, eventsource-parser and @cfworker/json-schema at run time', async () => {
+  it('depends on nothing but openapi-fetch (and its helpers, for types), eventsource-parser and @cfworker/json-schema', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
@@ -212,8 +213,23 @@ describe('a fresh project that installed the tarball', () => {
       '@cfworker/json-schema',
       'eventsource-parser',
       'openapi-fetch',
+      'openapi-typescript-helpers',
     ]);
     expect(installed.peerDependenciesMeta).toEqual({ msw: { optional: true } });
+  });
+
+  it('exports the operation functions from @featherhq/api-client/operations', async () => {
+    const ran = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const ops = await import('@featherhq/api-client/operations'); console.log(typeof ops.getIntegrationDashboard, ops.getIntegrationDashboard.method, ops.getIntegrationDashboard.path)",
+      ],
+      consumer,
+    );
+    expect(ran.code, ran.output).toBe(0);
+    expect(ran.stdout.trim()).toBe('function GET /v1/analytics/integrations/dashboard');
   });
 
   it.each([

@@ -19,6 +19,8 @@ export const RUNTIME_DEPENDENCIES: readonly string[] = [
   '@cfworker/json-schema',
   'eventsource-parser',
   'openapi-fetch',
+  // Types only: the client's method signature names openapi-fetch's own helpers (src/client/client.ts).
+  'openapi-typescript-helpers',
 ];
 /** Files npm adds on its own, next to `files` (dist/). */
 const TOP_LEVEL_FILES = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?)$/;

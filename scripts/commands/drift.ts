@@ -319,12 +319,18 @@ export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<E
     const locked = lockedAliases(schemas, operations, lock, candidates);
     const unlocked = lockedAliases(schemas, operations, {}, candidates).lock;
     return {
-      names: new Map(
-        locked.aliases.map((alias) => [
-          alias.name,
-          { target: alias.target, key: locked.lock[alias.name]! },
-        ]),
-      ),
+      names: new Map([
+        ...locked.aliases.map(
+          (alias) => [alias.name, { target: alias.target, key: locked.lock[alias.name]! }] as const,
+        ),
+        ...locked.functions.map(
+          (fn) =>
+            [
+              fn.name,
+              { target: `operation ${fn.operationId}`, key: locked.lock[fn.name]! },
+            ] as const,
+        ),
+      ]),
       gone: new Set(locked.gone.map((entry) => entry.name)),
       unlocked: new Map(Object.entries(unlocked).map(([name, key]) => [key, name])),
     };

@@ -240,12 +240,48 @@ function operationCandidates(operations: readonly OperationShape[]): Candidate[]
   return candidates;
 }
 
+/** `GetIntegrationDashboard` -> `getIntegrationDashboard` (a leading acronym goes lower whole). */
+export function camelCase(pascal: string): string {
+  const acronym = /^[A-Z]+(?=[A-Z][a-z]|[0-9]|$)/.exec(pascal)?.[0] ?? pascal[0] ?? '';
+  return acronym.toLowerCase() + pascal.slice(acronym.length);
+}
+
+/** Words a function cannot be named (`delete`, `import`, ...): such a name gets `Operation`. */
+const RESERVED_WORDS = new Set(
+  'await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(
+    ' ',
+  ),
+);
+
+/** One operation function per operation, named by its alias base in camelCase. */
+function functionCandidates(operations: readonly OperationShape[]): Candidate[] {
+  const bases = operationBases(operations);
+  return [...operations]
+    .sort((a, b) => (a.operationId < b.operationId ? -1 : 1))
+    .map((op) => ({
+      key: `operation:${op.operationId}:function`,
+      preferred: ((name) => (RESERVED_WORDS.has(name) ? `${name}Operation` : name))(
+        camelCase(bases.get(op.operationId)!),
+      ),
+      target: op.operationId,
+      doc: `${op.method.toUpperCase()} ${op.path}`,
+    }));
+}
+
 /** Published names: alias name -> what it names (a candidate key, `schema:<key>` ...). */
 export type NameLock = Record<string, string>;
+
+/** An operation function's name and the operation it calls. */
+export interface OperationFunctionName {
+  name: string;
+  operationId: string;
+}
 
 export interface LockedAliases {
   /** Schema aliases by name, then operation aliases. */
   aliases: TypeAlias[];
+  /** The operation functions (generated/functions.ts), in operationId order. */
+  functions: OperationFunctionName[];
   /** The lock after this run: every name before it (less those removed) plus the new ones. */
   lock: NameLock;
   /** Locked names whose target is gone from the spec, and what each named. */
@@ -259,13 +295,18 @@ export interface LockedAliases {
 export interface AliasCandidates {
   schemaSide: readonly Candidate[];
   operationSide: readonly Candidate[];
+  functionSide: readonly Candidate[];
 }
 
 export function aliasCandidates(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
 ): AliasCandidates {
-  return { schemaSide: schemaCandidates(schemas), operationSide: operationCandidates(operations) };
+  return {
+    schemaSide: schemaCandidates(schemas),
+    operationSide: operationCandidates(operations),
+    functionSide: functionCandidates(operations),
+  };
 }
 
 /**
@@ -278,9 +319,12 @@ export function lockedAliases(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
   previous: Readonly<NameLock>,
-  { schemaSide, operationSide }: AliasCandidates = aliasCandidates(schemas, operations),
+  { schemaSide, operationSide, functionSide }: AliasCandidates = aliasCandidates(
+    schemas,
+    operations,
+  ),
 ): LockedAliases {
-  const byKey = new Map([...schemaSide, ...operationSide].map((c) => [c.key, c]));
+  const byKey = new Map([...schemaSide, ...operationSide, ...functionSide].map((c) => [c.key, c]));
   const registry = new NameRegistry();
   const nameOf = new Map<string, string>();
   const gone: { name: string; key: string }[] = [];
@@ -301,10 +345,18 @@ export function lockedAliases(
     }));
   const schemaNamed = named(schemaSide).sort((a, b) => (a.name < b.name ? -1 : 1));
   const all = [...schemaNamed, ...named(operationSide)];
+  const functions = named(functionSide);
   const lock = Object.fromEntries(
-    all.map((alias) => [alias.name, alias.key] as const).sort(([a], [b]) => (a < b ? -1 : 1)),
+    [...all, ...functions]
+      .map((alias) => [alias.name, alias.key] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-  return { aliases: all.map(({ name, target, doc }) => ({ name, target, doc })), lock, gone };
+  return {
+    aliases: all.map(({ name, target, doc }) => ({ name, target, doc })),
+    functions: functions.map(({ name, target }) => ({ name, operationId: target })),
+    lock,
+    gone,
+  };
 }
 
 /**

@@ -233,7 +233,12 @@ async function generateTypes(
   const warnings: string[] = [];
   const schemas = ((doc.components as Record<string, unknown> | undefined)?.schemas ??
     {}) as Record<string, { title?: unknown }>;
-  const { aliases, lock, gone } = lockedAliases(schemas, operationShapes(doc), previousLock);
+  const { renderOperationFunctions } = await import('./operation-functions.ts');
+  const { aliases, functions, lock, gone } = lockedAliases(
+    schemas,
+    operationShapes(doc),
+    previousLock,
+  );
   const { removed, blocked, unknown } = decideRemovals(gone, options.removeNames);
   if (unknown.length > 0)
     throw new PipelineError(
@@ -245,9 +250,14 @@ async function generateTypes(
   output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(doc)}`);
   output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
   output.set(NAME_LOCK_FILE, renderNameLock(lock));
-  output.set('parameters.ts', renderParameters(parameterRules(doc)));
+  const rules = parameterRules(doc);
+  output.set('parameters.ts', renderParameters(rules));
   const meta = operationMeta(doc);
   output.set('operations.ts', renderOperationMeta(meta));
+  output.set(
+    'functions.ts',
+    renderOperationFunctions(doc, functions, rules, meta.idempotencyKeyBody, GENERATED_HEADER),
+  );
   for (const skipped of meta.skipped) {
     warnings.push(
       `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,

@@ -170,8 +170,9 @@ export function loadResponseSchemas(tables: GeneratedTables): Promise<ResponseSc
   if (load === undefined) {
     return Promise.reject(
       new FeatherError(
-        'validateResponses: the generated tables have no loadResponseSchemas (generated before ' +
-          'response validation existed): run `npm run generate` on them',
+        "validateResponses: the client's generated tables have no loadResponseSchemas (a client " +
+          'of createOperationClient carries none: pass `generated`; or tables generated before ' +
+          'response validation: run `npm run generate` on them)',
       ),
     );
   }
