@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { TimeoutAnalysisRow } from '../src/index.ts';
 import type { FeatherMock, MockAnswer, MockPath } from '../src/testing/index.ts';
+import { getToolReliabilityTimeoutAnalysis } from '../src/operations.ts';
 
 declare const mock: FeatherMock;
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
@@ -20,6 +21,7 @@ describe('handlers that compile', () => {
       return { status: 200, body: [] };
     });
     mock.on('GET', TIMEOUTS, async () => ({ status: 400, body: { error: 'e', message: 'm' } }));
+    mock.on(getToolReliabilityTimeoutAnalysis, { status: 200, body: [row] });
   });
 
   it('type the answer from the spec', () => {
@@ -54,6 +56,11 @@ describe('handlers that do not compile', () => {
     mock.on('GET', TIMEOUTS, { status: 200, body: [{ ...row, timeout_count: 'one' }] });
     // @ts-expect-error: the 401 body is an ErrorResponse, which needs its message
     mock.on('GET', TIMEOUTS, { status: 401, body: { error: 'unauthorized' } });
+  });
+
+  it('an operation function with a body of another operation', () => {
+    // @ts-expect-error: the timeout analysis answers rows, not an envelope
+    mock.on(getToolReliabilityTimeoutAnalysis, { status: 200, body: { summary: [] } });
   });
 
   it('a function answering the wrong body', () => {

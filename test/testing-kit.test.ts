@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { APIResponseValidationError, createFeatherClient, FeatherError } from '../src/index.ts';
 import { createFeatherMock, exampleFromSchema } from '../src/testing/index.ts';
 import { mswHandlers } from '../src/testing/msw.ts';
+import { getToolReliabilityTimeoutAnalysis } from '../src/operations.ts';
 import type { FeatherMock } from '../src/testing/index.ts';
 import type { GeneratedTables } from '../src/index.ts';
 import { seedTables, type SeedTables } from './helpers/seed-tables.ts';
@@ -43,6 +44,22 @@ describe('the kit through fetch', () => {
     const { data, response } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
     expect(response.status).toBe(200);
     expect(data).toEqual([ROW]);
+  });
+
+  it('takes an operation function in place of method and path', async () => {
+    const mock = await createFeatherMock({ generated: tables });
+    mock.on(getToolReliabilityTimeoutAnalysis, { status: 200, body: [ROW] });
+    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
+    const { data } = await getToolReliabilityTimeoutAnalysis(client, { params: { query: QUERY } });
+    expect(data).toEqual([ROW]);
+    expect(() =>
+      mock.on(getToolReliabilityTimeoutAnalysis, {
+        status: 200,
+        body: [{ ...ROW, tool_id: 1 }] as never,
+      }),
+    ).toThrow(
+      `GET ${TIMEOUTS}: the handler answered a 200 response the spec does not allow, at /0/tool_id`,
+    );
   });
 
   it('refuses, where it is registered, a body the spec does not allow, naming operation, status and pointer', async () => {

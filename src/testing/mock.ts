@@ -42,6 +42,14 @@ export interface FeatherMock {
     path: P,
     handler?: MockHandler<M, P>,
   ): FeatherMock;
+  /**
+   * The same, keyed by an operation function of `@featherhq/api-client/operations`:
+   * `mock.on(getIntegrationDashboard, handler)`.
+   */
+  on<M extends HttpMethod, P extends MockPath<M>>(
+    operation: { readonly method: M; readonly path: P },
+    handler?: MockHandler<M, P>,
+  ): FeatherMock;
   /** The example answered for `method path` and `status` (default: the first 2xx). */
   example<M extends HttpMethod, P extends MockPath<M>>(
     method: M,
@@ -196,13 +204,18 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
   const mock: FeatherMock = {
     baseUrl: base.href.replace(/\/$/, ''),
     problems,
-    on(method, path, handler) {
+    on(...args: unknown[]) {
+      const keyedByFunction = typeof args[0] === 'function' || typeof args[0] === 'object';
+      const { method, path } = keyedByFunction
+        ? (args[0] as { method: string; path: string })
+        : { method: args[0] as string, path: args[1] as string };
+      const handler = (keyedByFunction ? args[1] : args[2]) as Route['handler'];
       const operation = `${method} ${path}`;
       if (schemas.statuses(operation) === undefined) {
         throw new FeatherError(`mock.on: ${operation} is not an operation of the spec`);
       }
       // A static answer is checked now, so that a bad fixture fails where it is registered.
-      if (handler !== undefined && !isFunction(handler)) checked(operation, handler as LooseAnswer);
+      if (handler !== undefined && !isFunction(handler)) checked(operation, handler);
       routes.set(operation, {
         operation,
         method,
