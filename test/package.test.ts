@@ -279,7 +279,9 @@ describe('a fresh project that installed the tarball', () => {
     } finally {
       await new Promise((resolve) => api.server.close(resolve));
     }
-  });
+    // tsc emits the consumer against the package's types: with spec/ grown to the whole API
+    // (.ci/run's second pass) that alone took over a minute on a loaded machine.
+  }, 180_000);
 
   it('runs the testing kit (/testing) with plain node: an example answered, a bad fixture refused', async () => {
     const built = await run(process.execPath, [TSC, '-p', 'tsconfig.nodenext.json'], consumer);

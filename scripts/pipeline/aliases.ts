@@ -2,6 +2,7 @@
  * Friendly type names for the generated types: one alias per component schema, named after its
  * `title`, plus request/response aliases per operation. Pure and deterministic.
  */
+import type { Succession } from './rekeyed.ts';
 import { commentText, isPlainIdentifier, stringLiteral } from './ts-text.ts';
 
 /** Names the generated module already exports; an alias never takes one of them. */
@@ -286,7 +287,12 @@ export interface LockedAliases {
   lock: NameLock;
   /** Locked names whose target is gone from the spec, and what each named. */
   gone: { name: string; key: string }[];
+  /** Locked names kept on the successor of their re-keyed target (see rekeyed.ts). */
+  followed: { name: string; from: string; to: string }[];
 }
+
+/** Finds the successors of gone lock keys (`lockKeySuccessors` with the previous document). */
+export type FollowKeys = (keys: readonly string[]) => ReadonlyMap<string, Succession>;
 
 /**
  * The aliases still to be named, schemas and operations: naming twice (with and without a lock,
@@ -312,29 +318,47 @@ export function aliasCandidates(
 /**
  * Names every alias, keeping each locked name on what it names: a locked name is never given to
  * anything else, and a new alias that would collide with one is qualified or numbered instead.
- * Locked names whose target is gone are returned in `gone` and left out of `lock`; whether that
- * is allowed is the caller's decision (see scripts/pipeline/pipeline.ts).
+ * A locked name whose target is gone follows its target's one successor when `follow` finds it
+ * (upstream re-keyed it: see rekeyed.ts), and is returned in `followed`. The others are
+ * returned in `gone` and left out of `lock`; whether that is allowed is the caller's decision
+ * (see scripts/pipeline/pipeline.ts).
  */
 export function lockedAliases(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
   previous: Readonly<NameLock>,
-  { schemaSide, operationSide, functionSide }: AliasCandidates = aliasCandidates(
-    schemas,
-    operations,
-  ),
+  options: { candidates?: AliasCandidates; follow?: FollowKeys } = {},
 ): LockedAliases {
+  const { schemaSide, operationSide, functionSide } =
+    options.candidates ?? aliasCandidates(schemas, operations);
   const byKey = new Map([...schemaSide, ...operationSide, ...functionSide].map((c) => [c.key, c]));
   const registry = new NameRegistry();
   const nameOf = new Map<string, string>();
   const gone: { name: string; key: string }[] = [];
-  for (const [name, key] of Object.entries(previous).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!byKey.has(key) || nameOf.has(key)) {
+  const followed: { name: string; from: string; to: string }[] = [];
+  const entries = Object.entries(previous).sort(([a], [b]) => (a < b ? -1 : 1));
+  const present = new Set(entries.filter(([, key]) => byKey.has(key)).map(([, key]) => key));
+  const missing = entries.filter(([, key]) => !byKey.has(key)).map(([, key]) => key);
+  const successors = missing.length > 0 && options.follow ? options.follow(missing) : new Map();
+  // A successor that another locked name already names, or that two gone keys share, is no one's.
+  const claims = new Map<string, number>();
+  for (const key of missing) {
+    const next = successors.get(key)?.key;
+    if (next !== undefined) claims.set(next, (claims.get(next) ?? 0) + 1);
+  }
+  for (const [name, key] of entries) {
+    const next: string | undefined = byKey.has(key) ? undefined : successors.get(key)?.key;
+    const target =
+      next !== undefined && byKey.has(next) && !present.has(next) && claims.get(next) === 1
+        ? next
+        : key;
+    if (!byKey.has(target) || nameOf.has(target)) {
       gone.push({ name, key });
       continue;
     }
+    if (target !== key) followed.push({ name, from: key, to: target });
     registry.claim(name);
-    nameOf.set(key, name);
+    nameOf.set(target, name);
   }
   const named = (candidates: readonly Candidate[]): (TypeAlias & { key: string })[] =>
     candidates.map((c) => ({
@@ -356,6 +380,7 @@ export function lockedAliases(
     functions: functions.map(({ name, target }) => ({ name, operationId: target })),
     lock,
     gone,
+    followed,
   };
 }
 

@@ -1,6 +1,10 @@
 /** Defaults and fixed names of the client, in one place. Durations carry their unit in the name. */
 
-/** The spec's first server (`servers[0]` of generated/openapi.json; a test keeps them equal). */
+/**
+ * The base URL the package shipped with: the spec's first server when it was written. It does not
+ * follow spec/ (a release may publish no `servers`; docs/pipeline.md "Servers"): test/client.test.ts
+ * keeps it equal to `servers[0]` when there is one, and the drift report warns when it goes.
+ */
 export const DEFAULT_BASE_URL = 'https://api-sandbox.featherhq.com';
 
 /** Retries after the first attempt: 2 means at most 3 attempts. */
