@@ -368,14 +368,14 @@ describe.skipIf(missing)(
         const seen: string[] = [];
         const failure = await (async () => {
           for await (const e of streamEvents(
-            client.POST(STREAM, { body: BODY, parseAs: 'stream', timeoutMs: 150 }),
+            client.POST(STREAM, { body: BODY, parseAs: 'stream', timeoutMs: 1000 }),
           ))
             seen.push(e.data);
         })().catch((error: unknown) => error);
         expect(seen).toEqual(['first']);
         expect(failure).toBeInstanceOf(APIConnectionTimeoutError);
         expect((failure as Error).message).toContain(
-          `POST ${sse!.url}${STREAM}: the event stream sent nothing for 150 ms after 1 events`,
+          `POST ${sse!.url}${STREAM}: the event stream sent nothing for 1000 ms after 1 events`,
         );
       });
 
