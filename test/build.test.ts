@@ -153,7 +153,7 @@ describe.skipIf(apiMissing)(
     let tree: WholeApiTree;
     beforeAll(async () => {
       tree = await makeWholeApiTree('1.87.0');
-      for (const entry of ['src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'])
+      for (const entry of ['common', 'src', 'package.json', 'tsconfig.json', 'tsconfig.build.json'])
         await cp(path.join(REPO_ROOT, entry), path.join(tree.root, entry), { recursive: true });
       await symlink(NODE_MODULES, path.join(tree.root, 'node_modules'));
       await build(tree.root);

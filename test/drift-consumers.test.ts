@@ -11,7 +11,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate } from '../scripts/pipeline/generate.ts';
 import type { ConsumersReport } from '../scripts/consumers/check.ts';
 import { splitDocument } from '../scripts/lib/split-document.ts';
 import { runDrift } from './helpers/drift-command.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
 import { checkSpecDrift, DriftInputError, SpecDriftError } from '../src/drift/index.ts';
-import { FeatherError } from '../src/errors.ts';
+import { FeatherError } from '../src/client/errors.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driftExitCode } from '../scripts/commands/drift.ts';
 import { runDrift } from './helpers/drift-command.ts';
-import type { SpecFingerprint } from '../src/canonical.ts';
+import type { SpecFingerprint } from '../common/canonical.ts';
 import {
   checkSpecDrift,
   PULL_REQUEST_BODY_MAX_CHARS,

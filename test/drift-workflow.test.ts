@@ -124,7 +124,7 @@ describe("the upstream-drift step's shell, run for real", () => {
    */
   async function checkout(): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), 'feather-workflow-'));
-    for (const entry of ['spec', 'scripts', 'src', 'generated', 'tsconfig.json'])
+    for (const entry of ['spec', 'scripts', 'common', 'src', 'generated', 'tsconfig.json'])
       await cp(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
     for (const entry of ['package.json', 'node_modules'])
       await symlink(path.join(REPO_ROOT, entry), path.join(dir, entry));

@@ -6,7 +6,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintSpec, type Json } from '../src/canonical.ts';
+import { fingerprintSpec, type Json } from '../common/canonical.ts';
 import {
   diffDocuments,
   formatJson,

@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate } from '../scripts/pipeline/generate.ts';
 import { checkGenerated } from '../scripts/commands/check.ts';
 import { runNode } from '../scripts/lib/child.ts';
 import { splitDocument } from '../scripts/lib/split-document.ts';
@@ -31,7 +31,7 @@ describe.skipIf(missing)(
 
     beforeAll(async () => {
       root = await mkdtemp(path.join(tmpdir(), 'feather-growth-'));
-      for (const entry of ['spec', 'generated', 'src', 'scripts', 'examples', 'test'])
+      for (const entry of ['spec', 'generated', 'common', 'src', 'scripts', 'examples', 'test'])
         await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
       for (const file of ['redocly.yaml', 'tsconfig.json', 'package.json'])
         await cp(path.join(REPO_ROOT, file), path.join(root, file));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/commands/generate.ts';
+import { generate } from '../scripts/pipeline/generate.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import {
   STALE_LEFTOVER_MS,

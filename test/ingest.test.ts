@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractOpenApi, fencedBlocks } from '../scripts/commands/ingest.ts';
+import { extractOpenApi, fencedBlocks } from '../scripts/ingest/page.ts';
 import { ingest } from '../scripts/ingest/run.ts';
 import { REPO_ROOT, FIXTURES } from './helpers/workspace.ts';
 

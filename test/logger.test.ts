@@ -6,7 +6,7 @@ import {
   redactHeaders,
   type Logger,
   type LogLevel,
-} from '../src/logger.ts';
+} from '../src/client/logger.ts';
 import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
 
 /** A sink that keeps every line as `level message data`. */

@@ -171,7 +171,8 @@ describe.skipIf(missing)(
       await mkdir(path.join(REPO_ROOT, '.tmp'), { recursive: true });
       // Under the repository, so that the sources find its node_modules.
       dir = await mkdtemp(path.join(REPO_ROOT, '.tmp', 'readme-whole-api-'));
-      await cp(path.join(REPO_ROOT, 'src'), path.join(dir, 'src'), { recursive: true });
+      for (const entry of ['common', 'src'])
+        await cp(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
       await cp(path.join(tree.root, 'generated'), path.join(dir, 'generated'), { recursive: true });
       problems = await compileSnippets(
         path.join(dir, 'snippets'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMER_MS } from '../src/constants.ts';
+import { MAX_TIMER_MS } from '../src/client/constants.ts';
 import { createFeatherClient, type FeatherClientOptions } from '../src/index.ts';
 import {
   isRetryableRequest,
@@ -7,7 +7,7 @@ import {
   serverRetryAfterMs,
   shouldRetry,
   type AttemptOutcome,
-} from '../src/retry.ts';
+} from '../src/client/policy/retry.ts';
 
 const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({
   kind: 'response',

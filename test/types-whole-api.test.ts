@@ -27,7 +27,8 @@ describe.skipIf(missing)(
 
     beforeAll(async () => {
       tree = await makeWholeApiTree('1.87.0');
-      await cp(path.join(REPO_ROOT, 'src'), path.join(tree.root, 'src'), { recursive: true });
+      for (const entry of ['common', 'src'])
+        await cp(path.join(REPO_ROOT, entry), path.join(tree.root, entry), { recursive: true });
       await cp(path.join(FIXTURES, 'whole-api-consumer'), path.join(tree.root, 'consumer'), {
         recursive: true,
       });

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from '../commands/build.ts';
-import { generate } from '../commands/generate.ts';
+import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { packageBin } from '../lib/packages.ts';
@@ -149,7 +149,8 @@ async function buildPackage(work: string, api: string): Promise<string> {
   await cp(api, path.join(root, 'spec', 'openapi.json'));
   for (const file of ['redocly.yaml', 'package.json', 'tsconfig.json', 'tsconfig.build.json'])
     await cp(path.join(ROOT, file), path.join(root, file));
-  await cp(path.join(ROOT, 'src'), path.join(root, 'src'), { recursive: true });
+  for (const dir of ['common', 'src'])
+    await cp(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
   await symlink(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   await generate({ root, specDir: 'spec', outDir: 'generated', configFile: 'redocly.yaml' }, true);
   await build(root);

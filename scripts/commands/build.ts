@@ -23,6 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /** What the build reads: a change to any of these makes `--prepare` build again. */
 const BUILD_INPUTS = [
+  'common',
   'src',
   'generated',
   'tsconfig.json',

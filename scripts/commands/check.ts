@@ -4,7 +4,7 @@
  */
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../lib/errors.ts';
-import { expectedOutput, staleFiles } from './generate.ts';
+import { expectedOutput, staleFiles } from '../pipeline/generate.ts';
 import { DEFAULT_PATHS, formatSteps, type PipelinePaths } from '../pipeline/pipeline.ts';
 
 /** Files under generated/ that differ from what `generate` would write (empty when current). */

@@ -12,27 +12,28 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../src/canonical.ts';
+import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../common/canonical.ts';
 import {
   DriftInputError,
   asOpenApi3,
   diffDocuments,
+  fetchSpecText,
   formatReport,
+  isDict,
   listOperations,
+  pairOperations,
   restrictToOperations,
   PULL_REQUEST_BODY_MAX_CHARS,
   STEP_SUMMARY_MAX_CHARS,
+  type Dict,
   type DriftReport,
+  type ExportedNamesOf,
   type MarkdownOptions,
   type ReportContext,
   type ReportFormat,
 } from '../../src/drift/index.ts';
 import type { ConsumersReport } from '../consumers/check.ts';
 import { formatConsumersMarkdown, formatConsumersText } from '../consumers/report.ts';
-import { isDict, type Dict } from '../../src/drift/document.ts';
-import type { ExportedNamesOf } from '../../src/drift/exported-names.ts';
-import { pairOperations } from '../../src/drift/operations.ts';
-import { fetchSpecText } from '../../src/drift/runtime.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
@@ -94,7 +95,7 @@ function looksLikePage(source: string, text: string): boolean {
 export async function readOtherSide(source: string, text: string): Promise<OtherSide> {
   const { parseSpecText } = await import('../lib/spec-text.ts');
   if (looksLikePage(source, text)) {
-    const { extractOpenApi } = await import('./ingest.ts');
+    const { extractOpenApi } = await import('../ingest/page.ts');
     const { yaml } = extractOpenApi(source, text);
     const doc = asOpenApi3(source, parseSpecText(`${source}#openapi.yaml`, yaml));
     return { doc, pageOperations: [...listOperations(doc).keys()] };

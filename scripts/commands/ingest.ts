@@ -6,17 +6,10 @@
 import { parseArgs } from 'node:util';
 import { EXIT_COULD_NOT_RUN, PipelineError } from '../lib/errors.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
-import { DEFAULT_CONCURRENCY, readSource } from '../ingest/fetch.ts';
+import { DEFAULT_CONCURRENCY } from '../ingest/fetch.ts';
 import { createProgress, type ProgressStream } from '../ingest/progress.ts';
 import { exitCodeOf, formatReport, ingest } from '../ingest/run.ts';
 import type { IngestSource } from '../ingest/sources.ts';
-
-export { extractOpenApi, fencedBlocks, type FencedBlock } from '../ingest/page.ts';
-
-/** Reads a page from a path, or from an http(s) URL (a timeout, retries on transient failures). */
-export function readPage(source: string, timeoutMs = 30_000): Promise<string> {
-  return readSource(source, { timeoutMs }, 'page');
-}
 
 export const USAGE = `usage: npm run ingest -- <page.md | https://...>...
        npm run ingest -- --index <llms.txt url | file> [filters] [--prune]

@@ -3,7 +3,7 @@
  * (with its probable successor), the removed response property the code reads, the exported name
  * it imports. Pure: the type check finds the places, the drift report has the causes.
  */
-import type { DriftCause } from '../../src/drift/causes.ts';
+import type { DriftCause } from '../../src/drift/index.ts';
 import type { BreakSite } from './typecheck.ts';
 
 /** One call site or import in a dependent that stops compiling, with why. */

@@ -7,7 +7,7 @@
  */
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DriftReport } from '../../src/drift/compare.ts';
+import type { DriftReport } from '../../src/drift/index.ts';
 import { attributeSites, type ConsumerBreak } from './attribute.ts';
 import { findDependents } from './workspace.ts';
 

@@ -2,7 +2,7 @@
  * A Feather documentation page: markdown with, on an API reference page, one fenced block
  * holding the OpenAPI document of its one operation (guides and concept pages have none).
  */
-import { HTTP_METHODS } from '../../src/canonical.ts';
+import { HTTP_METHODS } from '../../common/canonical.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { asOpenApiDocument, parseSpecText } from '../lib/spec-files.ts';
 

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { canonicalJson } from '../../src/canonical.ts';
+import { canonicalJson } from '../../common/canonical.ts';
 import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, PipelineError } from '../lib/errors.ts';
 import type { OperationKey } from './page.ts';
 

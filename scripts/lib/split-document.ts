@@ -4,7 +4,7 @@
  * the components that operation reaches (`$ref`s followed transitively), plus every security
  * scheme. Pure: a parsed whole document in, parsed page documents out.
  */
-import { HTTP_METHODS } from '../../src/canonical.ts';
+import { HTTP_METHODS } from '../../common/canonical.ts';
 
 type Dict = Record<string, unknown>;
 

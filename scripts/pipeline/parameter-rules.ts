@@ -1,8 +1,8 @@
 /**
  * Compiles each operation's parameter constraints into a small table that the client checks
- * before sending (see src/validate.ts). Pure: joined document in, JSON-able table out.
+ * before sending (see src/client/policy/validate.ts). Pure: joined document in, JSON-able table out.
  */
-import type { ParameterRule } from '../../src/parameter-rule.ts';
+import type { ParameterRule } from '../../common/parameter-rule.ts';
 import type { OperationShape } from './aliases.ts';
 import { eachOperation, isDict, resolve, type Dict } from './refs.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The pipeline, in memory: reads and joins the documents of spec/, lints them with Redocly,
  * generates path types and friendly aliases, the parameter checks and the fingerprint. All steps
- * run in this one process, parsing each file once. Writing is scripts/commands/generate.ts's job.
+ * run in this one process, parsing each file once. Writing is scripts/pipeline/generate.ts's job.
  *
  * Formatting: generated TypeScript comes out of the TypeScript printer (openapi-typescript's
  * `astToString`) and of our own renderers (scripts/pipeline/render.ts) already in its final form;
@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import type { Linter } from './lint.ts';
-import { fingerprintSpec } from '../../src/canonical.ts';
+import { fingerprintSpec } from '../../common/canonical.ts';
 import { EXIT_CHECK_FAILED, PipelineError } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
 import {

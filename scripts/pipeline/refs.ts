@@ -2,7 +2,7 @@
  * Local `$ref`s of a joined document, followed as the generator's steps need them. Own
  * properties only: `#/components/schemas/constructor` must not find Object.prototype's.
  */
-import { HTTP_METHODS } from '../../src/canonical.ts';
+import { HTTP_METHODS } from '../../common/canonical.ts';
 
 export type Dict = Record<string, unknown>;
 

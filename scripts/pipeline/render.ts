@@ -2,7 +2,7 @@
  * The text of each file the pipeline writes to generated/, in final form (no formatter runs on
  * it: see scripts/pipeline/pipeline.ts). Pure: values in, text out.
  */
-import type { SpecFingerprint } from '../../src/canonical.ts';
+import type { SpecFingerprint } from '../../common/canonical.ts';
 
 /** First line of every generated TypeScript file. */
 export const GENERATED_HEADER =
@@ -37,15 +37,15 @@ export function renderAliasesModule(declarations: string): string {
   return `${GENERATED_HEADER}\nimport type { components, operations } from "./schema.ts";\n\n${declarations}`;
 }
 
-/** `parameters.ts`: the table, one rule a line, typed by src/parameter-rule.ts (declared once there). */
+/** `parameters.ts`: the table, one rule a line, typed by common/parameter-rule.ts (declared once there). */
 export function renderParameters(table: Record<string, readonly object[]>): string {
   const entries = Object.entries(table).map(
     ([key, rules]) =>
       `    ${JSON.stringify(key)}: [\n${rules.map((rule) => `        ${JSON.stringify(rule)},\n`).join('')}    ],\n`,
   );
   return `${GENERATED_HEADER}
-import type { ParameterRule as Rule } from "../src/parameter-rule.ts";
-/** One parameter's checks (declared once, in src/parameter-rule.ts). */
+import type { ParameterRule as Rule } from "../common/parameter-rule.ts";
+/** One parameter's checks (declared once, in common/parameter-rule.ts). */
 export type ParameterRule = Rule;
 
 /** \`"GET /path"\` -> the checks for that operation's parameters. */

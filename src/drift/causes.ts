@@ -4,7 +4,7 @@
  * listing each place buries the few causes under thousands of lines, so the report is by
  * cause, and every change (in JSON) names the cause it belongs to.
  */
-import type { DriftChange } from './compare.ts';
+import type { DriftChange } from './change.ts';
 import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
 
 /** One cause: one rule firing on one node, and every operation where it shows. */

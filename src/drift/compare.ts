@@ -2,30 +2,11 @@
  * The drift report's types and the collector the rules report into.
  */
 import { causeOf, type DriftCause } from './causes.ts';
+import type { DriftChange } from './change.ts';
 import type { Dict } from './document.ts';
 import { pointer, pointerOfPlace } from './document.ts';
 import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
 import { SameClosure } from './same-closure.ts';
-
-/** One change between the pinned API and the other side. */
-export interface DriftChange {
-  /** Stable rule name (see DRIFT_RULES and the README's rule table). */
-  id: DriftRuleId;
-  /** True when code compiled against the pinned types can break. */
-  breaking: boolean;
-  level: ChangeLevel;
-  /** `GET /v1/...`, or `null` for a document-level change (`info.version`, servers). */
-  operation: string | null;
-  /** JSON pointer to the change, through the operation (`$ref`s followed). */
-  location: string;
-  /** Where the changed node is defined when that differs from `location` (a shared `$ref`). */
-  definedAt?: string;
-  message: string;
-  /** The cause this change belongs to (a `key` of the report's `causes`). */
-  cause: string;
-  /** For `operation-removed`: the probable successor upstream (`METHOD /path (operationId)`). */
-  successor?: string;
-}
 
 export interface DriftSummary {
   total: number;

@@ -2,7 +2,7 @@
  * Value constraints, direction-aware: enums (a request losing a value we may send, a response
  * gaining one an exhaustive `switch` misses), numeric and length bounds, `pattern`, `format`.
  */
-import { canonicalJson, type Json } from '../canonical.ts';
+import { canonicalJson, type Json } from '../../common/canonical.ts';
 import type { Compare, Position } from './compare.ts';
 import type { DriftRuleId } from './rules.ts';
 import type { Shape } from './shape.ts';

@@ -2,7 +2,7 @@
  * The `content` map of a request body or a response: media types removed or added, and each
  * shared media type's schema compared in the right direction.
  */
-import type { Json } from '../canonical.ts';
+import type { Json } from '../../common/canonical.ts';
 import type { Compare, Position } from './compare.ts';
 import { isDict } from './document.ts';
 import { compareSchema, same } from './schema.ts';

@@ -2,8 +2,8 @@
  * Reading an OpenAPI document for the drift check: its operations, local `$ref` resolution,
  * and the restriction of a whole published API to the operations we pin. Pure; no `node:`.
  */
-import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, type Json } from '../canonical.ts';
-import { FeatherError } from '../errors.ts';
+import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, type Json } from '../../common/canonical.ts';
+import { FeatherError } from '../client/errors.ts';
 
 export type Dict = { [key: string]: Json };
 

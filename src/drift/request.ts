@@ -1,7 +1,7 @@
 /**
  * Request rules: parameters (the path item's and the operation's) and the request body.
  */
-import type { Json } from '../canonical.ts';
+import type { Json } from '../../common/canonical.ts';
 import type { Compare, DriftSide, Position } from './compare.ts';
 import { compareContent } from './content.ts';
 import { follow, isDict, type Dict, type OperationEntry } from './document.ts';

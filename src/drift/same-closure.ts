@@ -5,7 +5,7 @@
  * shapes was most of a run's cost. Conservative: a difference of key order, or a `$ref` that
  * does not resolve, counts as "not the same", and the full comparison runs (and reports it).
  */
-import type { Json } from '../canonical.ts';
+import type { Json } from '../../common/canonical.ts';
 import { isDict, refSegments, type Dict } from './document.ts';
 
 /** A `"$ref":"..."` member in JSON text (a string value can hold no unescaped quote). */

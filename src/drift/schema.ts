@@ -3,7 +3,7 @@
  * pass?", in a response "does what we receive still fit the type we compiled against?".
  * Schemas are read by `shape.ts`.
  */
-import type { Json } from '../canonical.ts';
+import type { Json } from '../../common/canonical.ts';
 import { compareExtraKeys } from './additional-properties.ts';
 import { compareConstraints, compareEnums, same } from './constraints.ts';
 import { compareDiscriminators } from './discriminator.ts';

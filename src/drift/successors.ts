@@ -6,7 +6,7 @@
  * one renamed segment, and the same shape (success statuses, body or not, parameters, response
  * properties). A guess, so it never replaces the removal: it tells the reader where to look.
  */
-import type { Json } from '../canonical.ts';
+import type { Json } from '../../common/canonical.ts';
 import { follow, isDict, type Dict, type OperationEntry } from './document.ts';
 import { readShape } from './shape.ts';
 

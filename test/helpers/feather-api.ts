@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generate } from '../../scripts/commands/generate.ts';
+import { generate } from '../../scripts/pipeline/generate.ts';
 import type { PipelinePaths } from '../../scripts/pipeline/pipeline.ts';
 import { splitDocument } from '../../scripts/lib/split-document.ts';
 import { REPO_ROOT } from './workspace.ts';

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../../src/canonical.ts';
+import { canonicalJson } from '../../../common/canonical.ts';
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
 import { isDict, own, type JoinContext } from './context.ts';

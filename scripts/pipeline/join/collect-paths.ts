@@ -1,4 +1,4 @@
-import { HTTP_METHODS, canonicalJson } from '../../../src/canonical.ts';
+import { HTTP_METHODS, canonicalJson } from '../../../common/canonical.ts';
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
 import { isDict, own, type JoinContext, type Seen } from './context.ts';

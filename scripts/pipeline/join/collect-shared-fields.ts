@@ -1,4 +1,4 @@
-import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../../src/canonical.ts';
+import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../../common/canonical.ts';
 import { PipelineError } from '../../lib/errors.ts';
 import type { SpecSource } from '../../lib/spec-files.ts';
 import type { JoinContext } from './context.ts';

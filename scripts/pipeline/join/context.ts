@@ -3,7 +3,7 @@
  * the joined document. Each collector (collect-*.ts) owns one part of it, as in Redocly CLI's
  * `commands/join/utils/collect-*.ts`.
  */
-import { SHARED_TOP_LEVEL_FIELDS } from '../../../src/canonical.ts';
+import { SHARED_TOP_LEVEL_FIELDS } from '../../../common/canonical.ts';
 import type { PipelineError } from '../../lib/errors.ts';
 
 export type Dict = Record<string, unknown>;

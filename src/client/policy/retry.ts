@@ -1,7 +1,7 @@
 /**
  * The retry policy as pure decisions (after openai-node's `shouldRetry` and
  * `calculateDefaultRetryTimeoutMillis`): whether an attempt's outcome is worth another attempt,
- * and how long to wait first. The retrying fetch (src/fetch.ts) sleeps and fetches; this file
+ * and how long to wait first. The retrying fetch (src/client/transport/fetch.ts) sleeps and fetches; this file
  * only decides, so that tables of tests can cover every rule.
  */
 import {
@@ -10,7 +10,7 @@ import {
   RETRY_AFTER_MS_HEADER,
   RETRY_JITTER_RATIO,
   SHOULD_RETRY_HEADER,
-} from './constants.ts';
+} from '../constants.ts';
 
 /** Methods that may be sent twice without a second effect (RFC 9110 section 9.2.2). */
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([

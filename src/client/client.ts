@@ -1,30 +1,29 @@
 /**
  * `createFeatherClient`: an openapi-fetch client over the generated `paths`, whose custom
- * `fetch` is the retrying fetch (src/fetch.ts) and whose methods check parameters first
- * (src/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
+ * `fetch` is the retrying fetch (src/client/transport/fetch.ts) and whose methods check parameters first
+ * (src/client/policy/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
 import createClient, { type Client } from 'openapi-fetch';
-import type { paths } from '../generated/index.ts';
+import type { paths } from '../../generated/index.ts';
 import {
   endCall,
-  PartsOrRequest,
-  RequestParts,
-  sendWithRetries,
   startCall,
   toFeatherError,
   urlForMessages,
   type CallState,
-} from './fetch.ts';
+} from './transport/call.ts';
+import { sendWithRetries } from './transport/fetch.ts';
+import { PartsOrRequest, RequestParts } from './transport/request.ts';
 import {
   globalFetch,
   resolveOptions,
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { parameterChecker, type RequestParams } from './validate.ts';
-import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './call-context.ts';
-import { declaresIdempotencyHeader, withIdempotencyKey } from './idempotency.ts';
+import { parameterChecker, type RequestParams } from './policy/validate.ts';
+import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './transport/call-context.ts';
+import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
 
 type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 

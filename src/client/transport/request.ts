@@ -3,10 +3,10 @@
  * any attempt: the URL check, the Idempotency-Key, and the bytes to send again. Why a call can
  * arrive as `RequestParts` rather than a Request: README, "Performance".
  */
-import { assertKeySafeUrl } from './auth.ts';
+import { assertKeySafeUrl } from '../policy/auth.ts';
 import { urlForMessages, type CallState } from './call.ts';
-import type { ResolvedOptions } from './options.ts';
-import { isRetryableRequest } from './retry.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { isRetryableRequest } from '../policy/retry.ts';
 
 /** The URL and init openapi-fetch built, kept unbuilt when only the retrying fetch will send them. */
 export class RequestParts {
@@ -52,7 +52,7 @@ export interface PreparedRequest {
   request: Request | undefined;
   /** A Request's body bytes, being read: a retry or a 307/308 redirect sends them again. */
   body: Promise<ArrayBuffer> | undefined;
-  /** The caller's `redirect` mode; attempts themselves are sent with 'manual' (src/redirect.ts). */
+  /** The caller's `redirect` mode; attempts themselves are sent with 'manual' (src/client/policy/redirect.ts). */
   redirect: RequestRedirect;
   /** Whether a failed attempt may be sent again. */
   retryable: boolean;
@@ -81,7 +81,7 @@ export function prepareRequest(
   }
   call.method = method;
   call.url = url;
-  // A POST is safe to repeat only by a key the operation declares (src/idempotency.ts).
+  // A POST is safe to repeat only by a key the operation declares (src/client/policy/idempotency.ts).
   const retryable = call.maxRetries > 0 && isRetryableRequest(method, call.safeToRepeat === true);
   const request = parts === undefined ? (received as Request) : undefined;
   const body = request !== undefined && request.body !== null ? request.arrayBuffer() : undefined;

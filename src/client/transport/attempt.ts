@@ -1,16 +1,16 @@
 /**
  * One attempt of a call (after openai-node's `fetchWithTimeout`): arm the timer, pick the
  * signal, set the key, fetch. It resolves with the response, or with what kept one from coming;
- * whether to try again is the retry loop's decision (src/fetch.ts).
+ * whether to try again is the retry loop's decision (src/client/transport/fetch.ts).
  */
 import { userAbort, urlForMessages, type CallState } from './call.ts';
-import { API_KEY_HEADER } from './constants.ts';
-import { redactHeaders } from './logger.ts';
-import type { ResolvedOptions } from './options.ts';
-import { APIRedirectError, FeatherError } from './errors.ts';
-import { describeRefusal, mayBeRedirect, nextRedirect } from './redirect.ts';
+import { API_KEY_HEADER } from '../constants.ts';
+import { redactHeaders } from '../logger.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { APIRedirectError, FeatherError } from '../errors.ts';
+import { describeRefusal, mayBeRedirect, nextRedirect } from '../policy/redirect.ts';
 import type { PreparedRequest } from './request.ts';
-import type { AttemptOutcome } from './retry.ts';
+import type { AttemptOutcome } from '../policy/retry.ts';
 
 /** An attempt that got no response; `error` is what fetch threw. */
 export type AttemptFailure = Exclude<AttemptOutcome, { kind: 'response' }> & { error: unknown };

@@ -1,7 +1,7 @@
 /**
  * One call through the client, from `startCall` to `endCall`: its limits, what its attempts
  * found, and `toFeatherError`, which turns what openapi-fetch rejected with into the client's
- * errors. Shared by the retry loop (src/fetch.ts) and one attempt (src/attempt.ts).
+ * errors. Shared by the retry loop (src/client/transport/fetch.ts) and one attempt (src/client/transport/attempt.ts).
  */
 import {
   APIConnectionError,
@@ -9,8 +9,8 @@ import {
   APIResponseParseError,
   APIUserAbortError,
   FeatherError,
-} from './errors.ts';
-import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from './options.ts';
+} from '../errors.ts';
+import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from '../options.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -33,7 +33,7 @@ export interface CallState {
   /** The running attempt's timer; it also bounds openapi-fetch's read of the body. */
   timer?: ReturnType<typeof setTimeout>;
   timedOut: boolean;
-  /** The request is safe to repeat though its method is not (src/idempotency.ts). */
+  /** The request is safe to repeat though its method is not (src/client/policy/idempotency.ts). */
   safeToRepeat?: boolean;
   /** The API keys sent in this call (one unless the key rotated), scrubbed from what it returns. */
   keys: string[];

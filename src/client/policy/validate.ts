@@ -3,8 +3,8 @@
  * table that `npm run generate` compiles from the spec (generated/parameters.ts). Every problem
  * is reported, not just the first. Operations or parameters the table does not know pass.
  */
-import { PARAMETER_RULES, type ParameterRule } from '../generated/index.ts';
-import { FeatherValidationError, type ParameterProblem } from './errors.ts';
+import { PARAMETER_RULES, type ParameterRule } from '../../../generated/index.ts';
+import { FeatherValidationError, type ParameterProblem } from '../errors.ts';
 
 /** The constraints a value is checked against (a rule without its name and place). */
 type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;

@@ -3,7 +3,7 @@
  * or throws the `APIError` subclass for the status. Failure is decided on `!response.ok`, never on
  * `error` being set: openapi-fetch leaves `error` undefined for an error with an empty body.
  */
-import { RESPONSE_METHODS } from './call-context.ts';
+import { RESPONSE_METHODS } from './transport/call-context.ts';
 import { APIError } from './errors.ts';
 
 /** The shape of every openapi-fetch result. */

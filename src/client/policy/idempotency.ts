@@ -5,8 +5,8 @@
  * An `Idempotency-Key` header is trusted only where the operation declares it (Feather declares
  * none): a header the server ignores would make a retried POST happen twice.
  */
-import type { ParameterRule } from '../generated/index.ts';
-import { IDEMPOTENCY_KEY_HEADER } from './constants.ts';
+import type { ParameterRule } from '../../../generated/index.ts';
+import { IDEMPOTENCY_KEY_HEADER } from '../constants.ts';
 
 /** The body field Feather reads. */
 export const IDEMPOTENCY_KEY_FIELD = 'idempotency_key';

@@ -5,7 +5,7 @@
  * caller's `signal` ends it, and every way it can fail is one of the client's errors.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { STREAM_CALLS } from './call-context.ts';
+import { STREAM_CALLS } from './transport/call-context.ts';
 import { DEFAULT_TIMEOUT_MS } from './constants.ts';
 import {
   APIConnectionError,

@@ -6,7 +6,7 @@
  */
 import { REDACTED_HEADERS } from './constants.ts';
 import { FeatherError } from './errors.ts';
-import { REDACTED, scrubJson, scrubText } from './secrets.ts';
+import { REDACTED, scrubJson, scrubText } from './policy/secrets.ts';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -26,7 +26,7 @@ const LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
   debug: 4,
 };
 
-export { REDACTED } from './secrets.ts';
+export { REDACTED } from './policy/secrets.ts';
 /** How many distinct secrets (rotated keys) are remembered for redaction. */
 const MAX_REMEMBERED_SECRETS = 16;
 

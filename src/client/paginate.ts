@@ -5,8 +5,8 @@
  * generator: nothing here names an endpoint.
  */
 import type { MaybeOptionalInit } from 'openapi-fetch';
-import type { PAGINATION, PaginationMeta, paths } from '../generated/index.ts';
-import { CLIENT_TABLES, PACKAGE_TABLES } from './call-context.ts';
+import type { PAGINATION, PaginationMeta, paths } from '../../generated/index.ts';
+import { CLIENT_TABLES, PACKAGE_TABLES } from './transport/call-context.ts';
 import { DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
 import { FeatherError } from './errors.ts';
 import type { FeatherRequestOptions } from './options.ts';

@@ -1,6 +1,6 @@
 /**
  * One parameter's checks, compiled from the spec by scripts/pipeline/parameter-rules.ts into
- * generated/parameters.ts and checked by src/validate.ts before a request is sent. Declared here
+ * generated/parameters.ts and checked by src/client/policy/validate.ts before a request is sent. Declared here
  * once, for both: the pipeline builds values of it, the generated table is typed by it.
  */
 export interface ParameterRule {

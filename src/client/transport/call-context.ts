@@ -10,7 +10,7 @@ import {
   PARAMETER_RULES,
   type PaginationMeta,
   type ParameterRule,
-} from '../generated/index.ts';
+} from '../../../generated/index.ts';
 
 /** The generated tables a client runs on: `generated/index.ts` of the package, or another one. */
 export interface GeneratedTables {

@@ -3,8 +3,8 @@
  * that it is usable as a header value, and that it only travels over https or to loopback.
  * Every error here names the option and never the key's value.
  */
-import { API_KEY_ENV } from './constants.ts';
-import { FeatherError } from './errors.ts';
+import { API_KEY_ENV } from '../constants.ts';
+import { FeatherError } from '../errors.ts';
 
 /** A key, or a function returning the current one (called before every attempt). */
 export type ApiKeySource = string | (() => string | Promise<string>);

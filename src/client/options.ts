@@ -3,7 +3,12 @@
  * the defaults are applied (after openapi-fetch's `createClient`).
  */
 import type { ClientOptions } from 'openapi-fetch';
-import { assertKeySafeUrl, readEnv, resolveApiKeySource, type ApiKeySource } from './auth.ts';
+import {
+  assertKeySafeUrl,
+  readEnv,
+  resolveApiKeySource,
+  type ApiKeySource,
+} from './policy/auth.ts';
 import {
   BASE_URL_ENV,
   DEFAULT_BASE_URL,
@@ -15,7 +20,7 @@ import {
   MAX_RETRY_DELAY_MS,
   MAX_TIMER_MS,
 } from './constants.ts';
-import { PACKAGE_TABLES, type GeneratedTables } from './call-context.ts';
+import { PACKAGE_TABLES, type GeneratedTables } from './transport/call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 
@@ -25,7 +30,7 @@ export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response
 /**
  * The default fetch: `globalThis.fetch`, looked up at call time, not called on another object
  * (browsers reject that). While it is in use, the retrying fetch may call `globalThis.fetch`
- * with a URL and init instead of a Request (see `RequestParts` in src/request.ts).
+ * with a URL and init instead of a Request (see `RequestParts` in src/client/transport/request.ts).
  */
 export const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 

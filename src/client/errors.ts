@@ -5,10 +5,10 @@
  * failures; `FeatherValidationError` for parameters that break the spec. No message, property or
  * cause ever holds the API key: errors carry response headers, never request headers.
  */
-import type { ErrorResponse, HTTPValidationError } from '../generated/index.ts';
+import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
-import { errorBodyHints } from './retry.ts';
-import { holdsSecret, scrubHeaders, scrubText } from './secrets.ts';
+import { errorBodyHints } from './policy/retry.ts';
+import { holdsSecret, scrubHeaders, scrubText } from './policy/secrets.ts';
 
 /**
  * An error body as the client receives it: Feather's `ErrorResponse` (FastAPI's

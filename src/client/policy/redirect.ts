@@ -3,7 +3,7 @@
  * the client follows redirects itself, so that the API key, the Idempotency-Key and the body
  * never go to an origin the caller did not name (fetch itself strips only `authorization`).
  */
-import { MAX_REDIRECTS } from './constants.ts';
+import { MAX_REDIRECTS } from '../constants.ts';
 
 /** The statuses fetch follows. */
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);

@@ -1,27 +1,24 @@
 /**
  * The retrying fetch that openapi-fetch calls as its custom `fetch` (after openai-node's
  * `retryRequest`), under the middleware chain: middleware sees one request and one response
- * however many attempts it took. It prepares the request once (src/request.ts), sends attempts
- * (src/attempt.ts), and between them asks src/retry.ts whether and how long to wait.
+ * however many attempts it took. It prepares the request once (transport/request.ts), sends attempts
+ * (transport/attempt.ts), and between them asks policy/retry.ts whether and how long to wait.
  */
-import { currentApiKey } from './auth.ts';
+import { currentApiKey } from '../policy/auth.ts';
 import { userAbort, urlForMessages, type CallState } from './call.ts';
-import { REQUEST_ID_HEADER } from './constants.ts';
-import { APIConnectionError, APIConnectionTimeoutError } from './errors.ts';
+import { REQUEST_ID_HEADER } from '../constants.ts';
+import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import { sendAttempt } from './attempt.ts';
-import type { ResolvedOptions } from './options.ts';
+import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { scrubErrorResponse } from './secrets.ts';
+import { scrubErrorResponse } from '../policy/secrets.ts';
 import {
   errorBodyHints,
   retryDelayMs,
   shouldRetry,
   type AttemptOutcome,
   type ErrorBodyHints,
-} from './retry.ts';
-
-export { endCall, startCall, toFeatherError, urlForMessages, type CallState } from './call.ts';
-export { PartsOrRequest, RequestParts } from './request.ts';
+} from '../policy/retry.ts';
 
 /**
  * Sends `received` until it succeeds, fails for good or runs out of retries. Resolves with the
