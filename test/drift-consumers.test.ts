@@ -7,10 +7,12 @@
  * places, with their causes. The workspace's node_modules is this repository's (linked: the
  * check resolves the package itself to each copy's sources).
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bumpCommand } from '../scripts/commands/bump.ts';
 import { generate } from '../scripts/pipeline/generate.ts';
 import type { ConsumersReport } from '../scripts/consumers/check.ts';
 import { splitDocument } from '../scripts/lib/split-document.ts';
@@ -199,5 +201,64 @@ describe.skipIf(missing)(
         await writeFile(app, manifest);
       }
     }, 600_000);
+
+    it('bumps the version major and prepends a changelog entry naming both broken places', async () => {
+      const report = path.join(root, 'drift.json');
+      await writeFile(report, json.out);
+      let out = '';
+      const code = await bumpCommand(['--report', report], { root: pkg, out: (t) => (out += t) });
+      expect(code, out).toBe(0);
+      expect(out).toContain('bump: major, 0.1.0 -> 1.0.0');
+      const manifest = JSON.parse(await readFile(path.join(pkg, 'package.json'), 'utf8'));
+      expect(manifest.version).toBe('1.0.0');
+      const changelog = await readFile(path.join(pkg, 'CHANGELOG.md'), 'utf8');
+      expect(
+        changelog.startsWith(
+          '# Changelog\n\n## 1.0.0\n\nRegenerated from the Feather API 1.87.0 (was 1.21.0); major',
+        ),
+      ).toBe(true);
+      const section = changelog.slice(
+        changelog.indexOf('### What breaks in this workspace'),
+        changelog.indexOf('### Breaking'),
+      );
+      const named = section.split('\n').filter((line) => line.startsWith('- '));
+      expect(named).toEqual([
+        expect.stringMatching(
+          /^- `packages\/app\/src\/calls\.ts:6:\d+` GET \/v1\/agents\/\{agent_id\}: removed upstream/,
+        ),
+        expect.stringMatching(
+          /^- `packages\/app\/src\/calls\.ts:14:\d+` GET \/v1\/identity\/org: response 200 \(application\/json\)\.plan removed$/,
+        ),
+      ]);
+    });
+
+    it('writes a changeset instead, leaving the version, where the workspace uses Changesets', async () => {
+      const report = path.join(root, 'drift.json');
+      await writeFile(report, json.out);
+      const before = await readFile(path.join(pkg, 'package.json'), 'utf8');
+      await mkdir(path.join(root, '.changeset'), { recursive: true });
+      await writeFile(path.join(root, '.changeset', 'config.json'), '{}\n');
+      try {
+        const code = await bumpCommand(['--report', report], { root: pkg, out: () => {} });
+        expect(code).toBe(0);
+        const changeset = await readFile(
+          path.join(root, '.changeset', 'feather-api-1-87-0.md'),
+          'utf8',
+        );
+        expect(
+          changeset.startsWith(
+            `---\n"${PACKAGE_NAME}": major\n---\n\nRegenerated from the Feather API 1.87.0`,
+          ),
+        ).toBe(true);
+        expect(changeset).toContain('GET /v1/agents/{agent_id}: removed upstream');
+        expect(changeset).toContain(
+          'GET /v1/identity/org: response 200 (application/json).plan removed',
+        );
+        expect(await readFile(path.join(pkg, 'package.json'), 'utf8')).toBe(before);
+      } finally {
+        await rm(path.join(root, '.changeset'), { recursive: true, force: true });
+      }
+      expect(existsSync(path.join(root, '.changeset'))).toBe(false);
+    });
   },
 );

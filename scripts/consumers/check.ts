@@ -32,7 +32,7 @@ export interface ConsumersReport {
 }
 
 /** Copied into the temporary tree: what the pipeline reads and what the types are built from. */
-const COPIED = ['spec', 'generated', 'src', 'redocly.yaml'];
+const COPIED = ['spec', 'generated', 'src', 'common', 'redocly.yaml'];
 
 /**
  * Regenerates into a temporary copy of `root` and type-checks the dependents. `rewriteSpec`
