@@ -1,10 +1,10 @@
 /**
- * Every ```ts snippet in the README compiles against the package's sources, as a user would
- * paste it: each one its own module importing `@featherhq/api-client` (mapped to src/index.ts),
+ * Every ```ts snippet in the README and in docs/*.md compiles against the package's sources, as
+ * a user would paste it: each one its own module importing `@featherhq/api-client` (mapped to src/index.ts),
  * with only the names it leaves undeclared (`vault`) declared in a prelude. One tsc run checks
  * them all, under the repository's strict tsconfig.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode } from '../scripts/lib/child.ts';
@@ -41,6 +41,22 @@ function markdownSnippets(markdown: string): Snippet[] {
     }
   });
   return snippets;
+}
+
+/** The README and every docs/*.md, by path from the repository root. */
+async function documentationFiles(): Promise<string[]> {
+  const docs = (await readdir(path.join(REPO_ROOT, 'docs'))).filter((name) => name.endsWith('.md'));
+  return ['README.md', ...docs.sort().map((name) => `docs/${name}`)];
+}
+
+/** Every ts snippet of the README and docs/*.md, each labelled with its file. */
+async function documentationSnippets(): Promise<(Snippet & { label: string })[]> {
+  const all: (Snippet & { label: string })[] = [];
+  for (const file of await documentationFiles()) {
+    const text = await readFile(path.join(REPO_ROOT, file), 'utf8');
+    all.push(...markdownSnippets(text).map((snippet) => ({ ...snippet, label: file })));
+  }
+  return all;
 }
 
 /** Names the README's snippets use without declaring them: what a reader supplies. */
@@ -118,26 +134,24 @@ describe('markdownSnippets', () => {
   });
 });
 
-describe('the README', () => {
+describe('the README and docs/', () => {
   let dir: string;
-  let snippets: Snippet[];
+  let snippets: (Snippet & { label: string })[];
   let problems: string[];
 
   beforeAll(async () => {
-    snippets = markdownSnippets(await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8'));
+    snippets = await documentationSnippets();
     // A snippet that must fail, checked in the same run: proves a broken snippet is reported.
     const broken = { label: 'broken', line: 10, code: "const n: number = 'not a number';\n" };
     await mkdir(path.join(REPO_ROOT, '.tmp'), { recursive: true });
     dir = await mkdtemp(path.join(REPO_ROOT, '.tmp', 'readme-snippets-'));
-    problems = await compileSnippets(dir, [
-      ...snippets.filter((s) => !s.wholeApi).map((snippet) => ({ ...snippet, label: 'README.md' })),
-      broken,
-    ]);
+    problems = await compileSnippets(dir, [...snippets.filter((s) => !s.wholeApi), broken]);
   }, 120_000);
   afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
 
-  it('has ts snippets to check', () => {
-    expect(snippets.length).toBeGreaterThanOrEqual(2);
+  it('has ts snippets to check, in the README and in docs/', () => {
+    expect(snippets.filter((s) => s.label === 'README.md').length).toBeGreaterThanOrEqual(2);
+    expect(snippets.filter((s) => s.label.startsWith('docs/')).length).toBeGreaterThanOrEqual(2);
   });
 
   it('compiles every ts snippet under the strict tsconfig, against src/', () => {
@@ -156,17 +170,15 @@ describe('the README', () => {
 const missing = wholeApiMissing();
 
 describe.skipIf(missing)(
-  `the README's whole-API snippets${missing ? ` (skipped: ${missing})` : ''}`,
+  `the whole-API snippets of the README and docs/${missing ? ` (skipped: ${missing})` : ''}`,
   () => {
     let tree: WholeApiTree | undefined;
     let dir: string;
-    let snippets: Snippet[];
+    let snippets: (Snippet & { label: string })[];
     let problems: string[];
 
     beforeAll(async () => {
-      snippets = markdownSnippets(await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8')).filter(
-        (s) => s.wholeApi,
-      );
+      snippets = (await documentationSnippets()).filter((s) => s.wholeApi);
       tree = await makeWholeApiTree('1.87.0');
       await mkdir(path.join(REPO_ROOT, '.tmp'), { recursive: true });
       // Under the repository, so that the sources find its node_modules.
@@ -174,11 +186,7 @@ describe.skipIf(missing)(
       for (const entry of ['common', 'src'])
         await cp(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
       await cp(path.join(tree.root, 'generated'), path.join(dir, 'generated'), { recursive: true });
-      problems = await compileSnippets(
-        path.join(dir, 'snippets'),
-        snippets.map((snippet) => ({ ...snippet, label: 'README.md' })),
-        dir,
-      );
+      problems = await compileSnippets(path.join(dir, 'snippets'), snippets, dir);
     }, 240_000);
     afterAll(async () => {
       await tree?.remove();

@@ -14,7 +14,7 @@ import { EXIT_OK, PipelineError } from '../lib/errors.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DOCS_SPEC = path.join(ROOT, 'generated', 'openapi.json');
-/** Not committed (see README, "API reference"): rebuilt from the committed spec in a second. */
+/** Not committed (see docs/pipeline.md, "API reference"): rebuilt from the committed spec in a second. */
 export const DOCS_OUTPUT = path.join(ROOT, 'docs', 'api', 'index.html');
 export const DOCS_TITLE = 'Feather API reference (@featherhq/api-client)';
 

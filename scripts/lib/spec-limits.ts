@@ -1,7 +1,7 @@
 /**
  * Limits on what a spec file may be, checked before and right after parsing, so that hostile or
  * broken input ends in a clear error instead of minutes of work and gigabytes of memory. The
- * figures and why are in the README ("Input limits").
+ * figures and why are in docs/security.md ("Hostile input").
  */
 import { open } from 'node:fs/promises';
 import path from 'node:path';

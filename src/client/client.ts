@@ -63,7 +63,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   const loose = core as unknown as LooseCore;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
   // default fetch and Request), nothing but our fetch sees the request, which can then be
-  // `RequestParts` (README, "Performance").
+  // `RequestParts` (docs/performance.md).
   const middlewares: unknown[] = [];
   const defaultRequest = resolved.clientOptions.Request === undefined;
   const { tables } = resolved;

@@ -79,7 +79,7 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
   /**
    * Fill the `idempotency_key` body field with a random key (the same on every attempt) when an
    * operation declares that field and the caller left it out, so that the request can be
-   * retried safely. Operations without the field are not changed (see README "Idempotency").
+   * retried safely. Operations without the field are not changed (see docs/client.md, "Idempotency").
    * @default false
    */
   autoIdempotencyKey?: boolean;

@@ -6,7 +6,7 @@ import type { ChangeLevel, DriftRuleId } from './rules.ts';
 
 /** One change between the pinned API and the other side. */
 export interface DriftChange {
-  /** Stable rule name (see DRIFT_RULES and the README's rule table). */
+  /** Stable rule name (see DRIFT_RULES and the rule table in docs/drift.md). */
   id: DriftRuleId;
   /** True when code compiled against the pinned types can break. */
   breaking: boolean;

@@ -1,7 +1,7 @@
 /**
  * The drift rule table: every change the diff engine can report, with how much it matters to a
- * typed TypeScript client. The README's rule table is this table; `test/drift-rules.test.ts`
- * checks that every rule has a case both ways and a README row.
+ * typed TypeScript client. The rule table in docs/drift.md is this table; `test/drift-rules.test.ts`
+ * checks that every rule has a case both ways and a row there.
  *
  * Levels: `breaking` (code compiled against the pinned types can fail to compile or break at
  * run time), `warning` (compiles, but exhaustive handling such as a `switch` over an enum can
@@ -12,7 +12,7 @@ export type ChangeLevel = 'breaking' | 'warning' | 'info';
 
 interface RuleDefinition {
   level: ChangeLevel;
-  /** When the rule fires, in one line, as the README shows it. */
+  /** When the rule fires, in one line, as docs/drift.md shows it. */
   when: string;
 }
 

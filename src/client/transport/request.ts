@@ -1,7 +1,7 @@
 /**
  * What the retrying fetch receives from openapi-fetch, and its preparation once per call before
  * any attempt: the URL check, the Idempotency-Key, and the bytes to send again. Why a call can
- * arrive as `RequestParts` rather than a Request: README, "Performance".
+ * arrive as `RequestParts` rather than a Request: docs/performance.md.
  */
 import { assertKeySafeUrl } from '../policy/auth.ts';
 import { urlForMessages, type CallState } from './call.ts';
