@@ -361,16 +361,27 @@ async function consumersOf(
   root: string,
   report: DriftReport,
   other: OtherSide,
-  want: { asked: boolean; refused: boolean },
+  want: { asked: boolean; refused: boolean; warn: (text: string) => void },
 ): Promise<ConsumersReport | undefined> {
   if (want.refused) return undefined;
   const { checkConsumers } = await import('../consumers/check.ts');
   const only = other.pageOperations ? { only: other.pageOperations } : {};
-  const consumers = await checkConsumers({
-    root,
-    report,
-    rewriteSpec: (tempRoot) => updateSpecFiles(tempRoot, other.doc, only),
-  });
+  let consumers: ConsumersReport | undefined;
+  try {
+    consumers = await checkConsumers({
+      root,
+      report,
+      rewriteSpec: (tempRoot) => updateSpecFiles(tempRoot, other.doc, only),
+    });
+  } catch (error) {
+    // By default the drift report still stands when the workspace check cannot run (the other
+    // side does not regenerate: a lint error upstream); asked for, it fails the run.
+    if (want.asked || !(error instanceof PipelineError)) throw error;
+    want.warn(
+      `warning: the workspace check (--consumers) could not run, so the report says nothing of what breaks here: ${error.message}\n`,
+    );
+    return undefined;
+  }
   if (consumers === undefined && want.asked)
     throw new PipelineError(
       `--consumers: ${root} is in no workspace (no package.json \`workspaces\` or pnpm-workspace.yaml above it listing it)`,
@@ -491,6 +502,7 @@ export async function driftCommand(
     const consumers = await consumersOf(deps.root, report, other, {
       asked: values.consumers === true || failOn === 'consumers',
       refused: values['no-consumers'] === true,
+      warn: deps.err,
     });
     const render = (options: MarkdownOptions): string =>
       formatWithConsumers(report, format, context, options, consumers);

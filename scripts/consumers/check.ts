@@ -44,9 +44,10 @@ export async function checkConsumers(options: {
   report: DriftReport;
   rewriteSpec: (tempRoot: string) => Promise<{ gone: string[] }>;
 }): Promise<ConsumersReport | undefined> {
-  const manifest = JSON.parse(await readFile(path.join(options.root, 'package.json'), 'utf8')) as {
-    name: string;
-  };
+  const text = await readFile(path.join(options.root, 'package.json'), 'utf8').catch(() => '');
+  const name = /"name"\s*:/.test(text) ? (JSON.parse(text) as { name?: unknown }).name : undefined;
+  if (typeof name !== 'string') return undefined; // not a package: no workspace to be in
+  const manifest = { name };
   const workspace = await findDependents(options.root, manifest.name);
   if (workspace === undefined) return undefined;
   // Inside the package (its ignored .tmp/), so that the copy's imports (openapi-fetch) resolve
