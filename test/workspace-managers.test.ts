@@ -237,6 +237,32 @@ for (const [index, manager] of MANAGERS.entries()) {
         },
         STEP_TIMEOUT_MS,
       );
+
+      it(
+        "drift --consumers from the root names the app's read of a property removed upstream",
+        async () => {
+          const doc = JSON.parse(
+            await readFile(path.join(pkg, 'generated', 'openapi.json'), 'utf8'),
+          ) as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
+          delete doc.components.schemas['TimeoutAnalysisRow']!.properties['tool_name'];
+          const upstream = path.join(root, 'upstream.json');
+          await writeFile(upstream, JSON.stringify(doc));
+          const ran = await manage([
+            ...manager.runInPackage('drift'),
+            '--against',
+            upstream,
+            '--fail-on',
+            'consumers',
+          ]);
+          expect(ran.code, ran.output).toBe(1);
+          const line = APP_MAIN.split('\n').findIndex((text) => text.includes('tool_name')) + 1;
+          expect(ran.output).toContain(`packages/app/main.ts:${line}:`);
+          expect(ran.output).toContain(
+            'GET /v1/analytics/tools/reliability/timeout-analysis: response 200 (application/json)[].tool_name removed',
+          );
+        },
+        STEP_TIMEOUT_MS,
+      );
     },
   );
 }
