@@ -1,7 +1,7 @@
 // Runs a TypeScript command of ours without tsx at run time:
 //   node scripts/run.mjs <command | path/to/file.ts> [args...]
 // `<command>` is scripts/commands/<command>.ts. The file and everything it imports from this
-// repository are bundled by esbuild into one ES module in node_modules/.cache/featherhq-scripts/
+// repository are bundled by esbuild into one ES module in .tmp/scripts/
 // (FEATHER_SCRIPTS_CACHE overrides), rebuilt when any of those sources changed (size or mtime);
 // packages stay external, so they load from node_modules as usual.
 //

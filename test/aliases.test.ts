@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  allAliases,
   fastApiFunctionName,
   lockedAliases,
   operationBases,
@@ -71,19 +70,23 @@ describe('schemaAliases', () => {
   });
 });
 
-describe('allAliases', () => {
+describe('lockedAliases without a lock', () => {
   it('adds query and response aliases per operation, after the schema names', () => {
-    const names = allAliases({ GetThingsQuery: { title: 'GetThingsQuery' } }, [
-      {
-        operationId: 'getThings',
-        method: 'get',
-        path: '/things',
-        hasQuery: true,
-        hasPath: false,
-        hasBody: false,
-        success: { status: '200', mediaType: 'application/json' },
-      },
-    ]).map((alias) => `${alias.name} = ${alias.target}`);
+    const names = lockedAliases(
+      { GetThingsQuery: { title: 'GetThingsQuery' } },
+      [
+        {
+          operationId: 'getThings',
+          method: 'get',
+          path: '/things',
+          hasQuery: true,
+          hasPath: false,
+          hasBody: false,
+          success: { status: '200', mediaType: 'application/json' },
+        },
+      ],
+      {},
+    ).aliases.map((alias) => `${alias.name} = ${alias.target}`);
     expect(names).toEqual([
       'GetThingsQuery = components["schemas"]["GetThingsQuery"]',
       'GetThingsQuery2 = operations["getThings"]["parameters"]["query"]',

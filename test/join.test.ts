@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { brokenLocalRefs, joinDocuments, originOf } from '../scripts/pipeline/join.ts';
+import { joinDocuments, originOf } from '../scripts/pipeline/join.ts';
+import { brokenLocalRefs } from '../scripts/pipeline/join/collect-refs.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import type { SpecSource } from '../scripts/lib/spec-files.ts';
 

@@ -6,7 +6,8 @@ import { PipelineError } from '../scripts/lib/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { joinDocuments } from '../scripts/pipeline/join.ts';
 import { lintJoined } from '../scripts/pipeline/lint.ts';
-import { asOpenApiDocument, parseSpecText, type SpecSource } from '../scripts/lib/spec-files.ts';
+import { asOpenApiDocument, type SpecSource } from '../scripts/lib/spec-files.ts';
+import { parseSpecText } from '../scripts/lib/spec-text.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 const CONFIG = path.join(REPO_ROOT, 'redocly.yaml');

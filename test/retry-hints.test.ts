@@ -62,6 +62,15 @@ describe('retryDelayMs with the body’s retry_after', () => {
     ['the body over the cap: give up', {}, 120_000, undefined],
     ['neither: backoff', {}, undefined, 500],
   ])('%s', (_name, headers, bodyMs, want) => {
-    expect(retryDelayMs(1, new Headers(headers), POLICY, () => 0, now, bodyMs)).toBe(want);
+    expect(
+      retryDelayMs({
+        retryNumber: 1,
+        headers: new Headers(headers),
+        bodyRetryAfterMs: bodyMs,
+        policy: POLICY,
+        random: () => 0,
+        nowMs: now,
+      }),
+    ).toBe(want);
   });
 });

@@ -88,12 +88,12 @@ describe('retryDelayMs', () => {
     [6, 8000],
     [20, 8000],
   ])('backs off exponentially: retry %i waits %i ms without jitter', (retry, want) => {
-    expect(retryDelayMs(retry, undefined, policy, noJitter)).toBe(want);
+    expect(retryDelayMs({ retryNumber: retry, policy, random: noJitter })).toBe(want);
   });
 
   it('jitter shortens a wait by at most 25%', () => {
-    expect(retryDelayMs(1, undefined, policy, fullJitter)).toBe(375);
-    expect(retryDelayMs(5, undefined, policy, fullJitter)).toBe(6000);
+    expect(retryDelayMs({ retryNumber: 1, policy, random: fullJitter })).toBe(375);
+    expect(retryDelayMs({ retryNumber: 5, policy, random: fullJitter })).toBe(6000);
   });
 
   it.each<[string, Record<string, string>, number | undefined]>([
@@ -138,14 +138,28 @@ describe('retryDelayMs', () => {
       2000,
     ],
   ])('honours %s', (_name, headers, want) => {
-    expect(retryDelayMs(1, new Headers(headers), policy, noJitter, NOW)).toBe(want);
+    expect(
+      retryDelayMs({
+        retryNumber: 1,
+        headers: new Headers(headers),
+        policy,
+        random: noJitter,
+        nowMs: NOW,
+      }),
+    ).toBe(want);
   });
 
   it('uses the configured cap for Retry-After', () => {
     const strict = { ...policy, maxRetryAfterMs: 1000 };
-    expect(retryDelayMs(1, new Headers({ 'retry-after': '2' }), strict, noJitter, NOW)).toBe(
-      undefined,
-    );
+    expect(
+      retryDelayMs({
+        retryNumber: 1,
+        headers: new Headers({ 'retry-after': '2' }),
+        policy: strict,
+        random: noJitter,
+        nowMs: NOW,
+      }),
+    ).toBe(undefined);
   });
 
   it.each<[string, Partial<typeof policy>, Record<string, string>, number]>([
@@ -175,7 +189,15 @@ describe('retryDelayMs', () => {
     ],
   ])("clamps %s to setTimeout's limit", (_name, changes, headers, want) => {
     const wide = { ...policy, ...changes };
-    expect(retryDelayMs(3, new Headers(headers), wide, noJitter, NOW)).toBe(want);
+    expect(
+      retryDelayMs({
+        retryNumber: 3,
+        headers: new Headers(headers),
+        policy: wide,
+        random: noJitter,
+        nowMs: NOW,
+      }),
+    ).toBe(want);
   });
 
   it('serverRetryAfterMs reads nothing from headers without a hint', () => {

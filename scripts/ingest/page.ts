@@ -4,7 +4,8 @@
  */
 import { HTTP_METHODS } from '../../common/canonical.ts';
 import { PipelineError } from '../lib/errors.ts';
-import { asOpenApiDocument, parseSpecText } from '../lib/spec-files.ts';
+import { asOpenApiDocument } from '../lib/spec-files.ts';
+import { parseSpecText } from '../lib/spec-text.ts';
 
 /** A fenced code block found in a markdown page. */
 export interface FencedBlock {

@@ -3,7 +3,8 @@
  * lists), or a whole OpenAPI document split into page-shaped documents.
  */
 import { PipelineError } from '../lib/errors.ts';
-import { asOpenApiDocument, parseSpecText } from '../lib/spec-files.ts';
+import { asOpenApiDocument } from '../lib/spec-files.ts';
+import { parseSpecText } from '../lib/spec-text.ts';
 import { splitDocument } from '../lib/split-document.ts';
 import { mapWithConcurrency } from '../lib/concurrency.ts';
 import { DEFAULT_CONCURRENCY, readSource, type ReadOptions } from './fetch.ts';

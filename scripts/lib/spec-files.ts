@@ -4,10 +4,6 @@ import { PipelineError, PipelineErrors, type SourcePlace } from './errors.ts';
 import { lineColumnAt, parseSpecText } from './spec-text.ts';
 import { checkParsedShape, decodeSpecBytes, readSpecBytes } from './spec-limits.ts';
 
-export { listSpecFiles } from './spec-list.ts';
-export { lineColumnAt, parseSpecText } from './spec-text.ts';
-export { readSpecBytes } from './spec-limits.ts';
-
 /** One OpenAPI document from `spec/`, as read from disk. */
 export interface SpecSource {
   /** Path relative to the repository root, with forward slashes (`spec/foo.yaml`). */

@@ -240,27 +240,11 @@ function operationCandidates(operations: readonly OperationShape[]): Candidate[]
   return candidates;
 }
 
-/** Per-operation aliases: `<Op>Query`, `<Op>PathParams`, `<Op>Body`, `<Op>Response`. */
-export function operationAliases(
-  operations: readonly OperationShape[],
-  registry = new NameRegistry(),
-): TypeAlias[] {
-  return claimAll(operationCandidates(operations), registry);
-}
-
-/** Schema aliases and operation aliases with one shared set of names (schemas first). */
-export function allAliases(
-  schemas: Record<string, { title?: unknown }>,
-  operations: readonly OperationShape[],
-): TypeAlias[] {
-  return lockedAliases(schemas, operations, {}).aliases;
-}
-
 /** Published names: alias name -> what it names (a candidate key, `schema:<key>` ...). */
 export type NameLock = Record<string, string>;
 
 export interface LockedAliases {
-  /** Schema aliases by name, then operation aliases, as allAliases orders them. */
+  /** Schema aliases by name, then operation aliases. */
   aliases: TypeAlias[];
   /** The lock after this run: every name before it (less those removed) plus the new ones. */
   lock: NameLock;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { recoverInterruptedSwap, replaceDirectory } from '../lib/fs-atomic.ts';
 import {
   DEFAULT_PATHS,
+  buildGenerated,
   type BuildOptions,
   type BuildResult,
   type PipelinePaths,
@@ -62,7 +63,6 @@ async function buildStamped(
   inputs: Inputs,
   options: BuildOptions = {},
 ): Promise<BuildResult> {
-  const { buildGenerated } = await import('./pipeline.ts');
   const result = await buildGenerated(paths, inputs.specFiles, inputs.specBytes, options);
   await addStamp(result.files, inputs.inputs);
   return result;

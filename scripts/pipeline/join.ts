@@ -11,8 +11,6 @@ import { collectSharedFields } from './join/collect-shared-fields.ts';
 import { collectTags } from './join/collect-tags.ts';
 import { createJoinContext, joinedDocument } from './join/context.ts';
 
-export { brokenLocalRefs, type BrokenRef } from './join/collect-refs.ts';
-
 export interface JoinResult {
   doc: Record<string, unknown>;
   /** Which source file a pointer prefix came from (`#/paths/~1a/get` -> `spec/a.yaml`). */
@@ -69,5 +67,3 @@ export function originOf(
   }
   return best ?? fallback;
 }
-
-export type { SourcePlace };

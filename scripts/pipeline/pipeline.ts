@@ -11,7 +11,7 @@
 import path from 'node:path';
 import type { Linter } from './lint.ts';
 import { fingerprintSpec } from '../../common/canonical.ts';
-import { EXIT_CHECK_FAILED, PipelineError } from '../lib/errors.ts';
+import { EXIT_CHECK_FAILED, PipelineError, PipelineErrors } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
 import {
   NAME_LOCK_FILE,
@@ -128,7 +128,6 @@ async function buildWithLinter(
         const known = failures.filter((f): f is PipelineError => f instanceof PipelineError);
         if (known.length !== failures.length)
           throw failures.find((f) => !(f instanceof PipelineError));
-        const { PipelineErrors } = await import('../lib/errors.ts');
         throw known.length === 1 ? known[0] : new PipelineErrors(known);
       }
       return results.map(

@@ -26,7 +26,6 @@ const LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
   debug: 4,
 };
 
-export { REDACTED } from './policy/secrets.ts';
 /** How many distinct secrets (rotated keys) are remembered for redaction. */
 const MAX_REMEMBERED_SECRETS = 16;
 

@@ -35,7 +35,7 @@ export interface DiffOptions {
    */
   only?: Iterable<string>;
   /**
-   * Derives the exported type names a regeneration would write (the pipeline's `allAliases`).
+   * Derives the exported type names a regeneration would write (the pipeline's `lockedAliases`).
    * When given, names that a regeneration from the other side would remove or re-point are
    * reported, computed on the operations both sides have (a removed operation is reported as
    * such).

@@ -282,8 +282,3 @@ export const DRIFT_RULES = {
 
 /** A stable rule name, as it appears in the JSON report's `id`. */
 export type DriftRuleId = keyof typeof DRIFT_RULES;
-
-/** The level of a rule. */
-export function ruleLevel(id: DriftRuleId): ChangeLevel {
-  return DRIFT_RULES[id].level;
-}

@@ -82,23 +82,37 @@ export interface RetryDelayPolicy {
   maxRetryAfterMs: number;
 }
 
+/** What the wait before one retry depends on. */
+export interface RetryDelayInput {
+  /** 1 for the first retry. */
+  retryNumber: number;
+  /** The last response's headers (none after a connection failure). */
+  headers?: Headers | undefined;
+  /** The error body's `retry_after`, in ms (`errorBodyHints`). */
+  bodyRetryAfterMs?: number | undefined;
+  policy: RetryDelayPolicy;
+  /** In [0, 1). @default Math.random */
+  random?: () => number;
+  /** For an HTTP-date `Retry-After`. @default Date.now() */
+  nowMs?: number;
+}
+
 /**
- * How long to wait before retry number `retryNumber` (1 for the first retry). The server's
- * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), then the error body's
- * `retry_after` (seconds, `bodyRetryAfterMs` here), win when they parse; above
- * `maxRetryAfterMs` the answer is `undefined`: do not retry, return the response. Otherwise
- * exponential backoff from `initialRetryDelayMs`, doubling, capped at `maxRetryDelayMs`, shortened
- * by up to 25% at random (`random()` in [0, 1)). Never more than `MAX_TIMER_MS`: a longer
- * setTimeout would fire at once.
+ * How long to wait before retry number `retryNumber`. The server's `retry-after-ms`, then
+ * `Retry-After` (seconds or an HTTP date), then the error body's `retry_after`
+ * (`bodyRetryAfterMs`), win when they parse; above `maxRetryAfterMs` the answer is `undefined`:
+ * do not retry, return the response. Otherwise exponential backoff from `initialRetryDelayMs`,
+ * doubling, capped at `maxRetryDelayMs`, shortened by up to 25% at random. Never more than
+ * `MAX_TIMER_MS`: a longer setTimeout would fire at once.
  */
-export function retryDelayMs(
-  retryNumber: number,
-  headers: Headers | undefined,
-  policy: RetryDelayPolicy,
-  random: () => number = Math.random,
-  nowMs: number = Date.now(),
-  bodyRetryAfterMs?: number,
-): number | undefined {
+export function retryDelayMs({
+  retryNumber,
+  headers,
+  bodyRetryAfterMs,
+  policy,
+  random = Math.random,
+  nowMs = Date.now(),
+}: RetryDelayInput): number | undefined {
   const asked = (headers ? serverRetryAfterMs(headers, nowMs) : undefined) ?? bodyRetryAfterMs;
   if (asked !== undefined) {
     return asked > policy.maxRetryAfterMs ? undefined : Math.min(asked, MAX_TIMER_MS);

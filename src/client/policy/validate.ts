@@ -105,9 +105,6 @@ export function parameterChecker(
   };
 }
 
-/** Throws a `FeatherValidationError` listing every problem with `params` for `method` `path`. */
-export const assertValidParameters: ParameterChecker = parameterChecker(PARAMETER_RULES);
-
 /**
  * What is wrong with `value` under `constraints`, or `undefined`. Values are quoted in messages
  * only when `quote` (query and path values; a header or cookie may hold a secret).

@@ -89,14 +89,12 @@ export async function sendWithRetries(
     }
 
     const bodyRetryAfterMs = outcome.kind === 'response' ? outcome.hints?.retryAfterMs : undefined;
-    const delayMs = retryDelayMs(
-      retriesSoFar + 1,
-      response?.headers,
-      options,
-      undefined,
-      undefined,
+    const delayMs = retryDelayMs({
+      retryNumber: retriesSoFar + 1,
+      headers: response?.headers,
       bodyRetryAfterMs,
-    );
+      policy: options,
+    });
     if (delayMs === undefined) {
       // warn: the caller sees the status, not that a retry was declined.
       logger.warn(
