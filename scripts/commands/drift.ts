@@ -1,6 +1,6 @@
 /**
  * `npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
- * [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE] [--max-chars N]
+ * [--fail-on any|warning|breaking|consumers] [--header 'Name: value']... [--output FILE] [--max-chars N]
  * [--whole-report <where>] [--timeout <ms>] [--update-spec] [--consumers | --no-consumers]`: compares the pinned API (spec/, joined) with another
  * version of it and prints the change report. Inside a workspace (or with `--consumers`) it also
  * type-checks the members that depend on the package against the regenerated client and heads
@@ -262,9 +262,9 @@ export interface DriftCommandDeps {
 }
 
 const USAGE = `usage: npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
-       [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE]
+       [--fail-on any|warning|breaking|consumers] [--header 'Name: value']... [--output FILE]
        [--max-chars N] [--whole-report <where>] [--timeout <ms>] [--update-spec]
-       [--consumers | --no-consumers]   (fail-on also: consumers)`;
+       [--consumers | --no-consumers]`;
 
 /**
  * Which changes fail the check: all, warnings and breaking ones, breaking ones only, or only a
