@@ -28,9 +28,6 @@ export const SHARED_TOP_LEVEL_FIELDS = [
   'jsonSchemaDialect',
 ] as const;
 
-/** A JSON value as parsed from a spec document. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 /**
  * Serialises `value` with object keys sorted at every depth and no white space, so that two
  * documents that differ only in key order or formatting give the same text. One string built in

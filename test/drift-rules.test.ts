@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../common/canonical.ts';
+import type { Json } from '../common/json.ts';
 import {
   DRIFT_RULES,
   diffDocuments,

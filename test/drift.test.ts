@@ -6,7 +6,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintSpec, type Json } from '../common/canonical.ts';
+import { fingerprintSpec } from '../common/canonical.ts';
+import type { Json } from '../common/json.ts';
 import {
   diffDocuments,
   formatJson,

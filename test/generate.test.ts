@@ -267,11 +267,14 @@ describe('parseGenerateArgs', () => {
       { force: false, options: { removeNames: ['A', 'B'] } },
     ],
     [['--remove-gone-names'], { force: false, options: { removeNames: 'all-gone' } }],
-    [
-      ['--remove-name'],
-      { error: expect.stringMatching(/incomplete argument --remove-name; usage/) },
-    ],
-    [['--frce'], { error: expect.stringMatching(/unknown or incomplete argument --frce/) }],
   ];
   it.each(table)('%j', (argv, want) => expect(parseGenerateArgs(argv)).toEqual(want));
+
+  it.each<[string[], RegExp]>([
+    [['--remove-name'], /--remove-name <value>' argument missing[\s\S]*usage: npm run generate/],
+    [['--frce'], /Unknown option '--frce'[\s\S]*usage: npm run generate/],
+  ])('refuses %j with exit 2 and the usage', (argv, message) => {
+    expect(() => parseGenerateArgs(argv)).toThrow(message);
+    expect(() => parseGenerateArgs(argv)).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
 });

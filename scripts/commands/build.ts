@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { runNode } from '../lib/child.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { trimDist } from '../build/dist-trim.ts';
@@ -163,7 +164,18 @@ export async function prepareCommand(root = ROOT): Promise<number> {
 }
 
 export async function buildCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--prepare')) return prepareCommand();
+  let values: { prepare?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv.filter((arg) => arg !== '--'),
+      options: { prepare: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new PipelineError(`${(error as Error).message}\nusage: npm run build [-- --prepare]`);
+  }
+  if (values.prepare) return prepareCommand();
   const { files, declarations, removed } = await build();
   console.log(
     `build: dist/ (${files} files, ${declarations} declarations; ${removed} not needed at run ` +

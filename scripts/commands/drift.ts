@@ -13,13 +13,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../common/canonical.ts';
+import { isDict } from '../../common/json.ts';
 import {
   DriftInputError,
   asOpenApi3,
   diffDocuments,
   fetchSpecText,
   formatReport,
-  isDict,
   listOperations,
   pairOperations,
   restrictToOperations,
@@ -163,7 +163,7 @@ export async function loadPinned(root: string, specDir = 'spec'): Promise<Dict> 
     outDir: 'generated',
     configFile: 'redocly.yaml',
   });
-  if (inputs.specFiles.length > 0 && (await stampStillHolds(outDir, inputs.inputs)))
+  if (inputs.specFiles.length > 0 && (await stampStillHolds(outDir, inputs.hash)))
     return JSON.parse(await readFile(path.join(outDir, 'openapi.json'), 'utf8')) as Dict;
   const [{ readSpecFile }, { joinDocuments }] = await Promise.all([
     import('../lib/spec-files.ts'),

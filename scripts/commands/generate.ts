@@ -2,41 +2,46 @@
  * `npm run generate`: spec/ -> generated/ (the work is scripts/pipeline/generate.ts); argument
  * parsing and the exit code.
  */
+import { parseArgs } from 'node:util';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
-import { EXIT_COULD_NOT_RUN, EXIT_OK } from '../lib/errors.ts';
+import { EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { generate } from '../pipeline/generate.ts';
 import { DEFAULT_PATHS, formatSteps, type BuildOptions } from '../pipeline/pipeline.ts';
 
 const USAGE =
   'usage: npm run generate [-- [--force] [--remove-name NAME]... [--remove-gone-names]]';
 
-/** `--force`, and which locked names may be removed; an error message on bad arguments. */
-export function parseGenerateArgs(
-  argv: readonly string[],
-): { force: boolean; options: BuildOptions } | { error: string } {
-  let force = false;
-  const names: string[] = [];
-  let allGone = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') continue;
-    else if (arg === '--force') force = true;
-    else if (arg === '--remove-gone-names') allGone = true;
-    else if (arg.startsWith('--remove-name=')) names.push(arg.slice('--remove-name='.length));
-    else if (arg === '--remove-name' && argv[i + 1] && !argv[i + 1]!.startsWith('--'))
-      names.push(argv[++i]!);
-    else return { error: `unknown or incomplete argument ${arg}; ${USAGE}` };
+/** `--force`, and which locked names may be removed. Throws a PipelineError (exit 2) on bad usage. */
+export function parseGenerateArgs(argv: readonly string[]): {
+  force: boolean;
+  options: BuildOptions;
+} {
+  let values: { force?: boolean; 'remove-name'?: string[]; 'remove-gone-names'?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv.filter((arg) => arg !== '--'),
+      options: {
+        force: { type: 'boolean' },
+        'remove-name': { type: 'string', multiple: true },
+        'remove-gone-names': { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new PipelineError(`${(error as Error).message}\n${USAGE}`);
   }
-  const removeNames = allGone ? 'all-gone' : names.length > 0 ? names : undefined;
-  return { force, options: removeNames ? { removeNames } : {} };
+  const names = values['remove-name'] ?? [];
+  const removeNames = values['remove-gone-names']
+    ? 'all-gone'
+    : names.length > 0
+      ? names
+      : undefined;
+  return { force: values.force ?? false, options: removeNames ? { removeNames } : {} };
 }
 
 export async function generateCommand(argv: string[]): Promise<number> {
   const parsed = parseGenerateArgs(argv);
-  if ('error' in parsed) {
-    console.error(parsed.error);
-    return EXIT_COULD_NOT_RUN;
-  }
   const started = performance.now();
   const result = await generate(DEFAULT_PATHS, parsed.force, parsed.options);
   const total = `${Math.round(performance.now() - started)} ms`;

@@ -10,10 +10,9 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { canonicalJson } from '../../common/canonical.ts';
+import type { Dict } from '../../common/json.ts';
 import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, PipelineError } from '../lib/errors.ts';
 import type { OperationKey } from './page.ts';
-
-type Dict = Record<string, unknown>;
 
 /** One operation as the source gives it, page-shaped. */
 export interface IncomingOperation extends OperationKey {

@@ -5,12 +5,7 @@
  * scheme. Pure: a parsed whole document in, parsed page documents out.
  */
 import { HTTP_METHODS } from '../../common/canonical.ts';
-
-type Dict = Record<string, unknown>;
-
-function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isDict, type Dict } from '../../common/json.ts';
 
 export interface OperationDocument {
   operationId: string;

@@ -64,7 +64,7 @@ async function buildStamped(
   options: BuildOptions = {},
 ): Promise<BuildResult> {
   const result = await buildGenerated(paths, inputs.specFiles, inputs.specBytes, options);
-  await addStamp(result.files, inputs.inputs);
+  await addStamp(result.files, inputs.hash);
   return result;
 }
 
@@ -95,7 +95,7 @@ export async function generate(
     !force &&
     options.removeNames === undefined &&
     inputs.specFiles.length > 0 &&
-    (await stampStillHolds(outDir, inputs.inputs))
+    (await stampStillHolds(outDir, inputs.hash))
   ) {
     return { skipped: true, changed: [] };
   }

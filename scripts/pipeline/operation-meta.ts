@@ -4,7 +4,8 @@
  * operations take Feather's own `idempotency_key` in their JSON body. Pure: joined document in,
  * JSON-able tables out; rendered to generated/operations.ts by scripts/pipeline/render.ts.
  */
-import { eachOperation, isDict, resolve, type Dict } from './refs.ts';
+import { isDict, type Dict } from '../../common/json.ts';
+import { eachOperation, resolve } from './refs.ts';
 
 /** How one GET operation pages: the names of the cursor parameter and the response fields. */
 export interface PaginationMeta {

@@ -4,7 +4,8 @@
  */
 import type { ParameterRule } from '../../common/parameter-rule.ts';
 import type { OperationShape } from './aliases.ts';
-import { eachOperation, isDict, resolve, type Dict } from './refs.ts';
+import { isDict, type Dict } from '../../common/json.ts';
+import { eachOperation, resolve } from './refs.ts';
 
 export type { ParameterRule };
 

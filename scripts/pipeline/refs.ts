@@ -3,12 +3,7 @@
  * properties only: `#/components/schemas/constructor` must not find Object.prototype's.
  */
 import { HTTP_METHODS } from '../../common/canonical.ts';
-
-export type Dict = Record<string, unknown>;
-
-export function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isDict, type Dict } from '../../common/json.ts';
 
 /** What the local pointer `ref` (`#/components/schemas/A`) names in `doc`, or undefined. */
 export function refTarget(doc: Dict, ref: string): unknown {

@@ -6,7 +6,8 @@
  * property of those schemas, so that typegen's `transformProperty` makes it optional again.
  * Pure: document in, marked copy and counts out.
  */
-import { isDict, refTarget, type Dict } from './refs.ts';
+import { isDict, type Dict } from '../../common/json.ts';
+import { refTarget } from './refs.ts';
 
 /** The extension key set on a marked property schema (read by `optionalWhenMarked`). */
 export const SENT_WITH_DEFAULT = 'x-feather-sent-with-default';

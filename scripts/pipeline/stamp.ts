@@ -75,7 +75,8 @@ export interface Inputs {
   specFiles: string[];
   /** Each spec file's bytes: what is hashed is what is built, even if a file changes meanwhile. */
   specBytes: Map<string, Uint8Array>;
-  inputs: string;
+  /** The hash of every input (spec files, config, generator code, tool versions). */
+  hash: string;
 }
 
 /**
@@ -89,8 +90,8 @@ export async function currentInputs(paths: PipelinePaths): Promise<Inputs> {
     readSpecBytes(file, paths.root),
   );
   const specBytes = new Map<string, Uint8Array>(specFiles.map((file, i) => [file, bytes[i]!]));
-  const inputs = await inputsHash(paths.root, specFiles, paths.configFile, specBytes);
-  return { specFiles, specBytes, inputs };
+  const hash = await inputsHash(paths.root, specFiles, paths.configFile, specBytes);
+  return { specFiles, specBytes, hash };
 }
 
 /** Hash of each output file's content. */

@@ -4,7 +4,7 @@
  * signature only when the schema has `additionalProperties: true`, `{}` or a schema; `false`
  * and absent both give none, but `false` also makes the server reject extra keys.
  */
-import type { Compare, Position } from './compare.ts';
+import type { Comparison } from './compare.ts';
 import type { ExtraKeys, Shape } from './shape.ts';
 
 /** From fewest extra keys accepted to most, as a typed consumer meets them. */
@@ -23,14 +23,15 @@ const SPELLING: Record<ExtraKeys, string> = {
  * longer compile). Response: more is a warning (new unknown keys may arrive; it compiles), an
  * index signature gone is breaking (code reading extra keys stops compiling), less is info.
  */
-export function compareExtraKeys(
-  compare: Compare,
-  request: boolean,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-): void {
+export function compareExtraKeys({
+  compare,
+  direction,
+  base: b,
+  revision: r,
+  at,
+  what,
+}: Comparison<Shape>): void {
+  const request = direction === 'request';
   const before = RANK[b.extraKeys];
   const after = RANK[r.extraKeys];
   if (before === after) return;

@@ -39,6 +39,21 @@ export interface DriftSide {
   name: string;
 }
 
+/** Which way a value travels: what we send, or what we receive. */
+export type Direction = 'request' | 'response';
+
+/** One part of a value on both sides, as each comparator of that part takes it. */
+export interface Comparison<T> {
+  /** The collector the comparator reports into. */
+  compare: Compare;
+  direction: Direction;
+  base: T;
+  revision: T;
+  at: Position;
+  /** Names the value in messages. */
+  what: string;
+}
+
 /** Where a change is: its logical pointer and the real places on each side. */
 export interface Position {
   logical: string[];

@@ -2,8 +2,9 @@
  * Value constraints, direction-aware: enums (a request losing a value we may send, a response
  * gaining one an exhaustive `switch` misses), numeric and length bounds, `pattern`, `format`.
  */
-import { canonicalJson, type Json } from '../../common/canonical.ts';
-import type { Compare, Position } from './compare.ts';
+import { canonicalJson } from '../../common/canonical.ts';
+import type { Json } from '../../common/json.ts';
+import type { Comparison } from './compare.ts';
 import type { DriftRuleId } from './rules.ts';
 import type { Shape } from './shape.ts';
 
@@ -30,28 +31,29 @@ export function same(a: Json | undefined, b: Json | undefined): boolean {
 }
 
 /** A JSON value, short enough for a message. */
-export function show(value: Json | undefined): string {
+export function jsonPreview(value: Json | undefined): string {
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function compareEnums(
-  compare: Compare,
-  request: boolean,
-  before: Json[] | null,
-  after: Json[] | null,
-  at: Position,
-  what: string,
-): void {
+export function compareEnums({
+  compare,
+  direction,
+  base: before,
+  revision: after,
+  at,
+  what,
+}: Comparison<Json[] | null>): void {
+  const request = direction === 'request';
   if (before === null && after === null) return;
   if (before === null) {
     const rule = request ? 'request-enum-value-removed' : 'response-enum-value-removed';
-    compare.report(rule, at, `${what}: now limited to ${show(after!)}`);
+    compare.report(rule, at, `${what}: now limited to ${jsonPreview(after!)}`);
     return;
   }
   if (after === null) {
     const rule = request ? 'request-enum-value-added' : 'response-enum-value-added';
-    compare.report(rule, at, `${what}: no longer limited to ${show(before)}`);
+    compare.report(rule, at, `${what}: no longer limited to ${jsonPreview(before)}`);
     return;
   }
   const beforeKeys = new Set(before.map((value) => canonicalJson(value)));
@@ -63,7 +65,7 @@ export function compareEnums(
     compare.report(
       rule,
       at,
-      `${what}: enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`,
+      `${what}: enum value${removed.length > 1 ? 's' : ''} ${removed.map(jsonPreview).join(', ')} removed`,
     );
   }
   if (added.length > 0) {
@@ -71,23 +73,24 @@ export function compareEnums(
     compare.report(
       rule,
       at,
-      `${what}: enum value${added.length > 1 ? 's' : ''} ${added.map(show).join(', ')} added`,
+      `${what}: enum value${added.length > 1 ? 's' : ''} ${added.map(jsonPreview).join(', ')} added`,
     );
   }
 }
 
-export function compareConstraints(
-  compare: Compare,
-  request: boolean,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-): void {
+export function compareConstraints({
+  compare,
+  direction,
+  base: b,
+  revision: r,
+  at,
+  what,
+}: Comparison<Shape>): void {
+  const request = direction === 'request';
   const report = (keyword: string, tightened: boolean, rule: DriftRuleId): void => {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
-    const change = `${what}: ${keyword} ${before === undefined ? 'none' : show(before)} -> ${after === undefined ? 'none' : show(after)}`;
+    const change = `${what}: ${keyword} ${before === undefined ? 'none' : jsonPreview(before)} -> ${after === undefined ? 'none' : jsonPreview(after)}`;
     if (!request) compare.report('response-constraint-changed', at, change);
     else compare.report(tightened ? rule : 'request-constraint-loosened', at, change);
   };

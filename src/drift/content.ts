@@ -2,15 +2,15 @@
  * The `content` map of a request body or a response: media types removed or added, and each
  * shared media type's schema compared in the right direction.
  */
-import type { Json } from '../../common/canonical.ts';
-import type { Compare, Position } from './compare.ts';
-import { isDict } from './document.ts';
+import type { Json } from '../../common/json.ts';
+import type { Compare, Direction, Position } from './compare.ts';
+import { isDict } from '../../common/json.ts';
 import { compareSchema, same } from './schema.ts';
 
 /** Compares the `content` maps of two request bodies or responses. */
 export function compareContent(
   compare: Compare,
-  direction: 'request' | 'response',
+  direction: Direction,
   b: { node: Json | undefined; at: string[] },
   r: { node: Json | undefined; at: string[] },
   logical: string[],

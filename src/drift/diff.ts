@@ -10,8 +10,8 @@ import {
   type Position,
 } from './compare.ts';
 import { groupByCause } from './causes.ts';
+import { isDict } from '../../common/json.ts';
 import {
-  isDict,
   pointer,
   listOperations,
   restrictToOperations,

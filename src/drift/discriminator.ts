@@ -2,20 +2,21 @@
  * Discriminators. openapi-typescript types each mapped schema's tag property as the literal(s)
  * that select it (`kind: "cat"`), so the tag values are a literal union a `switch` runs over.
  */
-import type { Compare, Position } from './compare.ts';
+import type { Comparison } from './compare.ts';
 import type { Shape } from './shape.ts';
 
 const list = (values: string[]): string => values.map((v) => `'${v}'`).join(', ');
 
 /** Compares the discriminators of a `oneOf`/`anyOf` on both sides. */
-export function compareDiscriminators(
-  compare: Compare,
-  request: boolean,
-  b: Shape['discriminator'],
-  r: Shape['discriminator'],
-  at: Position,
-  what: string,
-): void {
+export function compareDiscriminators({
+  compare,
+  direction,
+  base: b,
+  revision: r,
+  at,
+  what,
+}: Comparison<Shape['discriminator']>): void {
+  const request = direction === 'request';
   if (b === null && r === null) return;
   if (b?.propertyName !== r?.propertyName) {
     compare.report(

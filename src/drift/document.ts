@@ -2,10 +2,11 @@
  * Reading an OpenAPI document for the drift check: its operations, local `$ref` resolution,
  * and the restriction of a whole published API to the operations we pin. Pure; no `node:`.
  */
-import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS, type Json } from '../../common/canonical.ts';
+import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS } from '../../common/canonical.ts';
+import { isDict, type Json, type JsonObject } from '../../common/json.ts';
 import { FeatherError } from '../client/errors.ts';
 
-export type Dict = { [key: string]: Json };
+export type Dict = JsonObject;
 
 /**
  * The other side of a drift check cannot be used: unreadable, not YAML/JSON, not OpenAPI 3.x,
@@ -18,10 +19,6 @@ export class DriftInputError extends FeatherError {
     super(message);
     this.kind = kind;
   }
-}
-
-export function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** One pointer segment, escaped (`/a` -> `~1a`). */

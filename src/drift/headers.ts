@@ -4,7 +4,8 @@
  * they are judged like anything else we receive; their schemas go through the response rules.
  */
 import type { Compare, Position } from './compare.ts';
-import { follow, isDict, type Dict, type Located } from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { follow, type Dict, type Located } from './document.ts';
 import { parameterSchema } from './request.ts';
 import { compareSchema, DOC_RULES, same } from './schema.ts';
 

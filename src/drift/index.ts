@@ -7,13 +7,7 @@ export { DRIFT_RULES, type DriftRuleId } from './rules.ts';
 export type { DriftChange } from './change.ts';
 export type { DriftReport } from './compare.ts';
 export { diffDocuments } from './diff.ts';
-export {
-  DriftInputError,
-  isDict,
-  listOperations,
-  restrictToOperations,
-  type Dict,
-} from './document.ts';
+export { DriftInputError, listOperations, restrictToOperations, type Dict } from './document.ts';
 export { pairOperations } from './operations.ts';
 export { asOpenApi3 } from './parse.ts';
 export type { DriftCause } from './causes.ts';

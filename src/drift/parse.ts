@@ -2,7 +2,8 @@
  * Reading a published spec at run time: JSON only (servers publish `/openapi.json`; YAML would
  * need a parser the client does not ship). The CLI reads YAML through the pipeline's parser.
  */
-import { DriftInputError, isDict, type Dict } from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { DriftInputError, type Dict } from './document.ts';
 
 /** Checks that a parsed value is an OpenAPI 3.x document; `name` says where it came from. */
 export function asOpenApi3(name: string, parsed: unknown): Dict {
@@ -27,7 +28,8 @@ export function asOpenApi3(name: string, parsed: unknown): Dict {
         : `openapi: ${JSON.stringify(parsed.openapi)}`;
     throw new DriftInputError('not-openapi', `${name}: not an OpenAPI 3.x document (${found})`);
   }
-  return parsed;
+  // Parsed from JSON or YAML text: its values are JSON.
+  return parsed as Dict;
 }
 
 /** Parses a JSON spec text and checks it is OpenAPI 3.x. */

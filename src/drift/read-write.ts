@@ -4,21 +4,22 @@
  * `writeOnly`; it keeps both kinds of property in request and response types alike. So a
  * change shows in the types only as the `readonly` modifier; the rest happens at run time.
  */
-import type { Compare, Position } from './compare.ts';
+import type { Comparison } from './compare.ts';
 import type { Shape } from './shape.ts';
 
 const flag = (shape: Shape, keyword: 'readOnly' | 'writeOnly'): boolean =>
   shape.keywords.get(keyword) === true;
 
 /** Compares the `readOnly`/`writeOnly` markers of a value on both sides. */
-export function compareReadWrite(
-  compare: Compare,
-  request: boolean,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-): void {
+export function compareReadWrite({
+  compare,
+  direction,
+  base: b,
+  revision: r,
+  at,
+  what,
+}: Comparison<Shape>): void {
+  const request = direction === 'request';
   const wasReadOnly = flag(b, 'readOnly');
   const isReadOnly = flag(r, 'readOnly');
   if (!wasReadOnly && isReadOnly)

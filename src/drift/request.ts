@@ -1,10 +1,11 @@
 /**
  * Request rules: parameters (the path item's and the operation's) and the request body.
  */
-import type { Json } from '../../common/canonical.ts';
+import type { Json } from '../../common/json.ts';
 import type { Compare, DriftSide, Position } from './compare.ts';
 import { compareContent } from './content.ts';
-import { follow, isDict, type Dict, type OperationEntry } from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { follow, type Dict, type OperationEntry } from './document.ts';
 import { compareSchema, DOC_RULES, same } from './schema.ts';
 
 interface ParameterEntry {

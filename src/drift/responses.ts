@@ -3,7 +3,8 @@
  */
 import type { Compare, Position } from './compare.ts';
 import { compareContent } from './content.ts';
-import { follow, isDict, type OperationEntry } from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { follow, type OperationEntry } from './document.ts';
 import { compareResponseHeaders } from './headers.ts';
 import { same } from './schema.ts';
 

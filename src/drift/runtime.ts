@@ -3,24 +3,15 @@
  * client's types were generated from, and compare fingerprints; on a difference, explain it with
  * the same report as `npm run drift`. Runs wherever `fetch` and Web Crypto do (no `node:`).
  */
-import {
-  canonicalJson,
-  sha256Hex,
-  type Json,
-  type SpecFingerprint,
-} from '../../common/canonical.ts';
+import { canonicalJson, sha256Hex, type SpecFingerprint } from '../../common/canonical.ts';
+import type { Json } from '../../common/json.ts';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
 import { DEFAULT_BASE_URL } from '../client/constants.ts';
 import { FeatherError } from '../client/errors.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
-import {
-  DriftInputError,
-  isDict,
-  listOperations,
-  restrictToOperations,
-  type Dict,
-} from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { DriftInputError, listOperations, restrictToOperations, type Dict } from './document.ts';
 import { parseOpenApiText } from './parse.ts';
 
 /** Default path of the published spec on the API server. */

@@ -5,8 +5,9 @@
  * shapes was most of a run's cost. Conservative: a difference of key order, or a `$ref` that
  * does not resolve, counts as "not the same", and the full comparison runs (and reports it).
  */
-import type { Json } from '../../common/canonical.ts';
-import { isDict, refSegments, type Dict } from './document.ts';
+import type { Json } from '../../common/json.ts';
+import { isDict } from '../../common/json.ts';
+import { refSegments, type Dict } from './document.ts';
 
 /** A `"$ref":"..."` member in JSON text (a string value can hold no unescaped quote). */
 const REF_MEMBER = /"\$ref":"((?:[^"\\]|\\.)*)"/g;

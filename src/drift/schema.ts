@@ -3,7 +3,7 @@
  * pass?", in a response "does what we receive still fit the type we compiled against?".
  * Schemas are read by `shape.ts`.
  */
-import type { Json } from '../../common/canonical.ts';
+import type { Json } from '../../common/json.ts';
 import { compareExtraKeys } from './additional-properties.ts';
 import { compareConstraints, compareEnums, same } from './constraints.ts';
 import { compareDiscriminators } from './discriminator.ts';
@@ -11,11 +11,9 @@ import { pointer, pointerOfPlace } from './document.ts';
 import { compareReadWrite } from './read-write.ts';
 import { readShape, type Shape } from './shape.ts';
 import type { DriftRuleId } from './rules.ts';
-import type { Compare, Position } from './compare.ts';
+import type { Compare, Direction, Position } from './compare.ts';
 
 export { same };
-
-export type Direction = 'request' | 'response';
 
 /** Documentation keywords and the rule reporting a change to each. */
 export const DOC_RULES: Record<string, DriftRuleId> = {
@@ -113,6 +111,7 @@ function compareShapes(
   visiting: Set<string>,
 ): void {
   const request = direction === 'request';
+  const part = { compare, direction, at, what };
   for (const keyword of ['description', 'title', 'example', 'examples', 'default', 'deprecated']) {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
@@ -138,12 +137,12 @@ function compareShapes(
     }
   }
 
-  compareEnums(compare, request, b.enum, r.enum, at, what);
-  compareConstraints(compare, request, b, r, at, what);
+  compareEnums({ ...part, base: b.enum, revision: r.enum });
+  compareConstraints({ ...part, base: b, revision: r });
 
-  compareReadWrite(compare, request, b, r, at, what);
+  compareReadWrite({ ...part, base: b, revision: r });
   if (allows(b.types, 'object') && allows(r.types, 'object')) {
-    compareExtraKeys(compare, request, b, r, at, what);
+    compareExtraKeys({ ...part, base: b, revision: r });
     compareProperties(compare, direction, b, r, at, what, visiting);
   }
   if (b.items && r.items && allows(b.types, 'array') && allows(r.types, 'array')) {
@@ -168,7 +167,7 @@ function compareShapes(
       visiting,
     );
   }
-  compareDiscriminators(compare, request, b.discriminator, r.discriminator, at, what);
+  compareDiscriminators({ ...part, base: b.discriminator, revision: r.discriminator });
   compareVariants(compare, direction, b, r, at, what, visiting);
 }
 

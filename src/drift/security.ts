@@ -2,7 +2,8 @@
  * Security rules: the requirements an operation accepts and the schemes it uses.
  */
 import type { Compare, Position } from './compare.ts';
-import { follow, isDict, type Dict, type OperationEntry } from './document.ts';
+import { isDict } from '../../common/json.ts';
+import { follow, type Dict, type OperationEntry } from './document.ts';
 
 /** The security requirement alternatives in effect, each as sorted scheme names joined by '+'. */
 function requirementKeys(doc: Dict, operation: Dict): string[] {
@@ -12,7 +13,7 @@ function requirementKeys(doc: Dict, operation: Dict): string[] {
       ? doc.security
       : [];
   return requirements
-    .filter(isDict)
+    .filter((requirement) => isDict(requirement))
     .map((requirement) => Object.keys(requirement).sort().join('+'));
 }
 

@@ -3,8 +3,9 @@
  * merged, and FastAPI's `anyOf: [X, {type: 'null'}]` read as "X or null", so `$ref` vs inline
  * and the spellings of nullable make no difference.
  */
-import type { Json } from '../../common/canonical.ts';
-import { follow, isDict, type Dict } from './document.ts';
+import type { Json } from '../../common/json.ts';
+import { isDict } from '../../common/json.ts';
+import { follow, type Dict } from './document.ts';
 
 /** A schema read into the parts the rules look at, each with where it is defined. */
 export interface Shape {

@@ -6,8 +6,9 @@
  * one renamed segment, and the same shape (success statuses, body or not, parameters, response
  * properties). A guess, so it never replaces the removal: it tells the reader where to look.
  */
-import type { Json } from '../../common/canonical.ts';
-import { follow, isDict, type Dict, type OperationEntry } from './document.ts';
+import type { Json } from '../../common/json.ts';
+import { isDict } from '../../common/json.ts';
+import { follow, type Dict, type OperationEntry } from './document.ts';
 import { readShape } from './shape.ts';
 
 /** What is cheap to tell from an operation: where it is, its success statuses, body or not. */

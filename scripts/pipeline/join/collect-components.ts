@@ -1,7 +1,8 @@
 import { canonicalJson } from '../../../common/canonical.ts';
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
-import { isDict, own, type JoinContext } from './context.ts';
+import { isDict } from '../../../common/json.ts';
+import { own, type JoinContext } from './context.ts';
 
 /** Components by section and name: identical ones merge, different ones with one name clash. */
 export function collectComponents(context: JoinContext, { file, doc }: SpecSource): void {

@@ -1,7 +1,8 @@
 import { HTTP_METHODS, canonicalJson } from '../../../common/canonical.ts';
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
-import { isDict, own, type JoinContext, type Seen } from './context.ts';
+import { isDict } from '../../../common/json.ts';
+import { own, type JoinContext, type Seen } from './context.ts';
 
 /**
  * Path items field by field: an operation (path + method) may come from one document only; other

@@ -1,6 +1,7 @@
 import { PipelineError } from '../../lib/errors.ts';
 import { pointerFrom, type SpecSource } from '../../lib/spec-files.ts';
-import { isDict, type Dict, type JoinContext } from './context.ts';
+import { isDict, type Dict } from '../../../common/json.ts';
+import { type JoinContext } from './context.ts';
 
 export interface BrokenRef {
   pointer: string;

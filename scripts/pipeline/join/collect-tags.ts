@@ -1,7 +1,8 @@
 import { canonicalJson } from '../../../common/canonical.ts';
 import { PipelineError } from '../../lib/errors.ts';
 import type { SpecSource } from '../../lib/spec-files.ts';
-import { isDict, own, type JoinContext } from './context.ts';
+import { isDict } from '../../../common/json.ts';
+import { own, type JoinContext } from './context.ts';
 
 /** Tags by name: a tag declared in several documents must be declared identically. */
 export function collectTags(context: JoinContext, { file, doc }: SpecSource): void {

@@ -4,13 +4,8 @@
  * `commands/join/utils/collect-*.ts`.
  */
 import { SHARED_TOP_LEVEL_FIELDS } from '../../../common/canonical.ts';
+import { isDict, type Dict } from '../../../common/json.ts';
 import type { PipelineError } from '../../lib/errors.ts';
-
-export type Dict = Record<string, unknown>;
-
-export function isDict(value: unknown): value is Dict {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** `node[key]` only when `node` has it itself: `constructor` is not found on Object.prototype. */
 export function own(node: Dict, key: string): unknown {

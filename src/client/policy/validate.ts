@@ -116,10 +116,10 @@ function checkValue(value: unknown, constraints: Constraints, quote: boolean): s
     return types && !types.includes('null') ? 'must not be null' : undefined;
   }
   if (types && !hasAnyType(value, types)) {
-    return `${shown(value, quote)} is not of type ${types.filter((type) => type !== 'null').join(' or ')}`;
+    return `${valueInMessage(value, quote)} is not of type ${types.filter((type) => type !== 'null').join(' or ')}`;
   }
   if (constraints.enum && !constraints.enum.includes(value)) {
-    return `${shown(value, quote)} is not one of ${constraints.enum.map(show).join(', ')}`;
+    return `${valueInMessage(value, quote)} is not one of ${constraints.enum.map(jsonPreview).join(', ')}`;
   }
   if (typeof value === 'string') return checkString(value, constraints, quote);
   if (typeof value === 'number') return checkNumber(value, constraints, quote);
@@ -134,22 +134,22 @@ function checkValue(value: unknown, constraints: Constraints, quote: boolean): s
 
 function checkString(value: string, c: Constraints, quote: boolean): string | undefined {
   if (c.minLength !== undefined && value.length < c.minLength) {
-    return `${shown(value, quote)} is shorter than ${c.minLength} characters`;
+    return `${valueInMessage(value, quote)} is shorter than ${c.minLength} characters`;
   }
   if (c.maxLength !== undefined && value.length > c.maxLength) {
-    return `${shown(value, quote)} is longer than ${c.maxLength} characters`;
+    return `${valueInMessage(value, quote)} is longer than ${c.maxLength} characters`;
   }
   if (c.pattern !== undefined && !compilePattern(c.pattern).test(value)) {
-    return `${shown(value, quote)} does not match ${c.pattern}`;
+    return `${valueInMessage(value, quote)} does not match ${c.pattern}`;
   }
   if (c.format === 'date' && !isCalendarDate(value)) {
-    return `${shown(value, quote)} is not a date (YYYY-MM-DD)`;
+    return `${valueInMessage(value, quote)} is not a date (YYYY-MM-DD)`;
   }
   if (c.format === 'uuid' && !UUID_RE.test(value)) {
-    return `${shown(value, quote)} is not a UUID (8-4-4-4-12 hex digits)`;
+    return `${valueInMessage(value, quote)} is not a UUID (8-4-4-4-12 hex digits)`;
   }
   if (c.format === 'date-time' && !(DATE_TIME_RE.test(value) && !Number.isNaN(Date.parse(value)))) {
-    return `${shown(value, quote)} is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)`;
+    return `${valueInMessage(value, quote)} is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)`;
   }
   return undefined;
 }
@@ -163,16 +163,16 @@ function dateMessage(value: Date, format: string | undefined): string {
 
 function checkNumber(value: number, c: Constraints, quote: boolean): string | undefined {
   if (c.minimum !== undefined && value < c.minimum) {
-    return `${shown(value, quote)} is below the minimum ${c.minimum}`;
+    return `${valueInMessage(value, quote)} is below the minimum ${c.minimum}`;
   }
   if (c.maximum !== undefined && value > c.maximum) {
-    return `${shown(value, quote)} is above the maximum ${c.maximum}`;
+    return `${valueInMessage(value, quote)} is above the maximum ${c.maximum}`;
   }
   if (c.exclusiveMinimum !== undefined && value <= c.exclusiveMinimum) {
-    return `${shown(value, quote)} must be above ${c.exclusiveMinimum}`;
+    return `${valueInMessage(value, quote)} must be above ${c.exclusiveMinimum}`;
   }
   if (c.exclusiveMaximum !== undefined && value >= c.exclusiveMaximum) {
-    return `${shown(value, quote)} must be below ${c.exclusiveMaximum}`;
+    return `${valueInMessage(value, quote)} must be below ${c.exclusiveMaximum}`;
   }
   return undefined;
 }
@@ -264,11 +264,13 @@ function declaredNames(rules: readonly ParameterRule[], place: string): Readonly
   return names;
 }
 
-function shown(value: unknown, quote: boolean): string {
-  return quote ? show(value) : 'the value';
+/** `value` as a message shows it: quoted when `quote`, else only "the value" (it may be a secret). */
+function valueInMessage(value: unknown, quote: boolean): string {
+  return quote ? jsonPreview(value) : 'the value';
 }
 
-function show(value: unknown): string {
+/** `value` as JSON, cut to 60 characters. */
+function jsonPreview(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}...` : text;
 }
