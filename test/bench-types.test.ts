@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  callSites,
   consumerSource,
   formatComparison,
+  manyCallsSource,
   medianFigures,
   parseDiagnostics,
   parseTypesBenchArgs,
@@ -65,13 +67,36 @@ describe('bench:types helpers', () => {
     expect(consumerSource('feather', false)).not.toContain('client.GET');
   });
 
+  it('gives the many-calls consumers the same sites in each style', () => {
+    const doc = {
+      paths: {
+        '/v1/b': { get: { operationId: 'listB' } },
+        '/v1/a': { get: { operationId: 'listA', parameters: [{ in: 'query', required: true }] } },
+        '/v1/c/{id}': { get: { operationId: 'getC', parameters: [{ in: 'path' }] } },
+      },
+    };
+    const names = new Map([
+      ['listA', 'listA'],
+      ['listB', 'listB'],
+      ['getC', 'getC'],
+    ]);
+    const sites = callSites(doc, names, 3);
+    expect(sites).toEqual([1, 2, 3].map(() => ({ path: '/v1/b', name: 'listB' })));
+    expect(manyCallsSource('bare', sites).match(/client\.GET\("\/v1\/b"\)/g)).toHaveLength(3);
+    expect(manyCallsSource('path', sites)).toContain("from '@featherhq/api-client'");
+    const functions = manyCallsSource('functions', sites);
+    expect(functions).toContain("from '@featherhq/api-client/operations'");
+    expect(functions.match(/await listB\(client\)/g)).toHaveLength(3);
+  });
+
   it('reads its options, and refuses others with exit 2', () => {
-    expect(parseTypesBenchArgs(['--rounds=5', '--api=x.json'])).toEqual({
+    expect(parseTypesBenchArgs(['--rounds=5', '--api=x.json', '--calls=20'])).toEqual({
       rounds: 5,
       api: path.resolve('x.json'),
+      calls: 20,
     });
     expect(parseTypesBenchArgs([]).rounds).toBe(3);
-    for (const bad of ['--rounds=0', '--rounds=x', '--api=', '--fast']) {
+    for (const bad of ['--rounds=0', '--rounds=x', '--calls=0', '--api=', '--fast']) {
       expect(() => parseTypesBenchArgs([bad])).toThrow(PipelineError);
     }
   });

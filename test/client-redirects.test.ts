@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { APIRedirectError, createFeatherClient, type FeatherClientOptions } from '../src/index.ts';
-import { nextRedirect } from '../src/client/policy/redirect.ts';
+import { nextRedirect } from '../common/redirect.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 
 const KEY = 'sk_test_redirect_5e8b1c3d';

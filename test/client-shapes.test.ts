@@ -29,6 +29,7 @@ import {
 } from '../src/index.ts';
 import { startPrism, type PrismServer } from '../scripts/lib/prism.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
+import { operationFunction } from '../src/client/operation.ts';
 import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
 
 const missing = wholeApiMissing();
@@ -175,6 +176,18 @@ describe.skipIf(missing)(
           `${KBS}?limit=2&cursor=c2`,
         ]);
         for (const request of server!.requests) expect(request.headers['x-api-key']).toBe(KEY);
+      });
+
+      it('takes an operation function in place of the path, and pages the same', async () => {
+        const { client } = await clientOn(kbPages);
+        const listKbs = operationFunction('GET', KBS as never, []);
+        const items = await collect(paginateLoose(client, listKbs as never, {}));
+        expect(items).toHaveLength(6);
+        expect(server!.requests.map((r) => r.url)).toEqual([
+          KBS,
+          `${KBS}?cursor=c1`,
+          `${KBS}?cursor=c2`,
+        ]);
       });
 
       it('pages() yields the pages under their own array field, stopping at has_more false', async () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run drift` end to end: the real spec/ in a temp root, the other side on disk or served
+ * `npm run drift` end to end: the seed package's spec/ (test/helpers/seed.ts) in a temp root, the other side on disk or served
  * from a loopback server (never the network), exit codes 0 / 1 / 2 and their messages.
  */
 import { execFile } from 'node:child_process';
@@ -12,10 +12,12 @@ import { parse } from 'yaml';
 import { loadPinned } from '../scripts/commands/drift.ts';
 import { runDrift } from './helpers/drift-command.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
+import { seedTree } from './helpers/seed.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'drift');
-const pinnedText = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+const seed = await seedTree();
+const pinnedText = seed.openapiText;
 
 /** The pinned API with the timeout-analysis `limit` maximum lowered (a breaking change). */
 function withLimitLowered(): string {
@@ -38,7 +40,7 @@ let root: string;
 let server: SpecServer | undefined;
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'feather-drift-'));
-  await cp(path.join(REPO_ROOT, 'spec'), path.join(root, 'spec'), { recursive: true });
+  await cp(seed.specDir, path.join(root, 'spec'), { recursive: true });
 });
 afterEach(async () => {
   await server?.stop();
@@ -59,7 +61,7 @@ async function configure(upstream: string, timeoutMs?: number): Promise<void> {
 
 describe('npm run drift', () => {
   it('exits 0 with "no API change" against the generated spec', async () => {
-    const result = await drift('--against', path.join(REPO_ROOT, 'generated', 'openapi.json'));
+    const result = await drift('--against', path.join(seed.generatedDir, 'openapi.json'));
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('no API change');
   });
@@ -225,17 +227,28 @@ describe('exported names under the name lock (generated/names.lock.json)', () =>
   const copyLock = async (): Promise<void> => {
     await mkdir(path.join(root, 'generated'));
     await cp(
-      path.join(REPO_ROOT, 'generated', 'names.lock.json'),
+      path.join(seed.generatedDir, 'names.lock.json'),
       path.join(root, 'generated', 'names.lock.json'),
     );
   };
 
-  it('a locked name whose schema is gone upstream: generate stops, and the report names --remove-name', async () => {
+  it('a locked name whose schema upstream re-keyed (same title, same place): kept, with the old and new key', async () => {
     await copyLock();
     const change = await namesChange(withLatencyRowMoved(), 'LatencyTimeseriesRow');
-    expect(change?.id).toBe('exported-name-repointed');
+    expect(change?.id).toBe('exported-name-kept');
     expect(change?.message).toBe(
-      'exported type LatencyTimeseriesRow (components["schemas"]["LatencyTimeseriesRow"]): it names schema:LatencyTimeseriesRow, gone upstream, so `npm run generate` stops on generated/names.lock.json until the name is removed: `npm run generate -- --remove-name LatencyTimeseriesRow`; after that, LatencyTimeseriesRow would point at components["schemas"]["src__analytics__tools__schemas__LatencyTimeseriesRow"] (importers get another type: say so in the release notes)',
+      `exported type LatencyTimeseriesRow stays: upstream re-keyed schema:LatencyTimeseriesRow as schema:${MOVED_LATENCY_ROW} (same title, same place), and generated/names.lock.json follows it; LatencyTimeseriesRow now stands for components["schemas"]["${MOVED_LATENCY_ROW}"]`,
+    );
+  });
+
+  it('a locked name whose schema is gone upstream (another title where it stood): generate stops, and the report names --remove-name', async () => {
+    await copyLock();
+    const doc = JSON.parse(withLatencyRowMoved());
+    doc.components.schemas[MOVED_LATENCY_ROW].title = 'LatencyPoint';
+    const change = await namesChange(JSON.stringify(doc), 'LatencyTimeseriesRow');
+    expect(change?.id).toBe('exported-name-removed');
+    expect(change?.message).toBe(
+      'exported type LatencyTimeseriesRow (components["schemas"]["LatencyTimeseriesRow"]): it names schema:LatencyTimeseriesRow, gone upstream, so `npm run generate` stops on generated/names.lock.json until the name is removed: `npm run generate -- --remove-name LatencyTimeseriesRow` (importers stop compiling: say so in the release notes)',
     );
   });
 

@@ -10,9 +10,16 @@ import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
 import { checkSpecDrift, DriftInputError, SpecDriftError } from '../src/drift/index.ts';
 import { FeatherError } from '../src/client/errors.ts';
 import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
+import { seedTree } from './helpers/seed.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
-const pinnedText = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+// The seed package's pinned side, whatever the checkout's generated/ holds (test/helpers/seed.ts).
+const seed = await seedTree();
+const pinnedText = seed.openapiText;
+const SEED = {
+  pinned: JSON.parse(pinnedText) as Record<string, unknown>,
+  fingerprint: seed.fingerprint,
+};
 
 /** What Feather's server publishes: our operations plus ones we do not pin, with their schemas. */
 function wholeApi(change?: (doc: Record<string, any>) => void): string {
@@ -51,13 +58,20 @@ afterEach(async () => {
 describe('checkSpecDrift', () => {
   it('matches the committed fingerprint when the server publishes the whole, unchanged API', async () => {
     server = await startSpecServer({ '/openapi.json': { body: wholeApi() } });
-    const result = await checkSpecDrift({ baseUrl: server.url });
+    const result = await checkSpecDrift({ ...SEED, baseUrl: server.url });
     expect(result).toMatchObject({
       matches: true,
-      actual: SPEC_FINGERPRINT,
+      actual: seed.fingerprint,
       url: `${server.url}/openapi.json`,
     });
     expect(result.report.changes).toEqual([]);
+  });
+
+  it("with nothing pinned given, checks against the package's own generated/ and its fingerprint", async () => {
+    const committed = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+    server = await startSpecServer({ '/openapi.json': { body: committed } });
+    const result = await checkSpecDrift({ baseUrl: server.url });
+    expect(result).toMatchObject({ matches: true, actual: SPEC_FINGERPRINT });
   });
 
   it('matches a representation-only difference (security: [] vs absent, $ref inlined), not identical', async () => {
@@ -77,7 +91,7 @@ describe('checkSpecDrift', () => {
     const body = wholeApi(inlined);
     expect(body).not.toContain('"$ref":"#/components/schemas/TimeoutAnalysisRow"');
     server = await startSpecServer({ '/openapi.json': { body } });
-    const result = await checkSpecDrift({ baseUrl: server.url });
+    const result = await checkSpecDrift({ ...SEED, baseUrl: server.url });
     expect(result).toMatchObject({ matches: true, identical: false });
     expect(result.report.changes).toEqual([]);
   });
@@ -85,10 +99,10 @@ describe('checkSpecDrift', () => {
   it('compares again when the served text changes (the last result is kept for the same text only)', async () => {
     const routes = { '/openapi.json': { body: wholeApi() } };
     server = await startSpecServer(routes);
-    expect((await checkSpecDrift({ baseUrl: server.url })).matches).toBe(true);
-    expect((await checkSpecDrift({ baseUrl: server.url })).matches).toBe(true);
+    expect((await checkSpecDrift({ ...SEED, baseUrl: server.url })).matches).toBe(true);
+    expect((await checkSpecDrift({ ...SEED, baseUrl: server.url })).matches).toBe(true);
     routes['/openapi.json'] = { body: wholeApi(becameNullable) };
-    const changed = await checkSpecDrift({ baseUrl: server.url });
+    const changed = await checkSpecDrift({ ...SEED, baseUrl: server.url });
     expect(changed.matches).toBe(false);
     expect(changed.report.summary.breaking).toBe(1);
     expect(server.requests).toHaveLength(3);
@@ -96,9 +110,9 @@ describe('checkSpecDrift', () => {
 
   it('explains a difference with the same change report as npm run drift', async () => {
     server = await startSpecServer({ '/openapi.json': { body: wholeApi(becameNullable) } });
-    const result = await checkSpecDrift({ baseUrl: server.url });
+    const result = await checkSpecDrift({ ...SEED, baseUrl: server.url });
     expect(result.matches).toBe(false);
-    expect(result.actual.sha256).not.toBe(SPEC_FINGERPRINT.sha256);
+    expect(result.actual.sha256).not.toBe(seed.fingerprint.sha256);
     expect(result.report.changes.map((c) => [c.id, c.operation, c.definedAt])).toEqual([
       [
         'response-became-nullable',
@@ -110,9 +124,11 @@ describe('checkSpecDrift', () => {
 
   it('throws a SpecDriftError naming the change when failOnBreaking is set', async () => {
     server = await startSpecServer({ '/openapi.json': { body: wholeApi(becameNullable) } });
-    const error = await checkSpecDrift({ baseUrl: server.url, failOnBreaking: true }).catch(
-      (e: unknown) => e,
-    );
+    const error = await checkSpecDrift({
+      ...SEED,
+      baseUrl: server.url,
+      failOnBreaking: true,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpecDriftError);
     expect(error).toBeInstanceOf(FeatherError);
     expect((error as SpecDriftError).message).toContain('1 breaking change');
@@ -124,7 +140,7 @@ describe('checkSpecDrift', () => {
     server = await startSpecServer({
       '/openapi.json': { body: wholeApi((doc) => (doc.info.version = '1.22.0')) },
     });
-    const result = await checkSpecDrift({ baseUrl: server.url, failOnBreaking: true });
+    const result = await checkSpecDrift({ ...SEED, baseUrl: server.url, failOnBreaking: true });
     expect(result.matches).toBe(false);
     expect(result.report.changes.map((c) => c.id)).toEqual(['info-version-changed']);
   });
@@ -136,7 +152,7 @@ describe('checkSpecDrift', () => {
       delete doc.paths[route];
     };
     server = await startSpecServer({ '/openapi.json': { body: wholeApi(moved) } });
-    const result = await checkSpecDrift({ baseUrl: server.url });
+    const result = await checkSpecDrift({ ...SEED, baseUrl: server.url });
     expect(result.report.changes.map((c) => [c.id, c.operation])).toEqual([
       ['operation-path-changed', 'GET /v1/analytics/tools/reliability/timeout-analysis'],
     ]);
@@ -146,6 +162,7 @@ describe('checkSpecDrift', () => {
     server = await startSpecServer({ '/v1/spec.json': { body: wholeApi() } });
     const seen: string[] = [];
     const result = await checkSpecDrift({
+      ...SEED,
       baseUrl: `${server.url}/`,
       path: '/v1/spec.json',
       headers: { 'x-probe': 'health' },
@@ -161,7 +178,7 @@ describe('checkSpecDrift', () => {
 
   it('rejects with an http DriftInputError on an HTTP error', async () => {
     server = await startSpecServer({});
-    const error = await checkSpecDrift({ baseUrl: server.url }).catch((e: unknown) => e);
+    const error = await checkSpecDrift({ ...SEED, baseUrl: server.url }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftInputError);
     expect(error).toBeInstanceOf(FeatherError);
     expect(error).toMatchObject({
@@ -175,6 +192,7 @@ describe('checkSpecDrift', () => {
       '/openapi.json': { status: 401, body: '{"error":"unauthorized"}' },
     });
     const error = (await checkSpecDrift({
+      ...SEED,
       baseUrl: server.url,
       headers: { 'x-api-key': 'sk-live-do-not-print' },
     }).catch((e: unknown) => e)) as Error;
@@ -185,7 +203,7 @@ describe('checkSpecDrift', () => {
 
   it('rejects with a timeout DriftInputError when the server does not answer', async () => {
     server = await startSpecServer({ '/openapi.json': { hang: true } });
-    const error = await checkSpecDrift({ baseUrl: server.url, timeoutMs: 100 }).catch(
+    const error = await checkSpecDrift({ ...SEED, baseUrl: server.url, timeoutMs: 100 }).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({
@@ -200,7 +218,7 @@ describe('checkSpecDrift', () => {
         body: wholeApi((doc) => delete doc.components.schemas.TimeoutAnalysisRow),
       },
     });
-    await expect(checkSpecDrift({ baseUrl: server.url })).rejects.toMatchObject({
+    await expect(checkSpecDrift({ ...SEED, baseUrl: server.url })).rejects.toMatchObject({
       kind: 'unresolved-ref',
       message: `${server.url}/openapi.json (#/paths/~1v1~1analytics~1tools~1reliability~1timeout-analysis/get/responses/200/content/application~1json/schema/items/$ref): $ref '#/components/schemas/TimeoutAnalysisRow' does not resolve`,
     });
@@ -211,11 +229,13 @@ describe('checkSpecDrift', () => {
       '/html': { body: '<html></html>', contentType: 'text/html' },
       '/swagger': { body: '{"swagger":"2.0","info":{},"paths":{}}' },
     });
-    await expect(checkSpecDrift({ baseUrl: server.url, path: '/html' })).rejects.toMatchObject({
+    await expect(
+      checkSpecDrift({ ...SEED, baseUrl: server.url, path: '/html' }),
+    ).rejects.toMatchObject({
       kind: 'syntax',
     });
-    await expect(checkSpecDrift({ baseUrl: server.url, path: '/swagger' })).rejects.toThrow(
-      /Swagger 2\.0 is not supported/,
-    );
+    await expect(
+      checkSpecDrift({ ...SEED, baseUrl: server.url, path: '/swagger' }),
+    ).rejects.toThrow(/Swagger 2\.0 is not supported/);
   });
 });

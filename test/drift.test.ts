@@ -1,5 +1,5 @@
 /**
- * Whole-document drift cases on the real pinned API (generated/openapi.json and spec/): identity,
+ * Whole-document drift cases on the seed package's pinned API (test/helpers/seed.ts): identity,
  * key order, YAML vs JSON, `$ref` vs inline, a shared `$ref` changed, the restriction of a
  * larger API to our operations, and the three report formats.
  */
@@ -16,13 +16,15 @@ import {
   listOperations,
   restrictToOperations,
 } from '../src/drift/index.ts';
-import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
 import { readOtherSide } from '../scripts/commands/drift.ts';
+import { seedTree } from './helpers/seed.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 type Dict = { [key: string]: Json };
 
-const pinnedText = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+const seed = await seedTree();
+const pinnedText = seed.openapiText;
+const SPEC_FINGERPRINT = seed.fingerprint;
 const pinned = (): Dict => JSON.parse(pinnedText) as Dict;
 const diff = (base: Dict, revision: Dict) =>
   diffDocuments({ doc: base, name: 'pinned' }, { doc: revision, name: 'other' });
@@ -72,7 +74,7 @@ describe('drift on whole documents', () => {
 
   it('finds no change between a spec file read as YAML and the same document as JSON', async () => {
     const yamlText = await readFile(
-      path.join(REPO_ROOT, 'spec', 'getIntegrationDashboard.yaml'),
+      path.join(seed.specDir, 'getIntegrationDashboard.yaml'),
       'utf8',
     );
     const fromYaml = (await readOtherSide('spec/getIntegrationDashboard.yaml', yamlText))

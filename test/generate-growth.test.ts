@@ -1,6 +1,7 @@
 /**
- * spec/ grows: the project's own checks must survive it. A temp copy of the project (spec/,
- * generated/ with its name lock, src/, scripts/, examples/, test/) gets operations of the real
+ * spec/ grows: the project's own checks must survive it. A temp copy of the project (src/,
+ * scripts/, examples/, test/; spec/ and generated/ with its name lock from the seed package,
+ * test/helpers/seed.ts, whatever the checkout's spec/ holds) gets operations of the real
  * 1.21.0 API added as ingest writes them (one page document each), is regenerated, and must
  * then pass `check` and type-check as a whole, with every published name where it was.
  */
@@ -14,6 +15,7 @@ import { runNode } from '../scripts/lib/child.ts';
 import { splitDocument } from '../scripts/lib/split-document.ts';
 import type { PipelinePaths } from '../scripts/pipeline/pipeline.ts';
 import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
+import { seedTree } from './helpers/seed.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 /** Pages added: the analytics area (the other `DashboardEnvelope`s), a POST with defaults, FastAPI ids. */
@@ -31,7 +33,10 @@ describe.skipIf(missing)(
 
     beforeAll(async () => {
       root = await mkdtemp(path.join(tmpdir(), 'feather-growth-'));
-      for (const entry of ['spec', 'generated', 'common', 'src', 'scripts', 'examples', 'test'])
+      const seed = await seedTree();
+      await cp(seed.specDir, path.join(root, 'spec'), { recursive: true });
+      await cp(seed.generatedDir, path.join(root, 'generated'), { recursive: true });
+      for (const entry of ['common', 'src', 'scripts', 'examples', 'test'])
         await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
       for (const file of ['redocly.yaml', 'tsconfig.json', 'package.json'])
         await cp(path.join(REPO_ROOT, file), path.join(root, file));
@@ -40,7 +45,7 @@ describe.skipIf(missing)(
         string,
         unknown
       >;
-      const seeds = await readFile(path.join(REPO_ROOT, 'generated', 'openapi.json'), 'utf8');
+      const seeds = seed.openapiText;
       const pages = splitDocument(whole).filter(
         (page) => ADDED_PATHS.test(page.path) && !seeds.includes(`"${page.operationId}"`),
       );
@@ -58,13 +63,14 @@ describe.skipIf(missing)(
     it('adds operations, and keeps every published alias with its name and target', async () => {
       expect(added.length).toBeGreaterThan(10);
       expect(added).toContain('getPolicyDashboard');
-      const before = await readFile(path.join(REPO_ROOT, 'generated', 'aliases.ts'), 'utf8');
+      const { generatedDir } = await seedTree();
+      const before = await readFile(path.join(generatedDir, 'aliases.ts'), 'utf8');
       const after = await read('generated/aliases.ts');
       const declarations = before.split('\n').filter((line) => line.startsWith('export type '));
       expect(declarations.length).toBeGreaterThan(0);
       for (const line of declarations) expect(after.split('\n')).toContain(line);
       const lockBefore = JSON.parse(
-        await readFile(path.join(REPO_ROOT, 'generated', 'names.lock.json'), 'utf8'),
+        await readFile(path.join(generatedDir, 'names.lock.json'), 'utf8'),
       ).names as Record<string, string>;
       const lockAfter = JSON.parse(await read('generated/names.lock.json')).names;
       expect(lockAfter).toMatchObject(lockBefore);

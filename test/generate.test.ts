@@ -219,6 +219,7 @@ describe('check', () => {
       'generated/.stamp.json',
       'generated/fingerprint.json',
       'generated/fingerprint.ts',
+      'generated/functions.ts',
       'generated/openapi.json',
       'generated/parameters.ts',
     ]);

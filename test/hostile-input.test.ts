@@ -22,6 +22,7 @@ import {
   recoverInterruptedSwap,
 } from '../scripts/lib/fs-atomic.ts';
 import {
+  MAX_REF_CHAIN,
   MAX_SPEC_DEPTH,
   MAX_SPEC_FILE_BYTES,
   firstInvalidUtf8,
@@ -119,6 +120,23 @@ function deepJson(): string {
   return text.replace('"x-deep":0', `"x-deep":${'['.repeat(depth)}${']'.repeat(depth)}`);
 }
 
+/** A page whose 200 body is `#/components/schemas/<root>`, with `schemas` as components. */
+function withSchemas(schemas: Record<string, unknown>, root: string): Record<string, unknown> {
+  const doc = page({ components: { schemas } }) as { paths: Record<string, any> };
+  doc.paths['/x'].get.responses['200'].content['application/json'].schema = {
+    $ref: `#/components/schemas/${root}`,
+  };
+  return doc;
+}
+
+/** A document whose one schema is reached through `length` $refs, each only a $ref to the next. */
+function refChainJson(length: number): string {
+  const schemas: Record<string, unknown> = {};
+  for (let i = 0; i < length; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
+  schemas[`S${length}`] = { type: 'string' };
+  return JSON.stringify(withSchemas(schemas, 'S0'));
+}
+
 /** Writes a document over MAX_SPEC_FILE_BYTES (many schemas, as a real big document would be). */
 function hugeJson(): string {
   const schemas: Record<string, unknown> = {};
@@ -159,6 +177,34 @@ describe('bad spec input ends in exit 2 naming the file and place, generated/ un
       {
         fixture: 'constructor-ref',
         want: /^spec\/proto\.yaml:\d+:\d+ \(.*\/schema\/\$ref\): \$ref '#\/components\/schemas\/constructor' does not resolve/,
+      },
+    ],
+    [
+      'a schema made of itself (R: { allOf: [{ $ref: R }] })',
+      {
+        write: () => [
+          'self.json',
+          JSON.stringify(withSchemas({ R: { allOf: [{ $ref: '#/components/schemas/R' }] } }, 'R')),
+        ],
+        want: /^spec\/self\.json:1:\d+ \(#\/components\/schemas\/R\/allOf\/0\/\$ref\): \$ref '#\/components\/schemas\/R' makes the schema at #\/components\/schemas\/R part of itself \(#\/components\/schemas\/R -> #\/components\/schemas\/R\/allOf\/0 -> #\/components\/schemas\/R\), through allOf, anyOf or oneOf/,
+      },
+    ],
+    [
+      'two schemas made of each other (A: anyOf [B, null], B: oneOf [A, string])',
+      {
+        write: () => [
+          'pair.json',
+          JSON.stringify(
+            withSchemas(
+              {
+                A: { anyOf: [{ $ref: '#/components/schemas/B' }, { type: 'null' }] },
+                B: { oneOf: [{ $ref: '#/components/schemas/A' }, { type: 'string' }] },
+              },
+              'A',
+            ),
+          ),
+        ],
+        want: /\(#\/components\/schemas\/A -> #\/components\/schemas\/A\/anyOf\/0 -> #\/components\/schemas\/B -> #\/components\/schemas\/B\/oneOf\/0 -> #\/components\/schemas\/A\)/,
       },
     ],
     [
@@ -219,6 +265,16 @@ describe('the command line ends cleanly in bounded time and memory', () => {
       { write: () => ['huge.json', hugeJson()], want: /MAX_SPEC_FILE_BYTES/ },
     ],
     ['10,000-deep JSON', { write: () => ['deep.json', deepJson()], want: /MAX_SPEC_DEPTH/ }],
+    ...[2_000, 20_000].map((length): (typeof rows)[number] => [
+      `a linear chain of ${length.toLocaleString('en')} $refs`,
+      {
+        write: () => ['chain.json', refChainJson(length)],
+        want: new RegExp(
+          `^error: spec/chain\\.json:\\d+:\\d+ \\(#/paths/~1x/get/responses/200/content/application~1json/schema/\\$ref\\): \\$ref '#/components/schemas/S0' starts a chain of ${length + 1} \\$refs, each to a node that is only the next \\$ref, before the schema at #/components/schemas/S${length}: more than MAX_REF_CHAIN \\(${MAX_REF_CHAIN}\\)`,
+          'm',
+        ),
+      },
+    ]),
   ];
   it.each(rows)(
     `%s: exit 2 within a ${CLI_HEAP_MB} MB heap, one line, no stack`,
@@ -247,6 +303,23 @@ describe('legitimate neighbours keep working', () => {
     expect(result.build?.counts.operations).toBe(1);
     const schema = await readFile(path.join(ws.root, 'generated', 'schema.ts'), 'utf8');
     expect(schema).toContain('children?: components["schemas"]["Node"][];');
+  }, 60_000);
+
+  it('a schema recursive through an array inside anyOf (a JSON value) generates', async () => {
+    const ws = await workspaceWith();
+    const json = {
+      anyOf: [
+        { type: 'string' },
+        { type: 'array', items: { $ref: '#/components/schemas/Json' } },
+        { type: 'object', additionalProperties: { $ref: '#/components/schemas/Json' } },
+      ],
+    };
+    await writeFile(
+      path.join(ws.root, 'spec', 'json.json'),
+      JSON.stringify(withSchemas({ Json: json }, 'Json')),
+    );
+    const result = await generate(ws.paths, true);
+    expect(result.build?.counts.schemas).toBe(1);
   }, 60_000);
 
   it('a spec file that is a symlink inside the repository is followed, its operation kept', async () => {
@@ -484,13 +557,13 @@ describe('drift --against a hostile URL', () => {
     );
   });
 
-  it('a redirect loop names its cause, not only "fetch failed"', async () => {
+  it('a redirect loop is named as one, not only "fetch failed"', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(302, { location: '/openapi.json' });
       res.end();
     });
     await expect(fetchSpecText(url, { timeoutMs: 30_000 })).rejects.toThrow(
-      /could not fetch \(fetch failed: redirect count exceeded\)/,
+      /openapi\.json: the server redirected \(302\) too many times in a row \(a redirect loop\?\)/,
     );
   });
 });

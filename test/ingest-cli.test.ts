@@ -47,12 +47,17 @@ describe('parseIngestArgs', () => {
         '--prune',
         '--concurrency',
         '4',
+        '--allow-origin',
+        'https://cdn.featherhq.com/some/path',
+        '--allow-origin',
+        'http://127.0.0.1:8080',
       ]),
     ).toEqual({
       source: { kind: 'index', index: 'https://doc.featherhq.com/llms.txt' },
       selection: { tags: ['analytics', 'billing'], operations: ['get*'], paths: ['/v1/'] },
       prune: true,
       concurrency: 4,
+      allowOrigins: ['https://cdn.featherhq.com', 'http://127.0.0.1:8080'],
     });
     expect(parseIngestArgs(['a.md', 'b.md']).source).toEqual({
       kind: 'pages',
@@ -70,6 +75,11 @@ describe('parseIngestArgs', () => {
       /--concurrency must be a whole number >= 1, got 0/,
     ],
     [['--openapi', 'a.json', '--tags', 'x'], /Unknown option '--tags'/],
+    [
+      ['--openapi', 'a.json', '--allow-origin', 'doc.featherhq.com'],
+      /--allow-origin must be an http\(s\) origin such as https:\/\/doc\.featherhq\.com, got "doc\.featherhq\.com"/,
+    ],
+    [['--openapi', 'a.json', '--allow-origin', 'file:///etc'], /--allow-origin must be an http/],
   ];
   it.each(bad)('refuses %j', (argv, want) => {
     expect(() => parseIngestArgs(argv)).toThrow(want);

@@ -17,6 +17,7 @@ import { yamlOf } from '../scripts/ingest/plan.ts';
 import { exitCodeOf, formatReport, ingest, type IngestReport } from '../scripts/ingest/run.ts';
 import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
 import { startDocSite, type DocSite } from './helpers/doc-site.ts';
+import { seedTree } from './helpers/seed.ts';
 import { REPO_ROOT, snapshotDir } from './helpers/workspace.ts';
 
 const missing = wholeApiMissing();
@@ -278,7 +279,7 @@ describe.skipIf(missing)(
         await mkdir(path.join(root, 'spec'));
         for (const seed of ['getIntegrationDashboard', 'getToolReliabilityTimeoutAnalysis'])
           await cp(
-            path.join(REPO_ROOT, 'spec', `${seed}.yaml`),
+            path.join((await seedTree()).specDir, `${seed}.yaml`),
             path.join(root, 'spec', `${seed}.yaml`),
           );
         const before = await snapshotDir(path.join(root, 'spec'));

@@ -108,7 +108,11 @@ describe('tarballProblems', () => {
     name: 'x',
     version: '1.0.0',
     exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
-    dependencies: { 'eventsource-parser': '3.1.1', 'openapi-fetch': '0.17.0' },
+    dependencies: {
+      'eventsource-parser': '3.1.1',
+      'openapi-fetch': '0.17.0',
+      'openapi-typescript-helpers': '0.1.0',
+    },
   };
   const good = [
     'package.json',
@@ -135,13 +139,13 @@ describe('tarballProblems', () => {
     expect(tarballProblems(list, manifest).join('\n')).toContain(problem);
   });
 
-  it('names a runtime dependency other than openapi-fetch and eventsource-parser', () => {
+  it('names a runtime dependency other than openapi-fetch, its helpers and eventsource-parser', () => {
     const withExtra = {
       ...manifest,
       dependencies: { ...manifest.dependencies, yaml: '2.9.1' },
     };
     expect(tarballProblems(good, withExtra)).toEqual([
-      'runtime dependencies are [eventsource-parser, openapi-fetch, yaml]; expected only [eventsource-parser, openapi-fetch]',
+      'runtime dependencies are [eventsource-parser, openapi-fetch, openapi-typescript-helpers, yaml]; expected only [eventsource-parser, openapi-fetch, openapi-typescript-helpers]',
     ]);
     expect(tarballProblems(good, manifest)).toEqual([]);
   });
@@ -191,7 +195,7 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch and eventsource-parser at run time', async () => {
+  it('depends on nothing but openapi-fetch (and its helpers, for types) and eventsource-parser', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
@@ -201,7 +205,22 @@ describe('a fresh project that installed the tarball', () => {
     expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([
       'eventsource-parser',
       'openapi-fetch',
+      'openapi-typescript-helpers',
     ]);
+  });
+
+  it('exports the operation functions from @featherhq/api-client/operations', async () => {
+    const ran = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const ops = await import('@featherhq/api-client/operations'); console.log(typeof ops.getIntegrationDashboard, ops.getIntegrationDashboard.method, ops.getIntegrationDashboard.path)",
+      ],
+      consumer,
+    );
+    expect(ran.code, ran.output).toBe(0);
+    expect(ran.stdout.trim()).toBe('function GET /v1/analytics/integrations/dashboard');
   });
 
   it.each([
@@ -251,7 +270,9 @@ describe('a fresh project that installed the tarball', () => {
     } finally {
       await new Promise((resolve) => api.server.close(resolve));
     }
-  });
+    // tsc emits the consumer against the package's types: with spec/ grown to the whole API
+    // (.ci/run's second pass) that alone took over a minute on a loaded machine.
+  }, 180_000);
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   it.runIf(major > 20 || (major === 20 && minor >= 19))(

@@ -87,7 +87,10 @@ async function compileSnippets(
     extends: path.join(REPO_ROOT, 'tsconfig.json'),
     compilerOptions: {
       noEmit: true,
-      paths: { '@featherhq/api-client': [path.join(sourceRoot, 'src', 'index.ts')] },
+      paths: {
+        '@featherhq/api-client': [path.join(sourceRoot, 'src', 'index.ts')],
+        '@featherhq/api-client/operations': [path.join(sourceRoot, 'src', 'operations.ts')],
+      },
     },
     include: ['*.ts'],
     exclude: [],

@@ -18,6 +18,7 @@ import {
   type paths,
   type TimeoutAnalysisRow,
 } from '../src/index.ts';
+import { getIntegrationDashboard, getToolReliabilityTimeoutAnalysis } from '../src/operations.ts';
 
 declare const client: FeatherClient;
 const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };
@@ -36,6 +37,14 @@ describe('valid calls', () => {
       expectTypeOf(result.error).toMatchTypeOf<ErrorResponse | HTTPValidationError>();
       expectTypeOf<ErrorResponse | HTTPValidationError>().toMatchTypeOf(result.error);
     }
+  });
+
+  it('parseAs in the init types the data, as in openapi-fetch', async () => {
+    const { data } = await client.GET('/v1/analytics/integrations/dashboard', {
+      params: { query: DATES },
+      parseAs: 'text',
+    });
+    expectTypeOf(data).toEqualTypeOf<string | undefined>();
   });
 
   it('unwrap returns the success data, from a result or a promise', async () => {
@@ -104,6 +113,44 @@ describe('valid calls', () => {
     >();
     expectTypeOf<APIError['requestId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<APIError['status']>().toEqualTypeOf<number>();
+  });
+});
+
+describe('operation functions', () => {
+  it('return what the path-style call returns', async () => {
+    const init = { params: { query: DATES } };
+    const byFunction = getToolReliabilityTimeoutAnalysis(client, init);
+    const byPath = client.GET('/v1/analytics/tools/reliability/timeout-analysis', init);
+    expectTypeOf(byFunction).toEqualTypeOf(byPath);
+    expectTypeOf(
+      await unwrap(getIntegrationDashboard(client, init)),
+    ).toEqualTypeOf<DashboardEnvelope>();
+  });
+
+  it('type parseAs and the per-request options in the init', async () => {
+    const { data } = await getIntegrationDashboard(client, {
+      params: { query: DATES },
+      parseAs: 'text',
+      maxRetries: 0,
+      timeoutMs: 5000,
+    });
+    expectTypeOf(data).toEqualTypeOf<string | undefined>();
+  });
+
+  it('carry their method and path', () => {
+    expectTypeOf(
+      getIntegrationDashboard.path,
+    ).toEqualTypeOf<'/v1/analytics/integrations/dashboard'>();
+    expectTypeOf(getIntegrationDashboard.method).toEqualTypeOf<'GET'>();
+  });
+
+  it('refuse a wrong or missing parameter, and a call without the client', () => {
+    // @ts-expect-error limit is a number
+    void getToolReliabilityTimeoutAnalysis(client, { params: { query: { ...DATES, limit: '5' } } });
+    // @ts-expect-error the query with its required dates must be given
+    void getToolReliabilityTimeoutAnalysis(client);
+    // @ts-expect-error the client comes first
+    void getIntegrationDashboard({ params: { query: DATES } });
   });
 });
 

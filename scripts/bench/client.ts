@@ -52,6 +52,12 @@ async function loadBuiltClient(): Promise<typeof import('../../src/index.ts')> {
   return (await import(entry)) as typeof import('../../src/index.ts');
 }
 
+/** The built `./operations` subpath (the operation functions), after loadBuiltClient built it. */
+async function loadBuiltOperations(): Promise<typeof import('../../src/operations.ts')> {
+  const entry = pathToFileURL(path.join(ROOT, 'dist', 'src', 'operations.js')).href;
+  return (await import(entry)) as typeof import('../../src/operations.ts');
+}
+
 export interface BenchOptions {
   rounds: number;
   batch: number;
@@ -243,6 +249,7 @@ function startServer(): Promise<{ server: Server; url: string }> {
 /** Runs the benchmark against a loopback server started here; returns the results. */
 export async function runClientBench(options: BenchOptions): Promise<BenchResult[]> {
   const { createFeatherClient } = await loadBuiltClient();
+  const { createOperationClient, getToolReliabilityTimeoutAnalysis } = await loadBuiltOperations();
   const { server, url } = await startServer();
   try {
     const rawUrl = `${url}${PATH}?${new URLSearchParams(
@@ -263,6 +270,7 @@ export async function runClientBench(options: BenchOptions): Promise<BenchResult
       logLevel: 'off',
       timeoutMs: 0,
     });
+    const operations = createOperationClient({ apiKey: KEY, baseUrl: url, logLevel: 'off' });
     const check = (result: { response: Response }): void => {
       if (!result.response.ok) throw new Error(`unexpected ${result.response.status}`);
     };
@@ -289,6 +297,16 @@ export async function runClientBench(options: BenchOptions): Promise<BenchResult
         name: 'feather client',
         send: async () => {
           const result = await client.GET(PATH, { params: { query: QUERY } });
+          check(result);
+          return result.data;
+        },
+      },
+      {
+        name: 'operation function',
+        send: async () => {
+          const result = await getToolReliabilityTimeoutAnalysis(operations, {
+            params: { query: QUERY },
+          });
           check(result);
           return result.data;
         },
@@ -343,6 +361,10 @@ export async function benchClientCommand(argv: string[]): Promise<number> {
     console.log(
       `${result.mode}: feather client / raw fetch = ${ratios('feather client', 'raw fetch')} ` +
         `(goal <= 1.10); feather client / openapi-fetch = ${ratios('feather client', 'openapi-fetch')}`,
+    );
+    console.log(
+      `${result.mode}: operation function / raw fetch = ${ratios('operation function', 'raw fetch')} ` +
+        `(goal <= 1.05); feather client / openapi-fetch goal <= 1.05`,
     );
   }
   return EXIT_OK;

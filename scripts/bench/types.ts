@@ -9,12 +9,17 @@
  * and memory, their ratios to bare openapi-fetch, and what one call costs (against the same
  * consumer with no calls).
  *
- * Options: --rounds=N (default 3), --api=<openapi.json> (default Feather's 1.87.0 beside the
+ * Then the same consumers with `--calls` call sites (GETs that take no required parameter, in
+ * path order, round again), in three styles: bare, the path style and the operation functions
+ * (`@featherhq/api-client/operations`); one check each, with ratios to bare and instantiations
+ * per call.
+ *
+ * Options: --rounds=N (default 3), --calls=N (default 200), --api=<openapi.json> (default Feather's 1.87.0 beside the
  * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,11 +45,13 @@ const GOAL_RATIO = 1.2;
 export interface TypesBenchOptions {
   rounds: number;
   api: string;
+  /** Call sites of the many-calls consumers. */
+  calls: number;
 }
 
 /** Reads `--rounds=N` and `--api=<file>`; a `PipelineError` (exit 2) for anything else. */
 export function parseTypesBenchArgs(argv: string[]): TypesBenchOptions {
-  const options: TypesBenchOptions = { rounds: 3, api: DEFAULT_API };
+  const options: TypesBenchOptions = { rounds: 3, api: DEFAULT_API, calls: 200 };
   for (const arg of argv) {
     if (arg.startsWith('--rounds=')) {
       const rounds = Number(arg.slice('--rounds='.length));
@@ -52,10 +59,18 @@ export function parseTypesBenchArgs(argv: string[]): TypesBenchOptions {
         throw new PipelineError(`--rounds must be a whole number from 1, got ${arg}`);
       }
       options.rounds = rounds;
+    } else if (arg.startsWith('--calls=')) {
+      const calls = Number(arg.slice('--calls='.length));
+      if (!Number.isInteger(calls) || calls < 1) {
+        throw new PipelineError(`--calls must be a whole number from 1, got ${arg}`);
+      }
+      options.calls = calls;
     } else if (arg.startsWith('--api=') && arg.length > '--api='.length) {
       options.api = path.resolve(arg.slice('--api='.length));
     } else {
-      throw new PipelineError(`unknown argument ${arg} (expected --rounds=N, --api=<file>)`);
+      throw new PipelineError(
+        `unknown argument ${arg} (expected --rounds=N, --calls=N, --api=<file>)`,
+      );
     }
   }
   return options;
@@ -108,6 +123,65 @@ export function consumerSource(kind: ConsumerKind, withCalls: boolean): string {
         `import type { paths } from './schema.js';\n` +
         `export const client = createClient<paths>({ baseUrl: 'https://api.example' });\n`;
   return withCalls ? setup + THREE_CALLS : setup;
+}
+
+/** One call site of the many-calls consumers: a GET whose init may be left out. */
+export interface CallSite {
+  path: string;
+  /** Its operation function's name (generated/functions.ts). */
+  name: string;
+}
+
+export type ManyCallsKind = 'bare' | 'path' | 'functions';
+
+/**
+ * A consumer making one call per site, in the style of `kind`, each result's data used. Bare and
+ * the path style make `client.GET(path)`, the functions style `name(client)`.
+ */
+export function manyCallsSource(kind: ManyCallsKind, sites: readonly CallSite[]): string {
+  const setup =
+    kind === 'bare'
+      ? `import createClient from 'openapi-fetch';\n` +
+        `import type { paths } from './schema.js';\n` +
+        `const client = createClient<paths>({ baseUrl: 'https://api.example' });\n`
+      : kind === 'path'
+        ? `import { createFeatherClient } from '@featherhq/api-client';\n` +
+          `const client = createFeatherClient({ apiKey: 'bench' });\n`
+        : `import { createOperationClient, ${[...new Set(sites.map((s) => s.name))].sort().join(', ')} } from '@featherhq/api-client/operations';\n` +
+          `const client = createOperationClient({ apiKey: 'bench' });\n`;
+  const calls = sites.map((site, index) =>
+    kind === 'functions'
+      ? `  const r${index} = await ${site.name}(client);\n  seen.push(r${index}.data);\n`
+      : `  const r${index} = await client.GET(${JSON.stringify(site.path)});\n  seen.push(r${index}.data);\n`,
+  );
+  return `${setup}export async function calls(): Promise<unknown[]> {\n  const seen: unknown[] = [];\n${calls.join('')}  return seen;\n}\n`;
+}
+
+/**
+ * `count` call sites over the GETs of `doc` that take no required parameter, in path order and
+ * round again when there are fewer; `names` maps operationId -> function name.
+ */
+export function callSites(
+  doc: { paths?: Record<string, Record<string, unknown>> },
+  names: ReadonlyMap<string, string>,
+  count: number,
+): CallSite[] {
+  const candidates: CallSite[] = [];
+  for (const [route, item] of Object.entries(doc.paths ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
+    const get = item['get'] as
+      { operationId?: string; parameters?: { required?: boolean; in?: string }[] } | undefined;
+    const shared = (item['parameters'] ?? []) as { required?: boolean; in?: string }[];
+    if (!get?.operationId || !names.has(get.operationId)) continue;
+    const required = [...shared, ...(get.parameters ?? [])].some(
+      (p) => p.required || p.in === 'path',
+    );
+    if (!required) candidates.push({ path: route, name: names.get(get.operationId)! });
+  }
+  if (candidates.length === 0)
+    throw new PipelineError('no GET without required parameters in the API document');
+  return Array.from({ length: count }, (_, index) => candidates[index % candidates.length]!);
 }
 
 /** A strict app's tsconfig: Node's module rules, `skipLibCheck` as most apps set it. */
@@ -200,6 +274,31 @@ export function medianFigures(samples: readonly CheckFigures[]): CheckFigures {
   };
 }
 
+/** The goals of issue #19 at many call sites: check time against bare openapi-fetch's. */
+const MANY_CALLS_GOALS: Record<ManyCallsKind, number | undefined> = {
+  bare: undefined,
+  path: 1.0,
+  functions: 0.3,
+};
+
+/** One line per style: check time, its ratio to bare, instantiations per call. */
+export function formatManyCalls(
+  many: Record<ManyCallsKind, CheckFigures>,
+  none: Record<ManyCallsKind, CheckFigures>,
+  calls: number,
+): string[] {
+  return (['bare', 'path', 'functions'] as const).map((kind) => {
+    const goal = MANY_CALLS_GOALS[kind];
+    const perCall = Math.round((many[kind].instantiations - none[kind].instantiations) / calls);
+    return (
+      `  ${kind.padEnd(10)}check ${`${many[kind].checkSeconds.toFixed(2)} s`.padStart(9)}` +
+      `   ratio ${(many[kind].checkSeconds / many.bare.checkSeconds).toFixed(2).padStart(5)}` +
+      `${goal === undefined ? ''.padEnd(16) : `   (goal <= ${goal.toFixed(1)})`}` +
+      `   instantiations per call ${perCall}`
+    );
+  });
+}
+
 /** One line per figure: both values and the ratio of ours to bare, against the goal. */
 export function formatComparison(ours: CheckFigures, bare: CheckFigures): string[] {
   const row = (name: string, a: number, b: number, unit: string, goal: boolean): string =>
@@ -265,6 +364,45 @@ export async function benchTypesCommand(argv: string[]): Promise<number> {
     console.log(
       `  instantiations per call (three calls minus none, / 3): feather ${perCall(ours, oursSetup)}, bare ${perCall(theirs, bareSetup)}`,
     );
+
+    // The same consumers with `--calls` call sites, in the three styles, one check each.
+    const doc = JSON.parse(await readFile(options.api, 'utf8')) as Parameters<typeof callSites>[0];
+    const lock = JSON.parse(
+      await readFile(path.join(pkg, 'generated', 'names.lock.json'), 'utf8'),
+    ) as { names: Record<string, string> };
+    const names = new Map(
+      Object.entries(lock.names)
+        .filter(([, key]) => key.endsWith(':function'))
+        .map(([name, key]) => [key.slice('operation:'.length, -':function'.length), name]),
+    );
+    const sites = callSites(doc, names, options.calls);
+    const distinct = new Set(sites.map((site) => site.path)).size;
+    const many: Partial<Record<ManyCallsKind, CheckFigures>> = {};
+    const none: Partial<Record<ManyCallsKind, CheckFigures>> = {};
+    for (const kind of ['bare', 'path', 'functions'] as const) {
+      const dir = kind === 'bare' ? bare : feather;
+      await writeFile(path.join(dir, `many-${kind}.ts`), manyCallsSource(kind, sites));
+      await writeFile(path.join(dir, `none-${kind}.ts`), manyCallsSource(kind, sites.slice(0, 0)));
+      await writeFile(
+        path.join(dir, `tsconfig.many-${kind}.json`),
+        consumerTsconfig(`many-${kind}.ts`),
+      );
+      await writeFile(
+        path.join(dir, `tsconfig.none-${kind}.json`),
+        consumerTsconfig(`none-${kind}.ts`),
+      );
+      many[kind] = await check(dir, `tsconfig.many-${kind}.json`);
+      none[kind] = await check(dir, `tsconfig.none-${kind}.json`);
+    }
+    console.log(
+      `  ${options.calls} call sites (${distinct} distinct GETs without required parameters):`,
+    );
+    for (const line of formatManyCalls(
+      many as Record<ManyCallsKind, CheckFigures>,
+      none as Record<ManyCallsKind, CheckFigures>,
+      options.calls,
+    ))
+      console.log(line);
     return EXIT_OK;
   } finally {
     await rm(work, { recursive: true, force: true });

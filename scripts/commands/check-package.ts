@@ -15,7 +15,12 @@ import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** What the published package may depend on at run time: nothing but openapi-fetch. */
-export const RUNTIME_DEPENDENCIES: readonly string[] = ['eventsource-parser', 'openapi-fetch'];
+export const RUNTIME_DEPENDENCIES: readonly string[] = [
+  'eventsource-parser',
+  'openapi-fetch',
+  // Types only: the client's method signature names openapi-fetch's own helpers (src/client/client.ts).
+  'openapi-typescript-helpers',
+];
 /** Files npm adds on its own, next to `files` (dist/). */
 const TOP_LEVEL_FILES = /^(package\.json|README\.md|LICENSE(\.md|\.txt)?)$/;
 

@@ -320,11 +320,13 @@ export function parseHeaderFlags(flags: readonly string[]): {
  * needed.
  */
 export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<ExportedNamesOf> {
-  const [{ aliasCandidates, lockedAliases }, { operationShapes }] = await Promise.all([
-    import('../pipeline/aliases.ts'),
-    import('../pipeline/parameter-rules.ts'),
-  ]);
-  return (doc) => {
+  const [{ aliasCandidates, lockedAliases }, { operationShapes }, { lockKeySuccessors }] =
+    await Promise.all([
+      import('../pipeline/aliases.ts'),
+      import('../pipeline/parameter-rules.ts'),
+      import('../pipeline/rekeyed.ts'),
+    ]);
+  return (doc, previous) => {
     const components = isDict(doc.components) ? doc.components : {};
     const schemas = (isDict(components.schemas) ? components.schemas : {}) as Record<
       string,
@@ -332,15 +334,25 @@ export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<E
     >;
     const operations = operationShapes(doc);
     const candidates = aliasCandidates(schemas, operations);
-    const locked = lockedAliases(schemas, operations, lock, candidates);
-    const unlocked = lockedAliases(schemas, operations, {}, candidates).lock;
+    const locked = lockedAliases(schemas, operations, lock, {
+      candidates,
+      ...(previous ? { follow: (keys) => lockKeySuccessors(previous, doc, keys) } : {}),
+    });
+    const unlocked = lockedAliases(schemas, operations, {}, { candidates }).lock;
     return {
-      names: new Map(
-        locked.aliases.map((alias) => [
-          alias.name,
-          { target: alias.target, key: locked.lock[alias.name]! },
-        ]),
-      ),
+      followed: new Map(locked.followed.map(({ name, from, to }) => [name, { from, to }])),
+      names: new Map([
+        ...locked.aliases.map(
+          (alias) => [alias.name, { target: alias.target, key: locked.lock[alias.name]! }] as const,
+        ),
+        ...locked.functions.map(
+          (fn) =>
+            [
+              fn.name,
+              { target: `operation ${fn.operationId}`, key: locked.lock[fn.name]! },
+            ] as const,
+        ),
+      ]),
       gone: new Set(locked.gone.map((entry) => entry.name)),
       unlocked: new Map(Object.entries(unlocked).map(([name, key]) => [key, name])),
     };

@@ -15,7 +15,9 @@ export const USAGE = `usage: npm run ingest -- <page.md | https://...>...
        npm run ingest -- --index <llms.txt url | file> [filters] [--prune]
        npm run ingest -- --openapi <openapi.json url | file> [filters] [--prune]
 filters (repeatable; with --index or --openapi): --tag T, --operation GLOB, --path PREFIX
-options: --prune (remove operations gone from the source), --concurrency N (default ${DEFAULT_CONCURRENCY})`;
+options: --prune (remove operations gone from the source), --concurrency N (default ${DEFAULT_CONCURRENCY}),
+         --allow-origin https://host (repeatable: fetch pages and follow redirects there too;
+         by default only the index's, document's or page's own origin is fetched)`;
 
 /** The source and options of a command line. Throws a PipelineError (exit 2) on bad usage. */
 export function parseIngestArgs(argv: string[]): {
@@ -23,6 +25,8 @@ export function parseIngestArgs(argv: string[]): {
   selection: { tags: string[]; operations: string[]; paths: string[] };
   prune: boolean;
   concurrency: number;
+  /** Origins fetched besides the source's own (`--allow-origin`), as `https://host:port`. */
+  allowOrigins: string[];
 } {
   let parsed;
   try {
@@ -37,6 +41,7 @@ export function parseIngestArgs(argv: string[]): {
         path: { type: 'string', multiple: true, default: [] },
         prune: { type: 'boolean', default: false },
         concurrency: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true, default: [] },
       },
     });
   } catch (error) {
@@ -59,13 +64,26 @@ export function parseIngestArgs(argv: string[]): {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new PipelineError(`--concurrency must be a whole number >= 1, got ${values.concurrency}`);
   }
+  const allowOrigins = values['allow-origin'].map((value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin === 'null')
+      throw new PipelineError(
+        `--allow-origin must be an http(s) origin such as https://doc.featherhq.com, got ${JSON.stringify(value)}`,
+      );
+    return url.origin;
+  });
   const source: IngestSource =
     values.index !== undefined
       ? { kind: 'index', index: values.index }
       : values.openapi !== undefined
         ? { kind: 'openapi', document: values.openapi }
         : { kind: 'pages', pages: positionals };
-  return { source, selection, prune: values.prune, concurrency };
+  return { source, selection, prune: values.prune, concurrency, allowOrigins };
 }
 
 export interface CommandIo {
@@ -93,6 +111,7 @@ export async function ingestCommand(argv: string[], io: CommandIo = {}): Promise
     selection: args.selection,
     prune: args.prune,
     concurrency: args.concurrency,
+    read: { allowOrigins: args.allowOrigins },
     progress: (total) => createProgress('pages', total, stream),
   });
   for (const line of formatReport(report, args.prune)) (line.problem ? err : out)(line.text);

@@ -1,10 +1,13 @@
 /**
  * Reading pages and documents: a file, or an http(s) URL with a timeout and a few retries on
- * transient failures; and a bounded pool that runs many reads at once.
+ * transient failures. Either is bounded in size (MAX_SPEC_FILE_BYTES, as generate reads spec
+ * files: counted in decoded bytes while reading, so a body that never ends or a gzip bomb is cut
+ * off), and a URL's redirects are followed only to the origins the user named.
  */
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { nextRedirect } from '../../common/redirect.ts';
 import { PipelineError } from '../lib/errors.ts';
+import { MAX_SPEC_FILE_BYTES, readSpecBytes } from '../lib/spec-limits.ts';
 import { isUrl } from './index-file.ts';
 
 /** Pages fetched at once: enough to hide latency, few enough to be polite to a doc site. */
@@ -25,6 +28,27 @@ export interface ReadOptions {
   timeoutMs?: number;
   /** Told about each retry (for counting and logs). */
   onRetry?: (source: string, attempt: number, reason: string) => void;
+  /**
+   * Origins (`https://host:port`) a redirect may lead to besides the URL's own (`--allow-origin`).
+   * @default none
+   */
+  allowOrigins?: readonly string[];
+  /** Largest body read, counted after decoding. @default MAX_SPEC_FILE_BYTES */
+  maxBytes?: number;
+}
+
+/**
+ * A source larger than the limit (or a body that does not end): it is not worth another try
+ * and no other page makes up for it, so the run stops (exit 2) with nothing written.
+ */
+export class SourceTooLargeError extends PipelineError {
+  constructor(source: string, maxBytes: number, what: string) {
+    super(
+      `${what} is larger than ${maxBytes} bytes (MAX_SPEC_FILE_BYTES, the limit generate applies to a spec file): not read further; nothing was written`,
+      [{ file: source }],
+    );
+    this.name = 'SourceTooLargeError';
+  }
 }
 
 /** What one attempt came to: an HTTP status, or no response at all. */
@@ -52,18 +76,83 @@ function describeFetchError(error: unknown): string {
   return detail && !message.includes(detail) ? `${message} (${detail})` : message;
 }
 
+/** Reads a body as UTF-8, cancelling it once more than `maxBytes` have arrived (decoded). */
+async function readBounded(response: Response, url: string, maxBytes: number): Promise<string> {
+  const encoded = response.headers.get('content-encoding');
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if ((!encoded || encoded === 'identity') && declared > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new SourceTooLargeError(url, maxBytes, `the body (content-length ${declared})`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new SourceTooLargeError(url, maxBytes, 'the body');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, length).toString('utf8');
+}
+
+/**
+ * GETs `url`, following redirects as the client's own rule decides (common/redirect.ts: same
+ * origin, at most MAX_REDIRECTS hops), and to another origin only when it is one of `allowed`.
+ * Throws a PipelineError for a redirect it refuses (not worth a retry).
+ */
+async function fetchFollowing(
+  url: string,
+  allowed: ReadonlySet<string>,
+  signal: AbortSignal,
+): Promise<Response> {
+  let from = url;
+  for (let redirects = 0; ; redirects++) {
+    const response = await fetch(from, { signal, redirect: 'manual' });
+    const step = nextRedirect(
+      { url: from, method: 'GET' },
+      { status: response.status, type: response.type, location: response.headers.get('location') },
+      redirects,
+      'follow',
+    );
+    if (step.kind === 'final') return response;
+    await response.body?.cancel().catch(() => {});
+    if (step.kind === 'follow') from = step.url;
+    else if (step.reason === 'cross-origin' && allowed.has(step.targetOrigin!)) {
+      from = new URL(response.headers.get('location')!, from).href;
+    } else {
+      throw new PipelineError(
+        step.reason === 'cross-origin'
+          ? `redirected (${response.status}) to another origin, ${step.targetOrigin}: not fetched (only the origins named are); add --allow-origin ${step.targetOrigin} to fetch it`
+          : step.reason === 'too-many'
+            ? `redirected (${response.status}) too many times in a row (a redirect loop?): not fetched`
+            : `redirected (${response.status}) to a Location that is not a URL: not fetched`,
+        [{ file: url }],
+      );
+    }
+  }
+}
+
 async function fetchOnce(
   url: string,
   timeoutMs: number,
+  allowed: ReadonlySet<string>,
+  maxBytes: number,
 ): Promise<AttemptOutcome & { text?: string }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetchFollowing(url, allowed, AbortSignal.timeout(timeoutMs));
     if (!response.ok) {
       await response.body?.cancel().catch(() => {});
       return { status: response.status };
     }
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, text: await readBounded(response, url, maxBytes) };
   } catch (error) {
+    if (error instanceof PipelineError) throw error;
     return { error };
   }
 }
@@ -72,8 +161,10 @@ async function fetchOnce(
 export async function fetchText(url: string, options: ReadOptions = {}): Promise<string> {
   const attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const allowed = new Set(options.allowOrigins ?? []);
+  const maxBytes = options.maxBytes ?? MAX_SPEC_FILE_BYTES;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await fetchOnce(url, timeoutMs);
+    const outcome = await fetchOnce(url, timeoutMs, allowed, maxBytes);
     if (outcome.text !== undefined) return outcome.text;
     const reason =
       'error' in outcome
@@ -89,8 +180,8 @@ export async function fetchText(url: string, options: ReadOptions = {}): Promise
 }
 
 /**
- * Reads a source: an http(s) URL (see fetchText) or a file. Throws naming the source and what
- * it was meant to be (`cannot read page (ENOENT)`).
+ * Reads a source: an http(s) URL (see fetchText) or a file (at most MAX_SPEC_FILE_BYTES). Throws
+ * naming the source and what it was meant to be (`cannot read page (ENOENT)`).
  */
 export async function readSource(
   source: string,
@@ -98,9 +189,14 @@ export async function readSource(
   what = 'file',
 ): Promise<string> {
   if (isUrl(source)) return fetchText(source, options);
-  return readFile(source, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new PipelineError(`cannot read ${what} (${error.code ?? error.message})`, [
-      { file: source },
-    ]);
-  });
+  let bytes: Buffer;
+  try {
+    bytes = await readSpecBytes(source);
+  } catch (error) {
+    if (error instanceof PipelineError)
+      throw new SourceTooLargeError(source, MAX_SPEC_FILE_BYTES, 'the file');
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new PipelineError(`cannot read ${what} (${code ?? message})`, [{ file: source }]);
+  }
+  return bytes.toString('utf8');
 }

@@ -7,8 +7,8 @@ import { asOpenApiDocument } from '../lib/spec-files.ts';
 import { parseSpecText } from '../lib/spec-text.ts';
 import { splitDocument } from '../lib/split-document.ts';
 import { mapWithConcurrency } from '../lib/concurrency.ts';
-import { DEFAULT_CONCURRENCY, readSource, type ReadOptions } from './fetch.ts';
-import { parseIndex } from './index-file.ts';
+import { DEFAULT_CONCURRENCY, SourceTooLargeError, readSource, type ReadOptions } from './fetch.ts';
+import { isUrl, parseIndex, type IndexEntry } from './index-file.ts';
 import {
   FILE_SAFE_OPERATION_ID,
   extractOpenApi,
@@ -54,20 +54,55 @@ export async function loadSource(
       options.read?.onRetry?.(url, attempt, reason);
     },
   };
-  const loaded =
-    source.kind === 'openapi'
-      ? await loadDocument(source.document, read)
-      : await loadPages(
-          source.kind === 'pages'
-            ? source.pages
-            : parseIndex(await readSource(source.index, read, 'index'), source.index).map(
-                (entry) => entry.location,
-              ),
-          source.kind === 'index',
-          read,
-          options,
-        );
+  let loaded: Omit<LoadedSource, 'retries'>;
+  if (source.kind === 'openapi') loaded = await loadDocument(source.document, read);
+  else if (source.kind === 'pages') loaded = await loadPages(source.pages, false, read, options);
+  else {
+    const entries = parseIndex(await readSource(source.index, read, 'index'), source.index);
+    const { fetched, refused } = onNamedOrigins(entries, source.index, read.allowOrigins ?? []);
+    loaded = await loadPages(
+      fetched.map((entry) => entry.location),
+      true,
+      read,
+      options,
+    );
+    loaded.failures.unshift(...refused);
+  }
   return { ...loaded, retries };
+}
+
+/**
+ * The index's entries split by origin: those on the index's own origin (for a URL index), on an
+ * `--allow-origin` one, or files beside a file index are fetched; any other is refused, named by
+ * its line, so an index cannot send ingest to a host the user did not name.
+ */
+export function onNamedOrigins(
+  entries: readonly IndexEntry[],
+  index: string,
+  allowOrigins: readonly string[],
+): { fetched: IndexEntry[]; refused: PipelineError[] } {
+  const named = new Set(allowOrigins);
+  if (isUrl(index)) named.add(new URL(index).origin);
+  const fetched: IndexEntry[] = [];
+  const refused: PipelineError[] = [];
+  for (const entry of entries) {
+    const origin = isUrl(entry.location) ? new URL(entry.location).origin : undefined;
+    if (
+      origin === undefined
+        ? !isUrl(index) && !/^[a-z][a-z0-9+.-]*:/i.test(entry.location)
+        : named.has(origin)
+    ) {
+      fetched.push(entry);
+      continue;
+    }
+    refused.push(
+      new PipelineError(
+        `lists ${entry.location}, on ${origin ?? 'no http(s) origin'}, not an origin named (the index's own or --allow-origin): skipped${origin ? `; add --allow-origin ${origin} to fetch it` : ''}`,
+        [{ file: index, line: entry.line }],
+      ),
+    );
+  }
+  return { fetched, refused };
 }
 
 type PageOutcome =
@@ -100,7 +135,7 @@ async function loadPages(
         };
         return { operation };
       } catch (error) {
-        if (!(error instanceof PipelineError)) throw error;
+        if (!(error instanceof PipelineError) || error instanceof SourceTooLargeError) throw error;
         return { failure: error };
       } finally {
         progress.tick();

@@ -15,6 +15,12 @@ export const MAX_YAML_ALIASES = 100;
 export const MAX_YAML_ALIAS_NODES = 100_000;
 /** Deepest nesting of objects and arrays (the whole published API nests 11 deep). */
 export const MAX_SPEC_DEPTH = 128;
+/**
+ * Most `$ref`s in a row, each pointing at the next, before a node that is not one (the whole
+ * published API has chains of 1). Longer is refused: it costs the lint and the type generator
+ * quadratic time, and drift (MAX_REF_CHAIN in src/drift/document.ts, the same) stops there too.
+ */
+export const MAX_REF_CHAIN = 32;
 
 /** Refuses a file larger than MAX_SPEC_FILE_BYTES, before it is read. */
 export function checkFileSize(file: string, bytes: number): void {

@@ -2,6 +2,7 @@
  * Friendly type names for the generated types: one alias per component schema, named after its
  * `title`, plus request/response aliases per operation. Pure and deterministic.
  */
+import type { Succession } from './rekeyed.ts';
 import { commentText, isPlainIdentifier, stringLiteral } from './ts-text.ts';
 
 /** Names the generated module already exports; an alias never takes one of them. */
@@ -240,17 +241,58 @@ function operationCandidates(operations: readonly OperationShape[]): Candidate[]
   return candidates;
 }
 
+/** `GetIntegrationDashboard` -> `getIntegrationDashboard` (a leading acronym goes lower whole). */
+export function camelCase(pascal: string): string {
+  const acronym = /^[A-Z]+(?=[A-Z][a-z]|[0-9]|$)/.exec(pascal)?.[0] ?? pascal[0] ?? '';
+  return acronym.toLowerCase() + pascal.slice(acronym.length);
+}
+
+/** Words a function cannot be named (`delete`, `import`, ...): such a name gets `Operation`. */
+const RESERVED_WORDS = new Set(
+  'await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(
+    ' ',
+  ),
+);
+
+/** One operation function per operation, named by its alias base in camelCase. */
+function functionCandidates(operations: readonly OperationShape[]): Candidate[] {
+  const bases = operationBases(operations);
+  return [...operations]
+    .sort((a, b) => (a.operationId < b.operationId ? -1 : 1))
+    .map((op) => ({
+      key: `operation:${op.operationId}:function`,
+      preferred: ((name) => (RESERVED_WORDS.has(name) ? `${name}Operation` : name))(
+        camelCase(bases.get(op.operationId)!),
+      ),
+      target: op.operationId,
+      doc: `${op.method.toUpperCase()} ${op.path}`,
+    }));
+}
+
 /** Published names: alias name -> what it names (a candidate key, `schema:<key>` ...). */
 export type NameLock = Record<string, string>;
+
+/** An operation function's name and the operation it calls. */
+export interface OperationFunctionName {
+  name: string;
+  operationId: string;
+}
 
 export interface LockedAliases {
   /** Schema aliases by name, then operation aliases. */
   aliases: TypeAlias[];
+  /** The operation functions (generated/functions.ts), in operationId order. */
+  functions: OperationFunctionName[];
   /** The lock after this run: every name before it (less those removed) plus the new ones. */
   lock: NameLock;
   /** Locked names whose target is gone from the spec, and what each named. */
   gone: { name: string; key: string }[];
+  /** Locked names kept on the successor of their re-keyed target (see rekeyed.ts). */
+  followed: { name: string; from: string; to: string }[];
 }
+
+/** Finds the successors of gone lock keys (`lockKeySuccessors` with the previous document). */
+export type FollowKeys = (keys: readonly string[]) => ReadonlyMap<string, Succession>;
 
 /**
  * The aliases still to be named, schemas and operations: naming twice (with and without a lock,
@@ -259,38 +301,64 @@ export interface LockedAliases {
 export interface AliasCandidates {
   schemaSide: readonly Candidate[];
   operationSide: readonly Candidate[];
+  functionSide: readonly Candidate[];
 }
 
 export function aliasCandidates(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
 ): AliasCandidates {
-  return { schemaSide: schemaCandidates(schemas), operationSide: operationCandidates(operations) };
+  return {
+    schemaSide: schemaCandidates(schemas),
+    operationSide: operationCandidates(operations),
+    functionSide: functionCandidates(operations),
+  };
 }
 
 /**
  * Names every alias, keeping each locked name on what it names: a locked name is never given to
  * anything else, and a new alias that would collide with one is qualified or numbered instead.
- * Locked names whose target is gone are returned in `gone` and left out of `lock`; whether that
- * is allowed is the caller's decision (see scripts/pipeline/pipeline.ts).
+ * A locked name whose target is gone follows its target's one successor when `follow` finds it
+ * (upstream re-keyed it: see rekeyed.ts), and is returned in `followed`. The others are
+ * returned in `gone` and left out of `lock`; whether that is allowed is the caller's decision
+ * (see scripts/pipeline/pipeline.ts).
  */
 export function lockedAliases(
   schemas: Record<string, { title?: unknown }>,
   operations: readonly OperationShape[],
   previous: Readonly<NameLock>,
-  { schemaSide, operationSide }: AliasCandidates = aliasCandidates(schemas, operations),
+  options: { candidates?: AliasCandidates; follow?: FollowKeys } = {},
 ): LockedAliases {
-  const byKey = new Map([...schemaSide, ...operationSide].map((c) => [c.key, c]));
+  const { schemaSide, operationSide, functionSide } =
+    options.candidates ?? aliasCandidates(schemas, operations);
+  const byKey = new Map([...schemaSide, ...operationSide, ...functionSide].map((c) => [c.key, c]));
   const registry = new NameRegistry();
   const nameOf = new Map<string, string>();
   const gone: { name: string; key: string }[] = [];
-  for (const [name, key] of Object.entries(previous).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!byKey.has(key) || nameOf.has(key)) {
+  const followed: { name: string; from: string; to: string }[] = [];
+  const entries = Object.entries(previous).sort(([a], [b]) => (a < b ? -1 : 1));
+  const present = new Set(entries.filter(([, key]) => byKey.has(key)).map(([, key]) => key));
+  const missing = entries.filter(([, key]) => !byKey.has(key)).map(([, key]) => key);
+  const successors = missing.length > 0 && options.follow ? options.follow(missing) : new Map();
+  // A successor that another locked name already names, or that two gone keys share, is no one's.
+  const claims = new Map<string, number>();
+  for (const key of missing) {
+    const next = successors.get(key)?.key;
+    if (next !== undefined) claims.set(next, (claims.get(next) ?? 0) + 1);
+  }
+  for (const [name, key] of entries) {
+    const next: string | undefined = byKey.has(key) ? undefined : successors.get(key)?.key;
+    const target =
+      next !== undefined && byKey.has(next) && !present.has(next) && claims.get(next) === 1
+        ? next
+        : key;
+    if (!byKey.has(target) || nameOf.has(target)) {
       gone.push({ name, key });
       continue;
     }
+    if (target !== key) followed.push({ name, from: key, to: target });
     registry.claim(name);
-    nameOf.set(key, name);
+    nameOf.set(target, name);
   }
   const named = (candidates: readonly Candidate[]): (TypeAlias & { key: string })[] =>
     candidates.map((c) => ({
@@ -301,10 +369,19 @@ export function lockedAliases(
     }));
   const schemaNamed = named(schemaSide).sort((a, b) => (a.name < b.name ? -1 : 1));
   const all = [...schemaNamed, ...named(operationSide)];
+  const functions = named(functionSide);
   const lock = Object.fromEntries(
-    all.map((alias) => [alias.name, alias.key] as const).sort(([a], [b]) => (a < b ? -1 : 1)),
+    [...all, ...functions]
+      .map((alias) => [alias.name, alias.key] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-  return { aliases: all.map(({ name, target, doc }) => ({ name, target, doc })), lock, gone };
+  return {
+    aliases: all.map(({ name, target, doc }) => ({ name, target, doc })),
+    functions: functions.map(({ name, target }) => ({ name, operationId: target })),
+    lock,
+    gone,
+    followed,
+  };
 }
 
 /**

@@ -66,6 +66,10 @@ export interface BuildResult {
   counts: { documents: number; operations: number; schemas: number; aliases: number };
 }
 
+/** Said by generate when spec/ declares no `servers` (a release may publish none). */
+export const NO_SERVERS_WARNING =
+  "spec/ declares no servers: the client's default base URL stays what the package shipped (DEFAULT_BASE_URL in src/client/constants.ts); callers of another host pass baseUrl or set FEATHER_BASE_URL";
+
 /** The order steps are listed in (lint and types run at the same time). */
 const STEP_ORDER = ['read', 'join', 'lint', 'types'];
 
@@ -186,6 +190,8 @@ async function buildWithLinter(
   if (typed.status === 'rejected') throw typed.reason;
   const { output, aliasCount } = typed.value;
   const warnings = [...linted.value.map(formatLintProblem), ...typed.value.warnings];
+  if (!Array.isArray(joined.doc.servers) || joined.doc.servers.length === 0)
+    warnings.push(NO_SERVERS_WARNING);
   steps.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
 
   const fingerprint = await fingerprintSpec(joined.doc);
@@ -195,8 +201,13 @@ async function buildWithLinter(
   output.set('index.ts', renderIndexModule());
   output.set('README.md', GENERATED_README);
 
+  const { escapeUnsafeCharacters } = await import('./ts-text.ts');
   return {
-    files: new Map([...output].sort(([a], [b]) => (a < b ? -1 : 1))),
+    files: new Map(
+      [...output]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, text]) => [name, escapeUnsafeCharacters(text)]),
+    ),
     steps,
     warnings,
     counts: {
@@ -215,6 +226,27 @@ interface TypesResult {
   warnings: string[];
 }
 
+/**
+ * The join generated/ was last written from (generated/openapi.json), where the name lock's
+ * targets stood: the place a re-keyed target is looked for. Undefined when there is none.
+ */
+async function readPreviousJoin(
+  paths: PipelinePaths,
+): Promise<Record<string, unknown> | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  const file = path.join(paths.root, paths.outDir, 'openapi.json');
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Path types, friendly aliases (under the name lock), parameter rules, operation metadata. */
 async function generateTypes(
   doc: Record<string, unknown>,
@@ -222,7 +254,7 @@ async function generateTypes(
   options: BuildOptions,
 ): Promise<TypesResult> {
   const { pathTypes } = await import('./typegen.ts');
-  const { lockedAliases, renderAliases } = await import('./aliases.ts');
+  const { aliasCandidates, lockedAliases, renderAliases } = await import('./aliases.ts');
   const previousLock = await readNameLock(paths.root, paths.outDir);
   const { operationShapes, parameterRules } = await import('./parameter-rules.ts');
   const { operationMeta } = await import('./operation-meta.ts');
@@ -230,7 +262,32 @@ async function generateTypes(
   const warnings: string[] = [];
   const schemas = ((doc.components as Record<string, unknown> | undefined)?.schemas ??
     {}) as Record<string, { title?: unknown }>;
-  const { aliases, lock, gone } = lockedAliases(schemas, operationShapes(doc), previousLock);
+  const { renderOperationFunctions } = await import('./operation-functions.ts');
+  const operations = operationShapes(doc);
+  const candidates = aliasCandidates(schemas, operations);
+  const known = new Set(
+    [...candidates.schemaSide, ...candidates.operationSide, ...candidates.functionSide].map(
+      (c) => c.key,
+    ),
+  );
+  // Only a lock with a target gone needs the previous join (a few MB for the whole API).
+  const previousDoc = Object.values(previousLock).every((key) => known.has(key))
+    ? undefined
+    : await readPreviousJoin(paths);
+  const { lockKeySuccessors } = await import('./rekeyed.ts');
+  const { aliases, functions, lock, gone, followed } = lockedAliases(
+    schemas,
+    operations,
+    previousLock,
+    {
+      candidates,
+      ...(previousDoc ? { follow: (keys) => lockKeySuccessors(previousDoc, doc, keys) } : {}),
+    },
+  );
+  for (const { name, from, to } of followed)
+    warnings.push(
+      `kept the published name ${name} on ${to}: upstream re-keyed ${from} (same title, same place)`,
+    );
   const { removed, blocked, unknown } = decideRemovals(gone, options.removeNames);
   if (unknown.length > 0)
     throw new PipelineError(
@@ -242,9 +299,14 @@ async function generateTypes(
   output.set('schema.ts', `${GENERATED_HEADER}\n${pathTypes(doc)}`);
   output.set('aliases.ts', renderAliasesModule(renderAliases(aliases)));
   output.set(NAME_LOCK_FILE, renderNameLock(lock));
-  output.set('parameters.ts', renderParameters(parameterRules(doc)));
+  const rules = parameterRules(doc);
+  output.set('parameters.ts', renderParameters(rules));
   const meta = operationMeta(doc);
   output.set('operations.ts', renderOperationMeta(meta));
+  output.set(
+    'functions.ts',
+    renderOperationFunctions(doc, functions, rules, meta.idempotencyKeyBody, GENERATED_HEADER),
+  );
   for (const skipped of meta.skipped) {
     warnings.push(
       `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,

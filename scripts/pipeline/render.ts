@@ -20,7 +20,8 @@ Everything in this folder is written by \`npm run generate\` from the OpenAPI do
 | \`openapi.json\` | all documents of \`spec/\` joined into one OpenAPI document |
 | \`schema.ts\` | \`paths\`, \`components\`, \`operations\` from openapi-typescript |
 | \`aliases.ts\` | friendly names: one per schema title, plus \`<Operation>Query\` / \`<Operation>Response\` |
-| \`names.lock.json\` | every published alias name and what it names: read before naming, so no name moves |
+| \`names.lock.json\` | every published alias and operation-function name and what it names: read before naming, so no name moves |
+| \`functions.ts\` | one operation function per operation (\`getIntegrationDashboard(client, init)\`), each with its own parameter rules; exported from \`@featherhq/api-client/operations\` |
 | \`parameters.ts\` | each operation's parameter constraints, checked by the client before sending |
 | \`operations.ts\` | which GETs page with a cursor (and the field names), which operations take \`idempotency_key\` in their body |
 | \`fingerprint.json\`, \`fingerprint.ts\` | \`info.version\` and SHA-256 of the canonical joined document |

@@ -97,6 +97,6 @@ export function markRequestDefaults(doc: Dict): MarkedDocument {
   const schemas =
     isDict(copy.components) && isDict(copy.components.schemas) ? copy.components.schemas : {};
   const marked = { count: 0 };
-  for (const name of names) markSchema(schemas[name], marked);
+  for (const name of names) if (Object.hasOwn(schemas, name)) markSchema(schemas[name], marked);
   return { doc: copy, schemas: names.size, properties: marked.count };
 }

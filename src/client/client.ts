@@ -4,7 +4,19 @@
  * (src/client/policy/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
-import createClient, { type Client } from 'openapi-fetch';
+import createClient, {
+  type Client,
+  type FetchResponse,
+  type MaybeOptionalInit,
+} from 'openapi-fetch';
+// openapi-fetch's own helpers: with the same `RequiredKeysOf` in `InitParam`, TypeScript relates
+// our methods to openapi-fetch's structurally, so the client stays a `Client<paths>`.
+import type {
+  HttpMethod,
+  MediaType,
+  PathsWithMethod,
+  RequiredKeysOf,
+} from 'openapi-typescript-helpers';
 import type { paths } from '../../generated/index.ts';
 import {
   endCall,
@@ -21,11 +33,21 @@ import {
   type FeatherClientOptions,
   type FeatherRequestOptions,
 } from './options.ts';
-import { parameterChecker, type RequestParams } from './policy/validate.ts';
-import { CLIENT_TABLES, RESPONSE_METHODS, STREAM_CALLS } from './transport/call-context.ts';
+import {
+  assertOperationParameters,
+  parameterChecker,
+  type RequestParams,
+} from './policy/validate.ts';
+import {
+  CLIENT_SEND,
+  CLIENT_TABLES,
+  PACKAGE_TABLES,
+  RESPONSE_METHODS,
+  STREAM_CALLS,
+  type GeneratedTables,
+  type OperationSpec,
+} from './transport/call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
-
-type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
 declare global {
   /**
@@ -36,18 +58,70 @@ declare global {
   interface RequestInit extends FeatherRequestOptions {}
 }
 
-/** openapi-fetch's `ClientMethod` over our `paths` (`FeatherRequestOptions` typed in the init). */
-export type FeatherMethod<Method extends HttpMethod> = Client<paths>[Uppercase<Method>];
+/**
+ * openapi-fetch's init for the `Method` operation of `Path`: `MaybeOptionalInit<paths[Path],
+ * Method>` as openapi-fetch's `ClientMethod` has it for one path, but for a union of paths a
+ * union of per-path inits (the mapped type distributes), not the init of a union of operations.
+ * When tsserver completes a path argument, it resolves the call with `Path` at its constraint,
+ * every path of the method; openapi-fetch's form then takes the union of all those operations
+ * through `FetchOptions` and `RequiredKeysOf`, which passes TypeScript's limit of 5,000,000
+ * instantiations per expression at about 310 GET paths, and completion answers nothing
+ * (docs/client.md, "Path completion").
+ */
+export type FeatherInit<
+  Paths extends Record<string, any>,
+  Path extends keyof Paths,
+  Method extends HttpMethod,
+> = {
+  [P in Path]: MaybeOptionalInit<Paths[P], Method>;
+}[Path];
+
+/** openapi-fetch's `InitParam`: the init is optional when none of its keys is required. */
+export type InitParam<Init> =
+  RequiredKeysOf<Init> extends never
+    ? [(Init & { [key: string]: unknown })?]
+    : [Init & { [key: string]: unknown }];
+
+/**
+ * A method of the client (`GET`, `POST`, ...): openapi-fetch's `ClientMethod` over our `paths`,
+ * with `FeatherRequestOptions` typed in the init, and `Init` constrained through `FeatherInit`.
+ */
+export interface FeatherMethod<
+  Method extends HttpMethod,
+  Paths extends Record<string, any> = paths,
+> {
+  <Path extends PathsWithMethod<Paths, Method>, Init extends FeatherInit<Paths, Path, Method>>(
+    url: Path,
+    ...init: InitParam<Init>
+  ): Promise<FetchResponse<Paths[Path][Method], Init, MediaType>>;
+}
 
 /** openapi-fetch's `ClientRequestMethod` over our `paths` (`FeatherRequestOptions` typed in the init). */
 export type FeatherRequestMethod = Client<paths>['request'];
 
 /**
- * The client: openapi-fetch's `Client<paths>` itself, not a copy of its method types. A copy
- * costs TypeScript a union over every path for each comparison with `Client<paths>` (TS2590 at
- * the whole API) and hides `paths` from libraries that infer it (openapi-react-query).
+ * The client: openapi-fetch's `Client<paths>`, with each method's signature in the form above
+ * (assignable to openapi-fetch's, so the client is a `Client<paths>` for libraries that take one
+ * and infer `paths` from it, such as openapi-react-query).
  */
-export interface FeatherClient extends Client<paths> {}
+export interface FeatherClient extends Client<paths> {
+  /** Call a GET endpoint */
+  GET: FeatherMethod<'get'>;
+  /** Call a PUT endpoint */
+  PUT: FeatherMethod<'put'>;
+  /** Call a POST endpoint */
+  POST: FeatherMethod<'post'>;
+  /** Call a DELETE endpoint */
+  DELETE: FeatherMethod<'delete'>;
+  /** Call a OPTIONS endpoint */
+  OPTIONS: FeatherMethod<'options'>;
+  /** Call a HEAD endpoint */
+  HEAD: FeatherMethod<'head'>;
+  /** Call a PATCH endpoint */
+  PATCH: FeatherMethod<'patch'>;
+  /** Call a TRACE endpoint */
+  TRACE: FeatherMethod<'trace'>;
+}
 
 type LooseResult = { data?: unknown; error?: unknown; response: Response };
 type LooseInit = Record<string, unknown> & { params?: RequestParams };
@@ -58,7 +132,18 @@ type LooseCore = { request(method: string, url: string, init: object): Promise<L
  * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
  */
 export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
-  const resolved = resolveOptions(options);
+  return clientOn(options ?? {}, PACKAGE_TABLES);
+}
+
+/**
+ * The client over `defaultTables` (unless `options.generated` names others). The operation
+ * functions' client (src/client/operation.ts) passes none: each function carries its own rules.
+ */
+export function clientOn(
+  options: FeatherClientOptions,
+  defaultTables: GeneratedTables,
+): FeatherClient {
+  const resolved = resolveOptions(options, defaultTables);
   const core = createClient<paths>(resolved.clientOptions);
   const loose = core as unknown as LooseCore;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
@@ -76,16 +161,36 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     ),
   );
 
-  // A plain function, not `async`: one promise less per call on the hot path.
-  const send = (method: string, path: string, init?: LooseInit): Promise<LooseResult> => {
+  // A plain function, not `async`: one promise less per call on the hot path. An operation
+  // function (src/client/operation.ts) passes its own `operation`: its rules and idempotency, so that
+  // the client's tables are not needed for it.
+  const send = (
+    method: string,
+    path: string,
+    init?: LooseInit,
+    operation?: OperationSpec,
+  ): Promise<LooseResult> => {
     let call: CallState;
     try {
-      if (init?.validate ?? resolved.validate) checkParameters(method, path, init?.params);
+      if (init?.validate ?? resolved.validate) {
+        if (operation) assertOperationParameters(method, path, operation.rules, init?.params);
+        else checkParameters(method, path, init?.params);
+      }
       call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
     }
-    if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
+    if (operation) {
+      if (operation.keyedBody) {
+        const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
+        if (keyed.body !== init?.body) init = { ...init, body: keyed.body };
+        call.safeToRepeat = keyed.safeToRepeat;
+      } else if (method !== 'GET' && declaresIdempotencyHeader(operation.rules)) {
+        call.safeToRepeat = new Headers(init?.headers as HeadersInit | undefined).has(
+          'idempotency-key',
+        );
+      }
+    } else if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
       const operation = `${method} ${path}`;
       if (keyedBody.has(operation)) {
         const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
@@ -166,5 +271,6 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
     },
   };
   CLIENT_TABLES.set(client, tables);
+  CLIENT_SEND.set(client, send);
   return client as unknown as FeatherClient;
 }

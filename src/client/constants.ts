@@ -1,6 +1,10 @@
 /** Defaults and fixed names of the client, in one place. Durations carry their unit in the name. */
 
-/** The spec's first server (`servers[0]` of generated/openapi.json; a test keeps them equal). */
+/**
+ * The base URL the package shipped with: the spec's first server when it was written. It does not
+ * follow spec/ (a release may publish no `servers`; docs/pipeline.md "Servers"): test/client.test.ts
+ * keeps it equal to `servers[0]` when there is one, and the drift report warns when it goes.
+ */
 export const DEFAULT_BASE_URL = 'https://api-sandbox.featherhq.com';
 
 /** Retries after the first attempt: 2 means at most 3 attempts. */
@@ -13,8 +17,6 @@ export const INITIAL_RETRY_DELAY_MS = 500;
 export const MAX_RETRY_DELAY_MS = 8_000;
 /** A server asking (Retry-After) for a longer wait than this gets its response returned instead. */
 export const MAX_RETRY_AFTER_MS = 60_000;
-/** Redirects followed within one attempt (same origin only), as a bound on loops. */
-export const MAX_REDIRECTS = 5;
 /** setTimeout's limit (2^31-1 ms, about 24.8 days): a longer wait would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 /** Backoff waits are shortened by a random share of up to this much, so clients do not align. */

@@ -20,7 +20,7 @@ import {
   MAX_RETRY_DELAY_MS,
   MAX_TIMER_MS,
 } from './constants.ts';
-import { PACKAGE_TABLES, type GeneratedTables } from './transport/call-context.ts';
+import type { GeneratedTables } from './transport/call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 
@@ -150,7 +150,11 @@ export interface ResolvedOptions {
 }
 
 /** Applies every default; throws a `FeatherError` naming the option that is wrong. */
-export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOptions {
+export function resolveOptions(
+  options: FeatherClientOptions,
+  /** The tables when `options.generated` is not given (the caller's, so that a bundle holds only those it names). */
+  defaultTables: GeneratedTables,
+): ResolvedOptions {
   const {
     apiKey,
     baseUrl = readEnv(BASE_URL_ENV) ?? DEFAULT_BASE_URL,
@@ -165,7 +169,7 @@ export function resolveOptions(options: FeatherClientOptions = {}): ResolvedOpti
     headers,
     logLevel,
     logger = console,
-    generated = PACKAGE_TABLES,
+    generated = defaultTables,
     ...clientOptions
   } = options;
   assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);

@@ -65,7 +65,8 @@ export interface PaginatingClient {
 /** The type of `paginate` over another `paths` and pagination table (e.g. a larger spec's). */
 export type Paginate<Paths, Table> = <Path extends PaginatedPathOf<Paths, Table>>(
   client: PaginatingClient,
-  path: Path,
+  /** The path, or its operation function (`@featherhq/api-client/operations`). */
+  path: Path | { readonly method: 'GET'; readonly path: Path },
   init: PaginateInit<Paths, Path>,
 ) => Paginator<PageItemOf<Paths, Table, Path>, PageOf<Paths, Path>>;
 
@@ -77,7 +78,8 @@ export type Paginate<Paths, Table> = <Path extends PaginatedPathOf<Paths, Table>
  * `FeatherError`). A failed page throws its `APIError`; the caller's `signal` ends it with
  * `APIUserAbortError`. Only paths the spec paginates compile; the item type is inferred.
  */
-export const paginate: Paginate<paths, typeof PAGINATION> = (client, path, init) => {
+export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunction, init) => {
+  const path = typeof pathOrFunction === 'string' ? pathOrFunction : pathOrFunction.path;
   const meta = (CLIENT_TABLES.get(client)?.PAGINATION ?? PACKAGE_TABLES.PAGINATION)[path];
   if (meta === undefined) {
     throw new FeatherError(

@@ -18,6 +18,7 @@ import {
   type Dict,
   type OperationEntry,
 } from './document.ts';
+import { DEFAULT_BASE_URL } from '../client/constants.ts';
 import { compareExportedNames, type ExportedNamesOf } from './exported-names.ts';
 import { pairOperations } from './operations.ts';
 import { compareParameters, compareRequestBody } from './request.ts';
@@ -112,6 +113,8 @@ export function diffDocuments(
           pairs.map(([, r]) => r.key),
           revision.name,
         ),
+        // Where the lock's targets stood, to follow one that upstream re-keyed.
+        base.doc,
       ),
     );
 
@@ -168,8 +171,14 @@ function compareDocumentLevel(compare: Compare): void {
     );
   const bUrls = urls(b);
   const rUrls = urls(r);
-  for (const url of bUrls.filter((u) => !rUrls.includes(u)))
-    compare.report('server-removed', at(['servers']), `server ${url} removed`, 'base');
+  for (const url of bUrls.filter((u) => !rUrls.includes(u))) {
+    // The client's default base URL was taken from the first server; it does not follow the spec.
+    const first =
+      url === bUrls[0]
+        ? `: the client's default base URL (DEFAULT_BASE_URL, ${DEFAULT_BASE_URL}) was taken from this first server and stays as shipped; ${rUrls.length === 0 ? 'upstream now publishes no servers' : `upstream's first server is now ${rUrls[0]}`}: change the default by hand if the API moved`
+        : '';
+    compare.report('server-removed', at(['servers']), `server ${url} removed${first}`, 'base');
+  }
   for (const url of rUrls.filter((u) => !bUrls.includes(u)))
     compare.report('server-added', at(['servers']), `server ${url} added`);
 }

@@ -21,6 +21,21 @@ export class DriftInputError extends FeatherError {
   }
 }
 
+/**
+ * `dict[key]` when `dict` has it itself, else undefined: a key from the spec (`constructor`,
+ * `toString`, `__proto__`) must not find what Object.prototype has.
+ */
+export function own(dict: Dict, key: string): Json | undefined {
+  return Object.hasOwn(dict, key) ? dict[key] : undefined;
+}
+
+/** The item or own member of `node` that a `$ref` segment names, or undefined. */
+export function childAt(node: Json | undefined, segment: string): Json | undefined {
+  if (Array.isArray(node))
+    return /^(0|[1-9]\d*)$/.test(segment) ? node[Number(segment)] : undefined;
+  return isDict(node) ? own(node, segment) : undefined;
+}
+
 /** One pointer segment, escaped (`/a` -> `~1a`). */
 function escapeSegment(segment: string | number): string {
   const text = String(segment);
@@ -64,6 +79,13 @@ export function refSegments(ref: string): string[] {
   return [...segments];
 }
 
+/**
+ * Most `$ref`s followed from one node to the next node that is not itself a `$ref`: the
+ * pipeline's MAX_REF_CHAIN (scripts/lib/spec-limits.ts), so that drift accepts what generate
+ * does and names a longer chain as one.
+ */
+export const MAX_REF_CHAIN = 32;
+
 /** A node and where it really sits in its document (after following any `$ref`). */
 export interface Located {
   node: Json | undefined;
@@ -83,6 +105,7 @@ export function follow(
   documentName: string,
 ): Located {
   let current: Located = { node, at };
+  const chain: string[] = [];
   for (let hops = 0; isDict(current.node) && typeof current.node.$ref === 'string'; hops++) {
     const ref = current.node.$ref;
     const from = current.at;
@@ -93,16 +116,21 @@ export function follow(
         `${where()}: external $ref '${ref}' is not supported; the document must be self-contained`,
       );
     }
-    if (hops > 64)
-      throw new DriftInputError('unresolved-ref', `${where()}: $ref cycle at '${ref}'`);
+    if (chain.includes(ref))
+      throw new DriftInputError(
+        'unresolved-ref',
+        `${where()}: a circular chain of $refs (${[...chain.slice(chain.indexOf(ref)), ref].join(' -> ')}) that never reaches a schema`,
+      );
+    chain.push(ref);
+    if (hops >= MAX_REF_CHAIN)
+      throw new DriftInputError(
+        'unresolved-ref',
+        `${where()}: a chain of more than ${MAX_REF_CHAIN} $refs (MAX_REF_CHAIN: ${chain[0]} -> ... -> ${ref}) before a schema`,
+      );
     let target: Json | undefined = doc;
     const segments = refSegments(ref);
     for (const segment of segments) {
-      target = isDict(target)
-        ? target[segment]
-        : Array.isArray(target)
-          ? target[Number(segment)]
-          : undefined;
+      target = childAt(target, segment);
       if (target === undefined) break;
     }
     if (target === undefined) {
@@ -251,19 +279,21 @@ export function restrictToOperations(
   for (const ref of reachableRefs(doc, roots, documentName)) {
     const [top, section, name] = refSegments(ref);
     if (top !== 'components' || !section || !name) continue;
-    const entries = isDict(components[section]) ? components[section] : {};
-    if (entries[name] === undefined) continue;
+    const entries = own(components, section);
+    const entry = isDict(entries) ? own(entries, name) : undefined;
+    if (entry === undefined) continue;
     const keptSection = kept.get(section) ?? new Map<string, Json>();
-    keptSection.set(name, entries[name]!);
+    keptSection.set(name, entry);
     kept.set(section, keptSection);
   }
   const schemes = isDict(components.securitySchemes) ? components.securitySchemes : {};
   const requirements = [doc.security, ...operations.map((entry) => entry.operation.security)];
   for (const requirement of requirements.flatMap((r) => (Array.isArray(r) ? r : []))) {
     for (const name of isDict(requirement) ? Object.keys(requirement) : []) {
-      if (schemes[name] === undefined) continue;
+      const scheme = own(schemes, name);
+      if (scheme === undefined) continue;
       const section = kept.get('securitySchemes') ?? new Map<string, Json>();
-      section.set(name, schemes[name]!);
+      section.set(name, scheme);
       kept.set('securitySchemes', section);
     }
   }

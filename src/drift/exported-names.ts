@@ -27,10 +27,18 @@ export interface ExportedNames {
   gone: ReadonlySet<string>;
   /** What each target would be named with no lock (key -> name), to tell what the lock keeps. */
   unlocked: ReadonlyMap<string, string>;
+  /**
+   * Locked names kept on the successor of a target upstream re-keyed (same title, same place:
+   * scripts/pipeline/rekeyed.ts): name -> the key it named and the key it names now.
+   */
+  followed?: ReadonlyMap<string, { from: string; to: string }>;
 }
 
-/** Derives the exported names a regeneration from `doc` would write. */
-export type ExportedNamesOf = (doc: Dict) => ExportedNames;
+/**
+ * Derives the exported names a regeneration from `doc` would write; `previous` is the document
+ * the lock was written from, where a re-keyed target's successor is looked for.
+ */
+export type ExportedNamesOf = (doc: Dict, previous?: Dict) => ExportedNames;
 
 /** Where a change to an exported name is reported. */
 export const ALIASES_FILE = 'generated/aliases.ts';
@@ -54,7 +62,15 @@ export function compareExportedNames(
   for (const [name, { target, key }] of before.names) {
     const now = after.names.get(name);
     const where = `${ALIASES_FILE}#${name}`;
-    if (after.gone.has(name)) {
+    const followed = after.followed?.get(name);
+    if (followed !== undefined && now !== undefined) {
+      // Upstream re-keyed what it names (FastAPI does when a second model takes its class name).
+      compare.reportAt(
+        'exported-name-kept',
+        where,
+        `exported type ${name} stays: upstream re-keyed ${followed.from} as ${followed.to} (same title, same place), and ${NAME_LOCK_PATH} follows it; ${name} now stands for ${now.target}`,
+      );
+    } else if (after.gone.has(name)) {
       // The lock names something upstream no longer has: generate stops until told to drop it.
       const removal = `it names ${key}, gone upstream, so \`npm run generate\` stops on ${NAME_LOCK_PATH} until the name is removed: \`npm run generate -- --remove-name ${name}\``;
       if (now !== undefined)

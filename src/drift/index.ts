@@ -19,6 +19,7 @@ export {
   formatText,
   PULL_REQUEST_BODY_MAX_CHARS,
   STEP_SUMMARY_MAX_CHARS,
+  UPSTREAM_ONLY_SHOWN,
   type MarkdownOptions,
   type ReportContext,
   type ReportFormat,

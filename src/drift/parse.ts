@@ -3,7 +3,41 @@
  * need a parser the client does not ship). The CLI reads YAML through the pipeline's parser.
  */
 import { isDict } from '../../common/json.ts';
-import { DriftInputError, type Dict } from './document.ts';
+import { DriftInputError, pointer, type Dict } from './document.ts';
+
+/**
+ * Deepest nesting of objects and arrays read (the pipeline's MAX_SPEC_DEPTH; the whole
+ * published API nests 11 deep): what lies deeper would overflow the stack of the comparison.
+ */
+export const MAX_DOCUMENT_DEPTH = 128;
+
+/** Refuses a value nested deeper than MAX_DOCUMENT_DEPTH, naming where; walks without recursion. */
+function checkDepth(name: string, parsed: unknown): void {
+  interface Frame {
+    node: object;
+    depth: number;
+    parent?: Frame;
+    key: string;
+  }
+  const stack: Frame[] = isObject(parsed) ? [{ node: parsed, depth: 0, key: '' }] : [];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (frame.depth > MAX_DOCUMENT_DEPTH) {
+      const path: string[] = [];
+      for (let f: Frame | undefined = frame; f?.parent; f = f.parent) path.unshift(f.key);
+      throw new DriftInputError(
+        'syntax',
+        `${name} (${pointer(path.slice(0, 8))}/...): nested more than ${MAX_DOCUMENT_DEPTH} levels deep (MAX_DOCUMENT_DEPTH); a published spec nests about 11`,
+      );
+    }
+    for (const key in frame.node) {
+      const value = (frame.node as Record<string, unknown>)[key];
+      if (isObject(value)) stack.push({ node: value, depth: frame.depth + 1, parent: frame, key });
+    }
+  }
+}
+
+const isObject = (value: unknown): value is object => value !== null && typeof value === 'object';
 
 /** Checks that a parsed value is an OpenAPI 3.x document; `name` says where it came from. */
 export function asOpenApi3(name: string, parsed: unknown): Dict {
@@ -28,6 +62,7 @@ export function asOpenApi3(name: string, parsed: unknown): Dict {
         : `openapi: ${JSON.stringify(parsed.openapi)}`;
     throw new DriftInputError('not-openapi', `${name}: not an OpenAPI 3.x document (${found})`);
   }
+  checkDepth(name, parsed);
   // Parsed from JSON or YAML text: its values are JSON.
   return parsed as Dict;
 }

@@ -42,6 +42,9 @@ function verdict(report: DriftReport): string {
   return `${plural(total, 'change')} from ${plural(causes.total, 'cause')}: ${breaking} breaking, ${plural(warning, 'warning')}, ${info} info`;
 }
 
+/** Upstream-only operations listed in a bounded markdown report; the rest are counted. */
+export const UPSTREAM_ONLY_SHOWN = 20;
+
 /** Operations upstream that we do not pin: many against the whole API, listed apart. */
 const isUpstreamOnly = (cause: DriftCause): boolean => cause.id === 'operation-added';
 
@@ -112,6 +115,11 @@ function breakingByRule(causes: readonly DriftCause[]): string[] {
   ];
 }
 
+/** `text` as one shell word for a command line a reader copies. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 function cell(text: string, max = 300): string {
   const flat = text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
@@ -177,13 +185,24 @@ export function formatMarkdown(
       continue;
     }
     for (const cause of ofLevel) {
-      const row = `| \`${cause.id}\` | ${cell(cause.message)} | \`${cell(cause.at)}\` | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
+      // What to do is in the message of a breaking cause, a warning or an exported name (kept or
+      // not): never cut it short. A row that does not fit is left out whole and counted.
+      const whole = level !== 'info' || cause.id.startsWith('exported-name-');
+      const row = `| \`${cause.id}\` | ${cell(cause.message, whole ? Infinity : 300)} | \`${cell(cause.at)}\` | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
       if (!add(row)) left[level]++;
     }
   }
   if (added.length > 0) {
-    const list = added.map((c) => `- ${cell(c.message)}\n`).join('');
-    const block = `\n<details><summary>${plural(added.length, 'operation')} upstream that we do not pin</summary>\n\n${list}\n</details>\n`;
+    // For people: a count and a few lines; the whole report (unbounded) lists every one.
+    const shown = bounded ? added.slice(0, UPSTREAM_ONLY_SHOWN) : added;
+    const list = shown.map((c) => `- ${cell(c.message)}\n`).join('');
+    const rest = added.length - shown.length;
+    const all = `\`npm run drift -- --against ${shellWord(context.revision).replace(/`/g, "'")} --format text\``;
+    const more =
+      rest > 0
+        ? `- ... and ${plural(rest, 'more', 'more')}. All of them: ${all}${options.wholeReport ? `, or ${options.wholeReport}` : ''}.\n`
+        : '';
+    const block = `\n### ${plural(added.length, 'operation')} upstream that we do not pin (not breaking)\n\n${list}${more}`;
     if (!add(block)) left.upstream = added.length;
   }
   const omitted = [

@@ -4,7 +4,7 @@
 import type { Compare, Position } from './compare.ts';
 import { compareContent } from './content.ts';
 import { isDict } from '../../common/json.ts';
-import { follow, type OperationEntry } from './document.ts';
+import { follow, own, type OperationEntry } from './document.ts';
 import { compareResponseHeaders } from './headers.ts';
 import { same } from './schema.ts';
 
@@ -22,7 +22,8 @@ export function compareResponses(
   for (const [status, raw] of Object.entries(bResponses)) {
     const logical = [...at, 'responses', status];
     const before = follow(compare.base.doc, raw, [...bAt, status], compare.base.name);
-    if (rResponses[status] === undefined) {
+    const revised = own(rResponses, status);
+    if (revised === undefined) {
       compare.report(
         isSuccess(status) ? 'response-success-status-removed' : 'response-status-removed',
         { logical, base: before.at, revision: logical },
@@ -31,7 +32,7 @@ export function compareResponses(
       );
       continue;
     }
-    const after = follow(compare.revision.doc, rResponses[status], logical, compare.revision.name);
+    const after = follow(compare.revision.doc, revised, logical, compare.revision.name);
     const position: Position = { logical, base: before.at, revision: after.at };
     const bNode = isDict(before.node) ? before.node : {};
     const rNode = isDict(after.node) ? after.node : {};

@@ -39,7 +39,7 @@ export const DRIFT_RULES = {
   },
   'exported-name-kept': {
     level: 'info',
-    when: 'generated/names.lock.json keeps an exported type alias that a regeneration without it would rename or give to another type',
+    when: 'generated/names.lock.json keeps an exported type alias that a regeneration without it would rename or give to another type, or keeps it on the schema upstream re-keyed (same title, same place)',
   },
   'exported-name-added': { level: 'info', when: 'a regeneration would export a new type alias' },
   // Request parameters

@@ -8,6 +8,7 @@ import type { Json } from '../../common/json.ts';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
 import { DEFAULT_BASE_URL } from '../client/constants.ts';
 import { FeatherError } from '../client/errors.ts';
+import { nextRedirect } from '../../common/redirect.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
 import { isDict } from '../../common/json.ts';
@@ -154,9 +155,56 @@ async function readBoundedText(response: Response, url: string, maxBytes: number
 }
 
 /**
- * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies and
- * failed connections (with their cause: a redirect loop, a refused connection) become
- * DriftInputErrors.
+ * Why a redirect was not followed, naming the origin it led to; the headers (often a token)
+ * went only to `url`'s origin.
+ */
+function refusedRedirect(
+  url: string,
+  status: number,
+  step: Extract<ReturnType<typeof nextRedirect>, { kind: 'refuse' }>,
+): DriftInputError {
+  const origin = new URL(url).origin;
+  const by = `${url}: the server redirected${status === 0 ? '' : ` (${status})`}`;
+  const message =
+    step.reason === 'cross-origin'
+      ? `${by} to another origin, ${step.targetOrigin}: not followed, so the request headers went only to ${origin}; if the spec lives at ${step.targetOrigin}, name that URL`
+      : step.reason === 'too-many'
+        ? `${by} too many times in a row (a redirect loop?): not followed further`
+        : step.reason === 'hidden'
+          ? `${by} and the browser hides where to (an opaque redirect): not followed; name the final URL`
+          : `${by} to a Location that is not a URL: not followed`;
+  return new DriftInputError('http', message);
+}
+
+/**
+ * GETs `url`, following redirects only within its origin (the client's rule, common/redirect.ts):
+ * fetch itself would carry every header but `authorization` to whatever host a 3xx names.
+ */
+async function fetchSameOrigin(
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  init: { headers: Record<string, string>; signal: AbortSignal },
+): Promise<Response> {
+  let from = url;
+  for (let redirects = 0; ; redirects++) {
+    const response = await fetchImpl(from, { ...init, redirect: 'manual' });
+    const step = nextRedirect(
+      { url: from, method: 'GET' },
+      { status: response.status, type: response.type, location: response.headers.get('location') },
+      redirects,
+      'follow',
+    );
+    if (step.kind === 'final') return response;
+    await response.body?.cancel().catch(() => undefined);
+    if (step.kind === 'refuse') throw refusedRedirect(from, response.status, step);
+    from = step.url;
+  }
+}
+
+/**
+ * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies,
+ * redirects to another origin and failed connections (with their cause: a refused connection)
+ * become DriftInputErrors.
  */
 export async function fetchSpecText(
   url: string,
@@ -171,7 +219,7 @@ export async function fetchSpecText(
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let response: Response;
   try {
-    response = await fetchImpl(url, {
+    response = await fetchSameOrigin(fetchImpl, url, {
       headers: {
         accept: 'application/json, application/yaml;q=0.9, */*;q=0.5',
         ...options.headers,
@@ -179,6 +227,7 @@ export async function fetchSpecText(
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
+    if (error instanceof DriftInputError) throw error;
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError')
       throw new DriftInputError(

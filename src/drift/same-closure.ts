@@ -7,7 +7,7 @@
  */
 import type { Json } from '../../common/json.ts';
 import { isDict } from '../../common/json.ts';
-import { refSegments, type Dict } from './document.ts';
+import { childAt, refSegments, type Dict } from './document.ts';
 
 /** A `"$ref":"..."` member in JSON text (a string value can hold no unescaped quote). */
 const REF_MEMBER = /"\$ref":"((?:[^"\\]|\\.)*)"/g;
@@ -17,7 +17,7 @@ function target(doc: Dict, ref: string): Json | undefined {
   if (!ref.startsWith('#')) return undefined;
   let node: Json | undefined = doc;
   for (const segment of refSegments(ref)) {
-    node = isDict(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined;
+    node = childAt(node, segment);
     if (node === undefined) return undefined;
   }
   return node;

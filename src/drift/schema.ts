@@ -7,7 +7,7 @@ import type { Json } from '../../common/json.ts';
 import { compareExtraKeys } from './additional-properties.ts';
 import { compareConstraints, compareEnums, same } from './constraints.ts';
 import { compareDiscriminators } from './discriminator.ts';
-import { pointer, pointerOfPlace } from './document.ts';
+import { DriftInputError, pointer, pointerOfPlace } from './document.ts';
 import { compareReadWrite } from './read-write.ts';
 import { readShape, type Shape } from './shape.ts';
 import type { DriftRuleId } from './rules.ts';
@@ -25,6 +25,13 @@ export const DOC_RULES: Record<string, DriftRuleId> = {
   default: 'default-changed',
   deprecated: 'deprecation-changed',
 };
+
+/**
+ * Deepest place (in pointer segments) a comparison descends to. Recursive schemas stop at their
+ * first repeat; only a chain of distinct schemas, each nesting the next (a hostile document),
+ * goes deeper, and would overflow the stack.
+ */
+export const MAX_COMPARE_SEGMENTS = 512;
 
 /** True when every type in `a` is allowed by `b` (an integer is a number). */
 function typesWithin(a: Set<string> | null, b: Set<string> | null): boolean {
@@ -52,6 +59,11 @@ export function compareSchema(
   visiting: Set<string> = new Set(),
 ): void {
   if (compare.sameClosure.same(base.node, revision.node)) return;
+  if (logical.length > MAX_COMPARE_SEGMENTS)
+    throw new DriftInputError(
+      'unresolved-ref',
+      `${compare.revision.name} (${pointer(revision.at)}): schemas nest more than ${MAX_COMPARE_SEGMENTS} pointer segments deep through $refs (MAX_COMPARE_SEGMENTS), from ${pointer(logical.slice(0, 6))}/...`,
+    );
   const b = readShape(compare.base.doc, base.node, base.at, compare.base.name);
   const r = readShape(compare.revision.doc, revision.node, revision.at, compare.revision.name);
   const key = `${pointerOfPlace(b.at)}|${pointerOfPlace(r.at)}`;

@@ -3,7 +3,7 @@
  */
 import type { Compare, Position } from './compare.ts';
 import { isDict } from '../../common/json.ts';
-import { follow, type Dict, type OperationEntry } from './document.ts';
+import { follow, own, type Dict, type OperationEntry } from './document.ts';
 
 /** The security requirement alternatives in effect, each as sorted scheme names joined by '+'. */
 function requirementKeys(doc: Dict, operation: Dict): string[] {
@@ -60,13 +60,14 @@ export function compareSecurity(
   const rSchemes = schemes(compare.revision.doc);
   for (const name of new Set(before.flatMap((key) => key.split('+')).filter(Boolean))) {
     const schemeAt = ['components', 'securitySchemes', name];
-    const old = follow(compare.base.doc, bSchemes[name], schemeAt, compare.base.name).node;
+    const old = follow(compare.base.doc, own(bSchemes, name), schemeAt, compare.base.name).node;
     const place: Position = { logical: schemeAt, base: schemeAt, revision: schemeAt };
-    if (rSchemes[name] === undefined) {
+    const revised = own(rSchemes, name);
+    if (revised === undefined) {
       compare.report('security-scheme-removed', place, `security scheme ${name} removed`, 'base');
       continue;
     }
-    const now = follow(compare.revision.doc, rSchemes[name], schemeAt, compare.revision.name).node;
+    const now = follow(compare.revision.doc, revised, schemeAt, compare.revision.name).node;
     if (!isDict(old) || !isDict(now)) continue;
     if (
       old.type !== now.type ||

@@ -5,7 +5,7 @@
  */
 import type { Json } from '../../common/json.ts';
 import { isDict } from '../../common/json.ts';
-import { follow, type Dict } from './document.ts';
+import { DriftInputError, follow, pointer, type Dict } from './document.ts';
 
 /** A schema read into the parts the rules look at, each with where it is defined. */
 export interface Shape {
@@ -143,6 +143,8 @@ function merge(into: Shape, from: Shape): void {
 const SHAPES_BY_REF = new WeakMap<object, Map<string, Shape>>();
 /** Shapes of inline schemas, per node: each sits at one place, so its Shape is always the same. */
 const SHAPES_BY_NODE = new WeakMap<object, Shape>();
+/** Schema nodes being read right now: meeting one again means it is made of itself. */
+const READING = new WeakSet<object>();
 
 /**
  * Reads a schema node (following `$ref`s) into a Shape. `at` must be where the node sits in
@@ -168,8 +170,21 @@ function readShapeOnce(doc: Json, node: Json | undefined, at: string[], name: st
   const shape = emptyShape(located.at);
   if (schema === false) shape.types = new Set();
   if (!isDict(schema)) return shape;
-  const here = located.at;
+  if (READING.has(schema))
+    throw new DriftInputError(
+      'unresolved-ref',
+      `${name} (${pointer(at)}): the schema at ${pointer(located.at)} is made of itself (through allOf, anyOf or oneOf, with no object or array between): no type can be read from it`,
+    );
+  READING.add(schema);
+  try {
+    readInto(shape, doc, schema, located.at, name);
+  } finally {
+    READING.delete(schema);
+  }
+  return shape;
+}
 
+function readInto(shape: Shape, doc: Json, schema: Dict, here: string[], name: string): void {
   shape.types = typesOf(schema.type);
   if (schema.nullable === true && shape.types) shape.types.add('null');
   if (Array.isArray(schema.enum)) shape.enum = schema.enum;
@@ -221,5 +236,4 @@ function readShapeOnce(doc: Json, node: Json | undefined, at: string[], name: st
     }
     if (nullable && shape.types) shape.types.add('null');
   }
-  return shape;
 }

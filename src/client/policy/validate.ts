@@ -106,6 +106,20 @@ export function parameterChecker(
 }
 
 /**
+ * Checks `params` against one operation's own `rules` (an operation function carries them);
+ * throws a `FeatherValidationError` listing every problem.
+ */
+export function assertOperationParameters(
+  method: string,
+  path: string,
+  rules: readonly ParameterRule[],
+  params: RequestParams | undefined,
+): void {
+  const problems = checkParameters(rules, params);
+  if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+}
+
+/**
  * What is wrong with `value` under `constraints`, or `undefined`. Values are quoted in messages
  * only when `quote` (query and path values; a header or cookie may hold a secret).
  */

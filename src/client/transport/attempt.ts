@@ -8,7 +8,8 @@ import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { APIRedirectError, FeatherError } from '../errors.ts';
-import { describeRefusal, mayBeRedirect, nextRedirect } from '../policy/redirect.ts';
+import { mayBeRedirect, nextRedirect } from '../../../common/redirect.ts';
+import { describeRefusal } from '../policy/redirect.ts';
 import type { PreparedRequest } from './request.ts';
 import type { AttemptOutcome } from '../policy/retry.ts';
 

@@ -26,6 +26,25 @@ export const PACKAGE_TABLES: GeneratedTables = {
   IDEMPOTENCY_KEY_BODY_OPERATIONS,
 };
 
+/** What an operation function (src/client/operation.ts) knows of its operation, besides method and path. */
+export interface OperationSpec {
+  /** The operation's parameter rules (generated/functions.ts carries each operation's own). */
+  rules: readonly ParameterRule[];
+  /** True when its JSON body declares `idempotency_key`. */
+  keyedBody: boolean;
+}
+
+/** How a client sends one call: what its methods and the operation functions share. */
+export type ClientSend = (
+  method: string,
+  path: string,
+  init: Record<string, unknown> | undefined,
+  operation?: OperationSpec,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/** Client -> its send (read by the operation functions). */
+export const CLIENT_SEND = new WeakMap<object, ClientSend>();
+
 /** Client -> the tables it was created with (read by `paginate`). */
 export const CLIENT_TABLES = new WeakMap<object, GeneratedTables>();
 

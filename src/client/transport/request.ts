@@ -52,7 +52,7 @@ export interface PreparedRequest {
   request: Request | undefined;
   /** A Request's body bytes, being read: a retry or a 307/308 redirect sends them again. */
   body: Promise<ArrayBuffer> | undefined;
-  /** The caller's `redirect` mode; attempts themselves are sent with 'manual' (src/client/policy/redirect.ts). */
+  /** The caller's `redirect` mode; attempts themselves are sent with 'manual' (common/redirect.ts). */
   redirect: RequestRedirect;
   /** Whether a failed attempt may be sent again. */
   retryable: boolean;

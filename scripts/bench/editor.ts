@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:editor`: how long tsserver (over its stdio protocol, as an editor drives it)
+ * takes to complete inside a call's query object, the first time and again, at the size of the
+ * whole API: bare openapi-fetch (`createClient<paths>()` over the same generated `paths`), our
+ * path style (`feather.GET(path, { params: { query: { | } } })`) and our operation functions
+ * (`fn(client, { params: { query: { | } } })`). Each style gets its own tsserver, opened fresh;
+ * the figures are medians of `--rounds` sessions, with ratios to bare from this run.
+ *
+ * Options: --rounds=N (default 3), --api=<openapi.json> (default Feather's 1.87.0 beside the
+ * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
+ */
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from '../pipeline/generate.ts';
+import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { EXIT_OK, PipelineError } from '../lib/errors.ts';
+import { TsServer } from '../lib/tsserver.ts';
+import { median } from './types.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FEATHER_API_DIR =
+  process.env['FEATHER_API_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'feather-api');
+const DEFAULT_API = path.join(FEATHER_API_DIR, 'openapi-1.87.0.json');
+/** The goals of issue #19 for the operation functions, in ms. */
+const GOAL_FIRST_MS = 50;
+const GOAL_AGAIN_MS = 5;
+/** Where the completion is asked for: inside the query object. */
+const MARKER = 'query: { ';
+
+export type EditorStyle = 'bare' | 'path' | 'function';
+export const EDITOR_STYLES: readonly EditorStyle[] = ['bare', 'path', 'function'];
+
+/** The consumer file of `style`: one call of `route`'s GET (function `name`), query left open. */
+export function editorSource(style: EditorStyle, route: string, name: string): string {
+  const call = `{ params: { ${MARKER}} } }`;
+  switch (style) {
+    case 'bare':
+      return (
+        `import createClient from 'openapi-fetch';\n` +
+        `import type { paths } from '../generated/schema.ts';\n` +
+        `const client = createClient<paths>({ baseUrl: 'https://api.example' });\n` +
+        `void client.GET(${JSON.stringify(route)}, ${call});\n`
+      );
+    case 'path':
+      return (
+        `import { createFeatherClient } from '../src/index.ts';\n` +
+        `const client = createFeatherClient({ apiKey: 'bench' });\n` +
+        `void client.GET(${JSON.stringify(route)}, ${call});\n`
+      );
+    case 'function':
+      return (
+        `import { createOperationClient, ${name} } from '../src/operations.ts';\n` +
+        `const client = createOperationClient({ apiKey: 'bench' });\n` +
+        `void ${name}(client, ${call});\n`
+      );
+  }
+}
+
+/** The first GET (in path order) with a query parameter and no required one, and its function. */
+export function pickOperation(
+  doc: { paths?: Record<string, Record<string, unknown>> },
+  names: ReadonlyMap<string, string>,
+): { route: string; name: string } {
+  for (const [route, item] of Object.entries(doc.paths ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  )) {
+    const get = item['get'] as
+      { operationId?: string; parameters?: { in?: string; required?: boolean }[] } | undefined;
+    const parameters = get?.parameters ?? [];
+    if (!get?.operationId || !names.has(get.operationId) || route.includes('{')) continue;
+    if (parameters.some((p) => p.in === 'query') && !parameters.some((p) => p.required))
+      return { route, name: names.get(get.operationId)! };
+  }
+  throw new PipelineError('no GET with an optional query and no path parameter in the document');
+}
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022', 'DOM'],
+    types: [],
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+  },
+  include: ['*.ts'],
+};
+
+/** Milliseconds of the first completion after opening `file`, and of the next one. */
+async function timeCompletions(
+  root: string,
+  file: string,
+): Promise<{ first: number; again: number }> {
+  const server = new TsServer(root);
+  try {
+    await server.open(file);
+    let started = performance.now();
+    const first = await server.completionsAfter(file, MARKER);
+    const firstMs = performance.now() - started;
+    started = performance.now();
+    const again = await server.completionsAfter(file, MARKER);
+    const againMs = performance.now() - started;
+    if (!first.names?.length || !again.names?.length)
+      throw new PipelineError(`tsserver completed nothing in ${file}`);
+    return { first: firstMs, again: againMs };
+  } finally {
+    server.close();
+  }
+}
+
+export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: string } {
+  const options = { rounds: 3, api: DEFAULT_API };
+  for (const arg of argv) {
+    if (arg.startsWith('--rounds=')) {
+      const rounds = Number(arg.slice('--rounds='.length));
+      if (!Number.isInteger(rounds) || rounds < 1)
+        throw new PipelineError(`--rounds must be a whole number from 1, got ${arg}`);
+      options.rounds = rounds;
+    } else if (arg.startsWith('--api=') && arg.length > '--api='.length) {
+      options.api = path.resolve(arg.slice('--api='.length));
+    } else {
+      throw new PipelineError(`unknown argument ${arg} (expected --rounds=N, --api=<file>)`);
+    }
+  }
+  return options;
+}
+
+export async function benchEditorCommand(argv: string[]): Promise<number> {
+  const options = parseEditorBenchArgs(argv);
+  if (!existsSync(options.api))
+    throw new PipelineError(
+      `no API document at ${options.api}: pass --api=<openapi.json> or set FEATHER_API_DIR`,
+    );
+  const root = await mkdtemp(path.join(tmpdir(), 'feather-bench-editor-'));
+  try {
+    await mkdir(path.join(root, 'spec'));
+    await cp(options.api, path.join(root, 'spec', 'openapi.json'));
+    await cp(path.join(ROOT, 'redocly.yaml'), path.join(root, 'redocly.yaml'));
+    for (const dir of ['common', 'src'])
+      await cp(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
+    await symlink(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    await writeFile(path.join(root, 'package.json'), '{ "type": "module" }\n');
+    await generate(
+      { root, specDir: 'spec', outDir: 'generated', configFile: 'redocly.yaml' },
+      true,
+    );
+    const lock = JSON.parse(
+      await readFile(path.join(root, 'generated', 'names.lock.json'), 'utf8'),
+    ) as { names: Record<string, string> };
+    const names = new Map(
+      Object.entries(lock.names)
+        .filter(([, key]) => key.endsWith(':function'))
+        .map(([name, key]) => [key.slice('operation:'.length, -':function'.length), name]),
+    );
+    const doc = JSON.parse(await readFile(options.api, 'utf8')) as Parameters<
+      typeof pickOperation
+    >[0];
+    const { route, name } = pickOperation(doc, names);
+    console.log(`bench:editor: ${options.api}, GET ${route} (${name}), ${options.rounds} rounds`);
+    const samples: Record<EditorStyle, { first: number[]; again: number[] }> = {
+      bare: { first: [], again: [] },
+      path: { first: [], again: [] },
+      function: { first: [], again: [] },
+    };
+    for (const style of EDITOR_STYLES) {
+      const dir = path.join(root, `app-${style}`);
+      await mkdir(dir);
+      await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+      await writeFile(path.join(dir, 'call.ts'), editorSource(style, route, name));
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      for (const style of EDITOR_STYLES) {
+        const timed = await timeCompletions(root, path.join(root, `app-${style}`, 'call.ts'));
+        samples[style].first.push(timed.first);
+        samples[style].again.push(timed.again);
+      }
+    }
+    for (const line of formatEditor(samples)) console.log(line);
+    return EXIT_OK;
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** One line per style: medians of first and again, and their ratios to bare. */
+export function formatEditor(
+  samples: Record<EditorStyle, { first: number[]; again: number[] }>,
+): string[] {
+  const bareFirst = median(samples.bare.first);
+  const bareAgain = median(samples.bare.again);
+  return EDITOR_STYLES.map((style) => {
+    const first = median(samples[style].first);
+    const again = median(samples[style].again);
+    const goal =
+      style === 'function'
+        ? `   (goal first <= ${GOAL_FIRST_MS} ms, again <= ${GOAL_AGAIN_MS} ms)`
+        : style === 'path'
+          ? '   (goal: ratios <= 1.00)'
+          : '';
+    return (
+      `  ${style.padEnd(10)}first ${`${first.toFixed(1)} ms`.padStart(10)} (x${(first / bareFirst).toFixed(2)})` +
+      `   again ${`${again.toFixed(1)} ms`.padStart(9)} (x${(again / bareAgain).toFixed(2)})${goal}`
+    );
+  });
+}
+
+if (isEntryPoint(import.meta.url)) await runCommand(benchEditorCommand);

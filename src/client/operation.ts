@@ -1,0 +1,78 @@
+/**
+ * Operation functions: `getIntegrationDashboard(client, init)` instead of
+ * `client.GET('/v1/analytics/integrations/dashboard', init)`. generated/functions.ts declares one
+ * per operation with `operationFunction`; each sends through the client's own send (src/client/client.ts),
+ * so retries, errors, validation and the key's rules are the path style's, not a copy. Each
+ * carries its operation's parameter rules, so a bundle holds the rules of the functions it
+ * imports only.
+ */
+import type { FetchResponse } from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod } from 'openapi-typescript-helpers';
+import type { paths } from '../../generated/schema.ts';
+import type { ParameterRule } from '../../common/parameter-rule.ts';
+import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
+import { clientOn, type FeatherClient, type FeatherInit, type InitParam } from './client.ts';
+import type { FeatherClientOptions } from './options.ts';
+import { FeatherError } from './errors.ts';
+
+/**
+ * The function of the `Method` operation of `Path`: takes the client and the operation's init
+ * (`params`, `body`, `headers`, the per-request options, as the path style does) and returns what
+ * `client[Method](Path, init)` returns, so `unwrap`, `paginate` and `streamEvents` take it.
+ */
+export interface OperationFunction<
+  Path extends PathsWithMethod<Paths, Method>,
+  Method extends HttpMethod,
+  // A parameter, as in openapi-fetch's `ClientMethod`: `Paths[Path][Method]` meets
+  // `FetchResponse`'s constraint only through `Paths`' own.
+  Paths extends Record<string, any> = paths,
+> {
+  <Init extends FeatherInit<Paths, Path, Method>>(
+    client: FeatherClient,
+    ...init: InitParam<Init>
+  ): Promise<FetchResponse<Paths[Path][Method], Init, MediaType>>;
+  /** The operation's method, as the path style names it (`GET`). */
+  readonly method: Uppercase<Method>;
+  /** The operation's path template (what `paginate` takes in place of the function). */
+  readonly path: Path;
+}
+
+/**
+ * The operation function of `method` `path` (used by generated/functions.ts). `rules` are the
+ * operation's parameter checks; `keyedBody` says its JSON body declares `idempotency_key`.
+ */
+export function operationFunction<
+  Path extends PathsWithMethod<paths, Method>,
+  Method extends HttpMethod,
+>(
+  method: Uppercase<Method>,
+  path: Path,
+  rules: readonly ParameterRule[],
+  keyedBody = false,
+): OperationFunction<Path, Method> {
+  const operation: OperationSpec = { rules, keyedBody };
+  const call = (client: FeatherClient, init?: Record<string, unknown>): Promise<unknown> => {
+    const send = CLIENT_SEND.get(client);
+    if (send === undefined) {
+      return Promise.reject(
+        new FeatherError(
+          `${method} ${path}: the first argument is not a client from createFeatherClient()`,
+        ),
+      );
+    }
+    return send(method, path, init, operation);
+  };
+  return Object.assign(call, { method, path }) as unknown as OperationFunction<Path, Method>;
+}
+
+/** No parameter, pagination or idempotency tables: the operation functions carry their own. */
+const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OPERATIONS: [] };
+
+/**
+ * `createFeatherClient` for the operation functions: the same client and options, without the
+ * package's parameter table, so that a bundle holds only the rules of the functions it imports.
+ * Its own path-style methods send unchecked unless `options.generated` gives tables.
+ */
+export function createOperationClient(options?: FeatherClientOptions): FeatherClient {
+  return clientOn(options ?? {}, NO_TABLES);
+}
