@@ -3,8 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { wrapAsPathBasedClient } from 'openapi-fetch';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
   APIError,
   APIResponseParseError,
+  APIUserAbortError,
   AuthenticationError,
   BadRequestError,
   createFeatherClient,
@@ -234,6 +237,127 @@ describe('middleware (use) runs above the retries', () => {
     await client.GET(TIMEOUTS, { params: { query: DATES } });
     expect(server!.requests.map((r) => r.headers['x-from-middleware'])).toEqual(['yes', 'yes']);
     expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual([KEY, KEY]);
+  });
+});
+
+describe('onError middleware sees what the transport threw (issue 22)', () => {
+  class OfflineError extends Error {}
+  /** A custom fetch that throws a new `OfflineError` on every call, numbered. */
+  function offlineFetch(calls: OfflineError[]) {
+    return async (): Promise<Response> => {
+      const error = new OfflineError(`offline ${calls.length + 1}`);
+      calls.push(error);
+      throw error;
+    };
+  }
+
+  it("gets the custom fetch's own error, the last attempt's, while the caller gets APIConnectionError", async () => {
+    const calls: OfflineError[] = [];
+    const client = await clientFor([{ body: ROWS }], { fetch: offlineFetch(calls) });
+    const seen: unknown[] = [];
+    client.use({
+      onError({ error }) {
+        seen.push(error);
+      },
+    });
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES } })
+      .catch((caught: unknown) => caught);
+    // Retried as a connection failure (docs/client.md, "By design"): three calls.
+    expect(calls).toHaveLength(3);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBe(calls[2]);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as APIConnectionError).cause).toBe(calls[2]);
+  });
+
+  it("gets the default fetch's TypeError when nothing listens", async () => {
+    const client = await clientFor([{ body: ROWS }], { maxRetries: 0 });
+    const url = server!.url;
+    await server!.close();
+    server = undefined;
+    const seen: unknown[] = [];
+    client.use({ onError: ({ error }) => void seen.push(error) });
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES }, baseUrl: url })
+      .catch((caught: unknown) => caught);
+    expect(seen[0]).toBeInstanceOf(TypeError);
+    expect(seen[0]).not.toBeInstanceOf(FeatherError);
+    expect(error).toBeInstanceOf(APIConnectionError);
+    expect((error as Error).cause).toBe(seen[0]);
+  });
+
+  it('a Response it returns becomes the result', async () => {
+    const client = await clientFor([{ body: ROWS }], { fetch: offlineFetch([]), maxRetries: 0 });
+    client.use({
+      onError: () =>
+        new Response(JSON.stringify(ROWS), { headers: { 'content-type': 'application/json' } }),
+    });
+    const { data, error } = await client.GET(TIMEOUTS, { params: { query: DATES } });
+    expect(error).toBeUndefined();
+    expect(data).toEqual(ROWS);
+  });
+
+  it('an Error it returns reaches the caller as it is', async () => {
+    const client = await clientFor([{ body: ROWS }], { fetch: offlineFetch([]), maxRetries: 0 });
+    const replacement = new Error('shown to the caller');
+    client.use({ onError: () => replacement });
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBe(replacement);
+  });
+
+  it('on a timeout it gets the abort reason; the caller gets APIConnectionTimeoutError', async () => {
+    const client = await clientFor([{ hang: true }], { maxRetries: 0, timeoutMs: 50 });
+    const seen: unknown[] = [];
+    client.use({ onError: ({ error }) => void seen.push(error) });
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES } })
+      .catch((caught: unknown) => caught);
+    expect((seen[0] as Error).name).toBe('TimeoutError');
+    expect(error).toBeInstanceOf(APIConnectionTimeoutError);
+  });
+
+  it("on the caller's abort it gets the signal's reason; the caller gets APIUserAbortError", async () => {
+    const client = await clientFor([{ hang: true }], { maxRetries: 0 });
+    const seen: unknown[] = [];
+    client.use({ onError: ({ error }) => void seen.push(error) });
+    const controller = new AbortController();
+    const reason = new Error('the user left');
+    setTimeout(() => controller.abort(reason), 30);
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES }, signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    expect(seen[0]).toBe(reason);
+    expect(error).toBeInstanceOf(APIUserAbortError);
+    expect((error as Error).cause).toBe(reason);
+  });
+
+  it('a falsy value thrown by a custom fetch still ends in APIConnectionError', async () => {
+    const client = await clientFor([{ body: ROWS }], {
+      maxRetries: 0,
+      fetch: () => Promise.reject(undefined), // openapi-fetch would drop a falsy error
+    });
+    client.use({ onError: () => undefined });
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: DATES } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(APIConnectionError);
+  });
+
+  it('with no middleware and the default fetch, globalThis.fetch receives a URL string and an init', async () => {
+    const client = await clientFor([{ body: ROWS }]);
+    const spy = vi.spyOn(globalThis, 'fetch');
+    try {
+      await client.GET(TIMEOUTS, { params: { query: DATES } });
+      expect(typeof spy.mock.calls[0]?.[0]).toBe('string');
+      client.use({ onRequest: () => undefined });
+      await client.GET(TIMEOUTS, { params: { query: DATES } });
+      expect(spy.mock.calls[1]?.[0]).toBeInstanceOf(Request);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * the generator's own declarations, and importing them runs nothing.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cp, mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,14 +19,22 @@ import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
 const run = promisify(execFile);
 const HOSTILE = path.join(FIXTURES, 'hostile', 'inert');
 
-/** What each generated module may declare at its top level, and nothing else. */
-const ALLOWED: Record<string, { values: string[] }> = {
+/**
+ * What each generated module may declare at its top level, and nothing else: exported consts of
+ * data by name, or (`call`) exported consts each made by one call of that imported function with
+ * data as its arguments.
+ */
+const ALLOWED: Record<string, { values: string[]; call?: { name: string; from: string } }> = {
   'schema.ts': { values: [] },
   'aliases.ts': { values: [] },
   'parameters.ts': { values: ['PARAMETER_RULES'] },
   'operations.ts': { values: ['PAGINATION', 'IDEMPOTENCY_KEY_BODY_OPERATIONS'] },
   'fingerprint.ts': { values: ['SPEC_FINGERPRINT'] },
   'index.ts': { values: [] },
+  'functions.ts': {
+    values: [],
+    call: { name: 'operationFunction', from: '../src/client/operation.ts' },
+  },
 };
 
 const isExported = (node: ts.Node): boolean =>
@@ -71,9 +79,33 @@ function statementProblems(name: string, text: string): string[] {
   for (const d of diagnostics)
     problems.push(`${name}: parse error ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
   const values = ALLOWED[name]?.values ?? [];
+  const call = ALLOWED[name]?.call;
+  /** `call(<data>, ...)`, with type arguments of literal types only. */
+  const isAllowedCall = (node: ts.Expression): boolean =>
+    call !== undefined &&
+    ts.isCallExpression(node) &&
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === call.name &&
+    (node.typeArguments ?? []).every(
+      (t) => ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal),
+    ) &&
+    node.arguments.every(isLiteralData);
   for (const statement of file.statements) {
     const where = `${name}:${file.getLineAndCharacterOfPosition(statement.getStart()).line + 1}`;
     if (ts.isImportDeclaration(statement) && statement.importClause?.isTypeOnly) continue;
+    if (
+      call !== undefined &&
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      statement.moduleSpecifier.text === call.from &&
+      statement.importClause?.name === undefined &&
+      statement.importClause?.namedBindings !== undefined &&
+      ts.isNamedImports(statement.importClause.namedBindings) &&
+      statement.importClause.namedBindings.elements.every(
+        (e) => e.name.text === call.name && e.propertyName === undefined,
+      )
+    )
+      continue;
     if (ts.isExportDeclaration(statement) && !statement.exportClause) continue;
     if (ts.isInterfaceDeclaration(statement) && isExported(statement)) continue;
     if (ts.isTypeAliasDeclaration(statement) && isExported(statement)) continue;
@@ -84,9 +116,9 @@ function statementProblems(name: string, text: string): string[] {
         declarations.every(
           (d) =>
             ts.isIdentifier(d.name) &&
-            values.includes(d.name.text) &&
             d.initializer !== undefined &&
-            isLiteralData(d.initializer),
+            ((values.includes(d.name.text) && isLiteralData(d.initializer)) ||
+              isAllowedCall(d.initializer)),
         );
       if (ok) continue;
     }
@@ -159,29 +191,45 @@ describe('a hostile spec generates inert code', () => {
     expect(statementProblems('aliases.ts', pwned)).toHaveLength(1);
   });
 
-  it('importing the generated modules runs nothing and exports only data', async () => {
+  it('importing the generated modules runs nothing and exports only data and operation functions', async () => {
     const out = path.join(root, 'generated');
     await mkdir(out, { recursive: true });
     for (const [name, text] of build.files) await writeFile(path.join(out, name), text);
+    // functions.ts calls the client's operationFunction: the probe imports the real one.
+    for (const dir of ['src', 'common', 'node_modules'])
+      await symlink(path.join(REPO_ROOT, dir), path.join(root, dir));
     const probe = path.join(root, 'probe.mts');
     // Each module on its own: index.ts re-exports aliases.ts as types only, so never loads it.
     const modules = Object.keys(ALLOWED).map((name) => path.join(out, name));
     await writeFile(
       probe,
       `process.exit = () => { throw new Error('exit called on import'); };\n` +
-        `const keys = [];\n` +
-        `for (const file of ${JSON.stringify(modules)}) keys.push(...Object.keys(await import(file)));\n` +
-        `console.log(JSON.stringify([...new Set(keys)].sort()));\n`,
+        `const kinds = {};\n` +
+        `for (const file of ${JSON.stringify(modules)})\n` +
+        `  for (const [k, v] of Object.entries(await import(file))) kinds[k] = typeof v;\n` +
+        `console.log(JSON.stringify(kinds));\n`,
     );
     const { stdout } = await run(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [probe], {
       cwd: root,
     });
-    expect(JSON.parse(stdout.trim())).toEqual([
+    const kinds = JSON.parse(stdout.trim()) as Record<string, string>;
+    const data = Object.keys(kinds).filter((k) => kinds[k] !== 'function');
+    expect(data.sort()).toEqual([
       'IDEMPOTENCY_KEY_BODY_OPERATIONS',
       'PAGINATION',
       'PARAMETER_RULES',
       'SPEC_FINGERPRINT',
     ]);
+    // Every function is an operation function of functions.ts, by name.
+    const declared = [...build.files.get('functions.ts')!.matchAll(/^export const (\w+) =/gm)].map(
+      (m) => m[1],
+    );
+    expect(
+      Object.keys(kinds)
+        .filter((k) => kinds[k] === 'function')
+        .sort(),
+    ).toEqual(declared.sort());
+    expect(declared).not.toContain('constructor');
   }, 30_000);
 });
 

@@ -247,12 +247,17 @@ export function camelCase(pascal: string): string {
   return acronym.toLowerCase() + pascal.slice(acronym.length);
 }
 
-/** Words a function cannot be named (`delete`, `import`, ...): such a name gets `Operation`. */
-const RESERVED_WORDS = new Set(
-  'await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield'.split(
+/**
+ * Words a function cannot be named (`delete`, `import`, ...), and names that would shadow what
+ * every object has (`constructor`, `toString`, `__proto__`): such a name gets `Operation`.
+ */
+const RESERVED_WORDS = new Set([
+  ...'await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity'.split(
     ' ',
   ),
-);
+  ...Object.getOwnPropertyNames(Object.prototype),
+  ...Object.getOwnPropertyNames(Function.prototype),
+]);
 
 /** One operation function per operation, named by its alias base in camelCase. */
 function functionCandidates(operations: readonly OperationShape[]): Candidate[] {

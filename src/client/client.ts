@@ -8,6 +8,7 @@ import createClient, {
   type Client,
   type FetchResponse,
   type MaybeOptionalInit,
+  type QuerySerializerOptions,
 } from 'openapi-fetch';
 // openapi-fetch's own helpers: with the same `RequiredKeysOf` in `InitParam`, TypeScript relates
 // our methods to openapi-fetch's structurally, so the client stays a `Client<paths>`.
@@ -35,9 +36,14 @@ import {
 } from './options.ts';
 import {
   assertOperationParameters,
+  assertSafePathValues,
+  loneSurrogateProblems,
   parameterChecker,
   type RequestParams,
 } from './policy/validate.ts';
+import { assertNoCredentials } from './policy/auth.ts';
+import { FeatherValidationError } from './errors.ts';
+import { safeQuerySerializer } from './transport/query.ts';
 import {
   CLIENT_SEND,
   CLIENT_TABLES,
@@ -152,6 +158,8 @@ export function clientOn(
   const middlewares: unknown[] = [];
   const defaultRequest = resolved.clientOptions.Request === undefined;
   const { tables } = resolved;
+  const given = options?.querySerializer;
+  const queryOptions = typeof given === 'object' ? given : undefined;
   const checkParameters = parameterChecker(tables.PARAMETER_RULES);
   // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
   const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
@@ -175,10 +183,21 @@ export function clientOn(
       if (init?.validate ?? resolved.validate) {
         if (operation) assertOperationParameters(method, path, operation.rules, init?.params);
         else checkParameters(method, path, init?.params);
-      }
+      } else assertSafePathValues(method, path, init?.params);
+      if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
     } catch (error) {
       return Promise.reject(error);
+    }
+    if (init?.querySerializer !== undefined && typeof init.querySerializer === 'object') {
+      // openapi-fetch would merge it with the client's options object: ours is a function.
+      init = {
+        ...init,
+        querySerializer: safeQuerySerializer({
+          ...queryOptions,
+          ...(init.querySerializer as QuerySerializerOptions),
+        }),
+      };
     }
     if (operation) {
       if (operation.keyedBody) {
@@ -237,6 +256,11 @@ export function clientOn(
       },
       (error: unknown) => {
         endCall(call, false);
+        if (error instanceof URIError && call.method === undefined) {
+          // openapi-fetch's serializers met a lone surrogate: nothing was sent
+          const problems = loneSurrogateProblems(init?.params);
+          if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+        }
         throw toFeatherError(error, call);
       },
     );

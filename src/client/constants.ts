@@ -45,3 +45,22 @@ export const REDACTED_HEADERS: ReadonlySet<string> = new Set([
 
 /** `paginate` stops after this many items unless given `maxItems`. */
 export const DEFAULT_MAX_PAGINATED_ITEMS = 10_000;
+
+/** `paginate` stops after this many pages unless given `maxPages`. */
+export const DEFAULT_MAX_PAGES = 10_000;
+
+/**
+ * Bound on a decoded response body the client reads: 64 MiB, far above any page or record the
+ * API serves (its lists page by `limit`), far below what exhausts a process.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Bound on one server-sent event (its bytes since the last blank line): 2 MiB, far above a
+ * streamed delta. Not more: eventsource-parser keeps an event's lines as one string piece each,
+ * about 8.5 bytes of heap per byte for a stream of `data: y` lines (measured: 8 MiB -> 70 MB).
+ */
+export const DEFAULT_MAX_EVENT_BYTES = 2 * 1024 * 1024;
+
+/** An error body nested deeper than this is kept as text by `unwrap`. */
+export const MAX_ERROR_BODY_DEPTH = 256;

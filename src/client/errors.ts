@@ -235,6 +235,38 @@ export class APIResponseParseError extends FeatherError {
   }
 }
 
+/**
+ * A body the client reads grew past its bound (`maxResponseBytes`), or one server-sent event
+ * past `maxEventBytes`: reading stopped there and the connection was let go. Never retried.
+ */
+export class APIResponseTooLargeError extends FeatherError {
+  override name = 'APIResponseTooLargeError';
+  readonly status: number;
+  /** The option that set the bound: `maxResponseBytes` or `maxEventBytes`. */
+  readonly limitName: string;
+  readonly limitBytes: number;
+
+  constructor(init: {
+    method: string;
+    url: string;
+    status: number;
+    limitName: 'maxResponseBytes' | 'maxEventBytes';
+    limitBytes: number;
+  }) {
+    const what =
+      init.limitName === 'maxEventBytes'
+        ? 'an event of the stream (bytes since the last blank line)'
+        : `the ${init.status} response body (decoded)`;
+    super(
+      `${init.method} ${init.url}: ${what} is larger than ${init.limitName} ` +
+        `(${init.limitBytes} bytes); reading stopped there. Raise ${init.limitName} if so much is expected.`,
+    );
+    this.status = init.status;
+    this.limitName = init.limitName;
+    this.limitBytes = init.limitBytes;
+  }
+}
+
 /** One parameter that breaks the spec's constraints. */
 export interface ParameterProblem {
   /** `query`, `path`, `header` or `cookie`. */
@@ -282,7 +314,11 @@ function bodySummary(body: unknown): string {
       return ` validation failed: ${where} ${String(first?.msg ?? '')}`.trimEnd();
     }
   }
-  return ` ${truncate(JSON.stringify(body) ?? '')}`;
+  try {
+    return ` ${truncate(JSON.stringify(body) ?? '')}`;
+  } catch {
+    return ' (a body too deeply nested to show)'; // JSON.stringify recurses: a RangeError
+  }
 }
 
 function truncate(text: string, max = 200): string {

@@ -32,6 +32,7 @@ export {
   APIUserAbortError,
   APIRedirectError,
   APIResponseParseError,
+  APIResponseTooLargeError,
   FeatherValidationError,
 } from './errors.ts';
 export type { APIErrorBody, APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';

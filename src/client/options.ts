@@ -5,6 +5,8 @@
 import type { ClientOptions } from 'openapi-fetch';
 import {
   assertKeySafeUrl,
+  assertNoCredentials,
+  hideUserInfo,
   readEnv,
   resolveApiKeySource,
   type ApiKeySource,
@@ -12,6 +14,7 @@ import {
 import {
   BASE_URL_ENV,
   DEFAULT_BASE_URL,
+  DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
   INITIAL_RETRY_DELAY_MS,
@@ -23,6 +26,7 @@ import {
 import type { GeneratedTables } from './transport/call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
+import { safeQuerySerializer } from './transport/query.ts';
 
 /** A fetch the client calls once per attempt. It must honour `init.signal`. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -59,6 +63,13 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    * @default 60000
    */
   timeoutMs?: number;
+  /**
+   * Bound on a response body the client reads (JSON, text, an error body), in decoded bytes: a
+   * larger one ends the call with `APIResponseTooLargeError`, never retried. A `parseAs: 'stream'`
+   * body is the caller's to read (`streamEvents` has `maxEventBytes`). `Infinity`: no bound.
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * First backoff wait in ms; doubles on each retry. At most 2147483647 (setTimeout's limit).
    * @default 500
@@ -127,6 +138,8 @@ export interface FeatherRequestOptions {
   timeoutMs?: number;
   /** @default the client's `validate` */
   validate?: boolean;
+  /** @default the client's `maxResponseBytes` */
+  maxResponseBytes?: number;
 }
 
 /** Options after defaults: what the client runs on. */
@@ -135,6 +148,7 @@ export interface ResolvedOptions {
   baseUrl: string;
   maxRetries: number;
   timeoutMs: number;
+  maxResponseBytes: number;
   initialRetryDelayMs: number;
   maxRetryDelayMs: number;
   maxRetryAfterMs: number;
@@ -160,6 +174,7 @@ export function resolveOptions(
     baseUrl = readEnv(BASE_URL_ENV) ?? DEFAULT_BASE_URL,
     maxRetries = DEFAULT_MAX_RETRIES,
     timeoutMs = DEFAULT_TIMEOUT_MS,
+    maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
     initialRetryDelayMs = INITIAL_RETRY_DELAY_MS,
     maxRetryDelayMs = MAX_RETRY_DELAY_MS,
     maxRetryAfterMs = MAX_RETRY_AFTER_MS,
@@ -172,7 +187,11 @@ export function resolveOptions(
     generated = defaultTables,
     ...clientOptions
   } = options;
-  assertKeySafeUrl(baseUrl, `baseUrl ${baseUrl}`);
+  if (typeof baseUrl !== 'string') {
+    throw new FeatherError(`baseUrl is a ${typeof baseUrl}: expected a URL string`);
+  }
+  assertNoCredentials(baseUrl, 'baseUrl');
+  assertKeySafeUrl(baseUrl, `baseUrl ${hideUserInfo(baseUrl)}`);
   const envLevel = readEnv(LOG_LEVEL_ENV);
   const level =
     logLevel !== undefined
@@ -185,6 +204,7 @@ export function resolveOptions(
     baseUrl,
     maxRetries: checkCount(maxRetries, 'maxRetries'),
     timeoutMs: checkTimeout(timeoutMs, 'timeoutMs'),
+    maxResponseBytes: checkByteLimit(maxResponseBytes, 'maxResponseBytes'),
     initialRetryDelayMs: checkTimerMs(initialRetryDelayMs, 'initialRetryDelayMs'),
     maxRetryDelayMs: checkTimerMs(maxRetryDelayMs, 'maxRetryDelayMs'),
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
@@ -194,7 +214,16 @@ export function resolveOptions(
     logger: new RedactingLogger(level, logger),
     tables: generated,
     keySafeUrlPrefix: `${new URL(baseUrl).origin}/`,
-    clientOptions: { ...clientOptions, baseUrl, headers },
+    clientOptions: {
+      ...clientOptions,
+      baseUrl,
+      headers,
+      // openapi-fetch's serializer leaves names unencoded (`{ 'k]&admin=1': v }` adds a parameter)
+      querySerializer:
+        typeof clientOptions.querySerializer === 'function'
+          ? clientOptions.querySerializer
+          : safeQuerySerializer(clientOptions.querySerializer),
+    },
   };
 }
 
@@ -202,6 +231,16 @@ export function resolveOptions(
 export function checkCount(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0) {
     throw new FeatherError(`${name} is ${String(value)}: expected a whole number, 0 or more`);
+  }
+  return value;
+}
+
+/** A size bound in bytes: a whole number from 1, or Infinity for none. */
+export function checkByteLimit(value: number, name: string): number {
+  if (value !== Infinity && !(Number.isInteger(value) && value >= 1)) {
+    throw new FeatherError(
+      `${name} is ${String(value)}: expected a whole number of bytes, 1 or more`,
+    );
   }
   return value;
 }

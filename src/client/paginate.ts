@@ -7,7 +7,7 @@
 import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { PAGINATION, PaginationMeta, paths } from '../../generated/index.ts';
 import { CLIENT_TABLES, PACKAGE_TABLES } from './transport/call-context.ts';
-import { DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
+import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
 import { FeatherError } from './errors.ts';
 import type { FeatherRequestOptions } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
@@ -49,6 +49,11 @@ export type PaginateInit<Paths, Path extends keyof Paths> = (Paths[Path] extends
      * @default 10000
      */
     maxItems?: number;
+    /**
+     * Stop after this many pages, however many items they held.
+     * @default 10000
+     */
+    maxPages?: number;
   };
 
 /** Every item, in order; `.pages()` for the pages themselves. */
@@ -74,8 +79,9 @@ export type Paginate<Paths, Table> = <Path extends PaginatedPathOf<Paths, Table>
  * The items of a paginated GET, page after page:
  * `for await (const kb of paginate(feather, '/v1/knowledge-base/knowledge-bases', { params: { query: { limit: 50 } } }))`.
  * Every other parameter is kept on each page; it stops when the next cursor is null or absent
- * (or `has_more` is false), after `maxItems` items, or when the server repeats a cursor (a
- * `FeatherError`). A failed page throws its `APIError`; the caller's `signal` ends it with
+ * (or `has_more` is false), after a page with no items (as Stainless SDKs do: an endless run of
+ * empty pages with fresh cursors ends at once), after `maxItems` items or `maxPages` pages, or
+ * when the server repeats a cursor (a `FeatherError`). A failed page throws its `APIError`; the caller's `signal` ends it with
  * `APIUserAbortError`. Only paths the spec paginates compile; the item type is inferred.
  */
 export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunction, init) => {
@@ -86,11 +92,19 @@ export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunct
       `paginate: GET ${path} does not page with a cursor in the spec this client was generated from`,
     );
   }
-  const { maxItems = DEFAULT_MAX_PAGINATED_ITEMS, ...request } = (init ?? {}) as LooseInit;
+  const {
+    maxItems = DEFAULT_MAX_PAGINATED_ITEMS,
+    maxPages = DEFAULT_MAX_PAGES,
+    ...request
+  } = (init ?? {}) as LooseInit;
   if (!(maxItems >= 0)) {
     throw new FeatherError(`paginate: maxItems is ${String(maxItems)}: expected 0 or more`);
   }
-  const pages = (): AsyncGenerator<any> => fetchPages(client, path, request, meta, maxItems);
+  if (!(maxPages >= 1)) {
+    throw new FeatherError(`paginate: maxPages is ${String(maxPages)}: expected 1 or more`);
+  }
+  const pages = (): AsyncGenerator<any> =>
+    fetchPages(client, path, request, meta, { maxItems, maxPages });
   const paginator: Paginator<unknown, unknown> = {
     pages,
     async *[Symbol.asyncIterator]() {
@@ -110,6 +124,7 @@ export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunct
 type LooseInit = Record<string, unknown> & {
   params?: { query?: Record<string, unknown> } & Record<string, unknown>;
   maxItems?: number;
+  maxPages?: number;
 };
 
 async function* fetchPages(
@@ -117,18 +132,20 @@ async function* fetchPages(
   path: string,
   request: LooseInit,
   meta: PaginationMeta,
-  maxItems: number,
+  limits: { maxItems: number; maxPages: number },
 ): AsyncGenerator<Record<string, unknown>> {
   const seen = new Set<unknown>();
   let cursor = request.params?.query?.[meta.cursor];
   let items = 0;
-  while (items < maxItems) {
+  for (let pages = 0; items < limits.maxItems && pages < limits.maxPages; pages++) {
     const query = { ...request.params?.query, [meta.cursor]: cursor ?? undefined };
     const page = (await unwrap(
       client.GET(path, { ...request, params: { ...request.params, query } }),
     )) as Record<string, unknown>;
     yield page;
-    items += itemsOf(page, meta).length;
+    const count = itemsOf(page, meta).length;
+    if (count === 0) return;
+    items += count;
     const next = page[meta.nextCursor];
     if (next === null || next === undefined || next === '') return;
     if (meta.hasMore !== undefined && page[meta.hasMore] === false) return;

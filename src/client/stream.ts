@@ -6,13 +6,15 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { STREAM_CALLS } from './transport/call-context.ts';
-import { DEFAULT_TIMEOUT_MS } from './constants.ts';
+import { DEFAULT_MAX_EVENT_BYTES, DEFAULT_TIMEOUT_MS } from './constants.ts';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
+  APIResponseTooLargeError,
   APIUserAbortError,
   FeatherError,
 } from './errors.ts';
+import { checkByteLimit } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
 
 /** One event: `event` is the `event:` field (absent for the default `message`), `data` the text. */
@@ -30,6 +32,12 @@ export interface StreamEventsOptions {
    * @default the call's `signal`
    */
   signal?: AbortSignal;
+  /**
+   * Bound on one event, in bytes received since the last blank line (so also on one line): a
+   * larger one ends the stream with `APIResponseTooLargeError`.
+   * @default 2097152 (2 MiB)
+   */
+  maxEventBytes?: number;
 }
 
 /**
@@ -55,6 +63,11 @@ export async function* streamEvents(
     );
   }
   const timeoutMs = options.timeoutMs ?? call?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxEventBytes = checkByteLimit(
+    options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+    'maxEventBytes',
+  );
+  const eventSize = new EventSize();
   const signal = options.signal ?? call?.signal;
   const events: ServerSentEvent[] = [];
   const parser = createParser({ onEvent: (event) => events.push(event) });
@@ -75,6 +88,15 @@ export async function* streamEvents(
         // An event cut off before its blank line is dropped, as the SSE standard says.
         parser.feed(decoder.decode());
       } else {
+        if (eventSize.grow(chunk.value) > maxEventBytes) {
+          throw new APIResponseTooLargeError({
+            method,
+            url,
+            status: response.status,
+            limitName: 'maxEventBytes',
+            limitBytes: maxEventBytes,
+          });
+        }
         parser.feed(decoder.decode(chunk.value, { stream: true }));
       }
       for (const event of events.splice(0)) {
@@ -85,6 +107,40 @@ export async function* streamEvents(
   } finally {
     if (!done) await reader.cancel().catch(() => undefined);
     reader.releaseLock();
+  }
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The size of the event being received: bytes since the last blank line (CRLF, LF or CR line
+ * ends, a CRLF split across chunks counted once), which also bounds the line the parser buffers.
+ */
+class EventSize {
+  private bytes = 0;
+  private atLineStart = true;
+  private afterCR = false;
+
+  /** Counts `chunk` in; returns the size of the event now being received. */
+  grow(chunk: Uint8Array): number {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === LF || byte === CR) {
+        if (byte === LF && this.afterCR) {
+          this.afterCR = false; // the LF of a CRLF
+          continue;
+        }
+        this.afterCR = byte === CR;
+        if (this.atLineStart) this.bytes = 0; // a blank line: the event ended
+        this.atLineStart = true;
+      } else {
+        this.afterCR = false;
+        this.atLineStart = false;
+        this.bytes++;
+      }
+    }
+    return this.bytes;
   }
 }
 

@@ -3,7 +3,7 @@
  * or throws the `APIError` subclass for the status. Failure is decided on `!response.ok`, never on
  * `error` being set: openapi-fetch leaves `error` undefined for an error with an empty body.
  */
-import { RESPONSE_METHODS } from './transport/call-context.ts';
+import { DEEP_ERROR_BODIES, RESPONSE_METHODS } from './transport/call-context.ts';
 import { APIError } from './errors.ts';
 
 /** The shape of every openapi-fetch result. */
@@ -42,7 +42,8 @@ function unwrapResult<R extends FetchResult>(result: R): UnwrappedData<R> {
   throw APIError.generate({
     status: response.status,
     headers: response.headers,
-    body: result.error,
+    // A body nested too deep to walk is kept as its text (src/fetch.ts, `finalError`).
+    body: DEEP_ERROR_BODIES.get(response) ?? result.error,
     method: RESPONSE_METHODS.get(response),
     url: response.url ? response.url.replace(/[?#].*$/, '') : undefined,
   });

@@ -27,6 +27,11 @@ export function readEnv(name: string): string | undefined {
 /** The key source from the option, else FEATHER_API_KEY; a `FeatherError` when there is neither. */
 export function resolveApiKeySource(apiKey: ApiKeySource | undefined): ApiKeySource {
   if (typeof apiKey === 'function') return apiKey;
+  if (apiKey !== undefined && typeof apiKey !== 'string') {
+    throw new FeatherError(
+      `apiKey is ${apiKey === null ? 'null' : `a ${typeof apiKey}`}: expected a string, or a function returning one`,
+    );
+  }
   if (apiKey !== undefined && apiKey.trim() !== '') return checkApiKey(apiKey, 'apiKey');
   const fromEnv = readEnv(API_KEY_ENV);
   if (fromEnv !== undefined) return checkApiKey(fromEnv, API_KEY_ENV);
@@ -76,6 +81,32 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
+/** `url` with whatever stands before its last `@` replaced by `***`, for messages. */
+export function hideUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, '$1***@'); // up to the last `@`
+}
+
+/**
+ * Throws when `url` holds credentials (`https://user:secret@host`): fetch refuses such a URL with
+ * a message quoting it, and whatever sits there may be a key. The message shows the URL without.
+ */
+export function assertNoCredentials(url: string, where: string): void {
+  if (!url.includes('@')) return;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return; // not a URL: assertKeySafeUrl says so (and quotes nothing after an `@`)
+  }
+  if (parsed.username === '' && parsed.password === '') return;
+  parsed.username = '';
+  parsed.password = '';
+  throw new FeatherError(
+    `${where} holds credentials before the host (${parsed.origin}): refused, they would be sent ` +
+      'and quoted in errors. Pass the key as apiKey and the URL without user:password@.',
+  );
+}
+
 /**
  * Throws unless `url` may carry the key: https, or plain http to a loopback host (a local mock
  * or dev server). `where` names the option or request in the message.
@@ -86,7 +117,7 @@ export function assertKeySafeUrl(url: string, where: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new FeatherError(`${where} is not an absolute URL: ${JSON.stringify(url)}`);
+    throw new FeatherError(`${where} is not an absolute URL: ${JSON.stringify(hideUserInfo(url))}`);
   }
   if (parsed.protocol === 'https:') return;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return;

@@ -19,7 +19,8 @@ export function scrubText(text: string, secrets: readonly string[]): string {
 
 /** True when `text` holds one of the secrets. */
 export function holdsSecret(text: string, secrets: readonly string[]): boolean {
-  return secrets.some((secret) => secret !== '' && text.includes(secret));
+  for (const secret of secrets) if (secret !== '' && text.includes(secret)) return true;
+  return false; // a plain loop: this runs for every header of every response
 }
 
 /** A copy of a JSON value with the secrets scrubbed from every string, keys included. */
@@ -46,47 +47,143 @@ export function scrubHeaders(headers: Headers, secrets: readonly string[]): Head
   return copy;
 }
 
-/** Each secret, and its form inside a JSON string when that differs (a key holding `"` or `\`). */
+/**
+ * Each secret, and its other forms where they differ: inside a JSON string (a key holding `"` or
+ * `\`) and percent-encoded (a server quoting a URL).
+ */
 export function withJsonForms(secrets: readonly string[]): string[] {
   return secrets.flatMap((secret) => {
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    return escaped === secret ? [secret] : [secret, escaped];
+    const forms = new Set([
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+    ]);
+    return [...forms];
   });
 }
 
 /**
- * A copy of an error response with the secrets scrubbed from its headers and body (JSON stays
- * JSON: a short key is replaced inside strings only). Reads the body, as openapi-fetch would.
+ * `text`, a JSON document, with the secrets scrubbed from the decoded value of every string
+ * (object keys included): `"\u0073k_live_..."` or `"a\/b"` decode to the key though the raw
+ * text does not hold it. Numbers, names and layout stay as they were. A scan over the text, not
+ * a parse and a stringify: a body nested 100,000 deep would overflow the stack of a recursive
+ * walk.
  */
-export async function scrubErrorResponse(
-  response: Response,
-  keys: readonly string[],
-): Promise<Response> {
-  const secrets = withJsonForms(keys);
-  const text = await response.text();
-  let headersHold = false;
-  response.headers.forEach((value) => (headersHold ||= holdsSecret(value, secrets)));
-  const bodyHolds = holdsSecret(text, secrets);
-  let body = text;
-  if (bodyHolds) {
-    try {
-      body = JSON.stringify(scrubJson(JSON.parse(text), secrets));
-    } catch {
-      body = scrubText(text, secrets);
+export function scrubJsonStrings(text: string, secrets: readonly string[]): string {
+  let out = '';
+  let copied = 0;
+  let start = text.indexOf('"');
+  while (start !== -1) {
+    let end = start;
+    for (;;) {
+      end = text.indexOf('"', end + 1);
+      if (end === -1) return out + text.slice(copied); // not JSON after all: nothing more to do
+      let backslashes = 0;
+      while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++;
+      if (backslashes % 2 === 0) break;
     }
+    const literal = text.slice(start, end + 1);
+    const scrubbed = scrubStringLiteral(literal, secrets);
+    if (scrubbed !== literal) {
+      out += text.slice(copied, start) + scrubbed;
+      copied = end + 1;
+    }
+    start = text.indexOf('"', end + 1);
   }
-  const headers = headersHold
-    ? scrubHeaders(response.headers, secrets)
-    : new Headers(response.headers);
-  if (bodyHolds && headers.has('content-length')) {
-    headers.set('content-length', String(new TextEncoder().encode(body).byteLength));
+  return out + text.slice(copied);
+}
+
+const BACKSLASH = 0x5c;
+
+/** A JSON string literal, or the literal of its decoded value with the secrets scrubbed. */
+function scrubStringLiteral(literal: string, secrets: readonly string[]): string {
+  if (!literal.includes('\\')) {
+    return holdsSecret(literal, secrets) ? scrubText(literal, secrets) : literal;
   }
+  let value: unknown;
+  try {
+    value = JSON.parse(literal);
+  } catch {
+    return scrubText(literal, secrets);
+  }
+  return typeof value === 'string' && holdsSecret(value, secrets)
+    ? JSON.stringify(scrubText(value, secrets))
+    : literal;
+}
+
+/** True when `text` parses as JSON. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An error body's text without the secrets: a JSON body keeps its shape and only its strings'
+ * decoded values are scrubbed (a short key leaves numbers alone); any other text is scrubbed
+ * wherever a secret's form appears.
+ */
+export function scrubErrorBody(text: string, keys: readonly string[]): string {
+  if (text === '' || keys.length === 0) return text;
+  const secrets = withJsonForms(keys);
+  if (isJson(text)) return scrubJsonStrings(text, secrets);
+  return holdsSecret(text, secrets) ? scrubText(text, secrets) : text;
+}
+
+/** True when some header value holds one of the secrets. */
+export function headersHoldSecret(headers: Headers, secrets: readonly string[]): boolean {
+  let holds = false;
+  headers.forEach((value) => (holds ||= holdsSecret(value, secrets)));
+  return holds;
+}
+
+/**
+ * A copy of `response` with `body` (a stream, or text) and `headers` in place of its own: same
+ * status, status text and URL (a constructed Response has none; `unwrap` and callers read it).
+ */
+export function copyResponse(
+  response: Response,
+  body: ReadableStream<Uint8Array> | string | null,
+  headers: Headers,
+  keys: readonly string[] = [],
+): Response {
   const copy = new Response(body === '' ? null : body, {
     status: response.status,
-    statusText: scrubText(response.statusText, secrets),
+    statusText: keys.length ? scrubText(response.statusText, keys) : response.statusText,
     headers,
   });
-  // A constructed Response has no URL; `unwrap` and callers read it.
   Object.defineProperty(copy, 'url', { value: response.url });
   return copy;
+}
+
+/**
+ * A copy of an error response whose body was read as `text`, with the secrets scrubbed from its
+ * headers, status text and body (see `scrubErrorBody`).
+ */
+export function scrubErrorResponse(
+  response: Response,
+  text: string,
+  keys: readonly string[],
+): Response {
+  const secrets = withJsonForms(keys);
+  const body = scrubErrorBody(text, keys);
+  const headers = headersHoldSecret(response.headers, secrets)
+    ? scrubHeaders(response.headers, secrets)
+    : new Headers(response.headers);
+  if (body !== text && headers.has('content-length')) {
+    headers.set('content-length', String(new TextEncoder().encode(body).byteLength));
+  }
+  return copyResponse(response, body, headers, secrets);
+}
+
+/**
+ * A copy of a success response whose headers echo a key (`x-request-id: KEY`), with scrubbed
+ * headers over the same body stream. The body of a success is the API's data: not altered.
+ */
+export function scrubSuccessHeaders(response: Response, keys: readonly string[]): Response {
+  const secrets = withJsonForms(keys);
+  return copyResponse(response, response.body, scrubHeaders(response.headers, secrets), secrets);
 }

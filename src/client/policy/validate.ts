@@ -57,18 +57,79 @@ function checkParameters(
     }
   }
   for (const rule of operationRules) {
-    const value = params?.[rule.in]?.[rule.name];
+    // Own properties only: a parameter named `constructor` or `toString` is not Object's.
+    const given = params?.[rule.in];
+    const value =
+      given !== undefined && Object.hasOwn(given, rule.name) ? given[rule.name] : undefined;
     if (value === undefined) {
       if (rule.required) problems.push(problem(rule, 'is required'));
       continue;
     }
-    // An empty path segment sends the request to another route (`/kbs//documents`).
-    if (value === '' && rule.in === 'path') {
-      problems.push(problem(rule, 'is empty: a path parameter needs a value'));
+    // An empty or dot segment sends the request to another route (`/kbs//documents`).
+    const unsafe = rule.in === 'path' ? unsafePathValue(value) : undefined;
+    if (unsafe !== undefined) {
+      problems.push(problem(rule, unsafe));
       continue;
     }
     const message = checkValue(value, rule, rule.in === 'query' || rule.in === 'path');
     if (message !== undefined) problems.push(problem(rule, message));
+  }
+  return problems;
+}
+
+/** Lone surrogates: `encodeURIComponent` throws a URIError on them. */
+const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Path values that would send the request elsewhere, checked whatever `validate` says (with
+ * `validate`, among the other checks): `..` or
+ * `.` (fetch resolves the dot segment: `/v1/email/events/..` is `/v1/email`), an empty value
+ * (`/kbs//documents`), a string with a lone surrogate (no URL can hold it). Throws a
+ * `FeatherValidationError` naming each.
+ */
+export function assertSafePathValues(
+  method: string,
+  path: string,
+  params: RequestParams | undefined,
+): void {
+  const values = params?.path;
+  if (values === undefined || values === null) return;
+  let problems: ParameterProblem[] | undefined;
+  for (const name of Object.keys(values)) {
+    const message = unsafePathValue(values[name]);
+    if (message !== undefined) (problems ??= []).push({ in: 'path', name, message });
+  }
+  if (problems !== undefined) throw new FeatherValidationError(`${method} ${path}`, problems);
+}
+
+function unsafePathValue(value: unknown): string | undefined {
+  const segment = Array.isArray(value) ? value.join(',') : value;
+  if (segment === '') return 'is empty: a path parameter needs a value';
+  if (segment === '.' || segment === '..') {
+    return `is ${JSON.stringify(segment)}: a dot segment would send the request to another route`;
+  }
+  if (typeof segment === 'string' && LONE_SURROGATE_RE.test(segment)) return LONE_SURROGATE;
+  return undefined;
+}
+
+const LONE_SURROGATE = 'holds a lone surrogate (not well-formed UTF-16): no URL can carry it';
+
+/**
+ * The problems behind a URIError of openapi-fetch's serializers: the query values and names
+ * with a lone surrogate (path values are checked before). Looked for only once one was thrown.
+ */
+export function loneSurrogateProblems(params: RequestParams | undefined): ParameterProblem[] {
+  const problems: ParameterProblem[] = [];
+  const query = params?.query ?? {};
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    const texts = [name, ...(Array.isArray(value) ? value : [value])];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, item] of Object.entries(value)) texts.push(key, item);
+    }
+    if (texts.some((text) => typeof text === 'string' && LONE_SURROGATE_RE.test(text))) {
+      problems.push({ in: 'query', name, message: LONE_SURROGATE });
+    }
   }
   return problems;
 }
@@ -99,7 +160,7 @@ export function parameterChecker(
       operationRules = rules[`${method} ${path}`] ?? null;
       byMethod.set(method, operationRules);
     }
-    if (operationRules === null) return;
+    if (operationRules === null) return assertSafePathValues(method, path, params);
     const problems = checkParameters(operationRules, params);
     if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
   };

@@ -3,7 +3,7 @@
  * signal, set the key, fetch. It resolves with the response, or with what kept one from coming;
  * whether to try again is the retry loop's decision (src/client/transport/fetch.ts).
  */
-import { userAbort, urlForMessages, type CallState } from './call.ts';
+import { failWith, userAbort, urlForMessages, type CallState } from './call.ts';
 import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';
@@ -27,6 +27,7 @@ export async function sendAttempt(
   init: RequestInit | undefined,
   call: CallState,
   options: ResolvedOptions,
+  spentMs = 0,
 ): Promise<Response | AttemptFailure> {
   const { parts } = prepared;
   const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
@@ -54,7 +55,7 @@ export async function sendAttempt(
     call.timer = setTimeout(() => {
       call.timedOut = true;
       controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError'));
-    }, timeoutMs);
+    }, timeoutMs - spentMs); // the key lookup ran within the same bound
   }
 
   try {
@@ -78,7 +79,7 @@ export async function sendAttempt(
   } catch (error) {
     clearTimeout(call.timer);
     if (error instanceof FeatherError) throw error; // a refused redirect: not retried
-    if (prepared.callerSignal?.aborted) throw userAbort(call, error);
+    if (prepared.callerSignal?.aborted) throw failWith(call, error, userAbort(call, error));
     // What openapi-fetch's own `new Request` would have thrown (a GET with a body, a bad
     // option): thrown as it is, not retried as a connection failure.
     if (parts !== undefined && !call.timedOut) new Request(parts.url, parts.init);

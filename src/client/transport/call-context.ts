@@ -51,6 +51,12 @@ export const CLIENT_TABLES = new WeakMap<object, GeneratedTables>();
 /** Error response -> `GET`, `POST`, ... (read by `unwrap` for its message). */
 export const RESPONSE_METHODS = new WeakMap<Response, string>();
 
+/**
+ * Error response -> its body as text, when that body nests deeper than `MAX_ERROR_BODY_DEPTH`
+ * (read by `unwrap`, whose `APIError` keeps the text rather than a value that overflows the stack).
+ */
+export const DEEP_ERROR_BODIES = new WeakMap<Response, string>();
+
 /** What `streamEvents` needs to know about a `parseAs: 'stream'` call. */
 export interface StreamCall {
   method: string;

@@ -10,7 +10,13 @@ import {
   APIUserAbortError,
   FeatherError,
 } from '../errors.ts';
-import { checkCount, checkTimeout, type FetchLike, type ResolvedOptions } from '../options.ts';
+import {
+  checkByteLimit,
+  checkCount,
+  checkTimeout,
+  type FetchLike,
+  type ResolvedOptions,
+} from '../options.ts';
 
 /** One call through the client: its limits, and what its attempts found (read by `toFeatherError`). */
 export interface CallState {
@@ -37,14 +43,30 @@ export interface CallState {
   safeToRepeat?: boolean;
   /** The API keys sent in this call (one unless the key rotated), scrubbed from what it returns. */
   keys: string[];
+  /** Bound on a decoded body the client reads (`maxResponseBytes`). */
+  maxResponseBytes: number;
+  /** `parseAs: 'stream'`: the success body is the caller's to read, not bounded here. */
+  streams: boolean;
+  /**
+   * The transport's last failure: what the fetch threw (`raw`, which `onError` middleware sees)
+   * and the client's error for it (`typed`, which the caller gets unless middleware replaced it).
+   */
+  failure?: { raw: unknown; typed: FeatherError };
 }
 
 /** A call with the client's limits, overridden per request where given. */
 export function startCall(
   options: ResolvedOptions,
-  overrides: { maxRetries?: unknown; timeoutMs?: unknown; fetch?: unknown; [key: string]: unknown },
+  overrides: {
+    maxRetries?: unknown;
+    timeoutMs?: unknown;
+    maxResponseBytes?: unknown;
+    fetch?: unknown;
+    parseAs?: unknown;
+    [key: string]: unknown;
+  },
 ): CallState {
-  const { maxRetries, timeoutMs, fetch } = overrides;
+  const { maxRetries, timeoutMs, maxResponseBytes, fetch } = overrides;
   return {
     maxRetries:
       maxRetries === undefined
@@ -56,7 +78,22 @@ export function startCall(
     attempts: 0,
     timedOut: false,
     keys: [],
+    maxResponseBytes:
+      maxResponseBytes === undefined
+        ? options.maxResponseBytes
+        : checkByteLimit(maxResponseBytes as number, 'maxResponseBytes'),
+    streams: overrides.parseAs === 'stream',
   };
+}
+
+/**
+ * Records a transport failure and returns what to throw to openapi-fetch: the fetch's own error,
+ * so that `onError` middleware sees it as openapi-fetch promises (issue 22), unless it is falsy
+ * (openapi-fetch would drop it). `toFeatherError` turns it back into `typed`.
+ */
+export function failWith(call: CallState, raw: unknown, typed: FeatherError): unknown {
+  call.failure = { raw, typed };
+  return raw ? raw : typed;
 }
 
 /**
@@ -77,6 +114,10 @@ export function endCall(call: CallState, bodyStreams: boolean): void {
  * the client did not cause (from middleware, say) pass through unchanged.
  */
 export function toFeatherError(error: unknown, call: CallState): unknown {
+  // The transport failed: its error, unless `onError` middleware replaced it (passed on as is).
+  if (call.failure !== undefined) {
+    return error === call.failure.raw || error === call.failure.typed ? call.failure.typed : error;
+  }
   if (error instanceof FeatherError || call.method === undefined || call.url === undefined) {
     return error;
   }

@@ -4,14 +4,16 @@
  * however many attempts it took. It prepares the request once (transport/request.ts), sends attempts
  * (transport/attempt.ts), and between them asks policy/retry.ts whether and how long to wait.
  */
-import { currentApiKey } from '../policy/auth.ts';
-import { userAbort, urlForMessages, type CallState } from './call.ts';
-import { REQUEST_ID_HEADER } from '../constants.ts';
+import { currentApiKey, type ApiKeySource } from '../policy/auth.ts';
+import { ERROR_HINTS_PREFIX_BYTES, headerFacts, limitBody, readPrefix } from './body-limit.ts';
+import { failWith, userAbort, urlForMessages, type CallState } from './call.ts';
+import { DEEP_ERROR_BODIES } from './call-context.ts';
+import { MAX_ERROR_BODY_DEPTH, REQUEST_ID_HEADER } from '../constants.ts';
 import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { scrubErrorResponse } from '../policy/secrets.ts';
+import { scrubErrorBody, scrubErrorResponse, scrubSuccessHeaders } from '../policy/secrets.ts';
 import {
   errorBodyHints,
   retryDelayMs,
@@ -39,13 +41,19 @@ export async function sendWithRetries(
   const { logger } = options;
 
   for (let retriesSoFar = 0; ; retriesSoFar++) {
-    if (callerSignal?.aborted) throw userAbort(call);
-    const key =
-      typeof options.apiKey === 'string' ? options.apiKey : await currentApiKey(options.apiKey);
+    if (callerSignal?.aborted) throw failWith(call, callerSignal.reason, userAbort(call));
+    call.attempts = retriesSoFar + 1;
+    let key: string;
+    let spentMs = 0;
+    if (typeof options.apiKey === 'string') key = options.apiKey;
+    else {
+      const lookupStartMs = performance.now();
+      key = await apiKeyWithin(options.apiKey, call, callerSignal);
+      spentMs = performance.now() - lookupStartMs;
+    }
     logger.addSecret(key);
     if (!call.keys.includes(key)) call.keys.push(key);
-    call.attempts = retriesSoFar + 1;
-    const result = await sendAttempt(prepared, body, key, init, call, options);
+    const result = await sendAttempt(prepared, body, key, init, call, options, spentMs);
     const limits = { retryable, retriesSoFar, maxRetries: call.maxRetries };
 
     let outcome: AttemptOutcome;
@@ -63,7 +71,8 @@ export async function sendWithRetries(
               })
             : new APIConnectionError({ ...where, cause: result.error });
         logger.info(failure.message); // the caller gets it: not louder than info
-        throw failure;
+        // `onError` middleware sees what the fetch threw; the caller gets `failure` (src/client.ts).
+        throw failWith(call, result.error, failure);
       }
     } else {
       response = result;
@@ -72,8 +81,14 @@ export async function sendWithRetries(
           requestId: response.headers.get(REQUEST_ID_HEADER),
         });
       }
-      // The timer stays armed while openapi-fetch reads the body; `endCall` stops it.
-      if (response.ok) return (call.response = response);
+      // The timer stays armed while openapi-fetch reads the body; `endCall` stops it. A streamed
+      // body is the caller's to read (`streamEvents` bounds each event).
+      if (response.ok) {
+        const facts = headerFacts(response.headers, call.keys);
+        if (facts.holdsSecret) response = scrubSuccessHeaders(response, call.keys);
+        if (!call.streams) response = limitBody(response, call.maxResponseBytes, call, facts);
+        return (call.response = response);
+      }
       outcome = { kind: 'response', status: response.status, headers: response.headers };
       // Feather's error body says `retryable` and `retry_after`: read from a copy, and only
       // when a retry is still possible (openapi-fetch reads the original).
@@ -115,15 +130,92 @@ export async function sendWithRetries(
     try {
       await sleep(delayMs, callerSignal);
     } catch (error) {
-      throw userAbort(call, error);
+      throw failWith(call, error, userAbort(call, error));
     }
   }
 }
 
-/** The error response handed on: a copy without the keys, should the server echo one. */
+/**
+ * The error response handed on: read within `maxResponseBytes`, and a copy without the keys,
+ * should the server echo one. A body nested deeper than `MAX_ERROR_BODY_DEPTH` is kept as text
+ * for `unwrap` (its JSON would overflow the stack of whatever walks it).
+ */
 async function finalError(response: Response, call: CallState): Promise<Response> {
   call.response = response; // while its body is read, for `toFeatherError`
-  return (call.response = await scrubErrorResponse(response, call.keys));
+  const text = await limitBody(response, call.maxResponseBytes, call).text();
+  const copy = scrubErrorResponse(response, text, call.keys);
+  if (nestsDeeperThan(text, MAX_ERROR_BODY_DEPTH)) {
+    DEEP_ERROR_BODIES.set(copy, scrubErrorBody(text, call.keys));
+  }
+  return (call.response = copy);
+}
+
+/** True when a JSON text opens more than `max` arrays or objects at once (a linear scan). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false; // too short to close that many
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > max) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * The current key from a rotating-key function, within the attempt's time bound and the
+ * caller's signal: a lookup that never settles ends in `APIConnectionTimeoutError` (nothing
+ * sent, not retried) or `APIUserAbortError`.
+ */
+function apiKeyWithin(
+  source: ApiKeySource,
+  call: CallState,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const lookup = currentApiKey(source);
+  const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
+  if (!bounded && signal === undefined) return lookup;
+  return new Promise((resolve, reject) => {
+    const where = { method: call.method!, url: urlForMessages(call.url!), attempts: call.attempts };
+    const timer = bounded
+      ? setTimeout(() => {
+          finish();
+          reject(
+            new APIConnectionTimeoutError(
+              { ...where, timeoutMs: call.timeoutMs },
+              `${where.method} ${where.url}: the apiKey function did not return within timeoutMs ` +
+                `(${call.timeoutMs} ms); nothing was sent`,
+            ),
+          );
+        }, call.timeoutMs)
+      : undefined;
+    const onAbort = (): void => {
+      finish();
+      reject(failWith(call, signal!.reason, userAbort(call)));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    function finish(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    lookup.then(
+      (key) => {
+        finish();
+        resolve(key);
+      },
+      (error: unknown) => {
+        finish();
+        reject(error);
+      },
+    );
+  });
 }
 
 function describeOutcome(outcome: AttemptOutcome): string {
@@ -148,13 +240,17 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** The retry hints of a JSON error body, read from a clone; `{}` when it is not JSON. */
+/**
+ * The retry hints of a JSON error body, read from a clone and only as far as
+ * `ERROR_HINTS_PREFIX_BYTES`: a longer body (or one that is not JSON) gives `{}`.
+ */
 async function errorHints(response: Response): Promise<ErrorBodyHints> {
   if (!response.headers.get('content-type')?.includes('json')) return {};
-  return errorBodyHints(
-    await response
-      .clone()
-      .json()
-      .catch(() => undefined),
-  );
+  const text = await readPrefix(response, ERROR_HINTS_PREFIX_BYTES).catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    return errorBodyHints(JSON.parse(text));
+  } catch {
+    return {};
+  }
 }
