@@ -5,3 +5,6 @@ export type * from "./aliases.ts";
 export * from "./parameters.ts";
 export * from "./operations.ts";
 export * from "./fingerprint.ts";
+
+/** The response schemas (`response-schemas.ts`), imported on first use: bundlers split them out. */
+export const loadResponseSchemas = (): Promise<typeof import("./response-schemas.ts")> => import("./response-schemas.ts");

@@ -188,7 +188,10 @@ describe('prepare (npm install builds dist/)', () => {
     for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json'])
       await cp(path.join(REPO_ROOT, file), path.join(root, file));
     await symlink(NODE_MODULES, path.join(root, 'node_modules'));
-    await mkdir(path.join(root, 'src'));
+    await mkdir(path.join(root, 'src', 'testing'), { recursive: true });
+    // The other entry points tsconfig.build.json names (./operations, the testing kit's subpaths).
+    for (const entry of ['operations.ts', 'testing/index.ts', 'testing/msw.ts'])
+      await writeFile(path.join(root, 'src', entry), 'export {};\n');
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 

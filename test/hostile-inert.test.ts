@@ -30,12 +30,32 @@ const ALLOWED: Record<string, { values: string[]; call?: { name: string; from: s
   'parameters.ts': { values: ['PARAMETER_RULES'] },
   'operations.ts': { values: ['PAGINATION', 'IDEMPOTENCY_KEY_BODY_OPERATIONS'] },
   'fingerprint.ts': { values: ['SPEC_FINGERPRINT'] },
+  'response-schemas.ts': { values: ['RESPONSE_SCHEMAS_JSON'] },
   'index.ts': { values: [] },
   'functions.ts': {
     values: [],
     call: { name: 'operationFunction', from: '../src/client/operation.ts' },
   },
 };
+
+/** The one function the generator writes, with fixed text: index.ts's lazy schema import. */
+const SCHEMA_LOADER = 'loadResponseSchemas';
+
+/** `() => import("./response-schemas.ts")`, exactly: no parameter, a literal specifier. */
+function isSchemaLoader(name: string, declaration: ts.VariableDeclaration): boolean {
+  const init = declaration.initializer;
+  if (name !== 'index.ts' || !ts.isIdentifier(declaration.name)) return false;
+  if (declaration.name.text !== SCHEMA_LOADER || init === undefined) return false;
+  if (!ts.isArrowFunction(init) || init.parameters.length > 0) return false;
+  const body = init.body;
+  return (
+    ts.isCallExpression(body) &&
+    body.expression.kind === ts.SyntaxKind.ImportKeyword &&
+    body.arguments.length === 1 &&
+    ts.isStringLiteral(body.arguments[0]!) &&
+    body.arguments[0].text === './response-schemas.ts'
+  );
+}
 
 const isExported = (node: ts.Node): boolean =>
   ts.canHaveModifiers(node) &&
@@ -115,10 +135,11 @@ function statementProblems(name: string, text: string): string[] {
         (statement.declarationList.flags & ts.NodeFlags.Const) !== 0 &&
         declarations.every(
           (d) =>
-            ts.isIdentifier(d.name) &&
-            d.initializer !== undefined &&
-            ((values.includes(d.name.text) && isLiteralData(d.initializer)) ||
-              isAllowedCall(d.initializer)),
+            isSchemaLoader(name, d) ||
+            (ts.isIdentifier(d.name) &&
+              d.initializer !== undefined &&
+              ((values.includes(d.name.text) && isLiteralData(d.initializer)) ||
+                isAllowedCall(d.initializer))),
         );
       if (ok) continue;
     }
@@ -191,7 +212,21 @@ describe('a hostile spec generates inert code', () => {
     expect(statementProblems('aliases.ts', pwned)).toHaveLength(1);
   });
 
-  it('importing the generated modules runs nothing and exports only data and operation functions', async () => {
+  it('the checker allows the schema loader only as the generator writes it', () => {
+    const loader = (body: string) => `export const loadResponseSchemas = ${body};\n`;
+    expect(statementProblems('index.ts', loader('() => import("./response-schemas.ts")'))).toEqual(
+      [],
+    );
+    expect(
+      statementProblems('index.ts', loader('() => import("node:child_process")')),
+    ).toHaveLength(1);
+    expect(statementProblems('index.ts', loader('(x) => import(x)'))).toHaveLength(1);
+    expect(
+      statementProblems('aliases.ts', loader('() => import("./response-schemas.ts")')),
+    ).toHaveLength(1);
+  });
+
+  it('importing the generated modules runs nothing and exports only data, the schema loader and operation functions', async () => {
     const out = path.join(root, 'generated');
     await mkdir(out, { recursive: true });
     for (const [name, text] of build.files) await writeFile(path.join(out, name), text);
@@ -218,9 +253,10 @@ describe('a hostile spec generates inert code', () => {
       'IDEMPOTENCY_KEY_BODY_OPERATIONS',
       'PAGINATION',
       'PARAMETER_RULES',
+      'RESPONSE_SCHEMAS_JSON',
       'SPEC_FINGERPRINT',
     ]);
-    // Every function is an operation function of functions.ts, by name.
+    // Every function is the schema loader or an operation function of functions.ts, by name.
     const declared = [...build.files.get('functions.ts')!.matchAll(/^export const (\w+) =/gm)].map(
       (m) => m[1],
     );
@@ -228,7 +264,7 @@ describe('a hostile spec generates inert code', () => {
       Object.keys(kinds)
         .filter((k) => kinds[k] === 'function')
         .sort(),
-    ).toEqual(declared.sort());
+    ).toEqual([SCHEMA_LOADER, ...declared].sort());
     expect(declared).not.toContain('constructor');
   }, 30_000);
 });

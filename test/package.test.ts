@@ -29,7 +29,13 @@ const TSC = packageBin('typescript', 'tsc');
 /** The node_modules holding our tools (this repo's, or a workspace root's where hoisted). */
 const NODE_MODULES = path.dirname(path.dirname(packageManifestPath('typescript')));
 /** What the tarball needs at run time, and what the consumer's type check needs: copied, not fetched. */
-const PREINSTALLED = ['openapi-fetch', 'openapi-typescript-helpers', '@types/node', 'undici-types'];
+const PREINSTALLED = [
+  'openapi-fetch',
+  'openapi-typescript-helpers',
+  '@cfworker/json-schema',
+  '@types/node',
+  'undici-types',
+];
 /** Never leaves this process except as the header the loopback server checks. */
 const API_KEY = 'consumer-proof-secret-4b1d';
 /** Left out of the copy that gets packed: not sources, or rebuilt there. */
@@ -109,6 +115,7 @@ describe('tarballProblems', () => {
     version: '1.0.0',
     exports: { '.': { types: './dist/src/index.d.ts', default: './dist/src/index.js' } },
     dependencies: {
+      '@cfworker/json-schema': '4.1.6',
       'eventsource-parser': '3.1.1',
       'openapi-fetch': '0.17.0',
       'openapi-typescript-helpers': '0.1.0',
@@ -139,13 +146,13 @@ describe('tarballProblems', () => {
     expect(tarballProblems(list, manifest).join('\n')).toContain(problem);
   });
 
-  it('names a runtime dependency other than openapi-fetch, its helpers and eventsource-parser', () => {
+  it('names a runtime dependency other than the four it has', () => {
     const withExtra = {
       ...manifest,
       dependencies: { ...manifest.dependencies, yaml: '2.9.1' },
     };
     expect(tarballProblems(good, withExtra)).toEqual([
-      'runtime dependencies are [eventsource-parser, openapi-fetch, openapi-typescript-helpers, yaml]; expected only [eventsource-parser, openapi-fetch, openapi-typescript-helpers]',
+      'runtime dependencies are [@cfworker/json-schema, eventsource-parser, openapi-fetch, openapi-typescript-helpers, yaml]; expected only [@cfworker/json-schema, eventsource-parser, openapi-fetch, openapi-typescript-helpers]',
     ]);
     expect(tarballProblems(good, manifest)).toEqual([]);
   });
@@ -195,7 +202,7 @@ describe('a fresh project that installed the tarball', () => {
     }
   });
 
-  it('depends on nothing but openapi-fetch (and its helpers, for types) and eventsource-parser', async () => {
+  it('depends on nothing but openapi-fetch (and its helpers, for types), eventsource-parser and @cfworker/json-schema', async () => {
     const installed = JSON.parse(
       await readFile(
         path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
@@ -203,10 +210,12 @@ describe('a fresh project that installed the tarball', () => {
       ),
     ) as PackageManifest;
     expect(Object.keys(installed.dependencies ?? {}).sort()).toEqual([
+      '@cfworker/json-schema',
       'eventsource-parser',
       'openapi-fetch',
       'openapi-typescript-helpers',
     ]);
+    expect(installed.peerDependenciesMeta).toEqual({ msw: { optional: true } });
   });
 
   it('exports the operation functions from @featherhq/api-client/operations', async () => {
@@ -273,6 +282,18 @@ describe('a fresh project that installed the tarball', () => {
     // tsc emits the consumer against the package's types: with spec/ grown to the whole API
     // (.ci/run's second pass) that alone took over a minute on a loaded machine.
   }, 180_000);
+
+  it('runs the testing kit (/testing) with plain node: an example answered, a bad fixture refused', async () => {
+    const built = await run(process.execPath, [TSC, '-p', 'tsconfig.nodenext.json'], consumer);
+    expect(built.code, built.output).toBe(0);
+    const ran = await run(process.execPath, [path.join('out', 'testing-main.js')], consumer);
+    expect(ran.code, ran.output).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual({
+      exampleRows: 1,
+      sameExample: true,
+      refused: '200 /0',
+    });
+  });
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   it.runIf(major > 20 || (major === 20 && minor >= 19))(

@@ -90,6 +90,8 @@ async function compileSnippets(
       paths: {
         '@featherhq/api-client': [path.join(sourceRoot, 'src', 'index.ts')],
         '@featherhq/api-client/operations': [path.join(sourceRoot, 'src', 'operations.ts')],
+        '@featherhq/api-client/testing': [path.join(sourceRoot, 'src', 'testing', 'index.ts')],
+        '@featherhq/api-client/testing/msw': [path.join(sourceRoot, 'src', 'testing', 'msw.ts')],
       },
     },
     include: ['*.ts'],

@@ -16,6 +16,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /** What the published package may depend on at run time: nothing but openapi-fetch. */
 export const RUNTIME_DEPENDENCIES: readonly string[] = [
+  '@cfworker/json-schema',
   'eventsource-parser',
   'openapi-fetch',
   // Types only: the client's method signature names openapi-fetch's own helpers (src/client/client.ts).
@@ -32,6 +33,8 @@ export interface PackageManifest {
   types?: string;
   exports?: unknown;
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 export interface PackedTarball {

@@ -30,7 +30,9 @@ import {
   renderIndexModule,
   renderOperationMeta,
   renderParameters,
+  renderResponseSchemas,
 } from './render.ts';
+import { responseSchemas } from './response-schemas.ts';
 
 export interface PipelinePaths {
   /** Repository root; every other path is relative to it. */
@@ -199,6 +201,7 @@ async function buildWithLinter(
   output.set('fingerprint.json', renderFingerprintJson(fingerprint));
   output.set('fingerprint.ts', renderFingerprintModule(fingerprint));
   output.set('index.ts', renderIndexModule());
+  output.set('response-schemas.ts', renderResponseSchemas(responseSchemas(joined.doc)));
   output.set('README.md', GENERATED_README);
 
   const { escapeUnsafeCharacters } = await import('./ts-text.ts');

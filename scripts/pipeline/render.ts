@@ -25,7 +25,8 @@ Everything in this folder is written by \`npm run generate\` from the OpenAPI do
 | \`parameters.ts\` | each operation's parameter constraints, checked by the client before sending |
 | \`operations.ts\` | which GETs page with a cursor (and the field names), which operations take \`idempotency_key\` in their body |
 | \`fingerprint.json\`, \`fingerprint.ts\` | \`info.version\` and SHA-256 of the canonical joined document |
-| \`index.ts\` | re-exports the above |
+| \`response-schemas.ts\` | the JSON Schema of each operation's JSON responses, for response validation and the testing kit |
+| \`index.ts\` | re-exports the above, and \`loadResponseSchemas()\`, which imports \`response-schemas.ts\` on first use |
 | \`.stamp.json\` | hashes of the inputs and outputs, so that an unchanged re-run is skipped |
 
 The TypeScript here is printed by the TypeScript printer (through openapi-typescript) and by the
@@ -79,6 +80,20 @@ export type * from "./aliases.ts";
 export * from "./parameters.ts";
 export * from "./operations.ts";
 export * from "./fingerprint.ts";
+
+/** The response schemas (\`response-schemas.ts\`), imported on first use: bundlers split them out. */
+export const loadResponseSchemas = (): Promise<typeof import("./response-schemas.ts")> => import("./response-schemas.ts");
+`;
+}
+
+/**
+ * `response-schemas.ts`: the table as one JSON string, parsed when loaded (JSON.parse reads a
+ * large table faster than a JavaScript literal, and tsc checks a string at no cost).
+ */
+export function renderResponseSchemas(table: object): string {
+  return `${GENERATED_HEADER}
+/** \`{ operations: { "GET /path": { status: schema } }, components: { schemas } }\` as JSON. */
+export const RESPONSE_SCHEMAS_JSON: string = ${JSON.stringify(JSON.stringify(table))};
 `;
 }
 

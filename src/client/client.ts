@@ -54,6 +54,12 @@ import {
   type OperationSpec,
 } from './transport/call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
+import {
+  checkResponse,
+  checkValidationMode,
+  sampled,
+  type ResponseValidationMode,
+} from './policy/response-check.ts';
 
 declare global {
   /**
@@ -179,7 +185,11 @@ export function clientOn(
     operation?: OperationSpec,
   ): Promise<LooseResult> => {
     let call: CallState;
+    let requestMode: ResponseValidationMode | undefined;
     try {
+      if (init?.validateResponses !== undefined) {
+        requestMode = checkValidationMode(init.validateResponses, 'validateResponses');
+      }
       if (init?.validate ?? resolved.validate) {
         if (operation) assertOperationParameters(method, path, operation.rules, init?.params);
         else checkParameters(method, path, init?.params);
@@ -252,7 +262,17 @@ export function clientOn(
           return result;
         }
         endCall(call, false);
-        return result;
+        const mode =
+          requestMode ??
+          (resolved.validateResponses !== 'off' && sampled(resolved.validateResponsesSampleRate)
+            ? resolved.validateResponses
+            : 'off');
+        if (mode === 'off' || (init?.parseAs !== undefined && init.parseAs !== 'json')) {
+          return result;
+        }
+        const check = { tables, logger: resolved.logger, mode };
+        const body = response.ok ? result.data : result.error;
+        return checkResponse(check, `${method} ${path}`, response, body).then(() => result);
       },
       (error: unknown) => {
         endCall(call, false);

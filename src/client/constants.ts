@@ -64,3 +64,6 @@ export const DEFAULT_MAX_EVENT_BYTES = 2 * 1024 * 1024;
 
 /** An error body nested deeper than this is kept as text by `unwrap`. */
 export const MAX_ERROR_BODY_DEPTH = 256;
+
+/** An `APIResponseValidationError` lists at most this many problems of one body. */
+export const MAX_RESPONSE_PROBLEMS = 10;

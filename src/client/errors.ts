@@ -2,7 +2,9 @@
  * Every error the client throws or rejects with, in one hierarchy (after openai-node's
  * `error.ts`): `FeatherError` at the root; `APIError` and one subclass per status family for
  * HTTP errors (thrown by `unwrap`); connection, timeout and user-abort errors for transport
- * failures; `FeatherValidationError` for parameters that break the spec. No message, property or
+ * failures; `FeatherValidationError` for parameters that break the spec. `APIResponseValidationError`
+ * (a response that breaks it) sits in response-validation-error.ts, so that it is bundled with the
+ * validator, which alone throws it, not into every client. No message, property or
  * cause ever holds the API key: errors carry response headers, never request headers.
  */
 import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
@@ -331,10 +333,12 @@ function causeSuffix(cause: unknown): string {
   return ` (${typeof code === 'string' ? code : cause.message})`;
 }
 
-function requestIdSuffix(requestId: string | undefined): string {
+/** ` [request id x]`, or nothing. */
+export function requestIdSuffix(requestId: string | undefined): string {
   return requestId ? ` [request id ${requestId}]` : '';
 }
 
-function plural(count: number, noun: string): string {
+/** `1 attempt`, `2 attempts`. */
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

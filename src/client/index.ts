@@ -36,6 +36,9 @@ export {
   FeatherValidationError,
 } from './errors.ts';
 export type { APIErrorBody, APIErrorInit, ParameterProblem, TransportErrorInit } from './errors.ts';
+export { APIResponseValidationError } from './response-validation-error.ts';
+export type { ResponseProblem } from './response-validation-error.ts';
+export type { ResponseValidationMode } from './policy/response-check.ts';
 export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './options.ts';
 export type { ApiKeySource } from './policy/auth.ts';
 export type { Logger, LogLevel } from './logger.ts';

@@ -27,6 +27,11 @@ import type { GeneratedTables } from './transport/call-context.ts';
 import { FeatherError } from './errors.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 import { safeQuerySerializer } from './transport/query.ts';
+import {
+  checkSampleRate,
+  checkValidationMode,
+  type ResponseValidationMode,
+} from './policy/response-check.ts';
 
 /** A fetch the client calls once per attempt. It must honour `init.signal`. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -128,6 +133,22 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    * @default console
    */
   logger?: Logger;
+
+  // Response validation (src/response-check.ts, docs/testing.md): kept together here.
+  /**
+   * Check each JSON response body against the spec's schema for its operation and status:
+   * `'warn'` logs a mismatch through `logger` (operation, status, JSON pointer; never a value of
+   * the body), `'throw'` rejects the call with an `APIResponseValidationError`. The validator
+   * and the schemas are imported on the first checked response, never while this is `'off'`.
+   * @default 'off'
+   */
+  validateResponses?: ResponseValidationMode;
+  /**
+   * The share of responses checked when `validateResponses` is on, from 0 to 1 (0.01: one in a
+   * hundred, at random), for production.
+   * @default 1
+   */
+  validateResponsesSampleRate?: number;
 }
 
 /** Per-request options, accepted next to openapi-fetch's (`params`, `signal`, `headers`, ...). */
@@ -140,6 +161,8 @@ export interface FeatherRequestOptions {
   validate?: boolean;
   /** @default the client's `maxResponseBytes` */
   maxResponseBytes?: number;
+  /** Checked whatever the client's sampling rate. @default the client's `validateResponses` */
+  validateResponses?: ResponseValidationMode;
 }
 
 /** Options after defaults: what the client runs on. */
@@ -154,6 +177,8 @@ export interface ResolvedOptions {
   maxRetryAfterMs: number;
   autoIdempotencyKey: boolean;
   validate: boolean;
+  validateResponses: ResponseValidationMode;
+  validateResponsesSampleRate: number;
   fetch: FetchLike;
   logger: RedactingLogger;
   tables: GeneratedTables;
@@ -185,6 +210,8 @@ export function resolveOptions(
     logLevel,
     logger = console,
     generated = defaultTables,
+    validateResponses = 'off',
+    validateResponsesSampleRate = 1,
     ...clientOptions
   } = options;
   if (typeof baseUrl !== 'string') {
@@ -210,6 +237,11 @@ export function resolveOptions(
     maxRetryAfterMs: checkDuration(maxRetryAfterMs, 'maxRetryAfterMs'),
     autoIdempotencyKey,
     validate,
+    validateResponses: checkValidationMode(validateResponses, 'validateResponses'),
+    validateResponsesSampleRate: checkSampleRate(
+      validateResponsesSampleRate,
+      'validateResponsesSampleRate',
+    ),
     fetch: customFetch ?? globalFetch,
     logger: new RedactingLogger(level, logger),
     tables: generated,

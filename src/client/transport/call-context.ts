@@ -6,6 +6,7 @@
  */
 import {
   IDEMPOTENCY_KEY_BODY_OPERATIONS,
+  loadResponseSchemas,
   PAGINATION,
   PARAMETER_RULES,
   type PaginationMeta,
@@ -17,6 +18,8 @@ export interface GeneratedTables {
   PARAMETER_RULES: Readonly<Record<string, readonly ParameterRule[]>>;
   PAGINATION: Readonly<Record<string, PaginationMeta>>;
   IDEMPOTENCY_KEY_BODY_OPERATIONS: readonly string[];
+  /** Imports the response schemas (`validateResponses`, the testing kit); absent before 0.2. */
+  loadResponseSchemas?: () => Promise<{ RESPONSE_SCHEMAS_JSON: string }>;
 }
 
 /** The package's own generated tables. */
@@ -24,6 +27,7 @@ export const PACKAGE_TABLES: GeneratedTables = {
   PARAMETER_RULES,
   PAGINATION,
   IDEMPOTENCY_KEY_BODY_OPERATIONS,
+  loadResponseSchemas,
 };
 
 /** What an operation function (src/client/operation.ts) knows of its operation, besides method and path. */
