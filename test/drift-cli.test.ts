@@ -353,7 +353,9 @@ describe('npm run drift on bad input exits 2 and says which', () => {
     );
     expect(result.code).toBe(2);
     expect(result.err).toContain("--format must be text, json or markdown (got 'yaml')");
-    expect(result.err).toContain("--fail-on must be any, warning or breaking (got 'some')");
+    expect(result.err).toContain(
+      "--fail-on must be any, warning, breaking or consumers (got 'some')",
+    );
     expect(result.err).toContain("--header #1 must be 'Name: value'");
     expect(result.err).toContain(
       "--max-chars must be a whole number from 2000 to 1000000 (got '10')",

@@ -1,8 +1,10 @@
 /**
  * `npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
- * [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE] [--max-chars N]
- * [--whole-report <where>] [--timeout <ms>] [--update-spec]`: compares the pinned API (spec/, joined) with another
- * version of it and prints the change report. The diff and its rules live in src/drift/; this
+ * [--fail-on any|warning|breaking|consumers] [--header 'Name: value']... [--output FILE] [--max-chars N]
+ * [--whole-report <where>] [--timeout <ms>] [--update-spec] [--consumers | --no-consumers]`: compares the pinned API (spec/, joined) with another
+ * version of it and prints the change report. Inside a workspace (or with `--consumers`) it also
+ * type-checks the members that depend on the package against the regenerated client and heads
+ * the report with what breaks there (scripts/consumers/). The diff and its rules live in src/drift/; this
  * file reads the two sides and turns the outcome into an exit code. What only some runs need
  * (YAML, doc pages, the pipeline's join and names, writing files) is imported when needed, so
  * that `--help` and a run on JSON files start in well under a second.
@@ -21,12 +23,17 @@ import {
   listOperations,
   pairOperations,
   restrictToOperations,
+  PULL_REQUEST_BODY_MAX_CHARS,
   STEP_SUMMARY_MAX_CHARS,
   type Dict,
   type DriftReport,
   type ExportedNamesOf,
+  type MarkdownOptions,
+  type ReportContext,
   type ReportFormat,
 } from '../../src/drift/index.ts';
+import type { ConsumersReport } from '../consumers/check.ts';
+import { formatConsumersMarkdown, formatConsumersText } from '../consumers/report.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
@@ -255,15 +262,24 @@ export interface DriftCommandDeps {
 }
 
 const USAGE = `usage: npm run drift -- [--against <file | url | doc page>] [--format text|json|markdown]
-       [--fail-on any|warning|breaking] [--header 'Name: value']... [--output FILE]
-       [--max-chars N] [--whole-report <where>] [--timeout <ms>] [--update-spec]`;
+       [--fail-on any|warning|breaking|consumers] [--header 'Name: value']... [--output FILE]
+       [--max-chars N] [--whole-report <where>] [--timeout <ms>] [--update-spec]
+       [--consumers | --no-consumers]`;
 
-/** Which changes fail the check: all, warnings and breaking ones, or breaking ones only. */
-export type FailOn = 'any' | 'warning' | 'breaking';
-const FAIL_ON: readonly FailOn[] = ['any', 'warning', 'breaking'];
+/**
+ * Which changes fail the check: all, warnings and breaking ones, breaking ones only, or only a
+ * call site or import of a workspace member that stops compiling (`consumers`).
+ */
+export type FailOn = 'any' | 'warning' | 'breaking' | 'consumers';
+const FAIL_ON: readonly FailOn[] = ['any', 'warning', 'breaking', 'consumers'];
 
 /** Exit code for a report: 1 when a change the `failOn` level counts was found. */
-export function driftExitCode(report: DriftReport, failOn: FailOn): number {
+export function driftExitCode(
+  report: DriftReport,
+  failOn: FailOn,
+  consumers?: { breaks: number },
+): number {
+  if (failOn === 'consumers') return (consumers?.breaks ?? 0) > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
   // Operations upstream that we do not pin are listed, never failed on: against the whole
   // published API there are always some, and they change nothing in the client.
   const counted = report.changes.filter((change) => change.id !== 'operation-added');
@@ -349,6 +365,64 @@ async function readPinnedNameLock(root: string): Promise<NameLock> {
   return await readNameLock(root, 'generated');
 }
 
+/**
+ * The workspace check (scripts/consumers/): run when asked, or by default when the package sits
+ * in a workspace; never with `--no-consumers`. Asked for outside a workspace, an error.
+ */
+async function consumersOf(
+  root: string,
+  report: DriftReport,
+  other: OtherSide,
+  want: { asked: boolean; refused: boolean; warn: (text: string) => void },
+): Promise<ConsumersReport | undefined> {
+  if (want.refused) return undefined;
+  const { checkConsumers } = await import('../consumers/check.ts');
+  const only = other.pageOperations ? { only: other.pageOperations } : {};
+  let consumers: ConsumersReport | undefined;
+  try {
+    consumers = await checkConsumers({
+      root,
+      report,
+      rewriteSpec: (tempRoot) => updateSpecFiles(tempRoot, other.doc, only),
+    });
+  } catch (error) {
+    // By default the drift report still stands when the workspace check cannot run (the other
+    // side does not regenerate: a lint error upstream); asked for, it fails the run.
+    if (want.asked || !(error instanceof PipelineError)) throw error;
+    want.warn(
+      `warning: the workspace check (--consumers) could not run, so the report says nothing of what breaks here: ${error.message}\n`,
+    );
+    return undefined;
+  }
+  if (consumers === undefined && want.asked)
+    throw new PipelineError(
+      `--consumers: ${root} is in no workspace (no package.json \`workspaces\` or pnpm-workspace.yaml above it listing it)`,
+    );
+  return consumers;
+}
+
+/**
+ * The report with the workspace's "What breaks here" heading it (markdown, text), or as its
+ * `consumers` field (JSON). The markdown's bound covers both.
+ */
+function formatWithConsumers(
+  report: DriftReport,
+  format: ReportFormat,
+  context: ReportContext,
+  options: MarkdownOptions,
+  consumers: ConsumersReport | undefined,
+): string {
+  if (consumers === undefined) return formatReport(report, format, context, options);
+  if (format === 'json') {
+    const whole = JSON.parse(formatReport(report, 'json', context)) as Dict;
+    return `${JSON.stringify({ ...whole, consumers }, null, 2)}\n`;
+  }
+  const head =
+    format === 'markdown' ? formatConsumersMarkdown(consumers) : formatConsumersText(consumers);
+  const maxChars = options.maxChars ?? PULL_REQUEST_BODY_MAX_CHARS;
+  return `${head}${formatReport(report, format, context, { ...options, maxChars: maxChars - head.length })}`;
+}
+
 export async function driftCommand(
   argv: string[],
   deps: DriftCommandDeps = {
@@ -371,6 +445,8 @@ export async function driftCommand(
         'max-chars': { type: 'string' },
         timeout: { type: 'string' },
         'update-spec': { type: 'boolean', default: false },
+        consumers: { type: 'boolean' },
+        'no-consumers': { type: 'boolean' },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -390,7 +466,14 @@ export async function driftCommand(
   const problems = [
     !['text', 'json', 'markdown'].includes(format) &&
       `--format must be text, json or markdown (got '${format}')`,
-    !FAIL_ON.includes(failOn) && `--fail-on must be any, warning or breaking (got '${failOn}')`,
+    !FAIL_ON.includes(failOn) &&
+      `--fail-on must be any, warning, breaking or consumers (got '${failOn}')`,
+    values.consumers &&
+      values['no-consumers'] &&
+      '--consumers and --no-consumers cannot both be given',
+    failOn === 'consumers' &&
+      values['no-consumers'] &&
+      '--fail-on consumers needs the workspace check: drop --no-consumers',
     timeout !== undefined &&
       !(Number.isInteger(timeout) && timeout > 0) &&
       `--timeout must be a positive number of milliseconds (got '${values.timeout}')`,
@@ -428,16 +511,20 @@ export async function driftCommand(
         : { exportedNames: await pipelineExportedNames(await readPinnedNameLock(deps.root)) },
     );
     const context = { base: 'spec/', revision: against };
+    const consumers = await consumersOf(deps.root, report, other, {
+      asked: values.consumers === true || failOn === 'consumers',
+      refused: values['no-consumers'] === true,
+      warn: deps.err,
+    });
+    const render = (options: MarkdownOptions): string =>
+      formatWithConsumers(report, format, context, options, consumers);
     if (values.output !== undefined) {
       // The whole report, nothing left out; written whole or not at all.
       const { writeFileAtomic } = await import('../lib/fs-atomic.ts');
-      await writeFileAtomic(
-        path.resolve(deps.root, values.output),
-        formatReport(report, format, context, { maxChars: Infinity }),
-      );
+      await writeFileAtomic(path.resolve(deps.root, values.output), render({ maxChars: Infinity }));
     }
     deps.out(
-      formatReport(report, format, context, {
+      render({
         ...(maxChars !== undefined ? { maxChars } : {}),
         ...(values['whole-report'] !== undefined
           ? { wholeReport: values['whole-report'] }
@@ -460,7 +547,7 @@ export async function driftCommand(
           `kept, with their operation gone upstream (breaking; decide by hand): ${gone.join(', ')}\n`,
         );
     }
-    return driftExitCode(report, failOn);
+    return driftExitCode(report, failOn, consumers);
   } catch (error) {
     if (error instanceof DriftInputError || error instanceof PipelineError) {
       deps.err(`error: ${error.message}\n`);

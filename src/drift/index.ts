@@ -20,6 +20,8 @@ export {
   PULL_REQUEST_BODY_MAX_CHARS,
   STEP_SUMMARY_MAX_CHARS,
   UPSTREAM_ONLY_SHOWN,
+  type MarkdownOptions,
+  type ReportContext,
   type ReportFormat,
 } from './report.ts';
 export {
