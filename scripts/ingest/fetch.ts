@@ -5,6 +5,7 @@
  * off), and a URL's redirects are followed only to the origins the user named.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { MAX_SPEC_FILE_BYTES, readSpecBytes } from '../lib/spec-limits.ts';
@@ -76,29 +77,13 @@ function describeFetchError(error: unknown): string {
   return detail && !message.includes(detail) ? `${message} (${detail})` : message;
 }
 
-/** Reads a body as UTF-8, cancelling it once more than `maxBytes` have arrived (decoded). */
-async function readBounded(response: Response, url: string, maxBytes: number): Promise<string> {
-  const encoded = response.headers.get('content-encoding');
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if ((!encoded || encoded === 'identity') && declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new SourceTooLargeError(url, maxBytes, `the body (content-length ${declared})`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new SourceTooLargeError(url, maxBytes, 'the body');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, length).toString('utf8');
+/** Reads a body as UTF-8, at most `maxBytes` of it (decoded); past that, SourceTooLargeError. */
+function readBounded(response: Response, url: string, maxBytes: number): Promise<string> {
+  return readBoundedText(
+    response,
+    maxBytes,
+    (what) => new SourceTooLargeError(url, maxBytes, what),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Json } from '../../common/json.ts';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
 import { DEFAULT_BASE_URL } from '../client/constants.ts';
 import { FeatherError } from '../client/errors.ts';
+import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
@@ -116,42 +117,17 @@ export function whyNoConnection(error: unknown): string {
   return [message, code, hint ?? detail].filter(Boolean).join(': ');
 }
 
-/**
- * Reads a body as UTF-8 text, stopping (and cancelling the rest) once it passes `maxBytes`, so a
- * server that streams gigabytes costs at most `maxBytes` of memory.
- */
-async function readBoundedText(response: Response, url: string, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    new DriftInputError(
-      'http',
-      `${url}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
-    );
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+/** Reads a spec body as UTF-8 text, at most `maxBytes` of it (common/read-bounded.ts). */
+function readSpecBody(response: Response, url: string, maxBytes: number): Promise<string> {
+  return readBoundedText(
+    response,
+    maxBytes,
+    () =>
+      new DriftInputError(
+        'http',
+        `${url}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
+      ),
+  );
 }
 
 /**
@@ -244,7 +220,7 @@ export async function fetchSpecText(
     );
   }
   try {
-    return await readBoundedText(response, url, options.maxBytes ?? MAX_SPEC_BODY_BYTES);
+    return await readSpecBody(response, url, options.maxBytes ?? MAX_SPEC_BODY_BYTES);
   } catch (error) {
     if (error instanceof DriftInputError) throw error;
     const name = (error as Error).name;
