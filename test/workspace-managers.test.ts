@@ -187,7 +187,11 @@ for (const [index, manager] of MANAGERS.entries()) {
         }
         await writeFile(path.join(root, 'package.json'), `${JSON.stringify(rootManifest)}\n`);
         const started = performance.now();
-        installed = await manage(['install']);
+        // A first install writes the lockfile; under CI=true yarn refuses to by default
+        // (enableImmutableInstalls), as it should once a lockfile is committed.
+        installed = await manage(
+          manager.name === 'yarn' ? ['install', '--no-immutable'] : ['install'],
+        );
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         console.log(`${label} install: exit ${installed.code} in ${seconds} s`);
         // Yarn runs no workspace's `prepare` on install: docs/workspaces.md says to build once.
