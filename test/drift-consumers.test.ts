@@ -1,6 +1,6 @@
 /**
  * `drift --consumers` in a real npm workspace layout: the package as packages/api-client, its
- * spec/ the seed pages plus three pages of 1.21.0 (cut from ../shared/feather-api at test time,
+ * spec/ the seed pages (test/helpers/seed.ts, not the checkout's spec/) plus three pages of 1.21.0 (cut from ../shared/feather-api at test time,
  * never committed) and generated from them; packages/app calls the three operations: one removed
  * in 1.87.0, one whose response property the app reads is removed, one unchanged; packages/web
  * calls only the unchanged one. Against 1.87.0 the report must name exactly the app's two broken
@@ -18,6 +18,7 @@ import type { ConsumersReport } from '../scripts/consumers/check.ts';
 import { splitDocument } from '../scripts/lib/split-document.ts';
 import { runDrift } from './helpers/drift-command.ts';
 import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
+import { seedTree } from './helpers/seed.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
 const missing = wholeApiMissing();
@@ -107,6 +108,12 @@ describe.skipIf(missing)(
           !NOT_COPIED.has(path.relative(REPO_ROOT, source).split(path.sep)[0] ?? '') &&
           !source.endsWith('.tgz'),
       });
+      // The seed package, whatever the checkout's spec/ holds (a user may have grown it).
+      const seed = await seedTree();
+      for (const dir of ['spec', 'generated'] as const) {
+        await rm(path.join(pkg, dir), { recursive: true, force: true });
+        await cp(path.join(seed.root, dir), path.join(pkg, dir), { recursive: true });
+      }
       const whole = JSON.parse(await readFile(wholeApiFile('1.21.0'), 'utf8')) as Record<
         string,
         unknown
