@@ -5,7 +5,9 @@
  * middleware works as openapi-fetch documents it.
  */
 import createClient, {
+  removeTrailingSlash,
   type Client,
+  type ClientOptions,
   type FetchResponse,
   type MaybeOptionalInit,
   type QuerySerializerOptions,
@@ -28,6 +30,13 @@ import {
 } from './transport/call.ts';
 import { sendWithRetries } from './transport/fetch.ts';
 import { PartsOrRequest, RequestParts } from './transport/request.ts';
+import {
+  directRequest,
+  directResult,
+  directUrl,
+  type DirectBase,
+  type PathPlaceholder,
+} from './transport/direct.ts';
 import {
   globalFetch,
   resolveOptions,
@@ -137,32 +146,85 @@ export interface FeatherClient extends Client<paths> {
 
 type LooseResult = { data?: unknown; error?: unknown; response: Response };
 type LooseInit = Record<string, unknown> & { params?: RequestParams };
-type LooseCore = { request(method: string, url: string, init: object): Promise<LooseResult> };
+type Middleware = Parameters<Client<paths>['use']>[number];
+type LooseCore = {
+  request(method: string, url: string, init: object): Promise<LooseResult>;
+  use(...middleware: Middleware[]): void;
+  eject(...middleware: Middleware[]): void;
+};
+/** openapi-fetch's `createClient`, or a promise of it for a client that loads it on first use. */
+export type CoreFactory = (options: ClientOptions) => LooseCore | Promise<LooseCore>;
 
 /**
  * A typed client for the Feather API. Throws a `FeatherError` at once for a missing key
  * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
  */
 export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, PACKAGE_TABLES);
+  return clientOn(options ?? {}, PACKAGE_TABLES, createClient as unknown as CoreFactory);
 }
 
+/** The keys of openapi-fetch's client options that it does not pass on to every `Request`. */
+const CORE_OPTION_KEYS = new Set([
+  'baseUrl',
+  'Request',
+  'fetch',
+  'querySerializer',
+  'bodySerializer',
+  'pathSerializer',
+  'headers',
+  'requestInitExt',
+]);
+
 /**
- * The client over `defaultTables` (unless `options.generated` names others). The operation
- * functions' client (src/client/operation.ts) passes none: each function carries its own rules.
+ * The client over `defaultTables` (unless `options.generated` names others), whose path-style
+ * calls go through openapi-fetch's core from `makeCore`. The operation functions' client
+ * (src/client/operation.ts) passes no tables (each function carries its own rules) and a factory
+ * that imports openapi-fetch on the first call that needs it: the functions send without it
+ * unless middleware or a custom serializer is in play (src/client/transport/direct.ts).
  */
 export function clientOn(
   options: FeatherClientOptions,
   defaultTables: GeneratedTables,
+  makeCore: CoreFactory,
 ): FeatherClient {
   const resolved = resolveOptions(options, defaultTables);
-  const core = createClient<paths>(resolved.clientOptions);
-  const loose = core as unknown as LooseCore;
+  const { clientOptions } = resolved;
+  const made = makeCore(clientOptions);
+  let core = made instanceof Promise ? undefined : made;
+  let loading: Promise<LooseCore> | undefined;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
   // default fetch and Request), nothing but our fetch sees the request, which can then be
   // `RequestParts` (docs/performance.md).
-  const middlewares: unknown[] = [];
-  const defaultRequest = resolved.clientOptions.Request === undefined;
+  const middlewares: Middleware[] = [];
+  const coreReady = (): Promise<LooseCore> =>
+    (loading ??= Promise.resolve(made).then((loaded) => {
+      loaded.use(...middlewares);
+      return (core = loaded);
+    }));
+  if (core === undefined) {
+    // A lazy core is loaded on first use; the factory's promise fails that use, not now.
+    (made as Promise<LooseCore>).catch(() => undefined);
+  }
+  const defaultRequest = clientOptions.Request === undefined;
+  // What the direct path (operation functions) needs: openapi-fetch's defaults throughout.
+  const directOk =
+    defaultRequest &&
+    typeof options.querySerializer !== 'function' &&
+    clientOptions.bodySerializer === undefined &&
+    clientOptions.pathSerializer === undefined &&
+    clientOptions.requestInitExt === undefined;
+  const requestOptions: Record<string, unknown> = {};
+  for (const key of Object.keys(clientOptions)) {
+    if (!CORE_OPTION_KEYS.has(key)) {
+      requestOptions[key] = (clientOptions as Record<string, unknown>)[key];
+    }
+  }
+  const directBase: DirectBase = {
+    baseUrl: removeTrailingSlash(resolved.baseUrl),
+    headers: clientOptions.headers,
+    requestOptions,
+  };
+  const clientQuery = clientOptions.querySerializer as (query: Record<string, unknown>) => string;
   const { tables } = resolved;
   const given = options?.querySerializer;
   const queryOptions = typeof given === 'object' ? given : undefined;
@@ -199,6 +261,16 @@ export function clientOn(
     } catch (error) {
       return Promise.reject(error);
     }
+    const direct =
+      operation?.placeholders !== undefined &&
+      directOk &&
+      middlewares.length === 0 &&
+      (init === undefined ||
+        (init.Request === undefined &&
+          init.bodySerializer === undefined &&
+          init.pathSerializer === undefined &&
+          typeof init.querySerializer !== 'function' &&
+          !(init.middleware as unknown[] | undefined)?.length));
     if (init?.querySerializer !== undefined && typeof init.querySerializer === 'object') {
       // openapi-fetch would merge it with the client's options object: ours is a function.
       init = {
@@ -231,23 +303,31 @@ export function clientOn(
         );
       }
     }
-    // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
-    // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
-    const fetchInit: LooseInit = {
-      ...init,
-      fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
-        sendWithRetries(request, requestInit, call, resolved),
-    };
-    if (
-      middlewares.length === 0 &&
-      defaultRequest &&
-      call.fetch === globalFetch &&
-      init?.Request === undefined &&
-      !(init?.middleware as unknown[] | undefined)?.length
-    ) {
-      fetchInit.Request = PartsOrRequest;
+    let sent: Promise<LooseResult>;
+    if (direct) sent = sendDirect(method, path, init, operation!.placeholders!, call);
+    else {
+      // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
+      // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
+      const fetchInit: LooseInit = {
+        ...init,
+        fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
+          sendWithRetries(request, requestInit, call, resolved),
+      };
+      if (
+        middlewares.length === 0 &&
+        defaultRequest &&
+        call.fetch === globalFetch &&
+        init?.Request === undefined &&
+        !(init?.middleware as unknown[] | undefined)?.length
+      ) {
+        fetchInit.Request = PartsOrRequest;
+      }
+      sent =
+        core !== undefined
+          ? core.request(method, path, fetchInit)
+          : coreReady().then((loaded) => loaded.request(method, path, fetchInit));
     }
-    return loose.request(method, path, fetchInit).then(
+    return sent.then(
       (result) => {
         const { response } = result;
         if (!response.ok) RESPONSE_METHODS.set(response, method);
@@ -286,6 +366,36 @@ export function clientOn(
     );
   };
 
+  /**
+   * An operation function's call without openapi-fetch: the request it would build, sent by the
+   * same retrying fetch, read into the result it would give.
+   */
+  const sendDirect = (
+    method: string,
+    path: string,
+    init: LooseInit | undefined,
+    placeholders: readonly PathPlaceholder[],
+    call: CallState,
+  ): Promise<LooseResult> => {
+    let request: RequestParts | Request;
+    try {
+      const local = init?.baseUrl;
+      const base = local ? removeTrailingSlash(local as string) : directBase.baseUrl;
+      const query =
+        typeof init?.querySerializer === 'function'
+          ? (init.querySerializer as typeof clientQuery)
+          : clientQuery;
+      const url = directUrl(base, path, placeholders, init?.params ?? {}, query);
+      request = directRequest(method, url, init, directBase, call.fetch !== globalFetch);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const parseAs = (init?.parseAs as string | undefined) ?? 'json';
+    return sendWithRetries(request, undefined, call, resolved).then((response) =>
+      directResult(response, method, parseAs),
+    );
+  };
+
   const method =
     (name: string) =>
     (path: string, init?: LooseInit): Promise<LooseResult> =>
@@ -300,14 +410,15 @@ export function clientOn(
     HEAD: method('HEAD'),
     PATCH: method('PATCH'),
     TRACE: method('TRACE'),
-    use: (...list: Parameters<typeof core.use>) => {
+    use: (...list: Middleware[]) => {
       for (const middleware of list) {
-        core.use(middleware);
+        if (core !== undefined) core.use(middleware);
+        else if (middleware) assertMiddleware(middleware);
         if (middleware) middlewares.push(middleware);
       }
     },
-    eject: (...list: Parameters<typeof core.eject>) => {
-      core.eject(...list);
+    eject: (...list: Middleware[]) => {
+      core?.eject(...list);
       for (const middleware of list) {
         const index = middlewares.indexOf(middleware);
         if (index !== -1) middlewares.splice(index, 1);
@@ -317,4 +428,16 @@ export function clientOn(
   CLIENT_TABLES.set(client, tables);
   CLIENT_SEND.set(client, send);
   return client as unknown as FeatherClient;
+}
+
+/** openapi-fetch's check in `use`, for a client whose core is not loaded yet (same message). */
+function assertMiddleware(middleware: unknown): void {
+  if (
+    typeof middleware !== 'object' ||
+    !('onRequest' in middleware! || 'onResponse' in middleware! || 'onError' in middleware!)
+  ) {
+    throw new Error(
+      'Middleware must be an object with one of `onRequest()`, `onResponse() or `onError()`',
+    );
+  }
 }

@@ -11,7 +11,14 @@ import type { HttpMethod, MediaType, PathsWithMethod } from 'openapi-typescript-
 import type { paths } from '../../generated/schema.ts';
 import type { ParameterRule } from '../../common/parameter-rule.ts';
 import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
-import { clientOn, type FeatherClient, type FeatherInit, type InitParam } from './client.ts';
+import { pathPlaceholders } from './transport/direct.ts';
+import {
+  clientOn,
+  type CoreFactory,
+  type FeatherClient,
+  type FeatherInit,
+  type InitParam,
+} from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { FeatherError } from './errors.ts';
 
@@ -50,7 +57,7 @@ export function operationFunction<
   rules: readonly ParameterRule[],
   keyedBody = false,
 ): OperationFunction<Path, Method> {
-  const operation: OperationSpec = { rules, keyedBody };
+  const operation: OperationSpec = { rules, keyedBody, placeholders: pathPlaceholders(path) };
   const call = (client: FeatherClient, init?: Record<string, unknown>): Promise<unknown> => {
     const send = CLIENT_SEND.get(client);
     if (send === undefined) {
@@ -68,11 +75,19 @@ export function operationFunction<
 /** No parameter, pagination or idempotency tables: the operation functions carry their own. */
 const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OPERATIONS: [] };
 
+/** openapi-fetch's core, imported by the first call that needs it (path style, middleware). */
+const loadCore: CoreFactory = (options) =>
+  import('openapi-fetch').then(({ default: createClient }) => {
+    return createClient(options) as unknown as ReturnType<CoreFactory>;
+  });
+
 /**
  * `createFeatherClient` for the operation functions: the same client and options, without the
  * package's parameter table, so that a bundle holds only the rules of the functions it imports.
- * Its own path-style methods send unchecked unless `options.generated` gives tables.
+ * Its own path-style methods send unchecked unless `options.generated` gives tables. openapi-fetch's
+ * core is imported on the first call that goes through it (a path-style call, or an operation
+ * function with middleware or a custom serializer), not before.
  */
 export function createOperationClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, NO_TABLES);
+  return clientOn(options ?? {}, NO_TABLES, loadCore);
 }

@@ -12,6 +12,7 @@ import {
   type PaginationMeta,
   type ParameterRule,
 } from '../../../generated/index.ts';
+import type { PathPlaceholder } from './direct.ts';
 
 /** The generated tables a client runs on: `generated/index.ts` of the package, or another one. */
 export interface GeneratedTables {
@@ -36,6 +37,8 @@ export interface OperationSpec {
   rules: readonly ParameterRule[];
   /** True when its JSON body declares `idempotency_key`. */
   keyedBody: boolean;
+  /** The path template's placeholders, for the direct path; `undefined`: openapi-fetch builds its URL. */
+  placeholders?: readonly PathPlaceholder[];
 }
 
 /** How a client sends one call: what its methods and the operation functions share. */

@@ -1,0 +1,187 @@
+/**
+ * The operation functions' direct path (docs/performance.md): the request openapi-fetch's
+ * `createClient` builds with its default serializers and no middleware (URL, headers, JSON body,
+ * init), built here without its `Request`, and its `{ data, error, response }` read from the
+ * response as openapi-fetch reads it. Both are handed to the same retrying fetch as the path
+ * style's (transport/fetch.ts); only what openapi-fetch does around it is not repeated.
+ */
+import {
+  defaultBodySerializer,
+  mergeHeaders,
+  serializeArrayParam,
+  serializeObjectParam,
+} from 'openapi-fetch';
+import { PartsOrRequest, type RequestParts } from './request.ts';
+
+/** A `{name}` of a path template, as written (`match`) and without its braces (`name`). */
+export interface PathPlaceholder {
+  match: string;
+  name: string;
+}
+
+const PLACEHOLDER_RE = /\{[^{}]+\}/g;
+
+/**
+ * The placeholders of `template`, found once per operation function, or `undefined` when one
+ * has a label, matrix or explode modifier (`{.id}`, `{;id}`, `{id*}`): those go through
+ * openapi-fetch's own serializer.
+ */
+export function pathPlaceholders(template: string): readonly PathPlaceholder[] | undefined {
+  const found: PathPlaceholder[] = [];
+  for (const match of template.match(PLACEHOLDER_RE) ?? []) {
+    const name = match.slice(1, -1);
+    if (/^[.;]|\*$/.test(name)) return undefined;
+    found.push({ match, name });
+  }
+  return found;
+}
+
+/**
+ * The keys of a call's init that openapi-fetch consumes rather than passes on to `Request`
+ * (openapi-fetch 0.17's `coreFetch`).
+ */
+const CONSUMED_KEYS = new Set([
+  'baseUrl',
+  'fetch',
+  'Request',
+  'headers',
+  'params',
+  'parseAs',
+  'querySerializer',
+  'bodySerializer',
+  'pathSerializer',
+  'body',
+  'middleware',
+]);
+
+/** What one client fixes for every direct request. */
+export interface DirectBase {
+  /** The client's `baseUrl`, without a trailing slash. */
+  baseUrl: string;
+  /** The client's `headers` option. */
+  headers: unknown;
+  /** The client's options that openapi-fetch passes on to every `Request` (`credentials`, ...). */
+  requestOptions: Record<string, unknown>;
+}
+
+interface DirectParams {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  header?: Record<string, unknown>;
+}
+
+/**
+ * The URL openapi-fetch's default path serializer and `querySerializer` give for `template`:
+ * each placeholder replaced (first occurrence, `String.prototype.replace` as openapi-fetch does),
+ * then `?` and the query unless it is empty.
+ */
+export function directUrl(
+  baseUrl: string,
+  template: string,
+  placeholders: readonly PathPlaceholder[],
+  params: DirectParams,
+  serializeQuery: (query: Record<string, unknown>) => string,
+): string {
+  let url = baseUrl + template;
+  const values = params.path;
+  if (values) {
+    for (const { match, name } of placeholders) {
+      const value = values[name];
+      if (value === undefined || value === null) continue;
+      const text = Array.isArray(value)
+        ? serializeArrayParam(name, value, { style: 'simple', explode: false })
+        : typeof value === 'object'
+          ? serializeObjectParam(name, value as Record<string, unknown>, {
+              style: 'simple',
+              explode: false,
+            })
+          : encodeURIComponent(value as string | number | boolean);
+      url = url.replace(match, text);
+    }
+  }
+  let search = serializeQuery(params.query ?? {});
+  if (search.startsWith('?')) search = search.substring(1);
+  return search ? `${url}?${search}` : url;
+}
+
+/**
+ * The request openapi-fetch would build for `init`: `RequestParts` (or a Request, for a body
+ * that is not a string or when `asRequest`, a custom fetch's due), with the same init.
+ */
+export function directRequest(
+  method: string,
+  url: string,
+  init: Record<string, unknown> | undefined,
+  base: DirectBase,
+  asRequest: boolean,
+): RequestParts | Request {
+  const params = (init?.params ?? {}) as DirectParams;
+  let headers = mergeHeaders(
+    base.headers as HeadersInit,
+    init?.headers as HeadersInit,
+    params.header as HeadersInit,
+  );
+  // The runtime takes the headers (a form-urlencoded Content-Type); its .d.ts says one argument.
+  const serializeBody = defaultBodySerializer as (body: unknown, headers: Headers) => unknown;
+  const body = init?.body === undefined ? undefined : serializeBody(init.body, headers);
+  if (body !== undefined && !(body instanceof FormData)) {
+    // openapi-fetch's default Content-Type comes first, so a header given (or removed) wins.
+    headers = mergeHeaders(
+      { 'Content-Type': 'application/json' },
+      base.headers as HeadersInit,
+      init?.headers as HeadersInit,
+      params.header as HeadersInit,
+    );
+  }
+  const requestInit: Record<string, unknown> = { redirect: 'follow' };
+  for (const key in base.requestOptions) requestInit[key] = base.requestOptions[key];
+  if (init !== undefined) {
+    for (const key of Object.keys(init)) {
+      if (!CONSUMED_KEYS.has(key)) requestInit[key] = init[key];
+    }
+  }
+  requestInit.method = method;
+  requestInit.body = body;
+  requestInit.headers = headers;
+  if (!asRequest) return new PartsOrRequest(url, requestInit) as unknown as RequestParts | Request;
+  const request = new Request(url, requestInit);
+  // openapi-fetch copies init keys Request does not know onto it (a custom fetch may read them).
+  for (const key in requestInit) {
+    if (!(key in request)) (request as unknown as Record<string, unknown>)[key] = requestInit[key];
+  }
+  return request;
+}
+
+/** The result openapi-fetch gives for `response` (its `coreFetch`, after the fetch). */
+export async function directResult(
+  response: Response,
+  method: string,
+  parseAs: string,
+): Promise<{ data?: unknown; error?: unknown; response: Response }> {
+  const contentLength = response.headers.get('Content-Length');
+  if (
+    response.status === 204 ||
+    method === 'HEAD' ||
+    (contentLength === '0' && !response.headers.get('Transfer-Encoding')?.includes('chunked'))
+  ) {
+    return response.ok ? { data: undefined, response } : { error: undefined, response };
+  }
+  if (response.ok) {
+    if (parseAs === 'stream') return { data: response.body, response };
+    if (parseAs === 'json' && !contentLength) {
+      const raw = await response.text();
+      return { data: raw ? (JSON.parse(raw) as unknown) : undefined, response };
+    }
+    const read = (response as unknown as Record<string, (this: Response) => Promise<unknown>>)[
+      parseAs
+    ]!;
+    return { data: await read.call(response), response };
+  }
+  let error: unknown = await response.text();
+  try {
+    error = JSON.parse(error as string);
+  } catch {
+    // not JSON: the text, as openapi-fetch returns it
+  }
+  return { error, response };
+}
