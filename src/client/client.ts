@@ -1,16 +1,16 @@
 /**
- * `createFeatherClient`: an openapi-fetch client over the generated `paths`, whose custom
- * `fetch` is the retrying fetch (src/client/transport/fetch.ts) and whose methods check parameters first
+ * The client (`clientOn`, under `createFeatherClient` and `createOperationClient`): an
+ * openapi-fetch client over the generated `paths`, whose custom `fetch` is the retrying fetch (src/client/transport/fetch.ts) and whose methods check parameters first
  * (src/client/policy/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
-import createClient, {
-  removeTrailingSlash,
-  type Client,
-  type ClientOptions,
-  type FetchResponse,
-  type MaybeOptionalInit,
-  type QuerySerializerOptions,
+// Types only: openapi-fetch's core comes from `makeCore` (src/client/create-client.ts imports it).
+import type {
+  Client,
+  ClientOptions,
+  FetchResponse,
+  MaybeOptionalInit,
+  QuerySerializerOptions,
 } from 'openapi-fetch';
 // openapi-fetch's own helpers: with the same `RequiredKeysOf` in `InitParam`, TypeScript relates
 // our methods to openapi-fetch's structurally, so the client stays a `Client<paths>`.
@@ -37,6 +37,7 @@ import {
   type DirectBase,
   type PathPlaceholder,
 } from './transport/direct.ts';
+import { removeTrailingSlash } from './transport/serialize.ts';
 import {
   globalFetch,
   resolveOptions,
@@ -56,7 +57,6 @@ import { safeQuerySerializer } from './transport/query.ts';
 import {
   CLIENT_SEND,
   CLIENT_TABLES,
-  PACKAGE_TABLES,
   RESPONSE_METHODS,
   STREAM_CALLS,
   type GeneratedTables,
@@ -154,14 +154,6 @@ type LooseCore = {
 };
 /** openapi-fetch's `createClient`, or a promise of it for a client that loads it on first use. */
 export type CoreFactory = (options: ClientOptions) => LooseCore | Promise<LooseCore>;
-
-/**
- * A typed client for the Feather API. Throws a `FeatherError` at once for a missing key
- * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
- */
-export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, PACKAGE_TABLES, createClient as unknown as CoreFactory);
-}
 
 /** The keys of openapi-fetch's client options that it does not pass on to every `Request`. */
 const CORE_OPTION_KEYS = new Set([

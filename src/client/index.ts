@@ -1,5 +1,5 @@
 /** The client's public names: what src/index.ts exports besides the generated types and drift. */
-export { createFeatherClient } from './client.ts';
+export { createFeatherClient } from './create-client.ts';
 export type { FeatherClient, FeatherMethod, FeatherRequestMethod } from './client.ts';
 export { unwrap } from './unwrap.ts';
 export type { FetchResult, UnwrappedData } from './unwrap.ts';

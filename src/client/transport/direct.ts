@@ -1,8 +1,8 @@
 /**
  * The operation functions' direct path (docs/performance.md): the request openapi-fetch's
  * `createClient` builds with its default serializers and no middleware (URL, headers, JSON body,
- * init), built here without its `Request`, and its `{ data, error, response }` read from the
- * response as openapi-fetch reads it. Both are handed to the same retrying fetch as the path
+ * init), built here with its serializers' output (transport/serialize.ts) and without its
+ * `Request`, and its `{ data, error, response }` read from the response as openapi-fetch reads it. Both are handed to the same retrying fetch as the path
  * style's (transport/fetch.ts); only what openapi-fetch does around it is not repeated.
  */
 import {
@@ -10,7 +10,7 @@ import {
   mergeHeaders,
   serializeArrayParam,
   serializeObjectParam,
-} from 'openapi-fetch';
+} from './serialize.ts';
 import { PartsOrRequest, type RequestParts } from './request.ts';
 
 /** A `{name}` of a path template, as written (`match`) and without its braces (`name`). */
@@ -91,7 +91,7 @@ export function directUrl(
       const text = Array.isArray(value)
         ? serializeArrayParam(name, value, { style: 'simple', explode: false })
         : typeof value === 'object'
-          ? serializeObjectParam(name, value as Record<string, unknown>, {
+          ? serializeObjectParam(name, value, {
               style: 'simple',
               explode: false,
             })
@@ -121,9 +121,7 @@ export function directRequest(
     init?.headers as HeadersInit,
     params.header as HeadersInit,
   );
-  // The runtime takes the headers (a form-urlencoded Content-Type); its .d.ts says one argument.
-  const serializeBody = defaultBodySerializer as (body: unknown, headers: Headers) => unknown;
-  const body = init?.body === undefined ? undefined : serializeBody(init.body, headers);
+  const body = init?.body === undefined ? undefined : defaultBodySerializer(init.body, headers);
   if (body !== undefined && !(body instanceof FormData)) {
     // openapi-fetch's default Content-Type comes first, so a header given (or removed) wins.
     headers = mergeHeaders(

@@ -1,10 +1,11 @@
 /**
- * The query serializer: openapi-fetch's own, with every parameter name and object key
+ * The query serializer: openapi-fetch's own (its output: transport/serialize.ts), with every parameter name and object key
  * percent-encoded first. openapi-fetch 0.17's `serializePrimitiveParam` and
  * `serializeObjectParam` encode values but write names and object keys as they are, so under
  * `validate: false` a key such as `k]&admin=1&z[` adds a parameter of its own (`admin=1`).
  */
-import { createQuerySerializer, type QuerySerializerOptions } from 'openapi-fetch';
+import type { QuerySerializerOptions } from 'openapi-fetch';
+import { createQuerySerializer, type QueryStyleOptions } from './serialize.ts';
 
 /** Names that need no encoding (the common case, checked once per name). */
 const PLAIN_NAME_RE = /^[\w.~-]*$/;
@@ -13,7 +14,7 @@ const PLAIN_NAME_RE = /^[\w.~-]*$/;
 export function safeQuerySerializer(
   options?: QuerySerializerOptions,
 ): (query: Record<string, unknown>) => string {
-  const serialize = createQuerySerializer(options);
+  const serialize = createQuerySerializer(options as QueryStyleOptions | undefined);
   return (query) => serialize(needsEncoding(query) ? withEncodedNames(query) : query);
 }
 
