@@ -30,13 +30,7 @@ import {
 } from './transport/call.ts';
 import { sendWithRetries } from './transport/fetch.ts';
 import { PartsOrRequest, RequestParts } from './transport/request.ts';
-import {
-  directRequest,
-  directResult,
-  directUrl,
-  type DirectBase,
-  type PathPlaceholder,
-} from './transport/direct.ts';
+import { directRequest, directResult, directUrl, type DirectBase } from './transport/direct.ts';
 import { removeTrailingSlash } from './transport/serialize.ts';
 import {
   globalFetch,
@@ -61,6 +55,7 @@ import {
   STREAM_CALLS,
   type GeneratedTables,
   type OperationSpec,
+  type PathPlaceholder,
 } from './transport/call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
 import {

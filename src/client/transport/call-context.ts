@@ -12,7 +12,6 @@ import {
   type PaginationMeta,
   type ParameterRule,
 } from '../../../generated/index.ts';
-import type { PathPlaceholder } from './direct.ts';
 
 /** The generated tables a client runs on: `generated/index.ts` of the package, or another one. */
 export interface GeneratedTables {
@@ -30,6 +29,12 @@ export const PACKAGE_TABLES: GeneratedTables = {
   IDEMPOTENCY_KEY_BODY_OPERATIONS,
   loadResponseSchemas,
 };
+
+/** A `{name}` of a path template, as written (`match`) and without its braces (`name`). */
+export interface PathPlaceholder {
+  match: string;
+  name: string;
+}
 
 /** What an operation function (src/client/operation.ts) knows of its operation, besides method and path. */
 export interface OperationSpec {

@@ -12,12 +12,7 @@ import {
   serializeObjectParam,
 } from './serialize.ts';
 import { PartsOrRequest, type RequestParts } from './request.ts';
-
-/** A `{name}` of a path template, as written (`match`) and without its braces (`name`). */
-export interface PathPlaceholder {
-  match: string;
-  name: string;
-}
+import type { PathPlaceholder } from './call-context.ts';
 
 const PLACEHOLDER_RE = /\{[^{}]+\}/g;
 
