@@ -271,6 +271,12 @@ export async function runClientBench(options: BenchOptions): Promise<BenchResult
       timeoutMs: 0,
     });
     const operations = createOperationClient({ apiKey: KEY, baseUrl: url, logLevel: 'off' });
+    const unboundedOperations = createOperationClient({
+      apiKey: KEY,
+      baseUrl: url,
+      logLevel: 'off',
+      timeoutMs: 0,
+    });
     const check = (result: { response: Response }): void => {
       if (!result.response.ok) throw new Error(`unexpected ${result.response.status}`);
     };
@@ -305,6 +311,16 @@ export async function runClientBench(options: BenchOptions): Promise<BenchResult
         name: 'operation function',
         send: async () => {
           const result = await getToolReliabilityTimeoutAnalysis(operations, {
+            params: { query: QUERY },
+          });
+          check(result);
+          return result.data;
+        },
+      },
+      {
+        name: 'operation function, timeoutMs 0',
+        send: async () => {
+          const result = await getToolReliabilityTimeoutAnalysis(unboundedOperations, {
             params: { query: QUERY },
           });
           check(result);
@@ -364,7 +380,8 @@ export async function benchClientCommand(argv: string[]): Promise<number> {
     );
     console.log(
       `${result.mode}: operation function / raw fetch = ${ratios('operation function', 'raw fetch')} ` +
-        `(goal <= 1.05); feather client / openapi-fetch goal <= 1.05`,
+        `(goal <= 1.05); with timeoutMs 0 = ${ratios('operation function, timeoutMs 0', 'raw fetch')}; ` +
+        `feather client / openapi-fetch goal <= 1.05`,
     );
   }
   return EXIT_OK;
