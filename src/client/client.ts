@@ -30,8 +30,9 @@ import {
 } from './transport/call.ts';
 import { sendWithRetries } from './transport/fetch.ts';
 import { PartsOrRequest, RequestParts } from './transport/request.ts';
-import { directRequest, directResult, directUrl, type DirectBase } from './transport/direct.ts';
-import { removeTrailingSlash } from './transport/serialize.ts';
+// Types only: an operation function brings its direct path (src/client/operation.ts), so that
+// a bundle of the path style holds none of it.
+import type { DirectBase, DirectPath } from './transport/direct.ts';
 import {
   globalFetch,
   resolveOptions,
@@ -55,7 +56,6 @@ import {
   STREAM_CALLS,
   type GeneratedTables,
   type OperationSpec,
-  type PathPlaceholder,
 } from './transport/call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
 import {
@@ -150,18 +150,6 @@ type LooseCore = {
 /** openapi-fetch's `createClient`, or a promise of it for a client that loads it on first use. */
 export type CoreFactory = (options: ClientOptions) => LooseCore | Promise<LooseCore>;
 
-/** The keys of openapi-fetch's client options that it does not pass on to every `Request`. */
-const CORE_OPTION_KEYS = new Set([
-  'baseUrl',
-  'Request',
-  'fetch',
-  'querySerializer',
-  'bodySerializer',
-  'pathSerializer',
-  'headers',
-  'requestInitExt',
-]);
-
 /**
  * The client over `defaultTables` (unless `options.generated` names others), whose path-style
  * calls go through openapi-fetch's core from `makeCore`. The operation functions' client
@@ -200,18 +188,7 @@ export function clientOn(
     clientOptions.bodySerializer === undefined &&
     clientOptions.pathSerializer === undefined &&
     clientOptions.requestInitExt === undefined;
-  const requestOptions: Record<string, unknown> = {};
-  for (const key of Object.keys(clientOptions)) {
-    if (!CORE_OPTION_KEYS.has(key)) {
-      requestOptions[key] = (clientOptions as Record<string, unknown>)[key];
-    }
-  }
-  const directBase: DirectBase = {
-    baseUrl: removeTrailingSlash(resolved.baseUrl),
-    headers: clientOptions.headers,
-    requestOptions,
-  };
-  const clientQuery = clientOptions.querySerializer as (query: Record<string, unknown>) => string;
+  let directBase: DirectBase | undefined; // on the first direct call
   const { tables } = resolved;
   const given = options?.querySerializer;
   const queryOptions = typeof given === 'object' ? given : undefined;
@@ -248,8 +225,9 @@ export function clientOn(
     } catch (error) {
       return Promise.reject(error);
     }
-    const direct =
-      operation?.placeholders !== undefined &&
+    const direct = operation?.direct as DirectPath | undefined;
+    const sendsDirect =
+      direct !== undefined &&
       directOk &&
       middlewares.length === 0 &&
       (init === undefined ||
@@ -291,8 +269,10 @@ export function clientOn(
       }
     }
     let sent: Promise<LooseResult>;
-    if (direct) sent = sendDirect(method, path, init, operation!.placeholders!, call);
-    else {
+    if (sendsDirect) {
+      directBase ??= direct.base(resolved);
+      sent = direct.send(method, path, init, direct.placeholders, call, directBase);
+    } else {
       // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
       // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
       const fetchInit: LooseInit = {
@@ -350,36 +330,6 @@ export function clientOn(
         }
         throw toFeatherError(error, call);
       },
-    );
-  };
-
-  /**
-   * An operation function's call without openapi-fetch: the request it would build, sent by the
-   * same retrying fetch, read into the result it would give.
-   */
-  const sendDirect = (
-    method: string,
-    path: string,
-    init: LooseInit | undefined,
-    placeholders: readonly PathPlaceholder[],
-    call: CallState,
-  ): Promise<LooseResult> => {
-    let request: RequestParts | Request;
-    try {
-      const local = init?.baseUrl;
-      const base = local ? removeTrailingSlash(local as string) : directBase.baseUrl;
-      const query =
-        typeof init?.querySerializer === 'function'
-          ? (init.querySerializer as typeof clientQuery)
-          : clientQuery;
-      const url = directUrl(base, path, placeholders, init?.params ?? {}, query);
-      request = directRequest(method, url, init, directBase, call.fetch !== globalFetch);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const parseAs = (init?.parseAs as string | undefined) ?? 'json';
-    return sendWithRetries(request, undefined, call, resolved).then((response) =>
-      directResult(response, method, parseAs),
     );
   };
 

@@ -11,7 +11,7 @@ import type { HttpMethod, MediaType, PathsWithMethod } from 'openapi-typescript-
 import type { paths } from '../../generated/schema.ts';
 import type { ParameterRule } from '../../common/parameter-rule.ts';
 import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
-import { pathPlaceholders } from './transport/direct.ts';
+import { directPath } from './transport/direct.ts';
 import {
   clientOn,
   type CoreFactory,
@@ -57,7 +57,7 @@ export function operationFunction<
   rules: readonly ParameterRule[],
   keyedBody = false,
 ): OperationFunction<Path, Method> {
-  const operation: OperationSpec = { rules, keyedBody, placeholders: pathPlaceholders(path) };
+  const operation: OperationSpec = { rules, keyedBody, direct: directPath(path) };
   const call = (client: FeatherClient, init?: Record<string, unknown>): Promise<unknown> => {
     const send = CLIENT_SEND.get(client);
     if (send === undefined) {

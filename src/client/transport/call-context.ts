@@ -30,20 +30,17 @@ export const PACKAGE_TABLES: GeneratedTables = {
   loadResponseSchemas,
 };
 
-/** A `{name}` of a path template, as written (`match`) and without its braces (`name`). */
-export interface PathPlaceholder {
-  match: string;
-  name: string;
-}
-
 /** What an operation function (src/client/operation.ts) knows of its operation, besides method and path. */
 export interface OperationSpec {
   /** The operation's parameter rules (generated/functions.ts carries each operation's own). */
   rules: readonly ParameterRule[];
   /** True when its JSON body declares `idempotency_key`. */
   keyedBody: boolean;
-  /** The path template's placeholders, for the direct path; `undefined`: openapi-fetch builds its URL. */
-  placeholders?: readonly PathPlaceholder[];
+  /**
+   * Its direct path (transport/direct.ts's `DirectPath`, typed there: that module imports this
+   * one); absent, openapi-fetch builds its request.
+   */
+  direct?: object;
 }
 
 /** How a client sends one call: what its methods and the operation functions share. */

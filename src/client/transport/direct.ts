@@ -12,7 +12,16 @@ import {
   serializeObjectParam,
 } from './serialize.ts';
 import { PartsOrRequest, type RequestParts } from './request.ts';
-import type { PathPlaceholder } from './call-context.ts';
+import { sendWithRetries } from './fetch.ts';
+import { globalFetch, type ResolvedOptions } from '../options.ts';
+import type { CallState } from './call.ts';
+import { removeTrailingSlash } from './serialize.ts';
+
+/** A `{name}` of a path template, as written (`match`) and without its braces (`name`). */
+export interface PathPlaceholder {
+  match: string;
+  name: string;
+}
 
 const PLACEHOLDER_RE = /\{[^{}]+\}/g;
 
@@ -57,6 +66,87 @@ export interface DirectBase {
   headers: unknown;
   /** The client's options that openapi-fetch passes on to every `Request` (`credentials`, ...). */
   requestOptions: Record<string, unknown>;
+  /** The client's query serializer (never the user's function: that goes through openapi-fetch). */
+  querySerializer: (query: Record<string, unknown>) => string;
+  options: ResolvedOptions;
+}
+
+/** The keys of openapi-fetch's client options that it does not pass on to every `Request`. */
+const CORE_OPTION_KEYS = new Set([
+  'baseUrl',
+  'Request',
+  'fetch',
+  'querySerializer',
+  'bodySerializer',
+  'pathSerializer',
+  'headers',
+  'requestInitExt',
+]);
+
+/** A client's `DirectBase` (built on its first direct call). */
+export function directBase(options: ResolvedOptions): DirectBase {
+  const { clientOptions } = options;
+  const requestOptions: Record<string, unknown> = {};
+  for (const key of Object.keys(clientOptions)) {
+    if (!CORE_OPTION_KEYS.has(key)) {
+      requestOptions[key] = (clientOptions as Record<string, unknown>)[key];
+    }
+  }
+  return {
+    baseUrl: removeTrailingSlash(options.baseUrl),
+    headers: clientOptions.headers,
+    requestOptions,
+    querySerializer: clientOptions.querySerializer as DirectBase['querySerializer'],
+    options,
+  };
+}
+
+type Result = { data?: unknown; error?: unknown; response: Response };
+
+/**
+ * An operation function's call without openapi-fetch: the request it would build, sent by the
+ * same retrying fetch as the path style's, read into the result it would give. Whatever throws
+ * while building (a bad header value, a lone surrogate) rejects, as in openapi-fetch.
+ */
+export function sendDirect(
+  method: string,
+  path: string,
+  init: Record<string, unknown> | undefined,
+  placeholders: readonly PathPlaceholder[],
+  call: CallState,
+  base: DirectBase,
+): Promise<Result> {
+  let request: RequestParts | Request;
+  try {
+    const local = init?.baseUrl;
+    const baseUrl = local ? removeTrailingSlash(local as string) : base.baseUrl;
+    const query =
+      typeof init?.querySerializer === 'function'
+        ? (init.querySerializer as DirectBase['querySerializer'])
+        : base.querySerializer;
+    const params = (init?.params ?? {}) as DirectParams;
+    const url = directUrl(baseUrl, path, placeholders, params, query);
+    request = directRequest(method, url, init, base, call.fetch !== globalFetch);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const parseAs = (init?.parseAs as string | undefined) ?? 'json';
+  return sendWithRetries(request, undefined, call, base.options).then((response) =>
+    directResult(response, method, parseAs),
+  );
+}
+
+/** An operation function's direct path: its placeholders, and the functions above. */
+export interface DirectPath {
+  placeholders: readonly PathPlaceholder[];
+  base: typeof directBase;
+  send: typeof sendDirect;
+}
+
+/** The direct path of `template`, or `undefined` when its placeholders need openapi-fetch's serializer. */
+export function directPath(template: string): DirectPath | undefined {
+  const placeholders = pathPlaceholders(template);
+  return placeholders && { placeholders, base: directBase, send: sendDirect };
 }
 
 interface DirectParams {
@@ -107,7 +197,7 @@ export function directRequest(
   method: string,
   url: string,
   init: Record<string, unknown> | undefined,
-  base: DirectBase,
+  base: Pick<DirectBase, 'headers' | 'requestOptions'>,
   asRequest: boolean,
 ): RequestParts | Request {
   const params = (init?.params ?? {}) as DirectParams;
@@ -146,7 +236,7 @@ export function directRequest(
 }
 
 /** The result openapi-fetch gives for `response` (its `coreFetch`, after the fetch). */
-export async function directResult(
+async function directResult(
   response: Response,
   method: string,
   parseAs: string,
