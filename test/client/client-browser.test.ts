@@ -14,10 +14,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageBin, packageManifestPath } from '../scripts/lib/packages.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from './helpers/chromium.ts';
+import { packageBin, packageManifestPath } from '../../scripts/lib/packages.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
 const KEY = 'sk_test_browser_1d3f5a7c';
 const missing = chromiumMissing();
@@ -139,7 +139,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
     const result = await page.evaluate(
       async ({ key, path: apiPath }) => {
         const { createFeatherClient } = (
-          window as unknown as { feather: typeof import('../src/index.ts') }
+          window as unknown as { feather: typeof import('../../src/index.ts') }
         ).feather;
         const client = createFeatherClient({
           apiKey: key,
@@ -169,7 +169,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
     replies = [503];
     const names = await page.evaluate(async (apiPath) => {
       const { createFeatherClient, unwrap } = (
-        window as unknown as { feather: typeof import('../src/index.ts') }
+        window as unknown as { feather: typeof import('../../src/index.ts') }
       ).feather;
       const client = createFeatherClient({
         apiKey: 'k',
@@ -202,7 +202,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
     replies = [];
     const status = await page.evaluate(async (apiPath) => {
       const { createFeatherClient } = (
-        window as unknown as { feather: typeof import('../src/index.ts') }
+        window as unknown as { feather: typeof import('../../src/index.ts') }
       ).feather;
       const client = createFeatherClient({
         apiKey: 'k',
@@ -223,7 +223,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
   it('refuses to create a client without a key, naming apiKey and FEATHER_API_KEY', async () => {
     const message = await page.evaluate(() => {
       const { createFeatherClient } = (
-        window as unknown as { feather: typeof import('../src/index.ts') }
+        window as unknown as { feather: typeof import('../../src/index.ts') }
       ).feather;
       try {
         createFeatherClient({ baseUrl: location.origin });

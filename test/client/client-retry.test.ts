@@ -7,16 +7,16 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/lib/prism.ts';
+import { freePort } from '../../scripts/lib/prism.ts';
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
   createFeatherClient,
   type FeatherClientOptions,
-} from '../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
-import * as generatedTables from '../generated/index.ts';
+} from '../../src/index.ts';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import * as generatedTables from '../../generated/index.ts';
 
 const KEY = 'sk_test_retry_9c2d4e7a';
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';

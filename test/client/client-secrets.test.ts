@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/lib/prism.ts';
+import { freePort } from '../../scripts/lib/prism.ts';
 import {
   APIError,
   APIConnectionError,
@@ -19,8 +19,8 @@ import {
   unwrap,
   type FeatherClientOptions,
   type Logger,
-} from '../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
+} from '../../src/index.ts';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_live_LEAKCHECK_4e1f9b7d2c';
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';

@@ -18,7 +18,7 @@ import {
   type HTTPValidationError,
   type Paginate,
   type ServerSentEvent,
-} from '../src/index.ts';
+} from '../../src/index.ts';
 
 interface Assistant {
   id: string;

@@ -26,11 +26,11 @@ import {
   type FeatherClientOptions,
   type GeneratedTables,
   type ServerSentEvent,
-} from '../src/index.ts';
-import { startPrism, type PrismServer } from '../scripts/lib/prism.ts';
-import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
-import { operationFunction } from '../src/client/operation.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
+} from '../../src/index.ts';
+import { startPrism, type PrismServer } from '../../scripts/lib/prism.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
+import { operationFunction } from '../../src/client/operation.ts';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
 
 const missing = wholeApiMissing();
 const KEY = 'sk_test_shapes_5e1f0a9b';

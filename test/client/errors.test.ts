@@ -13,7 +13,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
   UnprocessableEntityError,
-} from '../src/client/errors.ts';
+} from '../../src/client/errors.ts';
 
 const headers = (requestId?: string): Headers =>
   new Headers(requestId ? { 'x-request-id': requestId } : {});

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createFeatherClient } from '../src/index.ts';
+import { createFeatherClient } from '../../src/index.ts';
 import {
   isLogLevel,
   RedactingLogger,
   redactHeaders,
   type Logger,
   type LogLevel,
-} from '../src/client/logger.ts';
-import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
+} from '../../src/client/logger.ts';
+import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.ts';
 
 /** A sink that keeps every line as `level message data`. */
 function collectingSink(): Logger & { lines: string[] } {

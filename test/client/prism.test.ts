@@ -4,7 +4,7 @@
  * 4xx with an `sl-violations` header, so a 200 without that header means a clean round trip.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrism, type PrismServer } from '../scripts/lib/prism.ts';
+import { startPrism, type PrismServer } from '../../scripts/lib/prism.ts';
 import {
   createFeatherClient,
   unwrap,
@@ -12,7 +12,7 @@ import {
   type DashboardEnvelope,
   type FeatherClient,
   type TimeoutAnalysisRow,
-} from '../src/index.ts';
+} from '../../src/index.ts';
 
 const KEY = 'sk_test_prism_2a4c6e8f';
 let prism: PrismServer;

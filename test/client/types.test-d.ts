@@ -17,8 +17,8 @@ import {
   type operations,
   type paths,
   type TimeoutAnalysisRow,
-} from '../src/index.ts';
-import { getIntegrationDashboard, getToolReliabilityTimeoutAnalysis } from '../src/operations.ts';
+} from '../../src/index.ts';
+import { getIntegrationDashboard, getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
 
 declare const client: FeatherClient;
 const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };

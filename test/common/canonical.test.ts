@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprintSpec, sha256Hex } from '../common/canonical.ts';
+import { canonicalJson, fingerprintSpec, sha256Hex } from '../../common/canonical.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps array order', () => {

@@ -7,10 +7,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { pipelineExportedNames } from '../scripts/commands/drift.ts';
-import type { Dict } from '../src/drift/document.ts';
-import { diffDocuments, formatReport, UPSTREAM_ONLY_SHOWN } from '../src/drift/index.ts';
-import { FIXTURES } from './helpers/workspace.ts';
+import { pipelineExportedNames } from '../../scripts/commands/drift.ts';
+import type { Dict } from '../../src/drift/document.ts';
+import { diffDocuments, formatReport, UPSTREAM_ONLY_SHOWN } from '../../src/drift/index.ts';
+import { FIXTURES } from '../helpers/workspace.ts';
 
 async function fixtureDoc(name: string): Promise<Dict> {
   return parse(

@@ -5,18 +5,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../common/json.ts';
+import type { Json } from '../../common/json.ts';
 import {
   DRIFT_RULES,
   diffDocuments,
   type DriftRuleId,
   type ExportedNamesOf,
-} from '../src/drift/index.ts';
-import { pipelineExportedNames } from '../scripts/commands/drift.ts';
-import { lockedAliases } from '../scripts/pipeline/aliases.ts';
-import { operationShapes } from '../scripts/pipeline/parameter-rules.ts';
-import { CASES } from './fixtures/drift/rule-cases.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+} from '../../src/drift/index.ts';
+import { pipelineExportedNames } from '../../scripts/commands/drift.ts';
+import { lockedAliases } from '../../scripts/pipeline/aliases.ts';
+import { operationShapes } from '../../scripts/pipeline/parameter-rules.ts';
+import { CASES } from '../fixtures/drift/rule-cases.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 type Dict = { [key: string]: Json };
 

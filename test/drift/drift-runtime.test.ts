@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SPEC_FINGERPRINT } from '../generated/fingerprint.ts';
-import { checkSpecDrift, DriftInputError, SpecDriftError } from '../src/drift/index.ts';
-import { FeatherError } from '../src/client/errors.ts';
-import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
-import { seedTree } from './helpers/seed.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
+import { checkSpecDrift, DriftInputError, SpecDriftError } from '../../src/drift/index.ts';
+import { FeatherError } from '../../src/client/errors.ts';
+import { startSpecServer, type SpecServer } from '../helpers/drift-server.ts';
+import { seedTree } from '../helpers/seed.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 // The seed package's pinned side, whatever the checkout's generated/ holds (test/helpers/seed.ts).
 const seed = await seedTree();

@@ -3,8 +3,8 @@
  * followed, the diff skips them. A wrong "same" would hide a change, so each case says why.
  */
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../common/json.ts';
-import { SameClosure } from '../src/drift/same-closure.ts';
+import type { Json } from '../../common/json.ts';
+import { SameClosure } from '../../src/drift/same-closure.ts';
 
 type Dict = { [key: string]: Json };
 const ref = (name: string): Dict => ({ $ref: `#/components/schemas/${name}` });

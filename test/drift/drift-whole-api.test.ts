@@ -8,23 +8,23 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { driftExitCode } from '../scripts/commands/drift.ts';
-import { runDrift } from './helpers/drift-command.ts';
-import type { SpecFingerprint } from '../common/canonical.ts';
+import { driftExitCode } from '../../scripts/commands/drift.ts';
+import { runDrift } from '../helpers/drift-command.ts';
+import type { SpecFingerprint } from '../../common/canonical.ts';
 import {
   checkSpecDrift,
   PULL_REQUEST_BODY_MAX_CHARS,
   STEP_SUMMARY_MAX_CHARS,
   type DriftCause,
   type DriftReport,
-} from '../src/drift/index.ts';
-import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
+} from '../../src/drift/index.ts';
+import { startSpecServer, type SpecServer } from '../helpers/drift-server.ts';
 import {
   makeWholeApiTree,
   wholeApiFile,
   wholeApiMissing,
   type WholeApiTree,
-} from './helpers/feather-api.ts';
+} from '../helpers/feather-api.ts';
 
 const missing = wholeApiMissing();
 

@@ -6,8 +6,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintSpec } from '../common/canonical.ts';
-import type { Json } from '../common/json.ts';
+import { fingerprintSpec } from '../../common/canonical.ts';
+import type { Json } from '../../common/json.ts';
 import {
   diffDocuments,
   formatJson,
@@ -15,10 +15,10 @@ import {
   formatText,
   listOperations,
   restrictToOperations,
-} from '../src/drift/index.ts';
-import { readOtherSide } from '../scripts/commands/drift.ts';
-import { seedTree } from './helpers/seed.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+} from '../../src/drift/index.ts';
+import { readOtherSide } from '../../scripts/commands/drift.ts';
+import { seedTree } from '../helpers/seed.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 type Dict = { [key: string]: Json };
 

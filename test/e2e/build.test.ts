@@ -7,12 +7,12 @@ import {
   prepareCommand,
   relativeTsSpecifiers,
   rewriteDeclarationSpecifiers,
-} from '../scripts/commands/build.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
-import { packageManifestPath } from '../scripts/lib/packages.ts';
-import { isEmptyModule, removableModules, trimDist } from '../scripts/build/dist-trim.ts';
-import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
-import { REPO_ROOT, snapshotDir } from './helpers/workspace.ts';
+} from '../../scripts/commands/build.ts';
+import { PipelineError } from '../../scripts/lib/errors.ts';
+import { packageManifestPath } from '../../scripts/lib/packages.ts';
+import { isEmptyModule, removableModules, trimDist } from '../../scripts/build/dist-trim.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
+import { REPO_ROOT, snapshotDir } from '../helpers/workspace.ts';
 
 describe('rewriteDeclarationSpecifiers', () => {
   it.each([

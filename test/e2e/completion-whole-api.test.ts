@@ -7,9 +7,9 @@
 import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TsServer } from '../scripts/lib/tsserver.ts';
-import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { TsServer } from '../../scripts/lib/tsserver.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const missing = wholeApiMissing();
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDocs, DOCS_SPEC, DOCS_TITLE } from '../scripts/commands/docs.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
-import { chromiumMissing, openOfflineBrowser, type OfflineBrowser } from './helpers/chromium.ts';
-import { seedTree } from './helpers/seed.ts';
+import { buildDocs, DOCS_SPEC, DOCS_TITLE } from '../../scripts/commands/docs.ts';
+import { PipelineError } from '../../scripts/lib/errors.ts';
+import { chromiumMissing, openOfflineBrowser, type OfflineBrowser } from '../helpers/chromium.ts';
+import { seedTree } from '../helpers/seed.ts';
 
 interface SpecOperation {
   method: string;

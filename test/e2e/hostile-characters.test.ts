@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGenerated, type BuildResult } from '../scripts/pipeline/pipeline.ts';
-import { FIXTURES } from './helpers/workspace.ts';
+import { buildGenerated, type BuildResult } from '../../scripts/pipeline/pipeline.ts';
+import { FIXTURES } from '../helpers/workspace.ts';
 
 /** NUL, BEL, ESC, CR, DEL, NEL, CSI, U+200B, U+200E, U+2028, U+2029, U+202E, U+2066, U+FEFF. */
 const HOSTILE = '\u0000\u0007\u001b\r\u007f\u0085\u009b\u200b\u200e\u2028\u2029\u202e\u2066\ufeff';

@@ -7,11 +7,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN } from '../scripts/lib/spec-limits.ts';
-import { MAX_REF_CHAIN } from '../src/drift/document.ts';
-import { DriftInputError, checkSpecDrift } from '../src/drift/index.ts';
-import { runDrift } from './helpers/drift-command.ts';
-import { startLoopbackServer } from './helpers/loopback-server.ts';
+import { MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN } from '../../scripts/lib/spec-limits.ts';
+import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
+import { DriftInputError, checkSpecDrift } from '../../src/drift/index.ts';
+import { runDrift } from '../helpers/drift-command.ts';
+import { startLoopbackServer } from '../helpers/loopback-server.ts';
 
 type Dict = Record<string, unknown>;
 

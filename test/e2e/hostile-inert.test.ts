@@ -10,11 +10,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGenerated, type BuildResult } from '../scripts/pipeline/pipeline.ts';
-import { renderAliases } from '../scripts/pipeline/aliases.ts';
-import { commentText } from '../scripts/pipeline/ts-text.ts';
-import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
-import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
+import { buildGenerated, type BuildResult } from '../../scripts/pipeline/pipeline.ts';
+import { renderAliases } from '../../scripts/pipeline/aliases.ts';
+import { commentText } from '../../scripts/pipeline/ts-text.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
+import { FIXTURES, REPO_ROOT } from '../helpers/workspace.ts';
 
 const run = promisify(execFile);
 const HOSTILE = path.join(FIXTURES, 'hostile', 'inert');

@@ -13,9 +13,9 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/pipeline/generate.ts';
-import { runNode } from '../scripts/lib/child.ts';
-import * as packageTables from '../generated/index.ts';
+import { generate } from '../../scripts/pipeline/generate.ts';
+import { runNode } from '../../scripts/lib/child.ts';
+import * as packageTables from '../../generated/index.ts';
 import {
   APIConnectionTimeoutError,
   APIResponseTooLargeError,
@@ -30,9 +30,9 @@ import {
   unwrap,
   type FeatherClientOptions,
   type GeneratedTables,
-} from '../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
-import { makeWorkspace, REPO_ROOT } from './helpers/workspace.ts';
+} from '../../src/index.ts';
+import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import { makeWorkspace, REPO_ROOT } from '../helpers/workspace.ts';
 
 const KEY = 'sk_live_HOSTILE/4d2e9a';
 /** A key as a URL's user or password can hold it (no `/`). */

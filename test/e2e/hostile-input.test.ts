@@ -12,31 +12,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/pipeline/generate.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
+import { generate } from '../../scripts/pipeline/generate.ts';
+import { PipelineError } from '../../scripts/lib/errors.ts';
 import {
   STALE_LEFTOVER_MS,
   isDeadRun,
   writeFileAtomic,
   listLeftovers,
   recoverInterruptedSwap,
-} from '../scripts/lib/fs-atomic.ts';
+} from '../../scripts/lib/fs-atomic.ts';
 import {
   MAX_REF_CHAIN,
   MAX_SPEC_DEPTH,
   MAX_SPEC_FILE_BYTES,
   firstInvalidUtf8,
-} from '../scripts/lib/spec-limits.ts';
-import { STAMP_FILE, inputsHash } from '../scripts/pipeline/stamp.ts';
-import { fetchSpecText } from '../src/drift/runtime.ts';
-import { DriftInputError } from '../src/drift/document.ts';
+} from '../../scripts/lib/spec-limits.ts';
+import { STAMP_FILE, inputsHash } from '../../scripts/pipeline/stamp.ts';
+import { fetchSpecText } from '../../src/drift/runtime.ts';
+import { DriftInputError } from '../../src/drift/document.ts';
 import {
   FIXTURES,
   REPO_ROOT,
   makeWorkspace,
   snapshotDir,
   type Workspace,
-} from './helpers/workspace.ts';
+} from '../helpers/workspace.ts';
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');

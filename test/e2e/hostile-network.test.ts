@@ -13,11 +13,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_SPEC_FILE_BYTES } from '../scripts/lib/spec-limits.ts';
-import { checkSpecDrift } from '../src/drift/runtime.ts';
-import { DriftInputError } from '../src/drift/document.ts';
-import { startLoopbackServer, type LoopbackServer } from './helpers/loopback-server.ts';
-import { FIXTURES, REPO_ROOT, makeWorkspace, type Workspace } from './helpers/workspace.ts';
+import { MAX_SPEC_FILE_BYTES } from '../../scripts/lib/spec-limits.ts';
+import { checkSpecDrift } from '../../src/drift/runtime.ts';
+import { DriftInputError } from '../../src/drift/document.ts';
+import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.ts';
+import { FIXTURES, REPO_ROOT, makeWorkspace, type Workspace } from '../helpers/workspace.ts';
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -192,7 +192,7 @@ describe('ingest fetches only the origins the user named', () => {
   );
 
   it('--allow-origin lets the index list, and a page redirect to, that origin', async () => {
-    const { ingest } = await import('../scripts/ingest/run.ts');
+    const { ingest } = await import('../../scripts/ingest/run.ts');
     const cdn = await startLoopbackServer([{ body: await readFile(OTHER_PAGE, 'utf8') }]);
     const mirror = await startLoopbackServer([{ body: await readFile(PAGE, 'utf8') }]);
     const site = await startLoopbackServer((request) =>

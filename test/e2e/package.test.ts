@@ -18,10 +18,10 @@ import {
   runNpm,
   tarballProblems,
   type PackageManifest,
-} from '../scripts/commands/check-package.ts';
-import { relativeTsSpecifiers } from '../scripts/commands/build.ts';
-import { packageBin, packageManifestPath, packageVersion } from '../scripts/lib/packages.ts';
-import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
+} from '../../scripts/commands/check-package.ts';
+import { relativeTsSpecifiers } from '../../scripts/commands/build.ts';
+import { packageBin, packageManifestPath, packageVersion } from '../../scripts/lib/packages.ts';
+import { FIXTURES, REPO_ROOT } from '../helpers/workspace.ts';
 
 const CONSUMER_FIXTURE = path.join(FIXTURES, 'consumer');
 const SAMPLE_RESPONSES = path.join(REPO_ROOT, 'examples', 'sample-responses');

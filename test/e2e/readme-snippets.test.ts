@@ -7,10 +7,10 @@
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runNode } from '../scripts/lib/child.ts';
-import { packageBin } from '../scripts/lib/packages.ts';
-import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { runNode } from '../../scripts/lib/child.ts';
+import { packageBin } from '../../scripts/lib/packages.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 interface Snippet {
   /** Line of the README where the snippet's code starts (1-based). */

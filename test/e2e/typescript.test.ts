@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runNode } from '../scripts/lib/child.ts';
-import { packageBin } from '../scripts/lib/packages.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { runNode } from '../../scripts/lib/child.ts';
+import { packageBin } from '../../scripts/lib/packages.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 describe('the whole project', () => {
   // vitest runs .ts files without checking their types; this makes a type error anywhere in

@@ -6,7 +6,7 @@ import {
   wholeApiFile,
   wholeApiMissing,
   type WholeApiTree,
-} from './helpers/feather-api.ts';
+} from '../helpers/feather-api.ts';
 
 const missing = wholeApiMissing();
 

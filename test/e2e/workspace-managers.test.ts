@@ -16,7 +16,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, snapshotDir } from './helpers/workspace.ts';
+import { REPO_ROOT, snapshotDir } from '../helpers/workspace.ts';
 
 const PACKAGE_NAME = '@featherhq/api-client';
 const APP_NAME = 'feather-app';

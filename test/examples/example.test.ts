@@ -11,17 +11,17 @@ import {
   runExample,
   topToolsByTimeoutRate,
   type AnalyticsData,
-} from '../examples/analytics-summary.ts';
+} from '../../examples/analytics-summary.ts';
 import {
   chooseTarget,
   SAMPLE_RESPONSES,
   SAMPLE_RESPONSES_DIR,
   withSampleResponses,
-} from '../examples/run-example.ts';
-import type { DashboardEnvelope, TimeoutAnalysisRow } from '../src/index.ts';
-import { FeatherError } from '../src/index.ts';
-import { packageBin } from '../scripts/lib/packages.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+} from '../../examples/run-example.ts';
+import type { DashboardEnvelope, TimeoutAnalysisRow } from '../../src/index.ts';
+import { FeatherError } from '../../src/index.ts';
+import { packageBin } from '../../scripts/lib/packages.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const TSX = packageBin('tsx');
 const API_KEY = 'example-test-secret-77f1';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const run = promisify(execFile);
 const TYPESCRIPT = createRequire(import.meta.url).resolve('typescript');

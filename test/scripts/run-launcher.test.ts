@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const run = promisify(execFile);
 const RUN = path.join(REPO_ROOT, 'scripts', 'run.mjs');

@@ -1,8 +1,8 @@
 /** Type tests of the testing kit: a wrong method, path, status or body shape does not compile. */
 import { describe, expectTypeOf, it } from 'vitest';
-import type { TimeoutAnalysisRow } from '../src/index.ts';
-import type { FeatherMock, MockAnswer, MockPath } from '../src/testing/index.ts';
-import { getToolReliabilityTimeoutAnalysis } from '../src/operations.ts';
+import type { TimeoutAnalysisRow } from '../../src/index.ts';
+import type { FeatherMock, MockAnswer, MockPath } from '../../src/testing/index.ts';
+import { getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
 
 declare const mock: FeatherMock;
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';

@@ -5,13 +5,13 @@
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { APIResponseValidationError, createFeatherClient, FeatherError } from '../src/index.ts';
-import { createFeatherMock, exampleFromSchema } from '../src/testing/index.ts';
-import { mswHandlers } from '../src/testing/msw.ts';
-import { getToolReliabilityTimeoutAnalysis } from '../src/operations.ts';
-import type { FeatherMock } from '../src/testing/index.ts';
-import type { GeneratedTables } from '../src/index.ts';
-import { seedTables, type SeedTables } from './helpers/seed-tables.ts';
+import { APIResponseValidationError, createFeatherClient, FeatherError } from '../../src/index.ts';
+import { createFeatherMock, exampleFromSchema } from '../../src/testing/index.ts';
+import { mswHandlers } from '../../src/testing/msw.ts';
+import { getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
+import type { FeatherMock } from '../../src/testing/index.ts';
+import type { GeneratedTables } from '../../src/index.ts';
+import { seedTables, type SeedTables } from '../helpers/seed-tables.ts';
 
 const KEY = 'sk_test_kit_51d0aa';
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';

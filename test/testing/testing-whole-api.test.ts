@@ -12,9 +12,9 @@ import {
   APIResponseValidationError,
   createFeatherClient,
   type GeneratedTables,
-} from '../src/index.ts';
-import { createFeatherMock, type FeatherMock } from '../src/testing/index.ts';
-import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from './helpers/feather-api.ts';
+} from '../../src/index.ts';
+import { createFeatherMock, type FeatherMock } from '../../src/testing/index.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
 
 const missing = wholeApiMissing();
 const INGESTION = '/v1/analytics/memory/ingestion-timeseries';

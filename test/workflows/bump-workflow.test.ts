@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 interface Step {
   id?: string;

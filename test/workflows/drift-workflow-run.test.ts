@@ -32,20 +32,20 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PULL_REQUEST_BODY_MAX_CHARS } from '../src/drift/index.ts';
-import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
-import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
+import { PULL_REQUEST_BODY_MAX_CHARS } from '../../src/drift/index.ts';
+import { startSpecServer, type SpecServer } from '../helpers/drift-server.ts';
+import { wholeApiFile, wholeApiMissing } from '../helpers/feather-api.ts';
 import {
   runJob,
   type ActionCall,
   type StepRecord,
   type WorkflowStep,
-} from './helpers/workflow-runner.ts';
-import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
+} from '../helpers/workflow-runner.ts';
+import { FIXTURES, REPO_ROOT } from '../helpers/workspace.ts';
 
 const exec = promisify(execFile);
 const WORKFLOW = path.join(REPO_ROOT, '.github', 'workflows', 'spec-drift.yml');
-const TESTS_SUBSET = 'npx tsc --noEmit && npx vitest run test/example.test.ts test/aliases.test.ts';
+const TESTS_SUBSET = 'npx tsc --noEmit && npx vitest run test/examples/example.test.ts test/scripts/pipeline/aliases.test.ts';
 
 interface Recorded {
   calls: ActionCall[];

@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 import { validateWorkflow } from '@action-validator/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { startSpecServer, type SpecServer } from '../helpers/drift-server.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const WORKFLOWS = path.join(REPO_ROOT, '.github', 'workflows');
 const files = (await readdir(WORKFLOWS)).filter((f) => /\.ya?ml$/.test(f));

@@ -5,9 +5,9 @@ import {
   currentApiKey,
   isLoopbackHost,
   resolveApiKeySource,
-} from '../src/client/policy/auth.ts';
-import { FeatherError } from '../src/client/errors.ts';
-import { createFeatherClient } from '../src/index.ts';
+} from '../../../src/client/policy/auth.ts';
+import { FeatherError } from '../../../src/client/errors.ts';
+import { createFeatherClient } from '../../../src/index.ts';
 
 const KEY = 'sk_test_auth_5b8e1f0c';
 

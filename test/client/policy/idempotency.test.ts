@@ -3,7 +3,7 @@ import {
   declaresIdempotencyHeader,
   newIdempotencyKey,
   withIdempotencyKey,
-} from '../src/client/policy/idempotency.ts';
+} from '../../../src/client/policy/idempotency.ts';
 
 describe('withIdempotencyKey (an operation that declares idempotency_key)', () => {
   const key = () => 'feather-k1';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TIMER_MS } from '../src/client/constants.ts';
-import { createFeatherClient, type FeatherClientOptions } from '../src/index.ts';
+import { MAX_TIMER_MS } from '../../../src/client/constants.ts';
+import { createFeatherClient, type FeatherClientOptions } from '../../../src/index.ts';
 import {
   isRetryableRequest,
   retryDelayMs,
   serverRetryAfterMs,
   shouldRetry,
   type AttemptOutcome,
-} from '../src/client/policy/retry.ts';
+} from '../../../src/client/policy/retry.ts';
 
 const response = (status: number, headers: Record<string, string> = {}): AttemptOutcome => ({
   kind: 'response',

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { benchBundleCommand, entrySource, parseBundleBenchArgs } from '../scripts/bench/bundle.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { benchBundleCommand, entrySource, parseBundleBenchArgs } from '../../../scripts/bench/bundle.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 describe('bench:bundle', () => {
   it('gives each style the same one call, over its own client', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, parseBenchArgs, quantile, ratioOfMedians } from '../scripts/bench/client.ts';
+import { median, parseBenchArgs, quantile, ratioOfMedians } from '../../../scripts/bench/client.ts';
 
 describe('bench-client helpers', () => {
   it.each([

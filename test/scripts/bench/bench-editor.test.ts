@@ -4,8 +4,8 @@ import {
   formatEditor,
   parseEditorBenchArgs,
   pickOperation,
-} from '../scripts/bench/editor.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
+} from '../../../scripts/bench/editor.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 
 describe('bench:editor helpers', () => {
   it('picks the first GET with an optional query and no path parameter', () => {

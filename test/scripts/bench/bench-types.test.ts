@@ -8,8 +8,8 @@ import {
   medianFigures,
   parseDiagnostics,
   parseTypesBenchArgs,
-} from '../scripts/bench/types.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
+} from '../../../scripts/bench/types.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 
 /** The lines of `tsc --extendedDiagnostics` the bench reads, as tsc 5.9 prints them. */
 const DIAGNOSTICS = `Files:                          64

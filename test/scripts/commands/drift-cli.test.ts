@@ -9,11 +9,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadPinned } from '../scripts/commands/drift.ts';
-import { runDrift } from './helpers/drift-command.ts';
-import { startSpecServer, type SpecServer } from './helpers/drift-server.ts';
-import { seedTree } from './helpers/seed.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { loadPinned } from '../../../scripts/commands/drift.ts';
+import { runDrift } from '../../helpers/drift-command.ts';
+import { startSpecServer, type SpecServer } from '../../helpers/drift-server.ts';
+import { seedTree } from '../../helpers/seed.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'drift');
 const seed = await seedTree();

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { packageBin } from '../scripts/lib/packages.ts';
+import { packageBin } from '../../../scripts/lib/packages.ts';
 import {
   FIXTURES,
   expectedCounts,
@@ -10,7 +10,7 @@ import {
   makeWorkspace,
   snapshotDir,
   type Workspace,
-} from './helpers/workspace.ts';
+} from '../../helpers/workspace.ts';
 
 const run = promisify(execFile);
 /** tsx's CLI, found by module resolution (hoisted in a workspace), run with this node. */

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestCommand, parseIngestArgs } from '../scripts/commands/ingest.ts';
-import { wholeApiMissing } from './helpers/feather-api.ts';
-import { startDocSite, type DocSite } from './helpers/doc-site.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { ingestCommand, parseIngestArgs } from '../../../scripts/commands/ingest.ts';
+import { wholeApiMissing } from '../../helpers/feather-api.ts';
+import { startDocSite, type DocSite } from '../../helpers/doc-site.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');

@@ -1,16 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PipelineError } from '../scripts/lib/errors.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 import {
   DEFAULT_MOCK_PORT,
   mockBanner,
   parseMockArgs,
   PLACEHOLDER_API_KEY,
-} from '../scripts/commands/mock.ts';
-import { packageBin } from '../scripts/lib/packages.ts';
-import { freePort } from '../scripts/lib/prism.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+} from '../../../scripts/commands/mock.ts';
+import { packageBin } from '../../../scripts/lib/packages.ts';
+import { freePort } from '../../../scripts/lib/prism.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const TSX = packageBin('tsx');
 const DASHBOARD = '/v1/analytics/integrations/dashboard?start_date=2025-01-01&end_date=2025-01-31';

@@ -7,15 +7,15 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bumpCommand } from '../scripts/commands/bump.ts';
-import { attributeSites } from '../scripts/consumers/attribute.ts';
-import type { BreakSite } from '../scripts/consumers/typecheck.ts';
-import { findDependents, findWorkspaceRoot } from '../scripts/consumers/workspace.ts';
-import { changesetFile, prependChangelog } from '../scripts/release/changelog.ts';
-import { bumpOf, bumpVersion } from '../scripts/release/version-bump.ts';
-import type { DriftCause } from '../src/drift/index.ts';
-import { runDrift } from './helpers/drift-command.ts';
-import { makeWorkspace, type Workspace } from './helpers/workspace.ts';
+import { bumpCommand } from '../../../scripts/commands/bump.ts';
+import { attributeSites } from '../../../scripts/consumers/attribute.ts';
+import type { BreakSite } from '../../../scripts/consumers/typecheck.ts';
+import { findDependents, findWorkspaceRoot } from '../../../scripts/consumers/workspace.ts';
+import { changesetFile, prependChangelog } from '../../../scripts/release/changelog.ts';
+import { bumpOf, bumpVersion } from '../../../scripts/release/version-bump.ts';
+import type { DriftCause } from '../../../src/drift/index.ts';
+import { runDrift } from '../../helpers/drift-command.ts';
+import { makeWorkspace, type Workspace } from '../../helpers/workspace.ts';
 
 const cause = (over: Partial<DriftCause> & Pick<DriftCause, 'id' | 'at'>): DriftCause => ({
   key: `${over.id} ${over.at}`,

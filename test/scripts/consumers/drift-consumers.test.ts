@@ -12,14 +12,14 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bumpCommand } from '../scripts/commands/bump.ts';
-import { generate } from '../scripts/pipeline/generate.ts';
-import type { ConsumersReport } from '../scripts/consumers/check.ts';
-import { splitDocument } from '../scripts/lib/split-document.ts';
-import { runDrift } from './helpers/drift-command.ts';
-import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
-import { seedTree } from './helpers/seed.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { bumpCommand } from '../../../scripts/commands/bump.ts';
+import { generate } from '../../../scripts/pipeline/generate.ts';
+import type { ConsumersReport } from '../../../scripts/consumers/check.ts';
+import { splitDocument } from '../../../scripts/lib/split-document.ts';
+import { runDrift } from '../../helpers/drift-command.ts';
+import { wholeApiFile, wholeApiMissing } from '../../helpers/feather-api.ts';
+import { seedTree } from '../../helpers/seed.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const missing = wholeApiMissing();
 const PACKAGE_NAME = '@featherhq/api-client';

@@ -1,9 +1,9 @@
 /** The pure decisions of scripts/ingest/: index lines, filters, retry policy, progress, plans. */
 import { describe, expect, it } from 'vitest';
-import { parseIndex } from '../scripts/ingest/index-file.ts';
-import { isTransient, retryDelayMs } from '../scripts/ingest/fetch.ts';
-import { mapWithConcurrency } from '../scripts/lib/concurrency.ts';
-import { createProgress, logMarks } from '../scripts/ingest/progress.ts';
+import { parseIndex } from '../../../scripts/ingest/index-file.ts';
+import { isTransient, retryDelayMs } from '../../../scripts/ingest/fetch.ts';
+import { mapWithConcurrency } from '../../../scripts/lib/concurrency.ts';
+import { createProgress, logMarks } from '../../../scripts/ingest/progress.ts';
 import {
   checkOneOperationPerDocument,
   planIngest,
@@ -11,9 +11,9 @@ import {
   type ExistingDocument,
   type IncomingOperation,
   type PlanInput,
-} from '../scripts/ingest/plan.ts';
-import { globToRegExp, selector, unmatchedFilters, SELECT_ALL } from '../scripts/ingest/select.ts';
-import type { OperationKey } from '../scripts/ingest/page.ts';
+} from '../../../scripts/ingest/plan.ts';
+import { globToRegExp, selector, unmatchedFilters, SELECT_ALL } from '../../../scripts/ingest/select.ts';
+import type { OperationKey } from '../../../scripts/ingest/page.ts';
 
 describe('parseIndex', () => {
   const index = [

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { extractOpenApi, fencedBlocks } from '../scripts/ingest/page.ts';
-import { ingest } from '../scripts/ingest/run.ts';
-import { FIXTURES } from './helpers/workspace.ts';
+import { extractOpenApi, fencedBlocks } from '../../../scripts/ingest/page.ts';
+import { ingest } from '../../../scripts/ingest/run.ts';
+import { FIXTURES } from '../../helpers/workspace.ts';
 
 // Copies of Feather's documentation pages (../shared/feather-docs), so the test needs no sibling folder.
 const DOCS = path.join(FIXTURES, 'feather-docs');

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { replaceDirectory } from '../scripts/lib/fs-atomic.ts';
-import { snapshotDir } from './helpers/workspace.ts';
+import { replaceDirectory } from '../../../scripts/lib/fs-atomic.ts';
+import { snapshotDir } from '../../helpers/workspace.ts';
 
 let root: string | undefined;
 afterEach(async () => {

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { canonicalJson } from '../common/canonical.ts';
-import { extractOpenApi } from '../scripts/ingest/page.ts';
-import { splitDocument } from '../scripts/lib/split-document.ts';
-import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { canonicalJson } from '../../../common/canonical.ts';
+import { extractOpenApi } from '../../../scripts/ingest/page.ts';
+import { splitDocument } from '../../../scripts/lib/split-document.ts';
+import { wholeApiFile, wholeApiMissing } from '../../helpers/feather-api.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const missing = wholeApiMissing();
 

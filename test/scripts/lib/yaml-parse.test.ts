@@ -4,7 +4,7 @@
  */
 import { parseYaml as redoclyParseYaml } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../scripts/lib/yaml-parse.ts';
+import { parseYaml } from '../../../scripts/lib/yaml-parse.ts';
 
 const outcome = (parse: (text: string) => unknown, text: string): unknown => {
   try {

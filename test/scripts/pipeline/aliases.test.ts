@@ -5,8 +5,8 @@ import {
   operationBases,
   pascalCase,
   schemaAliases,
-} from '../scripts/pipeline/aliases.ts';
-import { decideRemovals, type NameRemoval } from '../scripts/pipeline/name-lock.ts';
+} from '../../../scripts/pipeline/aliases.ts';
+import { decideRemovals, type NameRemoval } from '../../../scripts/pipeline/name-lock.ts';
 
 describe('pascalCase', () => {
   const table: [string, string][] = [

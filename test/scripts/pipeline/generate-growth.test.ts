@@ -9,14 +9,14 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/pipeline/generate.ts';
-import { checkGenerated } from '../scripts/commands/check.ts';
-import { runNode } from '../scripts/lib/child.ts';
-import { splitDocument } from '../scripts/lib/split-document.ts';
-import type { PipelinePaths } from '../scripts/pipeline/pipeline.ts';
-import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
-import { seedTree } from './helpers/seed.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { generate } from '../../../scripts/pipeline/generate.ts';
+import { checkGenerated } from '../../../scripts/commands/check.ts';
+import { runNode } from '../../../scripts/lib/child.ts';
+import { splitDocument } from '../../../scripts/lib/split-document.ts';
+import type { PipelinePaths } from '../../../scripts/pipeline/pipeline.ts';
+import { wholeApiFile, wholeApiMissing } from '../../helpers/feather-api.ts';
+import { seedTree } from '../../helpers/seed.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 /** Pages added: the analytics area (the other `DashboardEnvelope`s), a POST with defaults, FastAPI ids. */
 const ADDED_PATHS = /^\/v1\/(analytics\/|knowledge-base\/search$|ask-feather\/)/;

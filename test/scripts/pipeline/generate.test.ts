@@ -2,11 +2,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseGenerateArgs } from '../scripts/commands/generate.ts';
-import { generate } from '../scripts/pipeline/generate.ts';
-import { buildGenerated } from '../scripts/pipeline/pipeline.ts';
-import { checkGenerated } from '../scripts/commands/check.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
+import { parseGenerateArgs } from '../../../scripts/commands/generate.ts';
+import { generate } from '../../../scripts/pipeline/generate.ts';
+import { buildGenerated } from '../../../scripts/pipeline/pipeline.ts';
+import { checkGenerated } from '../../../scripts/commands/check.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 import {
   FIXTURES,
   REPO_ROOT,
@@ -14,7 +14,7 @@ import {
   makeWorkspace,
   snapshotDir,
   type Workspace,
-} from './helpers/workspace.ts';
+} from '../../helpers/workspace.ts';
 
 let workspace: Workspace | undefined;
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { joinDocuments, originOf } from '../scripts/pipeline/join.ts';
-import { brokenLocalRefs } from '../scripts/pipeline/join/collect-refs.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
-import type { SpecSource } from '../scripts/lib/spec-files.ts';
+import { joinDocuments, originOf } from '../../../scripts/pipeline/join.ts';
+import { brokenLocalRefs } from '../../../scripts/pipeline/join/collect-refs.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
+import type { SpecSource } from '../../../scripts/lib/spec-files.ts';
 
 const info = { title: 'Feather API', version: '1.0.0' };
 

@@ -1,14 +1,14 @@
-import { locatePointer } from '../scripts/lib/spec-files.ts';
+import { locatePointer } from '../../../scripts/lib/spec-files.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PipelineError } from '../scripts/lib/errors.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 import { describe, expect, it } from 'vitest';
-import { joinDocuments } from '../scripts/pipeline/join.ts';
-import { lintJoined } from '../scripts/pipeline/lint.ts';
-import { asOpenApiDocument, type SpecSource } from '../scripts/lib/spec-files.ts';
-import { parseSpecText } from '../scripts/lib/spec-text.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { joinDocuments } from '../../../scripts/pipeline/join.ts';
+import { lintJoined } from '../../../scripts/pipeline/lint.ts';
+import { asOpenApiDocument, type SpecSource } from '../../../scripts/lib/spec-files.ts';
+import { parseSpecText } from '../../../scripts/lib/spec-text.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const CONFIG = path.join(REPO_ROOT, 'redocly.yaml');
 

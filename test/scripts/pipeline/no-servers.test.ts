@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { generate } from '../scripts/pipeline/generate.ts';
-import { NO_SERVERS_WARNING } from '../scripts/pipeline/pipeline.ts';
-import { DEFAULT_BASE_URL } from '../src/client/constants.ts';
-import type { Dict } from '../src/drift/document.ts';
-import { diffDocuments } from '../src/drift/index.ts';
-import { seedTree } from './helpers/seed.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { generate } from '../../../scripts/pipeline/generate.ts';
+import { NO_SERVERS_WARNING } from '../../../scripts/pipeline/pipeline.ts';
+import { DEFAULT_BASE_URL } from '../../../src/client/constants.ts';
+import type { Dict } from '../../../src/drift/document.ts';
+import { diffDocuments } from '../../../src/drift/index.ts';
+import { seedTree } from '../../helpers/seed.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const withoutServers = <T extends Record<string, unknown>>(doc: T): T => {
   const { servers: _servers, ...rest } = doc;

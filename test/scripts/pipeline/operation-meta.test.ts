@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operationMeta } from '../scripts/pipeline/operation-meta.ts';
+import { operationMeta } from '../../../scripts/pipeline/operation-meta.ts';
 
 /** A document with one GET at `/things`, its parameters and its 200 body schema. */
 function docWith(parameters: object[], body: object, extra: object = {}): Record<string, unknown> {

@@ -3,7 +3,7 @@ import {
   operationShapes,
   parameterRules,
   schemaChecks,
-} from '../scripts/pipeline/parameter-rules.ts';
+} from '../../../scripts/pipeline/parameter-rules.ts';
 
 describe('schemaChecks', () => {
   const doc = { components: { schemas: { Limit: { type: 'integer', minimum: 1, maximum: 100 } } } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refTarget, resolve } from '../scripts/pipeline/refs.ts';
+import { refTarget, resolve } from '../../../scripts/pipeline/refs.ts';
 
 const doc = {
   components: {

@@ -9,15 +9,15 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generate } from '../scripts/pipeline/generate.ts';
-import { lockKeySuccessors, placesOf } from '../scripts/pipeline/rekeyed.ts';
-import { PipelineError } from '../scripts/lib/errors.ts';
-import { diffDocuments, restrictToOperations } from '../src/drift/index.ts';
-import type { Dict } from '../src/drift/document.ts';
-import { pipelineExportedNames } from '../scripts/commands/drift.ts';
+import { generate } from '../../../scripts/pipeline/generate.ts';
+import { lockKeySuccessors, placesOf } from '../../../scripts/pipeline/rekeyed.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
+import { diffDocuments, restrictToOperations } from '../../../src/drift/index.ts';
+import type { Dict } from '../../../src/drift/document.ts';
+import { pipelineExportedNames } from '../../../scripts/commands/drift.ts';
 import { parse } from 'yaml';
-import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
-import { FIXTURES, REPO_ROOT } from './helpers/workspace.ts';
+import { wholeApiFile, wholeApiMissing } from '../../helpers/feather-api.ts';
+import { FIXTURES, REPO_ROOT } from '../../helpers/workspace.ts';
 
 const CASES = path.join(FIXTURES, 'rekeyed');
 
@@ -137,7 +137,7 @@ describe('generate follows a re-keyed target and refuses the rest', () => {
       'export type Row = components["schemas"]["src__rows__schemas__Row"];',
     );
     // What `npm run check` does: an in-memory build equal to what is on disk.
-    const { expectedOutput, staleFiles } = await import('../scripts/pipeline/generate.ts');
+    const { expectedOutput, staleFiles } = await import('../../../scripts/pipeline/generate.ts');
     expect(await staleFiles(paths(dir), (await expectedOutput(paths(dir))).files)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 /** scripts/pipeline/response-schemas.ts: the table `generated/response-schemas.ts` holds. */
 import { describe, expect, it } from 'vitest';
-import { responseSchemas } from '../scripts/pipeline/response-schemas.ts';
+import { responseSchemas } from '../../../scripts/pipeline/response-schemas.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });

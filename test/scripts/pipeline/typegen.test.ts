@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pathTypes } from '../scripts/pipeline/typegen.ts';
-import { pathTypesViaOpenapiTS } from './helpers/typegen-reference.ts';
-import { markRequestDefaults } from '../scripts/pipeline/request-defaults.ts';
-import { REPO_ROOT } from './helpers/workspace.ts';
+import { pathTypes } from '../../../scripts/pipeline/typegen.ts';
+import { pathTypesViaOpenapiTS } from '../../helpers/typegen-reference.ts';
+import { markRequestDefaults } from '../../../scripts/pipeline/request-defaults.ts';
+import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 describe('pathTypes', () => {
   it('prints exactly what openapi-typescript prints through its public entry point', async () => {
