@@ -5,9 +5,17 @@
  * status, GET and POST, over both transports (the default one, and middleware or a custom fetch).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { APIRedirectError, createFeatherClient, type FeatherClientOptions } from '../../src/index.ts';
+import {
+  APIRedirectError,
+  createFeatherClient,
+  type FeatherClientOptions,
+} from '../../src/index.ts';
 import { nextRedirect } from '../../common/redirect.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_test_redirect_5e8b1c3d';
 const IDEM = 'idem-redirect-1';

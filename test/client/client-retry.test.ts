@@ -15,7 +15,11 @@ import {
   createFeatherClient,
   type FeatherClientOptions,
 } from '../../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 import * as generatedTables from '../../generated/index.ts';
 
 const KEY = 'sk_test_retry_9c2d4e7a';
@@ -243,7 +247,8 @@ describe.each(WAYS)('over %s', (thisWay) => {
       expectKeyOnEveryAttempt(1);
     });
 
-    // Retrying a POST by an idempotency_key the operation declares: test/client-shapes.test.ts.
+    // Retrying a POST by an idempotency_key the operation declares:
+    // test/client/client-shapes.test.ts.
     it('does not retry a POST for an Idempotency-Key header the operation does not declare', async () => {
       const client = (await clientFor([
         { status: 503 },

@@ -20,7 +20,11 @@ import {
   type FeatherClientOptions,
   type Logger,
 } from '../../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_live_LEAKCHECK_4e1f9b7d2c';
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';

@@ -3,7 +3,7 @@
  * pagination, server-sent events, 204, Feather's retry hints, idempotency_key and validation,
  * against loopback servers that answer as the API does. The tree's `paths` are types in a temp
  * dir, so the client is driven loosely here and runs on the tree's generated tables; the typing
- * is tested in test/client-shapes.test-d.ts.
+ * is tested in test/client/client-shapes.test-d.ts.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +30,11 @@ import {
 import { startPrism, type PrismServer } from '../../scripts/lib/prism.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
 import { operationFunction } from '../../src/client/operation.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 
 const missing = wholeApiMissing();
 const KEY = 'sk_test_shapes_5e1f0a9b';

@@ -22,7 +22,11 @@ import {
   type Middleware,
   type paths,
 } from '../../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_test_client_3f9a1b2c';
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';

@@ -13,7 +13,11 @@ import {
   type FeatherClientOptions,
 } from '../../src/index.ts';
 import { operationFunction } from '../../src/client/operation.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_test_operation_7c1d2e3f';
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';

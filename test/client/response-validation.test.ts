@@ -15,7 +15,11 @@ import {
 } from '../../src/index.ts';
 import { sampled } from '../../src/client/policy/response-check.ts';
 import { seedTables, type SeedTables } from '../helpers/seed-tables.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_test_validation_7c1e42';
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';

@@ -18,7 +18,10 @@ import {
   type paths,
   type TimeoutAnalysisRow,
 } from '../../src/index.ts';
-import { getIntegrationDashboard, getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
+import {
+  getIntegrationDashboard,
+  getToolReliabilityTimeoutAnalysis,
+} from '../../src/operations.ts';
 
 declare const client: FeatherClient;
 const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };
@@ -176,7 +179,7 @@ describe('calls that must not compile', () => {
 
   // An unknown query key (`limt: 5`) compiles, as with bare openapi-fetch: its init type is
   // inferred from the argument, so no excess-property check applies. validateParameters
-  // rejects it at run time instead (test/validate.test.ts).
+  // rejects it at run time instead (test/client/policy/validate.test.ts).
 
   it('an unknown path', () => {
     // @ts-expect-error no such path in the spec

@@ -31,7 +31,11 @@ import {
   type FeatherClientOptions,
   type GeneratedTables,
 } from '../../src/index.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
 import { makeWorkspace, REPO_ROOT } from '../helpers/workspace.ts';
 
 const KEY = 'sk_live_HOSTILE/4d2e9a';

@@ -2,7 +2,7 @@
  * The client's types at the size of the whole published API: a small app
  * (test/fixtures/whole-api-consumer/) is type-checked, in one tsc run, against the client's
  * sources beside a generated/ made from the whole API. Each test reads that run's diagnostics
- * for one of the app's files. test/types.test-d.ts covers the same ground on the seed spec.
+ * for one of the app's files. test/client/types.test-d.ts covers the same ground on the seed spec.
  */
 import { cp, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';

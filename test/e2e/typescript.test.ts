@@ -6,7 +6,7 @@ import { REPO_ROOT } from '../helpers/workspace.ts';
 describe('the whole project', () => {
   // vitest runs .ts files without checking their types; this makes a type error anywhere in
   // src/, scripts/, generated/, examples/ or test/ fail the tests (and so CI), as `npm run check`
-  // does. It is also what runs the type tests, test/*.test-d.ts (vitest.config.ts says why).
+  // does. It is also what runs the type tests, test/**/*.test-d.ts (vitest.config.ts says why).
   it('type-checks under tsconfig.json (strict)', async () => {
     const tsc = packageBin('typescript', 'tsc');
     const { code, output } = await runNode(

@@ -3,7 +3,7 @@
  * at a pinned version, set up as docs/workspaces.md says (pnpm's root `pnpm-workspace.yaml` is
  * read from that page): install exits 0, `build`, `generate` and `check` run from the root
  * (`pnpm --filter`, `yarn workspace`), generate leaves generated/ as committed, and a sibling app
- * that imports the package type-checks. test/workspace.test.ts does the same for npm.
+ * that imports the package type-checks. test/e2e/workspace.test.ts does the same for npm.
  *
  * The managers come from the npm registry (the npm packages `pnpm` and `@yarnpkg/cli-dist`), kept
  * in the temp dir between runs; where they cannot be installed the tests are skipped with the

@@ -45,7 +45,8 @@ import { FIXTURES, REPO_ROOT } from '../helpers/workspace.ts';
 
 const exec = promisify(execFile);
 const WORKFLOW = path.join(REPO_ROOT, '.github', 'workflows', 'spec-drift.yml');
-const TESTS_SUBSET = 'npx tsc --noEmit && npx vitest run test/examples/example.test.ts test/scripts/pipeline/aliases.test.ts';
+const TESTS_SUBSET =
+  'npx tsc --noEmit && npx vitest run test/examples/example.test.ts test/scripts/pipeline/aliases.test.ts';
 
 interface Recorded {
   calls: ActionCall[];

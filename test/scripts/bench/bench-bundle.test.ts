@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { benchBundleCommand, entrySource, parseBundleBenchArgs } from '../../../scripts/bench/bundle.ts';
+import {
+  benchBundleCommand,
+  entrySource,
+  parseBundleBenchArgs,
+} from '../../../scripts/bench/bundle.ts';
 import { PipelineError } from '../../../scripts/lib/errors.ts';
 import { REPO_ROOT } from '../../helpers/workspace.ts';
 

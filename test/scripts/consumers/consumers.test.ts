@@ -1,7 +1,8 @@
 /**
  * The parts of `drift --consumers` and `bump` that need no whole API: finding the workspace and
  * its dependents on disk, tying type errors to causes, the bump and the changelog text, and the
- * flags' errors. test/drift-consumers.test.ts runs it all on a real workspace over 1.21.0 pages.
+ * flags' errors. test/scripts/consumers/drift-consumers.test.ts runs it all on a real workspace
+ * over 1.21.0 pages.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

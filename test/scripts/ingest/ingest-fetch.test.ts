@@ -1,7 +1,11 @@
 /** fetchText over real TCP: retries on transient failures only, and names the URL when it gives up. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchText, readSource } from '../../../scripts/ingest/fetch.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../../helpers/loopback-server.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../../helpers/loopback-server.ts';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {

@@ -12,7 +12,12 @@ import {
   type IncomingOperation,
   type PlanInput,
 } from '../../../scripts/ingest/plan.ts';
-import { globToRegExp, selector, unmatchedFilters, SELECT_ALL } from '../../../scripts/ingest/select.ts';
+import {
+  globToRegExp,
+  selector,
+  unmatchedFilters,
+  SELECT_ALL,
+} from '../../../scripts/ingest/select.ts';
 import type { OperationKey } from '../../../scripts/ingest/page.ts';
 
 describe('parseIndex', () => {

@@ -14,7 +14,12 @@ import { readSpecFile } from '../../../scripts/lib/spec-files.ts';
 import { listSpecFiles } from '../../../scripts/lib/spec-list.ts';
 import { splitDocument } from '../../../scripts/lib/split-document.ts';
 import { yamlOf } from '../../../scripts/ingest/plan.ts';
-import { exitCodeOf, formatReport, ingest, type IngestReport } from '../../../scripts/ingest/run.ts';
+import {
+  exitCodeOf,
+  formatReport,
+  ingest,
+  type IngestReport,
+} from '../../../scripts/ingest/run.ts';
 import { wholeApiFile, wholeApiMissing } from '../../helpers/feather-api.ts';
 import { startDocSite, type DocSite } from '../../helpers/doc-site.ts';
 import { seedTree } from '../../helpers/seed.ts';
