@@ -1,7 +1,7 @@
 /**
  * openapi-fetch 0.17's serializers (`createQuerySerializer`, `serializeArrayParam`,
  * `serializeObjectParam`, `serializePrimitiveParam`, `mergeHeaders`, `defaultBodySerializer`),
- * the same output for the same input (test/serialize.test.ts holds them to openapi-fetch's own).
+ * the same output for the same input (test/client/transport/serialize.test.ts holds them to openapi-fetch's own).
  * Ours, not imported: a bundle that calls only operation functions then holds none of
  * openapi-fetch (docs/performance.md), whose module a bundler cannot split by export.
  */

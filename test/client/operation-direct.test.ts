@@ -11,12 +11,15 @@ import {
   createFeatherClient,
   type FeatherClient,
   type FeatherClientOptions,
-} from '../src/index.ts';
-import { createOperationClient } from '../src/client/operation.ts';
-import { operationFunction } from '../src/client/operation.ts';
-import { startLoopbackServer, type LoopbackServer, type Reply } from './helpers/loopback-server.ts';
-import { seedTree } from './helpers/seed.ts';
-import { wholeApiFile, wholeApiMissing } from './helpers/feather-api.ts';
+} from '../../src/index.ts';
+import { createOperationClient, operationFunction } from '../../src/client/operation.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../helpers/loopback-server.ts';
+import { seedTree } from '../helpers/seed.ts';
+import { wholeApiFile, wholeApiMissing } from '../helpers/feather-api.ts';
 
 const KEY = 'sk_test_direct_5a6b7c8d';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;

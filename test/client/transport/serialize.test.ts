@@ -12,7 +12,7 @@ import {
   removeTrailingSlash,
   serializeArrayParam,
   serializeObjectParam,
-} from '../src/client/transport/serialize.ts';
+} from '../../../src/client/transport/serialize.ts';
 
 const QUERIES: Record<string, unknown>[] = [
   {},
