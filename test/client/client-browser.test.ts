@@ -41,7 +41,9 @@ const PAGE = `<!doctype html>
 <script type="importmap">{ "imports": { "openapi-fetch": "/openapi-fetch.mjs", "eventsource-parser": "/eventsource-parser.mjs" } }</script>
 <script type="module">
   import * as feather from '/lib/src/index.js';
+  import * as operations from '/lib/src/client/operation.js';
   window.feather = feather;
+  window.operations = operations;
   window.featherReady = true;
 </script>`;
 
@@ -195,6 +197,47 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
       'InternalServerError 503',
     ]);
     expect(apiRequests).toHaveLength(1);
+  });
+
+  it('sends an operation function without openapi-fetch: retried, keyed, parsed', async () => {
+    apiRequests.length = 0;
+    replies = [503];
+    const result = await page.evaluate(
+      async ({ key, path: apiPath }) => {
+        const { createOperationClient, operationFunction } = (
+          window as unknown as { operations: typeof import('../../src/client/operation.ts') }
+        ).operations;
+        const client = createOperationClient({
+          apiKey: key,
+          baseUrl: location.origin,
+          initialRetryDelayMs: 1,
+          logLevel: 'off',
+        });
+        const path = apiPath as '/v1/analytics/tools/reliability/timeout-analysis';
+        const timeouts = operationFunction<typeof path, 'get'>('GET', path, [
+          { name: 'limit', in: 'query', required: false, types: ['integer'], maximum: 100 },
+          { name: 'start_date', in: 'query', required: true, types: ['string'], format: 'date' },
+          { name: 'end_date', in: 'query', required: true, types: ['string'], format: 'date' },
+        ]);
+        const invalid = await timeouts(client, {
+          params: { query: { start_date: '2024-01-01', end_date: '2024-01-31', limit: 500 } },
+        }).catch((error: Error) => error.name);
+        const { data, response } = await timeouts(client, {
+          params: { query: { start_date: '2024-01-01', end_date: '2024-01-31', limit: 5 } },
+        });
+        return { invalid, status: response.status, data };
+      },
+      { key: KEY, path: PATH },
+    );
+    expect(result).toEqual({
+      invalid: 'FeatherValidationError',
+      status: 200,
+      data: [{ tool_id: 't1' }],
+    });
+    expect(apiRequests).toEqual([
+      { key: KEY, status: 503 },
+      { key: KEY, status: 200 },
+    ]);
   });
 
   it("accepts the page's own window.fetch as the fetch option", async () => {
