@@ -8,7 +8,7 @@ import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { PAGINATION, PaginationMeta, paths } from '../../generated/index.ts';
 import { CLIENT_TABLES, PACKAGE_TABLES } from './transport/call-context.ts';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
-import { FeatherError } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import type { FeatherRequestOptions } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
 

@@ -6,8 +6,8 @@
  */
 import type { GeneratedTables } from '../client/transport/call-context.ts';
 import { PACKAGE_TABLES } from '../client/transport/call-context.ts';
-import { DEFAULT_BASE_URL } from '../client/constants.ts';
-import { FeatherError } from '../client/errors.ts';
+import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { APIResponseValidationError } from '../client/response-validation-error.ts';
 import type { FetchLike } from '../client/options.ts';
 import { loadResponseSchemas, type ResponseSchemas } from '../client/policy/response-schema.ts';
