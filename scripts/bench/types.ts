@@ -27,6 +27,7 @@ import { promisify } from 'node:util';
 import { build } from '../commands/build.ts';
 import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { consumerTsconfig } from '../lib/consumer-project.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { packageBin } from '../lib/packages.ts';
 
@@ -184,21 +185,6 @@ export function callSites(
   return Array.from({ length: count }, (_, index) => candidates[index % candidates.length]!);
 }
 
-/** A strict app's tsconfig: Node's module rules, `skipLibCheck` as most apps set it. */
-function consumerTsconfig(file: string): string {
-  const compilerOptions = {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    lib: ['ES2022', 'DOM'],
-    types: [],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-  };
-  return `${JSON.stringify({ compilerOptions, files: [file] }, null, 2)}\n`;
-}
-
 async function runOrExplain(what: string, args: string[], cwd: string): Promise<string> {
   try {
     const { stdout } = await execFileAsync(process.execPath, args, {
@@ -245,8 +231,8 @@ async function makeConsumer(
   await install(modules);
   await writeFile(path.join(dir, 'calls.ts'), consumerSource(kind, true));
   await writeFile(path.join(dir, 'setup.ts'), consumerSource(kind, false));
-  await writeFile(path.join(dir, 'tsconfig.json'), consumerTsconfig('calls.ts'));
-  await writeFile(path.join(dir, 'tsconfig.setup.json'), consumerTsconfig('setup.ts'));
+  await writeFile(path.join(dir, 'tsconfig.json'), consumerTsconfig({ files: ['calls.ts'] }));
+  await writeFile(path.join(dir, 'tsconfig.setup.json'), consumerTsconfig({ files: ['setup.ts'] }));
 }
 
 async function check(dir: string, project = 'tsconfig.json'): Promise<CheckFigures> {
@@ -385,11 +371,11 @@ export async function benchTypesCommand(argv: string[]): Promise<number> {
       await writeFile(path.join(dir, `none-${kind}.ts`), manyCallsSource(kind, sites.slice(0, 0)));
       await writeFile(
         path.join(dir, `tsconfig.many-${kind}.json`),
-        consumerTsconfig(`many-${kind}.ts`),
+        consumerTsconfig({ files: [`many-${kind}.ts`] }),
       );
       await writeFile(
         path.join(dir, `tsconfig.none-${kind}.json`),
-        consumerTsconfig(`none-${kind}.ts`),
+        consumerTsconfig({ files: [`none-${kind}.ts`] }),
       );
       many[kind] = await check(dir, `tsconfig.many-${kind}.json`);
       none[kind] = await check(dir, `tsconfig.none-${kind}.json`);
