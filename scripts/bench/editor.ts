@@ -9,7 +9,6 @@
  * Options: --rounds=N (default 3), --api=<openapi.json> (default Feather's 1.87.0 beside the
  * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
  */
-import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,11 +19,9 @@ import { addClientSources, consumerTsconfig } from '../lib/consumer-project.ts';
 import { EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { TsServer } from '../lib/tsserver.ts';
 import { median } from './types.ts';
+import { assertApiDocument, DEFAULT_BENCH_API } from './whole-api.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FEATHER_API_DIR =
-  process.env['FEATHER_API_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'feather-api');
-const DEFAULT_API = path.join(FEATHER_API_DIR, 'openapi-1.87.0.json');
 /** The goals of issue #19 for the operation functions, in ms. */
 const GOAL_FIRST_MS = 50;
 const GOAL_AGAIN_MS = 5;
@@ -101,7 +98,7 @@ async function timeCompletions(
 }
 
 export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: string } {
-  const options = { rounds: 3, api: DEFAULT_API };
+  const options = { rounds: 3, api: DEFAULT_BENCH_API };
   for (const arg of argv) {
     if (arg.startsWith('--rounds=')) {
       const rounds = Number(arg.slice('--rounds='.length));
@@ -119,10 +116,7 @@ export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: str
 
 export async function benchEditorCommand(argv: string[]): Promise<number> {
   const options = parseEditorBenchArgs(argv);
-  if (!existsSync(options.api))
-    throw new PipelineError(
-      `no API document at ${options.api}: pass --api=<openapi.json> or set FEATHER_API_DIR`,
-    );
+  assertApiDocument(options.api);
   const root = await mkdtemp(path.join(tmpdir(), 'feather-bench-editor-'));
   try {
     await mkdir(path.join(root, 'spec'));
