@@ -139,16 +139,21 @@ export interface FeatherClient extends Client<paths> {
   TRACE: FeatherMethod<'trace'>;
 }
 
-type LooseResult = { data?: unknown; error?: unknown; response: Response };
-type LooseInit = Record<string, unknown> & { params?: RequestParams };
+/** A call's `{ data, error, response }`, whatever the operation (the path types are the caller's). */
+type UntypedResult = { data?: unknown; error?: unknown; response: Response };
+/** A call's init, whatever the operation: openapi-fetch's keys, our per-call options, `params`. */
+type UntypedInit = Record<string, unknown> & { params?: RequestParams };
 type Middleware = Parameters<Client<paths>['use']>[number];
-type LooseCore = {
-  request(method: string, url: string, init: object): Promise<LooseResult>;
+/** openapi-fetch's client through its one method that takes the HTTP method as a string, and `use`. */
+type UntypedOpenapiFetch = {
+  request(method: string, url: string, init: object): Promise<UntypedResult>;
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
 };
 /** openapi-fetch's `createClient`, or a promise of it for a client that loads it on first use. */
-export type CoreFactory = (options: ClientOptions) => LooseCore | Promise<LooseCore>;
+export type CoreFactory = (
+  options: ClientOptions,
+) => UntypedOpenapiFetch | Promise<UntypedOpenapiFetch>;
 
 /**
  * The client over `defaultTables` (unless `options.generated` names others), whose path-style
@@ -166,19 +171,19 @@ export function clientOn(
   const { clientOptions } = resolved;
   const made = makeCore(clientOptions);
   let core = made instanceof Promise ? undefined : made;
-  let loading: Promise<LooseCore> | undefined;
+  let loading: Promise<UntypedOpenapiFetch> | undefined;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
   // default fetch and Request), nothing but our fetch sees the request, which can then be
   // `RequestParts` (docs/performance.md).
   const middlewares: Middleware[] = [];
-  const coreReady = (): Promise<LooseCore> =>
+  const coreReady = (): Promise<UntypedOpenapiFetch> =>
     (loading ??= Promise.resolve(made).then((loaded) => {
       loaded.use(...middlewares);
       return (core = loaded);
     }));
   if (core === undefined) {
     // A lazy core is loaded on first use; the factory's promise fails that use, not now.
-    (made as Promise<LooseCore>).catch(() => undefined);
+    (made as Promise<UntypedOpenapiFetch>).catch(() => undefined);
   }
   const defaultRequest = clientOptions.Request === undefined;
   // What the direct path (operation functions) needs: openapi-fetch's defaults throughout.
@@ -207,9 +212,9 @@ export function clientOn(
   const send = (
     method: string,
     path: string,
-    init?: LooseInit,
+    init?: UntypedInit,
     operation?: OperationSpec,
-  ): Promise<LooseResult> => {
+  ): Promise<UntypedResult> => {
     let call: CallState;
     let requestMode: ResponseValidationMode | undefined;
     try {
@@ -268,14 +273,14 @@ export function clientOn(
         );
       }
     }
-    let sent: Promise<LooseResult>;
+    let sent: Promise<UntypedResult>;
     if (sendsDirect) {
       directBase ??= direct.base(resolved);
       sent = direct.send(method, path, init, direct.placeholders, call, directBase);
     } else {
       // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
       // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
-      const fetchInit: LooseInit = {
+      const fetchInit: UntypedInit = {
         ...init,
         fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
           sendWithRetries(request, requestInit, call, resolved),
@@ -335,10 +340,11 @@ export function clientOn(
 
   const method =
     (name: string) =>
-    (path: string, init?: LooseInit): Promise<LooseResult> =>
+    (path: string, init?: UntypedInit): Promise<UntypedResult> =>
       send(name, path, init);
   const client = {
-    request: (name: string, path: string, init?: LooseInit) => send(name.toUpperCase(), path, init),
+    request: (name: string, path: string, init?: UntypedInit) =>
+      send(name.toUpperCase(), path, init),
     GET: method('GET'),
     PUT: method('PUT'),
     POST: method('POST'),

@@ -20,7 +20,7 @@ import {
   type InitParam,
 } from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
-import { FeatherError } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 
 /**
  * The function of the `Method` operation of `Path`: takes the client and the operation's init
