@@ -4,7 +4,7 @@
  * (src/client/policy/validate.ts). Results keep openapi-fetch's `{ data, error, response }` shape and `use()`
  * middleware works as openapi-fetch documents it.
  */
-// Types only: openapi-fetch's core comes from `makeCore` (src/client/create-client.ts imports it).
+// Types only: openapi-fetch's core comes from `coreSource` (src/client/create-client.ts imports it).
 import type {
   Client,
   ClientOptions,
@@ -145,19 +145,22 @@ type UntypedResult = { data?: unknown; error?: unknown; response: Response };
 type UntypedInit = Record<string, unknown> & { params?: RequestParams };
 type Middleware = Parameters<Client<paths>['use']>[number];
 /** openapi-fetch's client through its one method that takes the HTTP method as a string, and `use`. */
-type UntypedOpenapiFetch = {
+export type UntypedOpenapiFetch = {
   request(method: string, url: string, init: object): Promise<UntypedResult>;
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
 };
-/** openapi-fetch's `createClient`, or a promise of it for a client that loads it on first use. */
-export type CoreFactory = (
-  options: ClientOptions,
-) => UntypedOpenapiFetch | Promise<UntypedOpenapiFetch>;
+/**
+ * Where a client's openapi-fetch core comes from: `create`d with the client (`createClient`), or
+ * `load`ed on the first call that needs it (imported then, not at the client's creation).
+ */
+export type CoreSource =
+  | { create: (options: ClientOptions) => UntypedOpenapiFetch }
+  | { load: (options: ClientOptions) => Promise<UntypedOpenapiFetch> };
 
 /**
  * The client over `defaultTables` (unless `options.generated` names others), whose path-style
- * calls go through openapi-fetch's core from `makeCore`. The operation functions' client
+ * calls go through openapi-fetch's core from `coreSource`. The operation functions' client
  * (src/client/operation.ts) passes no tables (each function carries its own rules) and a factory
  * that imports openapi-fetch on the first call that needs it: the functions send without it
  * unless middleware or a custom serializer is in play (src/client/transport/direct.ts).
@@ -165,26 +168,30 @@ export type CoreFactory = (
 export function clientOn(
   options: FeatherClientOptions,
   defaultTables: GeneratedTables,
-  makeCore: CoreFactory,
+  coreSource: CoreSource,
 ): FeatherClient {
   const resolved = resolveOptions(options, defaultTables);
   const { clientOptions } = resolved;
-  const made = makeCore(clientOptions);
-  let core = made instanceof Promise ? undefined : made;
+  let core = 'create' in coreSource ? coreSource.create(clientOptions) : undefined;
   let loading: Promise<UntypedOpenapiFetch> | undefined;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
   // default fetch and Request), nothing but our fetch sees the request, which can then be
   // `RequestParts` (docs/performance.md).
   const middlewares: Middleware[] = [];
+  // A failed import fails that call; the next call tries again.
   const coreReady = (): Promise<UntypedOpenapiFetch> =>
-    (loading ??= Promise.resolve(made).then((loaded) => {
-      loaded.use(...middlewares);
-      return (core = loaded);
-    }));
-  if (core === undefined) {
-    // A lazy core is loaded on first use; the factory's promise fails that use, not now.
-    (made as Promise<UntypedOpenapiFetch>).catch(() => undefined);
-  }
+    (loading ??= (coreSource as { load: (o: ClientOptions) => Promise<UntypedOpenapiFetch> })
+      .load(clientOptions)
+      .then(
+        (loaded) => {
+          loaded.use(...middlewares);
+          return (core = loaded);
+        },
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      ));
   const defaultRequest = clientOptions.Request === undefined;
   // What the direct path (operation functions) needs: openapi-fetch's defaults throughout.
   const directOk =

@@ -4,7 +4,7 @@
  * operation functions alone, whose client loads openapi-fetch on first use, holds none of it.
  */
 import createClient from 'openapi-fetch';
-import { clientOn, type CoreFactory, type FeatherClient } from './client.ts';
+import { clientOn, type CoreSource, type FeatherClient } from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { PACKAGE_TABLES } from './transport/call-context.ts';
 
@@ -13,5 +13,7 @@ import { PACKAGE_TABLES } from './transport/call-context.ts';
  * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
  */
 export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, PACKAGE_TABLES, createClient as unknown as CoreFactory);
+  return clientOn(options ?? {}, PACKAGE_TABLES, CORE);
 }
+
+const CORE = { create: createClient } as unknown as CoreSource;

@@ -14,7 +14,8 @@ import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
 import { directPath } from './transport/direct.ts';
 import {
   clientOn,
-  type CoreFactory,
+  type CoreSource,
+  type UntypedOpenapiFetch,
   type FeatherClient,
   type FeatherInit,
   type InitParam,
@@ -76,10 +77,12 @@ export function operationFunction<
 const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OPERATIONS: [] };
 
 /** openapi-fetch's core, imported by the first call that needs it (path style, middleware). */
-const loadCore: CoreFactory = (options) =>
-  import('openapi-fetch').then(({ default: createClient }) => {
-    return createClient(options) as unknown as ReturnType<CoreFactory>;
-  });
+const LAZY_CORE: CoreSource = {
+  load: (options) =>
+    import('openapi-fetch').then(
+      ({ default: createClient }) => createClient(options) as unknown as UntypedOpenapiFetch,
+    ),
+};
 
 /**
  * `createFeatherClient` for the operation functions: the same client and options, without the
@@ -89,5 +92,5 @@ const loadCore: CoreFactory = (options) =>
  * function with middleware or a custom serializer), not before.
  */
 export function createOperationClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, NO_TABLES, loadCore);
+  return clientOn(options ?? {}, NO_TABLES, LAZY_CORE);
 }

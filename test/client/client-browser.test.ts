@@ -47,10 +47,24 @@ const PAGE = `<!doctype html>
   window.featherReady = true;
 </script>`;
 
+/** A page that loads the operation functions' module alone (no openapi-fetch until it is needed). */
+const OPERATIONS_PAGE = `<!doctype html>
+<script type="importmap">{ "imports": { "openapi-fetch": "/openapi-fetch.mjs", "eventsource-parser": "/eventsource-parser.mjs" } }</script>
+<script type="module">
+  import * as operations from '/lib/src/client/operation.js';
+  window.operations = operations;
+  window.featherReady = true;
+</script>`;
+/** Every URL the pages asked the server for, in order. */
+const assetRequests: string[] = [];
+
 async function answer(
   url: string,
 ): Promise<{ status: number; type: string; body: string | Buffer }> {
+  assetRequests.push(url);
   if (url === '/') return { status: 200, type: TYPES['.html']!, body: PAGE };
+  if (url === '/operations.html')
+    return { status: 200, type: TYPES['.html']!, body: OPERATIONS_PAGE };
   // The package's two runtime dependencies, as a bundler would resolve them.
   if (url === '/openapi-fetch.mjs') {
     const file = path.join(path.dirname(packageManifestPath('openapi-fetch')), 'dist', 'index.mjs');
@@ -238,6 +252,50 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
       { key: KEY, status: 503 },
       { key: KEY, status: 200 },
     ]);
+  });
+
+  it('loads openapi-fetch only for the first call that needs it', async () => {
+    const operationsPage = await browser.newPage();
+    try {
+      assetRequests.length = 0;
+      replies = [];
+      await operationsPage.goto(`${origin}/operations.html`);
+      await operationsPage.waitForFunction(
+        () => (window as unknown as { featherReady?: boolean }).featherReady,
+      );
+      const run = (style: 'function' | 'path') =>
+        operationsPage.evaluate(
+          async ({ key, path: apiPath, style: how }) => {
+            const { createOperationClient, operationFunction } = (
+              window as unknown as { operations: typeof import('../../src/client/operation.ts') }
+            ).operations;
+            const client = createOperationClient({
+              apiKey: key,
+              baseUrl: location.origin,
+              logLevel: 'off',
+            });
+            const path = apiPath as '/v1/analytics/tools/reliability/timeout-analysis';
+            const init = {
+              params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+            };
+            const { response } =
+              how === 'path'
+                ? await client.GET(path, init)
+                : await operationFunction<typeof path, 'get'>('GET', path, [
+                    { name: 'start_date', in: 'query', required: true, types: ['string'] },
+                    { name: 'end_date', in: 'query', required: true, types: ['string'] },
+                  ])(client, init);
+            return response.status;
+          },
+          { key: KEY, path: PATH, style },
+        );
+      expect(await run('function')).toBe(200);
+      expect(assetRequests).not.toContain('/openapi-fetch.mjs');
+      expect(await run('path')).toBe(200);
+      expect(assetRequests).toContain('/openapi-fetch.mjs');
+    } finally {
+      await operationsPage.close();
+    }
   });
 
   it("accepts the page's own window.fetch as the fetch option", async () => {
