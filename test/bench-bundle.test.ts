@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { benchBundleCommand, entrySource, parseBundleBenchArgs } from '../scripts/bench/bundle.ts';
+import type { Metafile } from 'esbuild';
+import {
+  benchBundleCommand,
+  callChunks,
+  entrySource,
+  parseBundleBenchArgs,
+} from '../scripts/bench/bundle.ts';
 import { PipelineError } from '../scripts/lib/errors.ts';
 import { REPO_ROOT } from './helpers/workspace.ts';
 
@@ -12,6 +18,47 @@ describe('bench:bundle', () => {
     );
     expect(entrySource('function', '/r')).toContain('getIntegrationDashboard(client,');
     expect(entrySource('function', '/r')).toContain(JSON.stringify('/r/src/operations.ts'));
+  });
+
+  it('counts the entry, its static imports and the chunks the call loads, not the others', () => {
+    const chunk = (
+      inputs: string[],
+      imports: [string, 'import-statement' | 'dynamic-import'][],
+    ) => ({
+      bytes: 1,
+      inputs: Object.fromEntries(inputs.map((input) => [input, { bytesInOutput: 1 }])),
+      imports: imports.map(([path, kind]) => ({ path, kind })),
+      exports: [],
+      entryPoint: inputs[0],
+    });
+    const metafile = {
+      inputs: {},
+      outputs: {
+        'out/e.js': chunk(
+          ['e.ts'],
+          [
+            ['out/shared.js', 'import-statement'],
+            ['out/03.js', 'dynamic-import'],
+            ['out/04.js', 'dynamic-import'],
+            ['out/schemas.js', 'dynamic-import'],
+          ],
+        ),
+        'out/shared.js': chunk(['errors.ts'], []),
+        'out/03.js': chunk(['shard-03.ts'], [['out/shared.js', 'import-statement']]),
+        'out/04.js': chunk(['shard-04.ts'], []),
+        'out/schemas.js': chunk(['schemas.ts'], [['out/validator.js', 'import-statement']]),
+        'out/validator.js': chunk(['validator.ts'], []),
+      },
+    } as unknown as Metafile;
+    const kindOf = (inputs: string[]) =>
+      inputs.includes('shard-03.ts')
+        ? 'call'
+        : inputs.includes('schemas.ts')
+          ? 'validation'
+          : 'other';
+    const chunks = callChunks(metafile, 'e.ts', kindOf);
+    expect(chunks.call.sort()).toEqual(['out/03.js', 'out/e.js', 'out/shared.js']);
+    expect(chunks.validation.sort()).toEqual(['out/schemas.js', 'out/validator.js']);
   });
 
   it('refuses an unknown argument', () => {
@@ -36,5 +83,8 @@ describe('bench:bundle', () => {
           new RegExp(`${build}\\s+${style}\\s+[\\d.]+ KB\\s+[\\d.]+ KB\\s+[\\d.]+`),
         );
     expect(text).toMatch(/whole \/ seed, function style \(gzip\): \d\.\d{3}/);
+    expect(text).toMatch(/whole \/ seed, path style \(gzip\): \d\.\d{3}/);
+    // Response validation is off by default: its chunks are a line of their own, not counted.
+    expect(text).toMatch(/[\d.]+ KB\s+[\d.]+ KB\s+loaded only with validateResponses/);
   }, 120_000);
 });
