@@ -57,8 +57,13 @@ describe('bench:bundle', () => {
           ? 'validation'
           : 'other';
     const chunks = callChunks(metafile, 'e.ts', kindOf);
-    expect(chunks.call.sort()).toEqual(['out/03.js', 'out/e.js', 'out/shared.js']);
-    expect(chunks.validation.sort()).toEqual(['out/schemas.js', 'out/validator.js']);
+    expect(chunks.call.map((download) => download.sort())).toEqual([
+      ['out/e.js', 'out/shared.js'],
+      ['out/03.js'],
+    ]);
+    expect(chunks.validation.map((download) => download.sort())).toEqual([
+      ['out/schemas.js', 'out/validator.js'],
+    ]);
   });
 
   it('refuses an unknown argument', () => {

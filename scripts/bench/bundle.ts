@@ -85,16 +85,18 @@ const VALIDATION_INPUTS = ['generated/response-schemas.ts', '@cfworker/json-sche
 export type ChunkKind = 'call' | 'validation' | 'other';
 
 /**
- * The output chunks of `metafile` a call loads: the entry's and what it imports statically;
- * of the dynamically imported chunks, those `kindOf` says the call loads, with what they import
- * statically. Returns the chunk paths per kind (a shared chunk counts once, for the call first).
+ * The output chunks of `metafile` a call loads, in downloads: the entry's with what it imports
+ * statically; then each dynamically imported chunk `kindOf` says the call loads, with what it
+ * imports statically that is not loaded yet. The same for validation's. A shared chunk counts
+ * once, for the call first. esbuild moves a module that the entry and a lazy chunk share into a
+ * chunk of its own, where Rollup (Vite) keeps it in the entry: a download is its chunks joined.
  */
 export function callChunks(
   metafile: Metafile,
   /** The entry point as the metafile names it (relative to the build's working directory). */
   entryPoint: string,
   kindOf: (inputs: string[]) => ChunkKind,
-): Record<Exclude<ChunkKind, 'other'>, string[]> {
+): Record<Exclude<ChunkKind, 'other'>, string[][]> {
   const outputs = metafile.outputs;
   const seen = new Set<string>();
   const closure = (start: string): string[] => {
@@ -113,13 +115,15 @@ export function callChunks(
   // Dynamically imported modules are entry points of their chunks too: find the build's own.
   const entry = Object.keys(outputs).find((chunk) => outputs[chunk]!.entryPoint === entryPoint);
   if (entry === undefined) throw new PipelineError(`bench:bundle: no chunk for ${entryPoint}`);
-  const call = closure(entry);
+  const call = [closure(entry)];
   const dynamic = (kind: ChunkKind): string[] =>
     Object.keys(outputs).filter(
       (chunk) => !seen.has(chunk) && kindOf(Object.keys(outputs[chunk]!.inputs)) === kind,
     );
-  for (const chunk of dynamic('call')) call.push(...closure(chunk));
-  const validation = dynamic('validation').flatMap(closure);
+  for (const chunk of dynamic('call')) call.push(closure(chunk));
+  const validation = dynamic('validation')
+    .map(closure)
+    .filter((download) => download.length > 0);
   return { call, validation };
 }
 
@@ -156,11 +160,11 @@ export async function bundleSize(entry: string, outdir: string): Promise<CallBun
   const files = new Map(
     result.outputFiles.map((file) => [path.relative(path.dirname(outdir), file.path), file]),
   );
-  const size = (chunks: string[]): BundleSize => {
+  const size = (downloads: string[][]): BundleSize => {
     let minified = 0;
     let gzip = 0;
-    for (const chunk of chunks) {
-      const code = files.get(chunk)!.contents;
+    for (const chunks of downloads) {
+      const code = Buffer.concat(chunks.map((chunk) => files.get(chunk)!.contents));
       minified += code.length;
       gzip += gzipSync(code, { level: 9 }).length;
     }
