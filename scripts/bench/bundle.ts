@@ -115,16 +115,31 @@ export function callChunks(
   // Dynamically imported modules are entry points of their chunks too: find the build's own.
   const entry = Object.keys(outputs).find((chunk) => outputs[chunk]!.entryPoint === entryPoint);
   if (entry === undefined) throw new PipelineError(`bench:bundle: no chunk for ${entryPoint}`);
+  // esbuild writes a chunk for every `import()` in a bundled module, even one whose code was
+  // shaken out: only the chunks imported from a counted chunk can load.
+  const loads = (kind: ChunkKind, from: string[][]): string[][] => {
+    const downloads: string[][] = [];
+    let frontier = from.flat();
+    while (frontier.length > 0) {
+      const next = new Set(
+        frontier.flatMap((chunk) =>
+          (outputs[chunk]?.imports ?? [])
+            .filter(({ path: target, kind: how }) => how === 'dynamic-import' && outputs[target])
+            .map(({ path: target }) => target),
+        ),
+      );
+      const found = [...next]
+        .filter((chunk) => !seen.has(chunk) && kindOf(Object.keys(outputs[chunk]!.inputs)) === kind)
+        .map(closure)
+        .filter((download) => download.length > 0);
+      downloads.push(...found);
+      frontier = found.flat();
+    }
+    return downloads;
+  };
   const call = [closure(entry)];
-  const dynamic = (kind: ChunkKind): string[] =>
-    Object.keys(outputs).filter(
-      (chunk) => !seen.has(chunk) && kindOf(Object.keys(outputs[chunk]!.inputs)) === kind,
-    );
-  for (const chunk of dynamic('call')) call.push(closure(chunk));
-  const validation = dynamic('validation')
-    .map(closure)
-    .filter((download) => download.length > 0);
-  return { call, validation };
+  call.push(...loads('call', call));
+  return { call, validation: loads('validation', call) };
 }
 
 /** The kind of a chunk by its inputs: the call's shard, response validation's, or another. */
