@@ -1,0 +1,76 @@
+/**
+ * Path completion in an editor at the size of the whole published API: the real tsserver, over
+ * its stdio protocol, completes `feather.GET('/v1/` (and each other method) in an app that
+ * type-checks against the client's sources beside a generated/ made from the whole API. Each
+ * method must list every path the spec declares for it, no more.
+ */
+import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TsServer } from '../../scripts/lib/tsserver.ts';
+import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
+
+const missing = wholeApiMissing();
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022', 'DOM'],
+    types: [],
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+  },
+  include: ['*.ts'],
+};
+
+describe.skipIf(missing)(
+  `path completion on the whole published API${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    let tree: WholeApiTree;
+    let server: TsServer;
+    let spec: { paths: Record<string, Record<string, unknown>> };
+    const consumer = (method: string): string => path.join(tree.root, 'app', `${method}.ts`);
+
+    beforeAll(async () => {
+      tree = await makeWholeApiTree('1.87.0');
+      await cp(path.join(REPO_ROOT, 'src'), path.join(tree.root, 'src'), { recursive: true });
+      await writeFile(path.join(tree.root, 'package.json'), '{ "type": "module" }\n');
+      await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(tree.root, 'node_modules'));
+      await mkdir(path.join(tree.root, 'app'));
+      await writeFile(path.join(tree.root, 'app', 'tsconfig.json'), JSON.stringify(TSCONFIG));
+      for (const method of METHODS) {
+        await writeFile(
+          consumer(method),
+          [
+            "import { createFeatherClient } from '../src/index.ts';",
+            "const feather = createFeatherClient({ apiKey: 'sk_completion_test' });",
+            `void feather.${method}('/v1/`,
+            '',
+          ].join('\n'),
+        );
+      }
+      spec = JSON.parse(await readFile(path.join(tree.root, 'generated', 'openapi.json'), 'utf8'));
+      server = new TsServer(tree.root);
+      for (const method of METHODS) await server.open(consumer(method));
+    }, 600_000);
+    afterAll(async () => {
+      server?.close();
+      await tree?.remove();
+    });
+
+    it.each(METHODS)('%s lists every path the spec declares that method on', async (method) => {
+      const expected = Object.keys(spec.paths)
+        .filter((p) => method.toLowerCase() in spec.paths[p]!)
+        .sort();
+      expect(expected.length).toBeGreaterThan(0);
+      const { names } = await server.completionsAfter(consumer(method), `feather.${method}('/v1/`);
+      expect(names?.slice().sort()).toEqual(expected);
+    });
+  },
+);
