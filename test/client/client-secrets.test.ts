@@ -20,6 +20,7 @@ import {
   type FeatherClientOptions,
   type Logger,
 } from '../../src/index.ts';
+import { everythingAbout, failureOf } from '../helpers/leaks.ts';
 import {
   startLoopbackServer,
   type LoopbackServer,
@@ -66,31 +67,6 @@ function client(options: FeatherClientOptions = {}) {
 }
 const get = (toolId: string, options: FeatherClientOptions = {}, extra: object = {}) =>
   client(options).GET(PATH, { params: { query: { ...QUERY, tool_id: toolId } }, ...extra });
-
-/** Everything a developer or a log shipper could see of an error. */
-function everythingAbout(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 10; depth++) {
-    parts.push(
-      String(current),
-      JSON.stringify(current) ?? '',
-      inspect(current, { depth: 10, showHidden: true }),
-    );
-    if (current instanceof Error) parts.push(current.message, current.stack ?? '');
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return parts.join('\n');
-}
-
-async function failureOf(action: () => unknown): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('the key never leaks', () => {
   it.each<[string, () => unknown, new (...args: never[]) => Error]>([

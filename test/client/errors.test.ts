@@ -6,7 +6,6 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
-  FeatherError,
   FeatherValidationError,
   InternalServerError,
   NotFoundError,
@@ -14,6 +13,7 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from '../../src/client/errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 
 const headers = (requestId?: string): Headers =>
   new Headers(requestId ? { 'x-request-id': requestId } : {});

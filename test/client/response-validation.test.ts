@@ -4,17 +4,21 @@
  * operation, status and JSON pointer, never the key or a value of the body; per-request override
  * and the sampling rate.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   APIResponseValidationError,
   createFeatherClient,
   FeatherError,
   type FeatherClientOptions,
-  type GeneratedTables,
   type Logger,
 } from '../../src/index.ts';
 import { sampled } from '../../src/client/policy/response-check.ts';
-import { seedTables, type SeedTables } from '../helpers/seed-tables.ts';
+import {
+  seedTablesPerFile,
+  TIMEOUTS,
+  TIMEOUTS_QUERY,
+  TIMEOUT_ROW,
+} from '../helpers/seed-tables.ts';
 import {
   startLoopbackServer,
   type LoopbackServer,
@@ -22,27 +26,9 @@ import {
 } from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_test_validation_7c1e42';
-const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
-const QUERY = { start_date: '2024-01-01', end_date: '2024-01-31' };
-const ROW = {
-  tool_id: 't1',
-  tool_name: 'lookup',
-  tool_type: 'http',
-  invocation_count: 10,
-  timeout_count: 1,
-  timeout_rate: 0.1,
-  p95_latency_ms: 120.5,
-  max_latency_ms: 900,
-};
 
 let server: LoopbackServer | undefined;
-let seed: SeedTables;
-let tables: GeneratedTables;
-beforeAll(async () => {
-  seed = await seedTables();
-  tables = seed.tables;
-});
-afterAll(() => seed?.workspace.remove());
+const seed = seedTablesPerFile();
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -62,7 +48,7 @@ async function clientFor(replies: Reply[], options: FeatherClientOptions = {}) {
   server = await startLoopbackServer(replies);
   return createFeatherClient({
     apiKey: KEY,
-    generated: tables,
+    generated: seed.tables,
     baseUrl: server.url,
     maxRetries: 0,
     ...options,
@@ -71,16 +57,21 @@ async function clientFor(replies: Reply[], options: FeatherClientOptions = {}) {
 
 describe('validateResponses', () => {
   it('is off by default: a body the spec does not allow is returned as it came', async () => {
-    const client = await clientFor([{ body: [{ ...ROW, timeout_count: 'one' }] }]);
-    const { data } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
-    expect(data).toEqual([{ ...ROW, timeout_count: 'one' }]);
+    const client = await clientFor([{ body: [{ ...TIMEOUT_ROW, timeout_count: 'one' }] }]);
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual([{ ...TIMEOUT_ROW, timeout_count: 'one' }]);
   });
 
   it("'throw' rejects a mismatching 200 naming operation, status and pointer", async () => {
-    const client = await clientFor([{ body: [ROW, { ...ROW, timeout_count: 'one' }] }], {
-      validateResponses: 'throw',
-    });
-    const error = await client.GET(TIMEOUTS, { params: { query: QUERY } }).catch((e: unknown) => e);
+    const client = await clientFor(
+      [{ body: [TIMEOUT_ROW, { ...TIMEOUT_ROW, timeout_count: 'one' }] }],
+      {
+        validateResponses: 'throw',
+      },
+    );
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APIResponseValidationError);
     expect(error).toBeInstanceOf(FeatherError);
     const failure = error as APIResponseValidationError;
@@ -94,16 +85,16 @@ describe('validateResponses', () => {
   });
 
   it("'throw' returns a conforming body unchanged", async () => {
-    const client = await clientFor([{ body: [ROW] }], { validateResponses: 'throw' });
-    const { data } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
-    expect(data).toEqual([ROW]);
+    const client = await clientFor([{ body: [TIMEOUT_ROW] }], { validateResponses: 'throw' });
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual([TIMEOUT_ROW]);
   });
 
   it("'throw' names a missing required field at its object's pointer", async () => {
-    const { tool_name: _dropped, ...partial } = ROW;
+    const { tool_name: _dropped, ...partial } = TIMEOUT_ROW;
     const client = await clientFor([{ body: [partial] }], { validateResponses: 'throw' });
     const error = (await client
-      .GET(TIMEOUTS, { params: { query: QUERY } })
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
       .catch((e: unknown) => e)) as APIResponseValidationError;
     expect(error.pointer).toBe('/0');
     expect(error.problems[0]!.message).toBe(
@@ -116,7 +107,7 @@ describe('validateResponses', () => {
       validateResponses: 'throw',
     });
     const error = (await client
-      .GET(TIMEOUTS, { params: { query: QUERY } })
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
       .catch((e: unknown) => e)) as APIResponseValidationError;
     expect(error).toBeInstanceOf(APIResponseValidationError);
     expect([error.status, error.pointer]).toEqual([400, '']);
@@ -126,18 +117,18 @@ describe('validateResponses', () => {
     const client = await clientFor([{ status: 503, body: 'upstream down' }], {
       validateResponses: 'throw',
     });
-    const { error, response } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
+    const { error, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
     expect([response.status, error]).toEqual([503, 'upstream down']);
   });
 
   it("'warn' logs operation, status and pointer through the logger and returns the data", async () => {
     const logger = recordingLogger();
-    const client = await clientFor([{ body: [{ ...ROW, timeout_rate: null }] }], {
+    const client = await clientFor([{ body: [{ ...TIMEOUT_ROW, timeout_rate: null }] }], {
       validateResponses: 'warn',
       logger,
     });
-    const { data } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
-    expect(data).toEqual([{ ...ROW, timeout_rate: null }]);
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual([{ ...TIMEOUT_ROW, timeout_rate: null }]);
     expect(logger.lines).toEqual([
       {
         level: 'warn',
@@ -150,11 +141,11 @@ describe('validateResponses', () => {
   it('never puts the key or a value of the body in the error, even when the server echoes them', async () => {
     const secretValue = `${KEY}-echoed`;
     const client = await clientFor(
-      [{ body: [{ ...ROW, tool_name: 7, extra: secretValue, timeout_count: 1e9 + 0.5 }] }],
+      [{ body: [{ ...TIMEOUT_ROW, tool_name: 7, extra: secretValue, timeout_count: 1e9 + 0.5 }] }],
       { validateResponses: 'throw' },
     );
     const error = (await client
-      .GET(TIMEOUTS, { params: { query: QUERY } })
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
       .catch((e: unknown) => e)) as APIResponseValidationError;
     const everything = JSON.stringify({
       message: error.message,
@@ -167,34 +158,36 @@ describe('validateResponses', () => {
   });
 
   it('a per-request validateResponses overrides the client (on for one call, off for another)', async () => {
-    const bad = [{ ...ROW, timeout_count: 'one' }];
+    const bad = [{ ...TIMEOUT_ROW, timeout_count: 'one' }];
     const client = await clientFor([{ body: bad }]);
     await expect(
-      client.GET(TIMEOUTS, { params: { query: QUERY }, validateResponses: 'throw' }),
+      client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY }, validateResponses: 'throw' }),
     ).rejects.toBeInstanceOf(APIResponseValidationError);
     const strict = createFeatherClient({
       apiKey: KEY,
-      generated: tables,
+      generated: seed.tables,
       baseUrl: server!.url,
       validateResponses: 'throw',
     });
     const { data } = await strict.GET(TIMEOUTS, {
-      params: { query: QUERY },
+      params: { query: TIMEOUTS_QUERY },
       validateResponses: 'off',
     });
     expect(data).toEqual(bad);
   });
 
   it('a sampling rate of 0 checks nothing, unless the request asks', async () => {
-    const client = await clientFor([{ body: [{ ...ROW, timeout_count: 'one' }] }], {
+    const client = await clientFor([{ body: [{ ...TIMEOUT_ROW, timeout_count: 'one' }] }], {
       validateResponses: 'throw',
       validateResponsesSampleRate: 0,
     });
-    await expect(client.GET(TIMEOUTS, { params: { query: QUERY } })).resolves.toMatchObject({
+    await expect(
+      client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } }),
+    ).resolves.toMatchObject({
       response: { status: 200 },
     });
     await expect(
-      client.GET(TIMEOUTS, { params: { query: QUERY }, validateResponses: 'throw' }),
+      client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY }, validateResponses: 'throw' }),
     ).rejects.toBeInstanceOf(APIResponseValidationError);
   });
 
@@ -222,15 +215,19 @@ describe('validateResponses', () => {
     ],
   ])('refuses the option %o', (options, message) => {
     expect(() =>
-      createFeatherClient({ apiKey: KEY, generated: tables, ...(options as FeatherClientOptions) }),
+      createFeatherClient({
+        apiKey: KEY,
+        generated: seed.tables,
+        ...(options as FeatherClientOptions),
+      }),
     ).toThrow(new FeatherError(message));
   });
 
   it('refuses a bad per-request mode before sending', async () => {
-    const client = await clientFor([{ body: [ROW] }]);
+    const client = await clientFor([{ body: [TIMEOUT_ROW] }]);
     await expect(
       client.GET(TIMEOUTS, {
-        params: { query: QUERY },
+        params: { query: TIMEOUTS_QUERY },
         validateResponses: 'loud' as 'warn',
       }),
     ).rejects.toThrow('validateResponses is loud: expected "off", "warn" or "throw"');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
 import { checkSpecDrift, DriftInputError, SpecDriftError } from '../../src/drift/index.ts';
-import { FeatherError } from '../../src/client/errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { startSpecServer, type SpecServer } from '../helpers/drift-server.ts';
 import { seedTree } from '../helpers/seed.ts';
 import { REPO_ROOT } from '../helpers/workspace.ts';

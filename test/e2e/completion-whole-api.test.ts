@@ -4,30 +4,15 @@
  * type-checks against the client's sources beside a generated/ made from the whole API. Each
  * method must list every path the spec declares for it, no more.
  */
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addClientSources, consumerTsconfig } from '../../scripts/lib/consumer-project.ts';
 import { TsServer } from '../../scripts/lib/tsserver.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
-import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const missing = wholeApiMissing();
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    lib: ['ES2022', 'DOM'],
-    types: [],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-  },
-  include: ['*.ts'],
-};
 
 describe.skipIf(missing)(
   `path completion on the whole published API${missing ? ` (skipped: ${missing})` : ''}`,
@@ -39,11 +24,12 @@ describe.skipIf(missing)(
 
     beforeAll(async () => {
       tree = await makeWholeApiTree('1.87.0');
-      await cp(path.join(REPO_ROOT, 'src'), path.join(tree.root, 'src'), { recursive: true });
-      await writeFile(path.join(tree.root, 'package.json'), '{ "type": "module" }\n');
-      await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(tree.root, 'node_modules'));
+      await addClientSources(tree.root);
       await mkdir(path.join(tree.root, 'app'));
-      await writeFile(path.join(tree.root, 'app', 'tsconfig.json'), JSON.stringify(TSCONFIG));
+      await writeFile(
+        path.join(tree.root, 'app', 'tsconfig.json'),
+        consumerTsconfig({ include: ['*.ts'] }, { sources: true }),
+      );
       for (const method of METHODS) {
         await writeFile(
           consumer(method),

@@ -12,29 +12,17 @@ import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
 import { DriftInputError, checkSpecDrift } from '../../src/drift/index.ts';
 import { runDrift } from '../helpers/drift-command.ts';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
+import { oneOperationDoc } from '../helpers/one-operation.ts';
 
 type Dict = Record<string, unknown>;
 
 /** One operation, GET /x, whose 200 body is `schema`, with `schemas` as components. */
 function doc(schema: unknown, schemas?: Dict): Dict {
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Hostile drift', version: '1.0.0' },
-    servers: [{ url: 'https://api.example.test' }],
-    security: [],
-    paths: {
-      '/x': {
-        get: {
-          summary: 'X',
-          operationId: 'getX',
-          responses: {
-            '200': { description: 'ok', content: { 'application/json': { schema } } },
-          },
-        },
-      },
-    },
-    ...(schemas ? { components: { schemas } } : {}),
-  };
+  return oneOperationDoc({
+    title: 'Hostile drift',
+    schema,
+    ...(schemas ? { extra: { components: { schemas } } } : {}),
+  });
 }
 
 /** `S0 -> S1 -> ... -> S<length>` where each is only a `$ref` to the next, the last a string. */

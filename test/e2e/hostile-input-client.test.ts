@@ -10,7 +10,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../scripts/pipeline/generate.ts';
@@ -31,6 +30,7 @@ import {
   type FeatherClientOptions,
   type GeneratedTables,
 } from '../../src/index.ts';
+import { everythingAbout, failureOf } from '../helpers/leaks.ts';
 import {
   startLoopbackServer,
   type LoopbackServer,
@@ -138,32 +138,6 @@ async function inSmallHeap(url: string, mode: 'json' | 'stream', options: object
   const { code, output } = await run;
   const line = output.split('\n').find((text) => text.startsWith('{'));
   return { code, output: output.slice(-2000), outcome: line ? JSON.parse(line) : undefined };
-}
-
-/** Everything a developer or a log shipper could see of a value. */
-function everythingAbout(value: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = value;
-  for (let depth = 0; current !== undefined && depth < 10; depth++) {
-    parts.push(String(current), inspect(current, { depth: 10, showHidden: true }));
-    try {
-      parts.push(JSON.stringify(current) ?? '');
-    } catch {
-      // a value too deep to stringify is seen through inspect
-    }
-    if (current instanceof Error) parts.push(current.message, current.stack ?? '');
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return parts.join('\n');
-}
-
-async function failureOf(action: () => unknown): Promise<unknown> {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 /** Rejects if `promise` has not settled within `ms`: a hang fails the test instead of stalling it. */

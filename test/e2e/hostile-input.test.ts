@@ -37,6 +37,7 @@ import {
   snapshotDir,
   type Workspace,
 } from '../helpers/workspace.ts';
+import { oneOperationDoc } from '../helpers/one-operation.ts';
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -46,29 +47,9 @@ const CLI_HEAP_MB = 256;
 /** Wall-clock bound on one CLI run (a bound against hanging, not a speed assertion). */
 const CLI_BOUND_MS = 120_000;
 
-/** The smallest valid page: one operation, as the fixtures in test/fixtures/hostile/ start. */
+/** The smallest valid page, with `extra` top-level fields. */
 function page(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Hostile fixture', version: '1.0.0' },
-    servers: [{ url: 'https://api.example.test' }],
-    security: [],
-    paths: {
-      '/x': {
-        get: {
-          summary: 'X',
-          operationId: 'getX',
-          responses: {
-            '200': {
-              description: 'ok',
-              content: { 'application/json': { schema: { type: 'string' } } },
-            },
-          },
-        },
-      },
-    },
-    ...extra,
-  };
+  return oneOperationDoc({ title: 'Hostile fixture', extra });
 }
 
 let workspace: Workspace | undefined;

@@ -10,52 +10,40 @@ import { createFeatherMock, exampleFromSchema } from '../../src/testing/index.ts
 import { mswHandlers } from '../../src/testing/msw.ts';
 import { getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
 import type { FeatherMock } from '../../src/testing/index.ts';
-import type { GeneratedTables } from '../../src/index.ts';
-import { seedTables, type SeedTables } from '../helpers/seed-tables.ts';
+import {
+  seedTablesPerFile,
+  TIMEOUTS,
+  TIMEOUTS_QUERY,
+  TIMEOUT_ROW,
+} from '../helpers/seed-tables.ts';
 
 const KEY = 'sk_test_kit_51d0aa';
-const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
 const DASHBOARD = '/v1/analytics/integrations/dashboard';
-const QUERY = { start_date: '2024-01-01', end_date: '2024-01-31' };
-const ROW = {
-  tool_id: 't1',
-  tool_name: 'lookup',
-  tool_type: 'http',
-  invocation_count: 10,
-  timeout_count: 1,
-  timeout_rate: 0.1,
-  p95_latency_ms: 120.5,
-  max_latency_ms: 900,
-};
 
-let seed: SeedTables;
-let tables: GeneratedTables;
-beforeAll(async () => {
-  seed = await seedTables();
-  tables = seed.tables;
-});
-afterAll(() => seed?.workspace.remove());
+const seed = seedTablesPerFile();
 
 describe('the kit through fetch', () => {
   it('answers the registered body to the real client', async () => {
-    const mock = await createFeatherMock({ generated: tables });
-    mock.on('GET', TIMEOUTS, { status: 200, body: [ROW] });
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
-    const { data, response } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on('GET', TIMEOUTS, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const { data, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
     expect(response.status).toBe(200);
-    expect(data).toEqual([ROW]);
+    expect(data).toEqual([TIMEOUT_ROW]);
   });
 
   it('takes an operation function in place of method and path', async () => {
-    const mock = await createFeatherMock({ generated: tables });
-    mock.on(getToolReliabilityTimeoutAnalysis, { status: 200, body: [ROW] });
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
-    const { data } = await getToolReliabilityTimeoutAnalysis(client, { params: { query: QUERY } });
-    expect(data).toEqual([ROW]);
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on(getToolReliabilityTimeoutAnalysis, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const { data } = await getToolReliabilityTimeoutAnalysis(client, {
+      params: { query: TIMEOUTS_QUERY },
+    });
+    expect(data).toEqual([TIMEOUT_ROW]);
     expect(() =>
       mock.on(getToolReliabilityTimeoutAnalysis, {
         status: 200,
-        body: [{ ...ROW, tool_id: 1 }] as never,
+        body: [{ ...TIMEOUT_ROW, tool_id: 1 }] as never,
       }),
     ).toThrow(
       `GET ${TIMEOUTS}: the handler answered a 200 response the spec does not allow, at /0/tool_id`,
@@ -63,8 +51,8 @@ describe('the kit through fetch', () => {
   });
 
   it('refuses, where it is registered, a body the spec does not allow, naming operation, status and pointer', async () => {
-    const mock = await createFeatherMock({ generated: tables });
-    const bad = [{ ...ROW, invocation_count: 1.5 }];
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const bad = [{ ...TIMEOUT_ROW, invocation_count: 1.5 }];
     let thrown: unknown;
     try {
       mock.on('GET', TIMEOUTS, { status: 200, body: bad as never });
@@ -79,7 +67,7 @@ describe('the kit through fetch', () => {
   });
 
   it('names the fixture a refused body came from', async () => {
-    const mock = await createFeatherMock({ generated: tables });
+    const mock = await createFeatherMock({ generated: seed.tables });
     expect(() =>
       mock.on('GET', TIMEOUTS, {
         status: 200,
@@ -92,11 +80,14 @@ describe('the kit through fetch', () => {
   });
 
   it('rejects the call when a handler function answers a body the spec does not allow', async () => {
-    const mock = await createFeatherMock({ generated: tables });
-    mock.on('GET', TIMEOUTS, () => ({ status: 200, body: [{ ...ROW, tool_id: 7 }] as never }));
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on('GET', TIMEOUTS, () => ({
+      status: 200,
+      body: [{ ...TIMEOUT_ROW, tool_id: 7 }] as never,
+    }));
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
     const error = (await client
-      .GET(TIMEOUTS, { params: { query: QUERY } })
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
       .catch((e: unknown) => e)) as APIResponseValidationError;
     expect(error).toBeInstanceOf(APIResponseValidationError);
     expect([error.operation, error.status, error.pointer]).toEqual([
@@ -108,7 +99,7 @@ describe('the kit through fetch', () => {
   });
 
   it('refuses a status the spec does not declare for the operation', async () => {
-    const mock = await createFeatherMock({ generated: tables });
+    const mock = await createFeatherMock({ generated: seed.tables });
     expect(() => mock.on('GET', TIMEOUTS, { status: 418 as 200, body: [] })).toThrow(
       `GET ${TIMEOUTS}: the handler answered a 418 response the spec does not allow, at (body): ` +
         'the spec declares no 418 response (it declares 200, 400, 401, 422)',
@@ -116,16 +107,16 @@ describe('the kit through fetch', () => {
   });
 
   it('answers a declared error status, which the client turns into its error', async () => {
-    const mock = await createFeatherMock({ generated: tables });
+    const mock = await createFeatherMock({ generated: seed.tables });
     mock.on('GET', TIMEOUTS, { status: 401, body: { error: 'unauthorized', message: 'bad key' } });
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
-    const { error, response } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const { error, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
     expect(response.status).toBe(401);
     expect(error).toEqual({ error: 'unauthorized', message: 'bad key' });
   });
 
   it('hands a handler function the request, its URL and the path parameters', async () => {
-    const mock = await createFeatherMock({ generated: tables });
+    const mock = await createFeatherMock({ generated: seed.tables });
     const seen: string[] = [];
     mock.on('GET', TIMEOUTS, ({ request, url }) => {
       seen.push(
@@ -134,21 +125,21 @@ describe('the kit through fetch', () => {
       );
       return { status: 200, body: [] };
     });
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
-    await client.GET(TIMEOUTS, { params: { query: QUERY } });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
     expect(seen).toEqual(['key', '2024-01-01']);
   });
 
   it('without a body, answers an example made from the schema, which the spec allows', async () => {
-    const mock = await createFeatherMock({ generated: tables, seed: 7 });
+    const mock = await createFeatherMock({ generated: seed.tables, seed: 7 });
     mock.on('GET', DASHBOARD);
     const client = createFeatherClient({
       apiKey: KEY,
-      generated: tables,
+      generated: seed.tables,
       fetch: mock.fetch,
       validateResponses: 'throw',
     });
-    const { data } = await client.GET(DASHBOARD, { params: { query: QUERY } });
+    const { data } = await client.GET(DASHBOARD, { params: { query: TIMEOUTS_QUERY } });
     expect(data).toEqual(mock.example('GET', DASHBOARD));
     expect(Object.keys(data!).sort()).toEqual([
       'by_integration',
@@ -163,18 +154,18 @@ describe('the kit through fetch', () => {
 
   it('makes the same example for the same seed and another for another seed', async () => {
     const [one, again, other] = await Promise.all([
-      createFeatherMock({ generated: tables, seed: 1 }),
-      createFeatherMock({ generated: tables, seed: 1 }),
-      createFeatherMock({ generated: tables, seed: 2 }),
+      createFeatherMock({ generated: seed.tables, seed: 1 }),
+      createFeatherMock({ generated: seed.tables, seed: 1 }),
+      createFeatherMock({ generated: seed.tables, seed: 2 }),
     ]);
     expect(one.example('GET', TIMEOUTS)).toEqual(again.example('GET', TIMEOUTS));
     expect(one.example('GET', TIMEOUTS)).not.toEqual(other.example('GET', TIMEOUTS));
   });
 
   it('rejects a request no handler takes, naming it', async () => {
-    const mock = await createFeatherMock({ generated: tables });
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, fetch: mock.fetch });
-    await expect(client.GET(TIMEOUTS, { params: { query: QUERY } })).rejects.toThrow(
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    await expect(client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })).rejects.toThrow(
       new FeatherError(
         `Feather mock: no handler for GET https://api-sandbox.featherhq.com${TIMEOUTS}; ` +
           "register one with mock.on('GET', path, ...)",
@@ -183,14 +174,14 @@ describe('the kit through fetch', () => {
   });
 
   it('refuses a handler for an operation the spec does not have', async () => {
-    const mock = await createFeatherMock({ generated: tables });
+    const mock = await createFeatherMock({ generated: seed.tables });
     expect(() => mock.on('DELETE' as 'GET', TIMEOUTS)).toThrow(
       `mock.on: DELETE ${TIMEOUTS} is not an operation of the spec`,
     );
   });
 
   it('answers only its own origin, and forgets handlers on reset', async () => {
-    const mock = await createFeatherMock({ generated: tables, baseUrl: 'http://127.0.0.1:9' });
+    const mock = await createFeatherMock({ generated: seed.tables, baseUrl: 'http://127.0.0.1:9' });
     mock.on('GET', TIMEOUTS, { status: 200, body: [] });
     expect(await mock.handle(new Request(`https://elsewhere.example${TIMEOUTS}`))).toBeUndefined();
     expect((await mock.handle(new Request(`http://127.0.0.1:9${TIMEOUTS}`)))?.status).toBe(200);
@@ -245,7 +236,7 @@ describe('the kit through real MSW (setupServer)', () => {
   let mockReady: Promise<FeatherMock>;
   const server = setupServer();
   beforeAll(async () => {
-    mockReady = createFeatherMock({ generated: tables, baseUrl: 'https://api.feather.test' });
+    mockReady = createFeatherMock({ generated: seed.tables, baseUrl: 'https://api.feather.test' });
     server.use(...mswHandlers(await mockReady));
     server.listen({ onUnhandledRequest: 'error' });
   });
@@ -254,10 +245,14 @@ describe('the kit through real MSW (setupServer)', () => {
 
   it('answers the real client, whose fetch is the global one, through MSW', async () => {
     const mock = await mockReady;
-    mock.on('GET', TIMEOUTS, { status: 200, body: [ROW] });
-    const client = createFeatherClient({ apiKey: KEY, generated: tables, baseUrl: mock.baseUrl });
-    const { data } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
-    expect(data).toEqual([ROW]);
+    mock.on('GET', TIMEOUTS, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      baseUrl: mock.baseUrl,
+    });
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual([TIMEOUT_ROW]);
   });
 
   it('answers handlers registered after the server started, with examples', async () => {
@@ -265,11 +260,11 @@ describe('the kit through real MSW (setupServer)', () => {
     mock.on('GET', DASHBOARD);
     const client = createFeatherClient({
       apiKey: KEY,
-      generated: tables,
+      generated: seed.tables,
       baseUrl: mock.baseUrl,
       validateResponses: 'throw',
     });
-    const { data } = await client.GET(DASHBOARD, { params: { query: QUERY } });
+    const { data } = await client.GET(DASHBOARD, { params: { query: TIMEOUTS_QUERY } });
     expect(data).toEqual(mock.example('GET', DASHBOARD));
   });
 
@@ -277,15 +272,15 @@ describe('the kit through real MSW (setupServer)', () => {
     const mock = await mockReady;
     mock.on('GET', TIMEOUTS, () => ({
       status: 200,
-      body: [{ ...ROW, timeout_rate: 'high' }] as never,
+      body: [{ ...TIMEOUT_ROW, timeout_rate: 'high' }] as never,
     }));
     const client = createFeatherClient({
       apiKey: KEY,
-      generated: tables,
+      generated: seed.tables,
       baseUrl: mock.baseUrl,
       maxRetries: 0,
     });
-    const { error, response } = await client.GET(TIMEOUTS, { params: { query: QUERY } });
+    const { error, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
     expect(response.status).toBe(500);
     expect(JSON.stringify(error)).toContain(
       `GET ${TIMEOUTS}: the handler answered a 200 response the spec does not allow, at /0/timeout_rate`,
@@ -297,10 +292,10 @@ describe('the kit through real MSW (setupServer)', () => {
     const mock = await mockReady;
     const client = createFeatherClient({
       apiKey: KEY,
-      generated: tables,
+      generated: seed.tables,
       baseUrl: mock.baseUrl,
       maxRetries: 0,
     });
-    await expect(client.GET(TIMEOUTS, { params: { query: QUERY } })).rejects.toThrow();
+    await expect(client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })).rejects.toThrow();
   });
 });

@@ -7,7 +7,7 @@ import { failWith, userAbort, urlForMessages, type CallState } from './call.ts';
 import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { FeatherError } from '../errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
 import { mayBeRedirect } from '../../../common/redirect.ts';
 import type { PreparedRequest } from './request.ts';
 import type { AttemptOutcome } from '../policy/retry.ts';

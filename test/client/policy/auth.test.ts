@@ -6,7 +6,7 @@ import {
   isLoopbackHost,
   resolveApiKeySource,
 } from '../../../src/client/policy/auth.ts';
-import { FeatherError } from '../../../src/client/errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
 import { createFeatherClient } from '../../../src/index.ts';
 
 const KEY = 'sk_test_auth_5b8e1f0c';

@@ -8,7 +8,8 @@ import {
 } from '../../../src/client/policy/operation-facts.ts';
 import { renderParameterShards } from '../../../scripts/pipeline/render.ts';
 import { clientOn } from '../../../src/client/client.ts';
-import { FeatherError, FeatherValidationError } from '../../../src/client/errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
+import { FeatherValidationError } from '../../../src/client/errors.ts';
 
 const LIMIT: ParameterRule = { name: 'limit', in: 'query', required: false, types: ['integer'] };
 const KEY_HEADER: ParameterRule = { name: 'Idempotency-Key', in: 'header', required: false };

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { generate } from '../../../scripts/pipeline/generate.ts';
 import { NO_SERVERS_WARNING } from '../../../scripts/pipeline/pipeline.ts';
-import { DEFAULT_BASE_URL } from '../../../src/client/constants.ts';
+import { DEFAULT_BASE_URL } from '../../../common/base-url.ts';
 import type { Dict } from '../../../src/drift/document.ts';
 import { diffDocuments } from '../../../src/drift/index.ts';
 import { seedTree } from '../../helpers/seed.ts';
