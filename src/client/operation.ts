@@ -12,14 +12,7 @@ import type { paths } from '../../generated/schema.ts';
 import type { ParameterRule } from '../../common/parameter-rule.ts';
 import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
 import { directPath } from './transport/direct.ts';
-import {
-  clientOn,
-  type CoreSource,
-  type UntypedOpenapiFetch,
-  type FeatherClient,
-  type FeatherInit,
-  type InitParam,
-} from './client.ts';
+import { clientOn, type FeatherClient, type FeatherInit, type InitParam } from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 
@@ -76,14 +69,6 @@ export function operationFunction<
 /** No parameter, pagination or idempotency tables: the operation functions carry their own. */
 const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OPERATIONS: [] };
 
-/** openapi-fetch's core, imported by the first call that needs it (path style, middleware). */
-const LAZY_CORE: CoreSource = {
-  load: (options) =>
-    import('openapi-fetch').then(
-      ({ default: createClient }) => createClient(options) as unknown as UntypedOpenapiFetch,
-    ),
-};
-
 /**
  * `createFeatherClient` for the operation functions: the same client and options, without the
  * package's parameter table, so that a bundle holds only the rules of the functions it imports.
@@ -92,5 +77,5 @@ const LAZY_CORE: CoreSource = {
  * function with middleware or a custom serializer), not before.
  */
 export function createOperationClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, NO_TABLES, LAZY_CORE);
+  return clientOn(options ?? {}, NO_TABLES);
 }
