@@ -49,7 +49,7 @@ import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-
 import { assertNoCredentials } from './policy/auth.ts';
 import { FeatherValidationError } from './errors.ts';
 import { FeatherError } from '../../common/feather-error.ts';
-import { safeQuerySerializer } from './transport/query.ts';
+import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
   CLIENT_SEND,
   CLIENT_TABLES,
@@ -146,40 +146,34 @@ type UntypedResult = { data?: unknown; error?: unknown; response: Response };
 type UntypedInit = Record<string, unknown> & { params?: RequestParams };
 type Middleware = Parameters<Client<paths>['use']>[number];
 /** openapi-fetch's client through its one method that takes the HTTP method as a string, and `use`. */
-type UntypedOpenapiFetch = {
+export type UntypedOpenapiFetch = {
   request(method: string, url: string, init: object): Promise<UntypedResult>;
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
 };
 /**
  * Where a client's openapi-fetch core comes from: `create`d with the client (`createClient`), or
- * `load`ed on the first call that needs it (imported then, not at the client's creation).
+ * `load`ed on the first call that needs it (imported then, not at the client's creation); and
+ * the query serializer factory its default serializer is made with (openapi-fetch's, or ours).
  */
-export type CoreSource =
+export type CoreSource = { createQuerySerializer: QuerySerializerFactory } & (
   | { create: (options: ClientOptions) => UntypedOpenapiFetch }
-  | { load: (options: ClientOptions) => Promise<UntypedOpenapiFetch> };
-
-/** openapi-fetch's core, imported by the first call that needs it (path style, middleware). */
-const LAZY_CORE: CoreSource = {
-  load: (options) =>
-    import('openapi-fetch').then(
-      ({ default: createClient }) => createClient(options) as unknown as UntypedOpenapiFetch,
-    ),
-};
+  | { load: (options: ClientOptions) => Promise<UntypedOpenapiFetch> }
+);
 
 /**
  * The client over `defaultTables` (unless `options.generated` names others), whose path-style
- * calls go through openapi-fetch's core from `coreSource` (by default imported on the first call
- * that needs it). The operation functions' client (src/client/operation.ts) passes no tables
- * (each function carries its own rules) and no core: the functions send without it
+ * calls go through openapi-fetch's core from `coreSource`. The operation functions' client
+ * (src/client/operation.ts) passes no tables (each function carries its own rules) and a core
+ * imported on the first call that needs it: the functions send without it
  * unless middleware or a custom serializer is in play (src/client/transport/direct.ts).
  */
 export function clientOn(
   options: FeatherClientOptions,
   defaultTables: ClientTables,
-  coreSource: CoreSource = LAZY_CORE,
+  coreSource: CoreSource,
 ): FeatherClient {
-  const resolved = resolveOptions(options, defaultTables);
+  const resolved = resolveOptions(options, defaultTables, coreSource.createQuerySerializer);
   const { clientOptions } = resolved;
   let core = 'create' in coreSource ? coreSource.create(clientOptions) : undefined;
   let loading: Promise<UntypedOpenapiFetch> | undefined;
@@ -278,10 +272,10 @@ export function clientOn(
       // openapi-fetch would merge it with the client's options object: ours is a function.
       init = {
         ...init,
-        querySerializer: safeQuerySerializer({
-          ...queryOptions,
-          ...(init.querySerializer as QuerySerializerOptions),
-        }),
+        querySerializer: safeQuerySerializer(
+          { ...queryOptions, ...(init.querySerializer as QuerySerializerOptions) },
+          coreSource.createQuerySerializer,
+        ),
       };
     }
     if (operation) {

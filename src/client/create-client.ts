@@ -4,7 +4,7 @@
  * and openapi-fetch's `createClient`, imported here (not in client.ts) so that a bundle of the
  * operation functions alone, whose client loads openapi-fetch on first use, holds none of it.
  */
-import createClient from 'openapi-fetch';
+import createClient, { createQuerySerializer } from 'openapi-fetch';
 import { clientOn, type CoreSource, type FeatherClient } from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { PACKAGE_SHARDED_TABLES } from './transport/call-context.ts';
@@ -17,4 +17,5 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   return clientOn(options ?? {}, PACKAGE_SHARDED_TABLES, CORE);
 }
 
-const CORE = { create: createClient } as unknown as CoreSource;
+/** openapi-fetch's core at once, and its own query serializer (the path style's bundle holds it). */
+const CORE = { create: createClient, createQuerySerializer } as unknown as CoreSource;

@@ -12,7 +12,15 @@ import type { paths } from '../../generated/schema.ts';
 import type { ParameterRule } from '../../common/parameter-rule.ts';
 import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
 import { directPath } from './transport/direct.ts';
-import { clientOn, type FeatherClient, type FeatherInit, type InitParam } from './client.ts';
+import { createQuerySerializer } from './transport/serialize.ts';
+import {
+  clientOn,
+  type CoreSource,
+  type FeatherClient,
+  type FeatherInit,
+  type InitParam,
+  type UntypedOpenapiFetch,
+} from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 
@@ -66,6 +74,18 @@ export function operationFunction<
   return Object.assign(call, { method, path }) as unknown as OperationFunction<Path, Method>;
 }
 
+/**
+ * openapi-fetch's core, imported by the first call that needs it (path style, middleware), and
+ * our query serializer (transport/serialize.ts): a bundle of functions holds none of openapi-fetch.
+ */
+const LAZY_CORE: CoreSource = {
+  load: (options) =>
+    import('openapi-fetch').then(
+      ({ default: createClient }) => createClient(options) as unknown as UntypedOpenapiFetch,
+    ),
+  createQuerySerializer,
+};
+
 /** No parameter, pagination or idempotency tables: the operation functions carry their own. */
 const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OPERATIONS: [] };
 
@@ -77,5 +97,5 @@ const NO_TABLES = { PARAMETER_RULES: {}, PAGINATION: {}, IDEMPOTENCY_KEY_BODY_OP
  * function with middleware or a custom serializer), not before.
  */
 export function createOperationClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, NO_TABLES);
+  return clientOn(options ?? {}, NO_TABLES, LAZY_CORE);
 }

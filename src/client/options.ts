@@ -26,7 +26,7 @@ import type { ClientTables, GeneratedTables } from './transport/call-context.ts'
 import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
-import { safeQuerySerializer } from './transport/query.ts';
+import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
   checkSampleRate,
   checkValidationMode,
@@ -193,6 +193,8 @@ export function resolveOptions(
   options: FeatherClientOptions,
   /** The tables when `options.generated` is not given (the caller's, so that a bundle holds only those it names). */
   defaultTables: ClientTables,
+  /** Makes the default query serializer (the caller's, for the same reason). */
+  createQuerySerializer: QuerySerializerFactory,
 ): ResolvedOptions {
   const {
     apiKey,
@@ -254,7 +256,7 @@ export function resolveOptions(
       querySerializer:
         typeof clientOptions.querySerializer === 'function'
           ? clientOptions.querySerializer
-          : safeQuerySerializer(clientOptions.querySerializer),
+          : safeQuerySerializer(clientOptions.querySerializer, createQuerySerializer),
     },
   };
 }

@@ -5,16 +5,26 @@
  * `validate: false` a key such as `k]&admin=1&z[` adds a parameter of its own (`admin=1`).
  */
 import type { QuerySerializerOptions } from 'openapi-fetch';
-import { createQuerySerializer, type QueryStyleOptions } from './serialize.ts';
+import type { QueryStyleOptions } from './serialize.ts';
 
 /** Names that need no encoding (the common case, checked once per name). */
 const PLAIN_NAME_RE = /^[\w.~-]*$/;
 
-/** openapi-fetch's serializer for `options`, over names and object keys encoded first. */
+/** A query serializer factory: openapi-fetch's `createQuerySerializer`, or ours (transport/serialize.ts). */
+export type QuerySerializerFactory = (
+  options?: QueryStyleOptions,
+) => (query: Record<string, unknown>) => string;
+
+/**
+ * openapi-fetch's serializer for `options` (from `create`: the path style's client passes
+ * openapi-fetch's own, which its bundle holds anyway; the operation functions' client ours), over
+ * names and object keys encoded first.
+ */
 export function safeQuerySerializer(
-  options?: QuerySerializerOptions,
+  options: QuerySerializerOptions | undefined,
+  create: QuerySerializerFactory,
 ): (query: Record<string, unknown>) => string {
-  const serialize = createQuerySerializer(options as QueryStyleOptions | undefined);
+  const serialize = create(options as QueryStyleOptions | undefined);
   return (query) => serialize(needsEncoding(query) ? withEncodedNames(query) : query);
 }
 

@@ -7,7 +7,8 @@ import {
   type ParameterShardModule,
 } from '../../../src/client/policy/operation-facts.ts';
 import { renderParameterShards } from '../../../scripts/pipeline/render.ts';
-import { clientOn } from '../../../src/client/client.ts';
+import createClient, { createQuerySerializer } from 'openapi-fetch';
+import { clientOn, type CoreSource } from '../../../src/client/client.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
 import { FeatherValidationError } from '../../../src/client/errors.ts';
 
@@ -121,6 +122,7 @@ describe('the path-style client on shards', () => {
     const client = clientOn(
       { apiKey: 'k', baseUrl: 'https://api.example', fetch },
       { PARAMETER_SHARDS: modules, loadResponseSchemas: () => Promise.reject(new Error('unused')) },
+      { create: createClient, createQuerySerializer } as unknown as CoreSource,
     ) as unknown as { GET(path: string, init?: object): Promise<{ response: Response }> };
     const failed = client.GET('/v1/items', { params: { query: { limit: 5 } } });
     await expect(failed).rejects.toThrow(FeatherError);
