@@ -6,16 +6,13 @@
  */
 import createClient, {
   type Client,
-  type FetchOptions,
   type FetchResponse,
-  type ParamsOption,
+  type MaybeOptionalInit,
   type QuerySerializerOptions,
-  type RequestBodyOption,
 } from 'openapi-fetch';
 // openapi-fetch's own helpers: with the same `RequiredKeysOf` in `InitParam`, TypeScript relates
 // our methods to openapi-fetch's structurally, so the client stays a `Client<paths>`.
 import type {
-  FilterKeys,
   HttpMethod,
   MediaType,
   PathsWithMethod,
@@ -74,24 +71,12 @@ declare global {
 }
 
 /**
- * openapi-fetch's `MaybeOptionalInit<Paths[Path], Method>` (`FetchOptions`, or undefined when no
- * key is required), but with the required keys looked for among the operation's own (`params`,
- * `body`) rather than all thirty-odd of `FetchOptions` with `RequestInit`'s (ours among them):
- * that search took about a third of what a path-style call cost the type-checker
- * (docs/performance.md, "Type check at 200 call sites"). Only those two can be required.
- */
-type OperationInit<Operation> =
-  RequiredKeysOf<ParamsOption<Operation> & RequestBodyOption<Operation>> extends never
-    ? FetchOptions<Operation> | undefined
-    : FetchOptions<Operation>;
-
-/**
- * The init for the `Method` operation of `Path`: for one path, what openapi-fetch's
- * `ClientMethod` takes (`OperationInit` above), but for a union of paths a union of per-path
- * inits (the mapped type distributes), not the init of a union of operations. When tsserver
- * completes a path argument, it resolves the call with `Path` at its constraint, every path of
- * the method; openapi-fetch's form then takes the union of all those operations through
- * `FetchOptions` and `RequiredKeysOf`, which passes TypeScript's limit of 5,000,000
+ * openapi-fetch's init for the `Method` operation of `Path`: `MaybeOptionalInit<paths[Path],
+ * Method>` as openapi-fetch's `ClientMethod` has it for one path, but for a union of paths a
+ * union of per-path inits (the mapped type distributes), not the init of a union of operations.
+ * When tsserver completes a path argument, it resolves the call with `Path` at its constraint,
+ * every path of the method; openapi-fetch's form then takes the union of all those operations
+ * through `FetchOptions` and `RequiredKeysOf`, which passes TypeScript's limit of 5,000,000
  * instantiations per expression at about 310 GET paths, and completion answers nothing
  * (docs/client.md, "Path completion").
  */
@@ -100,7 +85,7 @@ export type FeatherInit<
   Path extends keyof Paths,
   Method extends HttpMethod,
 > = {
-  [P in Path]: OperationInit<FilterKeys<Paths[P], Method>>;
+  [P in Path]: MaybeOptionalInit<Paths[P], Method>;
 }[Path];
 
 /** openapi-fetch's `InitParam`: the init is optional when none of its keys is required. */
@@ -127,33 +112,27 @@ export interface FeatherMethod<
 export type FeatherRequestMethod = Client<paths>['request'];
 
 /**
- * One method of the client: ours first, which every call that type-checks resolves to, then
- * openapi-fetch's own (`ClientMethod`), which makes the client a `Client<paths>` (for libraries
- * that take one and infer `paths` from it, such as openapi-react-query): TypeScript cannot relate
- * our cheaper `FeatherInit` constraint to openapi-fetch's for a generic path, so the method is
- * both (an overload), not ours alone.
+ * The client: openapi-fetch's `Client<paths>`, with each method's signature in the form above
+ * (assignable to openapi-fetch's, so the client is a `Client<paths>` for libraries that take one
+ * and infer `paths` from it, such as openapi-react-query).
  */
-export type FeatherClientMethod<Method extends HttpMethod> = FeatherMethod<Method> &
-  Client<paths>[Uppercase<Method>];
-
-/** The client: openapi-fetch's `Client<paths>`, each method in the form above. */
 export interface FeatherClient extends Client<paths> {
   /** Call a GET endpoint */
-  GET: FeatherClientMethod<'get'>;
+  GET: FeatherMethod<'get'>;
   /** Call a PUT endpoint */
-  PUT: FeatherClientMethod<'put'>;
+  PUT: FeatherMethod<'put'>;
   /** Call a POST endpoint */
-  POST: FeatherClientMethod<'post'>;
+  POST: FeatherMethod<'post'>;
   /** Call a DELETE endpoint */
-  DELETE: FeatherClientMethod<'delete'>;
+  DELETE: FeatherMethod<'delete'>;
   /** Call a OPTIONS endpoint */
-  OPTIONS: FeatherClientMethod<'options'>;
+  OPTIONS: FeatherMethod<'options'>;
   /** Call a HEAD endpoint */
-  HEAD: FeatherClientMethod<'head'>;
+  HEAD: FeatherMethod<'head'>;
   /** Call a PATCH endpoint */
-  PATCH: FeatherClientMethod<'patch'>;
+  PATCH: FeatherMethod<'patch'>;
   /** Call a TRACE endpoint */
-  TRACE: FeatherClientMethod<'trace'>;
+  TRACE: FeatherMethod<'trace'>;
 }
 
 type LooseResult = { data?: unknown; error?: unknown; response: Response };
