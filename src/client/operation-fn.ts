@@ -41,36 +41,35 @@ export type OperationResult<Data, Error> =
  * The init's rest parameter: `Init` (`params`, `body`) with the request options, optional when
  * `Init` admits `undefined` (the generator writes `| undefined` where nothing is required).
  */
-type InitArgs<Init, ParseAs> = undefined extends Init
-  ? [init?: Exclude<Init, undefined> & OperationRequestOptions & ParseAs]
-  : [init: Init & OperationRequestOptions & ParseAs];
+type InitArgs<Init, Extra> = undefined extends Init
+  ? [init?: Exclude<Init, undefined> & OperationRequestOptions & Extra]
+  : [init: Init & OperationRequestOptions & Extra];
+
+/** `data` as a `parseAs` other than JSON gives it, as openapi-fetch's `BodyType`. */
+export interface ParsedBody {
+  text: string;
+  blob: Blob;
+  arrayBuffer: ArrayBuffer;
+  stream: Response['body'];
+}
 
 /**
  * An operation function: takes the client and the operation's init (`params`, `body`, `headers`,
  * the per-request options) and returns `{ data, error, response }`, so `unwrap`, `paginate` and
- * `streamEvents` take it. `parseAs` other than `'json'` types `data` as openapi-fetch does.
+ * `streamEvents` take it. Two signatures: the JSON one, with nothing to infer, which a call
+ * without `parseAs` resolves to; then one for the other `parseAs` values, which types `data` as
+ * openapi-fetch does (one overload per value made completing inside the init slower: each
+ * overload is tried).
  */
 export interface OperationFn<Method extends string, Path extends string, Init, Data, Error> {
   (
     client: FeatherClient,
     ...init: InitArgs<Init, { parseAs?: 'json' }>
   ): Promise<OperationResult<Data, Error>>;
-  (
+  <As extends keyof ParsedBody>(
     client: FeatherClient,
-    ...init: InitArgs<Init, { parseAs: 'text' }>
-  ): Promise<OperationResult<string, Error>>;
-  (
-    client: FeatherClient,
-    ...init: InitArgs<Init, { parseAs: 'blob' }>
-  ): Promise<OperationResult<Blob, Error>>;
-  (
-    client: FeatherClient,
-    ...init: InitArgs<Init, { parseAs: 'arrayBuffer' }>
-  ): Promise<OperationResult<ArrayBuffer, Error>>;
-  (
-    client: FeatherClient,
-    ...init: InitArgs<Init, { parseAs: 'stream' }>
-  ): Promise<OperationResult<Response['body'], Error>>;
+    ...init: InitArgs<Init, { parseAs: As }>
+  ): Promise<OperationResult<ParsedBody[As], Error>>;
   /** The operation's method, as the path style names it (`GET`). */
   readonly method: Method;
   /** The operation's path template (what `paginate` takes in place of the function). */
