@@ -21,6 +21,14 @@ module.exports = {
       to: { path: '^scripts/' },
     },
     {
+      name: 'drift-not-client',
+      comment:
+        'The drift engine stands apart from the client: what both need (FeatherError, DEFAULT_BASE_URL) lives in common/.',
+      severity: 'error',
+      from: { path: '^src/drift/' },
+      to: { path: '^src/client/' },
+    },
+    {
       name: 'scripts-only-drift-index',
       comment:
         'scripts/ may import common/ and src/drift/index.ts, never the client. The one exception: ' +

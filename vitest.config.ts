@@ -8,8 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // vitest's summary, then one line per skipped group with its reason and a closing count.
     reporters: ['default', './test/helpers/summary-reporter.ts'],
-    // The type tests (test/*.test-d.ts) are compiled by test/typescript.test.ts with the rest of
-    // the project, not by vitest's typecheck mode: it prints an "experimental feature" warning on
-    // every run, and tsc fails on the same expectTypeOf and @ts-expect-error lines.
+    // The type tests (test/**/*.test-d.ts) are compiled by test/e2e/typescript.test.ts with the
+    // rest of the project, not by vitest's typecheck mode: it prints an "experimental feature"
+    // warning on every run, and tsc fails on the same expectTypeOf and @ts-expect-error lines.
   },
 });

@@ -9,7 +9,6 @@
  * Options: --api=<openapi.json> (default Feather's 1.87.0 beside the checkout: ../shared/
  * feather-api/, or FEATHER_API_DIR).
  */
-import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,12 +17,10 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { assertApiDocument, DEFAULT_BENCH_API } from './whole-api.ts';
 import { EXIT_OK, PipelineError } from '../lib/errors.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FEATHER_API_DIR =
-  process.env['FEATHER_API_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'feather-api');
-const DEFAULT_API = path.join(FEATHER_API_DIR, 'openapi-1.87.0.json');
 /** The goals of issue #19: at most this times bare openapi-fetch; whole API within 5% of seed. */
 const GOAL_RATIO_TO_BARE = 2.5;
 const GOAL_WHOLE_TO_SEED = 1.05;
@@ -126,7 +123,7 @@ export function formatBundles(
 
 /** Reads `--api=<file>`; a `PipelineError` (exit 2) for anything else. */
 export function parseBundleBenchArgs(argv: string[]): { api: string } {
-  const options = { api: DEFAULT_API };
+  const options = { api: DEFAULT_BENCH_API };
   for (const arg of argv) {
     if (arg.startsWith('--api=') && arg.length > '--api='.length) {
       options.api = path.resolve(arg.slice('--api='.length));
@@ -139,11 +136,7 @@ export function parseBundleBenchArgs(argv: string[]): { api: string } {
 
 export async function benchBundleCommand(argv: string[]): Promise<number> {
   const { api } = parseBundleBenchArgs(argv);
-  if (!existsSync(api)) {
-    throw new PipelineError(
-      `no API document at ${api}: pass --api=<openapi.json> or set FEATHER_API_DIR`,
-    );
-  }
+  assertApiDocument(api);
   const work = await mkdtemp(path.join(tmpdir(), 'feather-bench-bundle-'));
   try {
     console.log(`bench:bundle: seed (generated/) and ${api}; one GET per entry`);

@@ -13,21 +13,19 @@
  * Options: --rounds=N (default 3), --api=<openapi.json> (default Feather's 1.87.0 beside the
  * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
  */
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { addClientSources, consumerTsconfig } from '../lib/consumer-project.ts';
 import { EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { TsServer } from '../lib/tsserver.ts';
 import { median } from './types.ts';
+import { assertApiDocument, DEFAULT_BENCH_API } from './whole-api.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FEATHER_API_DIR =
-  process.env['FEATHER_API_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'feather-api');
-const DEFAULT_API = path.join(FEATHER_API_DIR, 'openapi-1.87.0.json');
 /** The goals of issue #19 for the operation functions, in ms. */
 const GOAL_FIRST_MS = 50;
 const GOAL_AGAIN_MS = 5;
@@ -89,21 +87,6 @@ export function pickOperation(
   throw new PipelineError('no GET with an optional query and no path parameter in the document');
 }
 
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    lib: ['ES2022', 'DOM'],
-    types: [],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    allowImportingTsExtensions: true,
-  },
-  include: ['*.ts'],
-};
-
 /** One session's figures, in ms. */
 export interface EditorTimes {
   load: number;
@@ -140,7 +123,7 @@ async function timeCompletions(root: string, load: string, file: string): Promis
 }
 
 export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: string } {
-  const options = { rounds: 3, api: DEFAULT_API };
+  const options = { rounds: 3, api: DEFAULT_BENCH_API };
   for (const arg of argv) {
     if (arg.startsWith('--rounds=')) {
       const rounds = Number(arg.slice('--rounds='.length));
@@ -158,19 +141,13 @@ export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: str
 
 export async function benchEditorCommand(argv: string[]): Promise<number> {
   const options = parseEditorBenchArgs(argv);
-  if (!existsSync(options.api))
-    throw new PipelineError(
-      `no API document at ${options.api}: pass --api=<openapi.json> or set FEATHER_API_DIR`,
-    );
+  assertApiDocument(options.api);
   const root = await mkdtemp(path.join(tmpdir(), 'feather-bench-editor-'));
   try {
     await mkdir(path.join(root, 'spec'));
     await cp(options.api, path.join(root, 'spec', 'openapi.json'));
     await cp(path.join(ROOT, 'redocly.yaml'), path.join(root, 'redocly.yaml'));
-    for (const dir of ['common', 'src'])
-      await cp(path.join(ROOT, dir), path.join(root, dir), { recursive: true });
-    await symlink(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-    await writeFile(path.join(root, 'package.json'), '{ "type": "module" }\n');
+    await addClientSources(root);
     await generate(
       { root, specDir: 'spec', outDir: 'generated', configFile: 'redocly.yaml' },
       true,
@@ -196,7 +173,10 @@ export async function benchEditorCommand(argv: string[]): Promise<number> {
     for (const style of EDITOR_STYLES) {
       const dir = path.join(root, `app-${style}`);
       await mkdir(dir);
-      await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+      await writeFile(
+        path.join(dir, 'tsconfig.json'),
+        consumerTsconfig({ include: ['*.ts'] }, { sources: true }),
+      );
       await writeFile(path.join(dir, 'call.ts'), editorSource(style, route, name));
       await writeFile(path.join(dir, 'load.ts'), editorSource(style, route, name, false));
     }

@@ -19,6 +19,7 @@ import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { splitDocument } from '../lib/split-document.ts';
 import { packageBin } from '../lib/packages.ts';
 import { EXIT_OK } from '../lib/errors.ts';
+import { FEATHER_API_DIR } from './whole-api.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -202,9 +203,7 @@ export async function benchPipelineCommand(argv: string[]): Promise<number> {
   const option = (name: string): string | undefined =>
     argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const rounds = Number(option('rounds') ?? 2);
-  const apiDir =
-    process.env['FEATHER_API_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'feather-api');
-  const apiFile = path.join(apiDir, `openapi-${option('release') ?? '1.87.0'}.json`);
+  const apiFile = path.join(FEATHER_API_DIR, `openapi-${option('release') ?? '1.87.0'}.json`);
   const tmp = await mkdtemp(path.join(tmpdir(), 'feather-bench-'));
   try {
     if (existsSync(apiFile) && !argv.includes('--synthetic'))

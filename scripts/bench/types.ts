@@ -18,7 +18,6 @@
  * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,16 +26,15 @@ import { promisify } from 'node:util';
 import { build } from '../commands/build.ts';
 import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
+import { consumerTsconfig } from '../lib/consumer-project.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { packageBin } from '../lib/packages.ts';
+import { assertApiDocument, DEFAULT_BENCH_API } from './whole-api.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TSC = packageBin('typescript', 'tsc');
 const OPENAPI_TS = packageBin('openapi-typescript', 'openapi-typescript');
-const FEATHER_API_DIR =
-  process.env['FEATHER_API_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'feather-api');
-const DEFAULT_API = path.join(FEATHER_API_DIR, 'openapi-1.87.0.json');
 /** What both consumers' type check reads from our node_modules (linked, not installed). */
 const LINKED_PACKAGES = ['openapi-fetch', 'openapi-typescript-helpers'];
 /** The goal of issue #10: the consumer's check time and memory within this of bare openapi-fetch. */
@@ -51,7 +49,7 @@ export interface TypesBenchOptions {
 
 /** Reads `--rounds=N` and `--api=<file>`; a `PipelineError` (exit 2) for anything else. */
 export function parseTypesBenchArgs(argv: string[]): TypesBenchOptions {
-  const options: TypesBenchOptions = { rounds: 3, api: DEFAULT_API, calls: 200 };
+  const options: TypesBenchOptions = { rounds: 3, api: DEFAULT_BENCH_API, calls: 200 };
   for (const arg of argv) {
     if (arg.startsWith('--rounds=')) {
       const rounds = Number(arg.slice('--rounds='.length));
@@ -184,21 +182,6 @@ export function callSites(
   return Array.from({ length: count }, (_, index) => candidates[index % candidates.length]!);
 }
 
-/** A strict app's tsconfig: Node's module rules, `skipLibCheck` as most apps set it. */
-function consumerTsconfig(file: string): string {
-  const compilerOptions = {
-    target: 'ES2022',
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    lib: ['ES2022', 'DOM'],
-    types: [],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-  };
-  return `${JSON.stringify({ compilerOptions, files: [file] }, null, 2)}\n`;
-}
-
 async function runOrExplain(what: string, args: string[], cwd: string): Promise<string> {
   try {
     const { stdout } = await execFileAsync(process.execPath, args, {
@@ -245,8 +228,8 @@ async function makeConsumer(
   await install(modules);
   await writeFile(path.join(dir, 'calls.ts'), consumerSource(kind, true));
   await writeFile(path.join(dir, 'setup.ts'), consumerSource(kind, false));
-  await writeFile(path.join(dir, 'tsconfig.json'), consumerTsconfig('calls.ts'));
-  await writeFile(path.join(dir, 'tsconfig.setup.json'), consumerTsconfig('setup.ts'));
+  await writeFile(path.join(dir, 'tsconfig.json'), consumerTsconfig({ files: ['calls.ts'] }));
+  await writeFile(path.join(dir, 'tsconfig.setup.json'), consumerTsconfig({ files: ['setup.ts'] }));
 }
 
 async function check(dir: string, project = 'tsconfig.json'): Promise<CheckFigures> {
@@ -315,11 +298,7 @@ export function formatComparison(ours: CheckFigures, bare: CheckFigures): string
 
 export async function benchTypesCommand(argv: string[]): Promise<number> {
   const options = parseTypesBenchArgs(argv);
-  if (!existsSync(options.api)) {
-    throw new PipelineError(
-      `no API document at ${options.api}: pass --api=<openapi.json> or set FEATHER_API_DIR`,
-    );
-  }
+  assertApiDocument(options.api);
   const work = await mkdtemp(path.join(tmpdir(), 'feather-bench-types-'));
   try {
     console.log(`bench:types: ${options.api}, ${options.rounds} rounds`);
@@ -385,11 +364,11 @@ export async function benchTypesCommand(argv: string[]): Promise<number> {
       await writeFile(path.join(dir, `none-${kind}.ts`), manyCallsSource(kind, sites.slice(0, 0)));
       await writeFile(
         path.join(dir, `tsconfig.many-${kind}.json`),
-        consumerTsconfig(`many-${kind}.ts`),
+        consumerTsconfig({ files: [`many-${kind}.ts`] }),
       );
       await writeFile(
         path.join(dir, `tsconfig.none-${kind}.json`),
-        consumerTsconfig(`none-${kind}.ts`),
+        consumerTsconfig({ files: [`none-${kind}.ts`] }),
       );
       many[kind] = await check(dir, `tsconfig.many-${kind}.json`);
       none[kind] = await check(dir, `tsconfig.none-${kind}.json`);

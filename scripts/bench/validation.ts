@@ -100,9 +100,9 @@ export const LIST_BODY = Array.from({ length: 100 }, (_, i) => ({
 }));
 
 type Result = { response: Response };
-type LooseClient = { GET(path: string, init: object): Promise<Result> };
+type UntypedClient = { GET(path: string, init: object): Promise<Result> };
 type Package = {
-  createFeatherClient(options: object): LooseClient;
+  createFeatherClient(options: object): UntypedClient;
   loadResponseSchemas?: unknown;
 };
 type Schemas = { check(operation: string, status: number, body: unknown): unknown[] | undefined };

@@ -35,7 +35,7 @@ import {
 import type { ConsumersReport } from '../consumers/check.ts';
 import { formatConsumersMarkdown, formatConsumersText } from '../consumers/report.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
-import { EXIT_CHECK_FAILED, EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
+import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { listSpecFiles } from '../lib/spec-list.ts';
 import type { SpecSource } from '../lib/spec-files.ts';
 import type { NameLock } from '../pipeline/aliases.ts';
@@ -451,8 +451,7 @@ export async function driftCommand(
       },
     }));
   } catch (error) {
-    deps.err(`error: ${(error as Error).message}\n${USAGE}\n`);
-    return EXIT_COULD_NOT_RUN;
+    throw new PipelineError(`${(error as Error).message}\n${USAGE}`);
   }
   if (values.help) {
     deps.out(`${USAGE}\n`);
@@ -482,18 +481,16 @@ export async function driftCommand(
       `--max-chars must be a whole number from 2000 to ${STEP_SUMMARY_MAX_CHARS} (got '${values['max-chars']}')`,
     ...headerProblems,
   ].filter(Boolean);
-  if (problems.length > 0) {
-    deps.err(`${problems.map((p) => `error: ${p}`).join('\n')}\n${USAGE}\n`);
-    return EXIT_COULD_NOT_RUN;
-  }
+  // One `error:` line a problem: runCommand writes the first one's.
+  if (problems.length > 0) throw new PipelineError(`${problems.join('\nerror: ')}\n${USAGE}`);
 
   try {
     const config = await readDriftConfig(deps.root);
     const against = values.against ?? config.upstream;
-    if (!against) {
-      deps.err(`error: no --against given and no drift.upstream in ${CONFIG_FILE}\n${USAGE}\n`);
-      return EXIT_COULD_NOT_RUN;
-    }
+    if (!against)
+      throw new PipelineError(
+        `no --against given and no drift.upstream in ${CONFIG_FILE}\n${USAGE}`,
+      );
     const [pinned, other] = await Promise.all([
       loadPinned(deps.root),
       loadOtherSide(against, {
@@ -549,10 +546,8 @@ export async function driftCommand(
     }
     return driftExitCode(report, failOn, consumers);
   } catch (error) {
-    if (error instanceof DriftInputError || error instanceof PipelineError) {
-      deps.err(`error: ${error.message}\n`);
-      return error instanceof PipelineError ? error.exitCode : EXIT_COULD_NOT_RUN;
-    }
+    // The engine's error for an other side it cannot use is an input problem like the pipeline's.
+    if (error instanceof DriftInputError) throw new PipelineError(error.message);
     throw error;
   }
 }

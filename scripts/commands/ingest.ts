@@ -4,7 +4,7 @@
  * already holds from the same source. The logic is in scripts/ingest/.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_COULD_NOT_RUN, PipelineError } from '../lib/errors.ts';
+import { PipelineError } from '../lib/errors.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { DEFAULT_CONCURRENCY } from '../ingest/fetch.ts';
 import { createProgress, type ProgressStream } from '../ingest/progress.ts';
@@ -98,13 +98,7 @@ export interface CommandIo {
 export async function ingestCommand(argv: string[], io: CommandIo = {}): Promise<number> {
   const out = io.out ?? console.log;
   const err = io.err ?? console.error;
-  let args;
-  try {
-    args = parseIngestArgs(argv);
-  } catch (error) {
-    err(`error: ${(error as Error).message}`);
-    return EXIT_COULD_NOT_RUN;
-  }
+  const args = parseIngestArgs(argv);
   const stream = io.progress ?? process.stderr;
   const report = await ingest(args.source, {
     ...(io.root !== undefined ? { root: io.root } : {}),

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
 import { EXIT_COULD_NOT_RUN, PipelineError } from './errors.ts';
 
 /**
@@ -17,19 +18,27 @@ export function isEntryPoint(moduleUrl: string): boolean {
 }
 
 /**
- * Runs a command handler and turns its outcome into an exit code: the handler's number, or
- * 2 with the error's message (no stack for known errors) when it throws.
+ * The exit code of one run of a command: the handler's number, or, when it throws, the error's:
+ * a PipelineError's `exitCode` after `error: <message>` (no stack), anything else 2 after the
+ * error as `console.error` prints it. The one place where errors become exit codes.
  */
-export async function runCommand(handler: (argv: string[]) => Promise<number>): Promise<void> {
+export async function commandExitCode(
+  run: () => Promise<number>,
+  err: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<number> {
   try {
-    process.exitCode = await handler(process.argv.slice(2));
+    return await run();
   } catch (error) {
     if (error instanceof PipelineError) {
-      console.error(`error: ${error.message}`);
-      process.exitCode = error.exitCode;
-    } else {
-      console.error(error);
-      process.exitCode = EXIT_COULD_NOT_RUN;
+      err(`error: ${error.message}\n`);
+      return error.exitCode;
     }
+    err(`${format(error)}\n`);
+    return EXIT_COULD_NOT_RUN;
   }
+}
+
+/** Runs a command handler on the process's arguments and sets the exit code from its outcome. */
+export async function runCommand(handler: (argv: string[]) => Promise<number>): Promise<void> {
+  process.exitCode = await commandExitCode(() => handler(process.argv.slice(2)));
 }

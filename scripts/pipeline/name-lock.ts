@@ -16,7 +16,7 @@ export const NAME_LOCK_FILE = 'names.lock.json';
 export type NameRemoval = readonly string[] | 'all-gone';
 
 const ABOUT =
-  'Published alias names (generated/aliases.ts) and operation-function names (generated/functions.ts), and what each names. `npm run generate` keeps every name here on its target; see README "Friendly names".';
+  'Published alias names (generated/aliases.ts) and operation-function names (generated/functions.ts), and what each names. `npm run generate` keeps every name here on its target; see docs/pipeline.md "Friendly type names".';
 
 export function renderNameLock(lock: NameLock): string {
   return `${JSON.stringify({ about: ABOUT, names: lock }, null, 2)}\n`;

@@ -70,7 +70,7 @@ export interface BuildResult {
 
 /** Said by generate when spec/ declares no `servers` (a release may publish none). */
 export const NO_SERVERS_WARNING =
-  "spec/ declares no servers: the client's default base URL stays what the package shipped (DEFAULT_BASE_URL in src/client/constants.ts); callers of another host pass baseUrl or set FEATHER_BASE_URL";
+  "spec/ declares no servers: the client's default base URL stays what the package shipped (DEFAULT_BASE_URL in common/base-url.ts); callers of another host pass baseUrl or set FEATHER_BASE_URL";
 
 /** The order steps are listed in (lint and types run at the same time). */
 const STEP_ORDER = ['read', 'join', 'lint', 'types'];

@@ -42,8 +42,9 @@ export const OPTIONS = {
  * is already joined, linted and has only local `$ref`s. So this calls the transform that
  * `openapiTS()` calls after that pass, with the context it would build from OPTIONS (7.13.0's
  * defaults plus our `transformProperty`), on the document marked by markRequestDefaults.
- * test/typegen.test.ts holds the two outputs equal (test/helpers/typegen-reference.ts) (also on a document with request bodies), so
- * an upgrade that changes the context fails there rather than in users' types.
+ * test/scripts/pipeline/typegen.test.ts holds the two outputs equal
+ * (test/helpers/typegen-reference.ts) (also on a document with request bodies), so an upgrade that
+ * changes the context fails there rather than in users' types.
  */
 export function pathTypes(doc: Record<string, unknown>): string {
   const schema = markRequestDefaults(doc).doc as never;

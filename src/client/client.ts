@@ -135,9 +135,14 @@ export interface FeatherClient extends Client<paths> {
   TRACE: FeatherMethod<'trace'>;
 }
 
-type LooseResult = { data?: unknown; error?: unknown; response: Response };
-type LooseInit = Record<string, unknown> & { params?: RequestParams };
-type LooseCore = { request(method: string, url: string, init: object): Promise<LooseResult> };
+/** A call's `{ data, error, response }`, whatever the operation (the path types are the caller's). */
+type UntypedResult = { data?: unknown; error?: unknown; response: Response };
+/** A call's init, whatever the operation: openapi-fetch's keys, our per-call options, `params`. */
+type UntypedInit = Record<string, unknown> & { params?: RequestParams };
+/** openapi-fetch's client through its one method that takes the HTTP method as a string. */
+type UntypedOpenapiFetch = {
+  request(method: string, url: string, init: object): Promise<UntypedResult>;
+};
 
 /**
  * A typed client for the Feather API. Throws a `FeatherError` at once for a missing key
@@ -157,7 +162,7 @@ export function clientOn(
 ): FeatherClient {
   const resolved = resolveOptions(options, defaultTables);
   const core = createClient<paths>(resolved.clientOptions);
-  const loose = core as unknown as LooseCore;
+  const untypedCore = core as unknown as UntypedOpenapiFetch;
   // The middleware registered through `use`, as openapi-fetch keeps it: with none (and the
   // default fetch and Request), nothing but our fetch sees the request, which can then be
   // `RequestParts` (docs/performance.md).
@@ -181,9 +186,9 @@ export function clientOn(
   const send = (
     method: string,
     path: string,
-    init?: LooseInit,
+    init?: UntypedInit,
     operation?: OperationSpec,
-  ): Promise<LooseResult> => {
+  ): Promise<UntypedResult> => {
     let call: CallState;
     let requestMode: ResponseValidationMode | undefined;
     try {
@@ -233,7 +238,7 @@ export function clientOn(
     }
     // A copy with our fetch, so that an init object reused by concurrent calls stays intact. Our
     // own keys (maxRetries, ...) stay in it: Request ignores them (cheaper than rest syntax).
-    const fetchInit: LooseInit = {
+    const fetchInit: UntypedInit = {
       ...init,
       fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
         sendWithRetries(request, requestInit, call, resolved),
@@ -247,7 +252,7 @@ export function clientOn(
     ) {
       fetchInit.Request = PartsOrRequest;
     }
-    return loose.request(method, path, fetchInit).then(
+    return untypedCore.request(method, path, fetchInit).then(
       (result) => {
         const { response } = result;
         if (!response.ok) RESPONSE_METHODS.set(response, method);
@@ -288,10 +293,11 @@ export function clientOn(
 
   const method =
     (name: string) =>
-    (path: string, init?: LooseInit): Promise<LooseResult> =>
+    (path: string, init?: UntypedInit): Promise<UntypedResult> =>
       send(name, path, init);
   const client = {
-    request: (name: string, path: string, init?: LooseInit) => send(name.toUpperCase(), path, init),
+    request: (name: string, path: string, init?: UntypedInit) =>
+      send(name.toUpperCase(), path, init),
     GET: method('GET'),
     PUT: method('PUT'),
     POST: method('POST'),

@@ -1,12 +1,5 @@
 /** Defaults and fixed names of the client, in one place. Durations carry their unit in the name. */
 
-/**
- * The base URL the package shipped with: the spec's first server when it was written. It does not
- * follow spec/ (a release may publish no `servers`; docs/pipeline.md "Servers"): test/client.test.ts
- * keeps it equal to `servers[0]` when there is one, and the drift report warns when it goes.
- */
-export const DEFAULT_BASE_URL = 'https://api-sandbox.featherhq.com';
-
 /** Retries after the first attempt: 2 means at most 3 attempts. */
 export const DEFAULT_MAX_RETRIES = 2;
 /** Bound on each attempt, from sending the request to the end of the response body. */

@@ -8,6 +8,7 @@
  * cause ever holds the API key: errors carry response headers, never request headers.
  */
 import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
 import { errorBodyHints } from './policy/retry.ts';
 import { holdsSecret, scrubHeaders, scrubText } from './policy/secrets.ts';
@@ -18,11 +19,6 @@ import { holdsSecret, scrubHeaders, scrubText } from './policy/secrets.ts';
  * or `undefined` when it is empty.
  */
 export type APIErrorBody = ErrorResponse | HTTPValidationError | string | undefined;
-
-/** Root of every error raised by the client; also used for bad options (no key, insecure URL). */
-export class FeatherError extends Error {
-  override name = 'FeatherError';
-}
 
 /** Where an HTTP error came from, as far as the caller knows it. */
 export interface APIErrorInit<TBody = unknown> {

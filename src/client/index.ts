@@ -16,8 +16,8 @@ export type {
 export { streamEvents } from './stream.ts';
 export type { ServerSentEvent, StreamEventsOptions } from './stream.ts';
 export type { GeneratedTables } from './transport/call-context.ts';
+export { FeatherError } from '../../common/feather-error.ts';
 export {
-  FeatherError,
   APIError,
   BadRequestError,
   AuthenticationError,
@@ -43,4 +43,4 @@ export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './o
 export type { ApiKeySource } from './policy/auth.ts';
 export type { Logger, LogLevel } from './logger.ts';
 export { validateParameters } from './policy/validate.ts';
-export { DEFAULT_BASE_URL } from './constants.ts';
+export { DEFAULT_BASE_URL } from '../../common/base-url.ts';

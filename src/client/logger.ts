@@ -5,7 +5,7 @@
  * them. Messages are built only when their level is on, so a quiet logger costs a comparison.
  */
 import { REDACTED_HEADERS } from './constants.ts';
-import { FeatherError } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { REDACTED, scrubJson, scrubText } from './policy/secrets.ts';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';

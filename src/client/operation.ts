@@ -13,7 +13,7 @@ import type { ParameterRule } from '../../common/parameter-rule.ts';
 import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
 import { clientOn, type FeatherClient, type FeatherInit, type InitParam } from './client.ts';
 import type { FeatherClientOptions } from './options.ts';
-import { FeatherError } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 
 /**
  * The function of the `Method` operation of `Path`, over openapi-fetch's generic init and result

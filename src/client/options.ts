@@ -13,7 +13,6 @@ import {
 } from './policy/auth.ts';
 import {
   BASE_URL_ENV,
-  DEFAULT_BASE_URL,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT_MS,
@@ -24,7 +23,8 @@ import {
   MAX_TIMER_MS,
 } from './constants.ts';
 import type { GeneratedTables } from './transport/call-context.ts';
-import { FeatherError } from './errors.ts';
+import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 import { safeQuerySerializer } from './transport/query.ts';
 import {

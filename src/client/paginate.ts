@@ -8,7 +8,7 @@ import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { PAGINATION, PaginationMeta, paths } from '../../generated/index.ts';
 import { CLIENT_TABLES, PACKAGE_TABLES } from './transport/call-context.ts';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
-import { FeatherError } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import type { FeatherRequestOptions } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
 
@@ -96,7 +96,7 @@ export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunct
     maxItems = DEFAULT_MAX_PAGINATED_ITEMS,
     maxPages = DEFAULT_MAX_PAGES,
     ...request
-  } = (init ?? {}) as LooseInit;
+  } = (init ?? {}) as UntypedPaginateInit;
   if (!(maxItems >= 0)) {
     throw new FeatherError(`paginate: maxItems is ${String(maxItems)}: expected 0 or more`);
   }
@@ -121,7 +121,8 @@ export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunct
   return paginator as Paginator<any, any>;
 };
 
-type LooseInit = Record<string, unknown> & {
+/** `PaginateInit` whatever the path: the GET's init and the two limits. */
+type UntypedPaginateInit = Record<string, unknown> & {
   params?: { query?: Record<string, unknown> } & Record<string, unknown>;
   maxItems?: number;
   maxPages?: number;
@@ -130,7 +131,7 @@ type LooseInit = Record<string, unknown> & {
 async function* fetchPages(
   client: PaginatingClient,
   path: string,
-  request: LooseInit,
+  request: UntypedPaginateInit,
   meta: PaginationMeta,
   limits: { maxItems: number; maxPages: number },
 ): AsyncGenerator<Record<string, unknown>> {

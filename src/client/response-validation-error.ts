@@ -3,7 +3,8 @@
  * response validator (loaded on first use) and the testing kit create it, so a bundle of a client
  * with validation off does not carry it.
  */
-import { FeatherError, plural, requestIdSuffix } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
+import { plural, requestIdSuffix } from './errors.ts';
 
 /** One place where a response breaks its schema. */
 export interface ResponseProblem {

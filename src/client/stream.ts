@@ -12,8 +12,8 @@ import {
   APIConnectionTimeoutError,
   APIResponseTooLargeError,
   APIUserAbortError,
-  FeatherError,
 } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { checkByteLimit } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
 

@@ -23,14 +23,8 @@ const SPELLING: Record<ExtraKeys, string> = {
  * longer compile). Response: more is a warning (new unknown keys may arrive; it compiles), an
  * index signature gone is breaking (code reading extra keys stops compiling), less is info.
  */
-export function compareExtraKeys({
-  compare,
-  direction,
-  base: b,
-  revision: r,
-  at,
-  what,
-}: Comparison<Shape>): void {
+export function compareExtraKeys(part: Comparison<Shape>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
   const before = RANK[b.extraKeys];
   const after = RANK[r.extraKeys];

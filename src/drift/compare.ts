@@ -3,6 +3,7 @@
  */
 import { causeOf, type DriftCause } from './causes.ts';
 import type { DriftChange } from './change.ts';
+import type { Json } from '../../common/json.ts';
 import type { Dict } from './document.ts';
 import { pointer, pointerOfPlace } from './document.ts';
 import { DRIFT_RULES, type ChangeLevel, type DriftRuleId } from './rules.ts';
@@ -59,6 +60,25 @@ export interface Position {
   logical: string[];
   base: string[];
   revision: string[];
+}
+
+/** A node and where it is, on one side. */
+interface Placed {
+  node: Json | undefined;
+  at: string[];
+}
+
+/** The `base`, `revision` and `at` of a comparison of two placed nodes reached at `logical`. */
+export function placedPair(
+  logical: string[],
+  base: Placed,
+  revision: Placed,
+): Pick<Comparison<Json | undefined>, 'base' | 'revision' | 'at'> {
+  return {
+    base: base.node,
+    revision: revision.node,
+    at: { logical, base: base.at, revision: revision.at },
+  };
 }
 
 /** A change recorded relative to where its schema pair was reached, to report it again. */

@@ -36,14 +36,8 @@ export function jsonPreview(value: Json | undefined): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function compareEnums({
-  compare,
-  direction,
-  base: before,
-  revision: after,
-  at,
-  what,
-}: Comparison<Json[] | null>): void {
+export function compareEnums(part: Comparison<Json[] | null>): void {
+  const { compare, direction, base: before, revision: after, at, what } = part;
   const request = direction === 'request';
   if (before === null && after === null) return;
   if (before === null) {
@@ -78,14 +72,8 @@ export function compareEnums({
   }
 }
 
-export function compareConstraints({
-  compare,
-  direction,
-  base: b,
-  revision: r,
-  at,
-  what,
-}: Comparison<Shape>): void {
+export function compareConstraints(part: Comparison<Shape>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
   const report = (keyword: string, tightened: boolean, rule: DriftRuleId): void => {
     const before = b.keywords.get(keyword);

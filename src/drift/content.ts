@@ -3,29 +3,25 @@
  * shared media type's schema compared in the right direction.
  */
 import type { Json } from '../../common/json.ts';
-import type { Compare, Direction, Position } from './compare.ts';
+import type { Comparison, Position } from './compare.ts';
 import { isDict } from '../../common/json.ts';
 import { compareSchema, same } from './schema.ts';
 
-/** Compares the `content` maps of two request bodies or responses. */
-export function compareContent(
-  compare: Compare,
-  direction: Direction,
-  b: { node: Json | undefined; at: string[] },
-  r: { node: Json | undefined; at: string[] },
-  logical: string[],
-  what: string,
-  success: boolean,
-): void {
-  const bContent = isDict(b.node) && isDict(b.node.content) ? b.node.content : {};
-  const rContent = isDict(r.node) && isDict(r.node.content) ? r.node.content : {};
+/**
+ * Compares the `content` maps of two request bodies or responses (`base` and `revision` are the
+ * bodies or responses); `success` for a 2XX response.
+ */
+export function compareContent(part: Comparison<Json | undefined> & { success: boolean }): void {
+  const { compare, direction, base: b, revision: r, at: reached, what, success } = part;
+  const bContent = isDict(b) && isDict(b.content) ? b.content : {};
+  const rContent = isDict(r) && isDict(r.content) ? r.content : {};
   for (const [media, bMedia] of Object.entries(bContent)) {
     const rMedia = rContent[media];
-    const at = [...logical, 'content', media];
+    const at = [...reached.logical, 'content', media];
     const position: Position = {
       logical: at,
-      base: [...b.at, 'content', media],
-      revision: [...r.at, 'content', media],
+      base: [...reached.base, 'content', media],
+      revision: [...reached.revision, 'content', media],
     };
     if (rMedia === undefined) {
       const rule =
@@ -42,21 +38,25 @@ export function compareContent(
     for (const keyword of ['example', 'examples'])
       if (!same(bNode[keyword], rNode[keyword]))
         compare.report('example-changed', position, `${what} (${media}): ${keyword} changed`);
-    compareSchema(
+    compareSchema({
       compare,
       direction,
-      { node: bNode.schema, at: [...position.base, 'schema'] },
-      { node: rNode.schema, at: [...position.revision, 'schema'] },
-      [...at, 'schema'],
-      `${what} (${media})`,
-    );
+      base: bNode.schema,
+      revision: rNode.schema,
+      at: {
+        logical: [...at, 'schema'],
+        base: [...position.base, 'schema'],
+        revision: [...position.revision, 'schema'],
+      },
+      what: `${what} (${media})`,
+    });
   }
   for (const media of Object.keys(rContent)) {
     if (media in bContent) continue;
-    const at = [...logical, 'content', media];
+    const at = [...reached.logical, 'content', media];
     compare.report(
       direction === 'request' ? 'request-media-type-added' : 'response-media-type-added',
-      { logical: at, base: b.at, revision: [...r.at, 'content', media] },
+      { logical: at, base: reached.base, revision: [...reached.revision, 'content', media] },
       `${what}: media type ${media} added`,
     );
   }

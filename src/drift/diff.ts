@@ -18,7 +18,7 @@ import {
   type Dict,
   type OperationEntry,
 } from './document.ts';
-import { DEFAULT_BASE_URL } from '../client/constants.ts';
+import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { compareExportedNames, type ExportedNamesOf } from './exported-names.ts';
 import { pairOperations } from './operations.ts';
 import { compareParameters, compareRequestBody } from './request.ts';

@@ -8,14 +8,8 @@ import type { Shape } from './shape.ts';
 const list = (values: string[]): string => values.map((v) => `'${v}'`).join(', ');
 
 /** Compares the discriminators of a `oneOf`/`anyOf` on both sides. */
-export function compareDiscriminators({
-  compare,
-  direction,
-  base: b,
-  revision: r,
-  at,
-  what,
-}: Comparison<Shape['discriminator']>): void {
+export function compareDiscriminators(part: Comparison<Shape['discriminator']>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
   if (b === null && r === null) return;
   if (b?.propertyName !== r?.propertyName) {

@@ -4,7 +4,7 @@
  */
 import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS } from '../../common/canonical.ts';
 import { isDict, type Json, type JsonObject } from '../../common/json.ts';
-import { FeatherError } from '../client/errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 
 export type Dict = JsonObject;
 

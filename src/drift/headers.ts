@@ -3,7 +3,7 @@
  * `responses[status].headers`, a `required` one as `T` and the others as `T | undefined`, so
  * they are judged like anything else we receive; their schemas go through the response rules.
  */
-import type { Compare, Position } from './compare.ts';
+import { placedPair, type Compare, type Position } from './compare.ts';
 import { isDict } from '../../common/json.ts';
 import { follow, type Dict, type Located } from './document.ts';
 import { parameterSchema } from './request.ts';
@@ -62,14 +62,16 @@ export function compareResponseHeaders(
     for (const keyword of ['description', 'example', 'examples', 'deprecated'])
       if (!same(old.node[keyword], now.node[keyword]))
         compare.report(DOC_RULES[keyword]!, position, `${label}: ${keyword} changed`);
-    compareSchema(
+    compareSchema({
       compare,
-      'response',
-      parameterSchema(old.node, old.at),
-      parameterSchema(now.node, now.at),
-      [...at, 'schema'],
-      label,
-    );
+      direction: 'response',
+      ...placedPair(
+        [...at, 'schema'],
+        parameterSchema(old.node, old.at),
+        parameterSchema(now.node, now.at),
+      ),
+      what: label,
+    });
   }
   for (const [key, now] of rHeaders) {
     if (bHeaders.has(key)) continue;

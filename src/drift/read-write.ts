@@ -11,14 +11,8 @@ const flag = (shape: Shape, keyword: 'readOnly' | 'writeOnly'): boolean =>
   shape.keywords.get(keyword) === true;
 
 /** Compares the `readOnly`/`writeOnly` markers of a value on both sides. */
-export function compareReadWrite({
-  compare,
-  direction,
-  base: b,
-  revision: r,
-  at,
-  what,
-}: Comparison<Shape>): void {
+export function compareReadWrite(part: Comparison<Shape>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
   const wasReadOnly = flag(b, 'readOnly');
   const isReadOnly = flag(r, 'readOnly');

@@ -2,7 +2,7 @@
  * Request rules: parameters (the path item's and the operation's) and the request body.
  */
 import type { Json } from '../../common/json.ts';
-import type { Compare, DriftSide, Position } from './compare.ts';
+import { placedPair, type Compare, type DriftSide, type Position } from './compare.ts';
 import { compareContent } from './content.ts';
 import { isDict } from '../../common/json.ts';
 import { follow, type Dict, type OperationEntry } from './document.ts';
@@ -128,14 +128,16 @@ function compareParameter(compare: Compare, old: ParameterEntry, now: ParameterE
   for (const keyword of ['description', 'example', 'examples', 'deprecated'])
     if (!same(old.node[keyword], now.node[keyword]))
       compare.report(DOC_RULES[keyword]!, position, `${label}: ${keyword} changed`);
-  compareSchema(
+  compareSchema({
     compare,
-    'request',
-    parameterSchema(old.node, old.at),
-    parameterSchema(now.node, now.at),
-    [...now.listed, 'schema'],
-    label,
-  );
+    direction: 'request',
+    ...placedPair(
+      [...now.listed, 'schema'],
+      parameterSchema(old.node, old.at),
+      parameterSchema(now.node, now.at),
+    ),
+    what: label,
+  });
 }
 
 export function compareParameters(compare: Compare, b: OperationEntry, r: OperationEntry): void {
@@ -221,5 +223,11 @@ export function compareRequestBody(
     compare.report('request-body-became-optional', position, 'request body became optional');
   if (!same(bBody.node.description, rBody.node.description))
     compare.report('description-changed', position, 'request body: description changed');
-  compareContent(compare, 'request', bBody, rBody, logical, 'request body', false);
+  compareContent({
+    compare,
+    direction: 'request',
+    ...placedPair(logical, bBody, rBody),
+    what: 'request body',
+    success: false,
+  });
 }

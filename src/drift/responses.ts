@@ -1,7 +1,7 @@
 /**
  * Response rules: status codes, and each response's headers and content.
  */
-import type { Compare, Position } from './compare.ts';
+import { placedPair, type Compare, type Position } from './compare.ts';
 import { compareContent } from './content.ts';
 import { isDict } from '../../common/json.ts';
 import { follow, own, type OperationEntry } from './document.ts';
@@ -39,15 +39,13 @@ export function compareResponses(
     if (!same(bNode.description, rNode.description))
       compare.report('description-changed', position, `response ${status}: description changed`);
     compareResponseHeaders(compare, status, before, after, logical);
-    compareContent(
+    compareContent({
       compare,
-      'response',
-      before,
-      after,
-      logical,
-      `response ${status}`,
-      isSuccess(status),
-    );
+      direction: 'response',
+      ...placedPair(logical, before, after),
+      what: `response ${status}`,
+      success: isSuccess(status),
+    });
   }
   for (const status of Object.keys(rResponses)) {
     if (status in bResponses) continue;

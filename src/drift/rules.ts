@@ -1,7 +1,7 @@
 /**
  * The drift rule table: every change the diff engine can report, with how much it matters to a
- * typed TypeScript client. The rule table in docs/drift.md is this table; `test/drift-rules.test.ts`
- * checks that every rule has a case both ways and a row there.
+ * typed TypeScript client. The rule table in docs/drift.md is this table;
+ * `test/drift/drift-rules.test.ts` checks that every rule has a case both ways and a row there.
  *
  * Levels: `breaking` (code compiled against the pinned types can fail to compile or break at
  * run time), `warning` (compiles, but exhaustive handling such as a `switch` over an enum can

@@ -6,8 +6,8 @@
 import { canonicalJson, sha256Hex, type SpecFingerprint } from '../../common/canonical.ts';
 import type { Json } from '../../common/json.ts';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
-import { DEFAULT_BASE_URL } from '../client/constants.ts';
-import { FeatherError } from '../client/errors.ts';
+import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import type { DriftReport } from './compare.ts';

@@ -11,7 +11,7 @@ import { DriftInputError, pointer, pointerOfPlace } from './document.ts';
 import { compareReadWrite } from './read-write.ts';
 import { readShape, type Shape } from './shape.ts';
 import type { DriftRuleId } from './rules.ts';
-import type { Compare, Direction, Position } from './compare.ts';
+import { placedPair, type Comparison, type Position } from './compare.ts';
 
 export { same };
 
@@ -48,24 +48,23 @@ function allows(types: Set<string> | null, type: string): boolean {
   return types === null || types.has(type);
 }
 
-/** Compares a schema on both sides; reports through `compare`. `what` names it in messages. */
+/**
+ * Compares a schema on both sides (`base` and `revision` are the schema nodes, `at` where each
+ * is reached); reports through `compare`. `what` names it in messages.
+ */
 export function compareSchema(
-  compare: Compare,
-  direction: Direction,
-  base: { node: Json | undefined; at: string[] },
-  revision: { node: Json | undefined; at: string[] },
-  logical: string[],
-  what: string,
+  { compare, direction, base, revision, at: reached, what }: Comparison<Json | undefined>,
   visiting: Set<string> = new Set(),
 ): void {
-  if (compare.sameClosure.same(base.node, revision.node)) return;
+  const logical = reached.logical;
+  if (compare.sameClosure.same(base, revision)) return;
   if (logical.length > MAX_COMPARE_SEGMENTS)
     throw new DriftInputError(
       'unresolved-ref',
-      `${compare.revision.name} (${pointer(revision.at)}): schemas nest more than ${MAX_COMPARE_SEGMENTS} pointer segments deep through $refs (MAX_COMPARE_SEGMENTS), from ${pointer(logical.slice(0, 6))}/...`,
+      `${compare.revision.name} (${pointer(reached.revision)}): schemas nest more than ${MAX_COMPARE_SEGMENTS} pointer segments deep through $refs (MAX_COMPARE_SEGMENTS), from ${pointer(logical.slice(0, 6))}/...`,
     );
-  const b = readShape(compare.base.doc, base.node, base.at, compare.base.name);
-  const r = readShape(compare.revision.doc, revision.node, revision.at, compare.revision.name);
+  const b = readShape(compare.base.doc, base, reached.base, compare.base.name);
+  const r = readShape(compare.revision.doc, revision, reached.revision, compare.revision.name);
   const key = `${pointerOfPlace(b.at)}|${pointerOfPlace(r.at)}`;
   if (visiting.has(key)) {
     compare.cutCycles++;
@@ -90,7 +89,7 @@ export function compareSchema(
   const cuts = compare.cutCycles;
   visiting.add(key);
   const at: Position = { logical, base: b.at, revision: r.at };
-  compareShapes(compare, direction, b, r, at, what, visiting);
+  compareShapes({ compare, direction, base: b, revision: r, at, what }, visiting);
   visiting.delete(key);
   // Only a result not cut short by a cycle, and whose changes all sit below this place, is kept.
   if (compare.cutCycles !== cuts) return;
@@ -113,17 +112,9 @@ export function compareSchema(
     );
 }
 
-function compareShapes(
-  compare: Compare,
-  direction: Direction,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-  visiting: Set<string>,
-): void {
+function compareShapes(part: Comparison<Shape>, visiting: Set<string>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
-  const part = { compare, direction, at, what };
   for (const keyword of ['description', 'title', 'example', 'examples', 'default', 'deprecated']) {
     const before = b.keywords.get(keyword);
     const after = r.keywords.get(keyword);
@@ -155,43 +146,34 @@ function compareShapes(
   compareReadWrite({ ...part, base: b, revision: r });
   if (allows(b.types, 'object') && allows(r.types, 'object')) {
     compareExtraKeys({ ...part, base: b, revision: r });
-    compareProperties(compare, direction, b, r, at, what, visiting);
+    compareProperties(part, visiting);
   }
   if (b.items && r.items && allows(b.types, 'array') && allows(r.types, 'array')) {
     compareSchema(
-      compare,
-      direction,
-      b.items,
-      r.items,
-      [...at.logical, 'items'],
-      `${what}[]`,
+      { ...part, ...placedPair([...at.logical, 'items'], b.items, r.items), what: `${what}[]` },
       visiting,
     );
   }
   if (b.additionalProperties && r.additionalProperties) {
     compareSchema(
-      compare,
-      direction,
-      b.additionalProperties,
-      r.additionalProperties,
-      [...at.logical, 'additionalProperties'],
-      `${what}{}`,
+      {
+        ...part,
+        ...placedPair(
+          [...at.logical, 'additionalProperties'],
+          b.additionalProperties,
+          r.additionalProperties,
+        ),
+        what: `${what}{}`,
+      },
       visiting,
     );
   }
   compareDiscriminators({ ...part, base: b.discriminator, revision: r.discriminator });
-  compareVariants(compare, direction, b, r, at, what, visiting);
+  compareVariants(part, visiting);
 }
 
-function compareProperties(
-  compare: Compare,
-  direction: Direction,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-  visiting: Set<string>,
-): void {
+function compareProperties(part: Comparison<Shape>, visiting: Set<string>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
   for (const [name, before] of b.properties) {
     const logical = [...at.logical, 'properties', name];
@@ -222,7 +204,7 @@ function compareProperties(
         `${label} became optional`,
       );
     }
-    compareSchema(compare, direction, before, after, logical, label, visiting);
+    compareSchema({ ...part, ...placedPair(logical, before, after), what: label }, visiting);
   }
   for (const [name, after] of r.properties) {
     if (b.properties.has(name)) continue;
@@ -240,15 +222,8 @@ function compareProperties(
   }
 }
 
-function compareVariants(
-  compare: Compare,
-  direction: Direction,
-  b: Shape,
-  r: Shape,
-  at: Position,
-  what: string,
-  visiting: Set<string>,
-): void {
+function compareVariants(part: Comparison<Shape>, visiting: Set<string>): void {
+  const { compare, direction, base: b, revision: r, at, what } = part;
   const request = direction === 'request';
   const shared = Math.min(b.variants.length, r.variants.length);
   for (let index = 0; index < shared; index++) {
@@ -257,12 +232,13 @@ function compareVariants(
     const logical = [...at.logical, 'anyOf', String(index)];
     const position: Position = { logical, base: before.at, revision: after.at };
     compareShapes(
-      compare,
-      direction,
-      before,
-      after,
-      position,
-      `${what} (variant ${index + 1})`,
+      {
+        ...part,
+        base: before,
+        revision: after,
+        at: position,
+        what: `${what} (variant ${index + 1})`,
+      },
       visiting,
     );
   }

@@ -6,7 +6,7 @@
  * and determinism comes from one seeded generator instead of patching a library's Math.random.
  */
 import type { Schema } from '@cfworker/json-schema';
-import { FeatherError } from '../client/errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -6,8 +6,8 @@
  */
 import type { GeneratedTables } from '../client/transport/call-context.ts';
 import { PACKAGE_TABLES } from '../client/transport/call-context.ts';
-import { DEFAULT_BASE_URL } from '../client/constants.ts';
-import { FeatherError } from '../client/errors.ts';
+import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { APIResponseValidationError } from '../client/response-validation-error.ts';
 import type { FetchLike } from '../client/options.ts';
 import { loadResponseSchemas, type ResponseSchemas } from '../client/policy/response-schema.ts';
@@ -67,7 +67,7 @@ export interface FeatherMock {
 }
 
 /** An answer as the mock handles it, whatever the operation. */
-interface LooseAnswer {
+interface UntypedAnswer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -80,7 +80,8 @@ interface Route {
   template: string;
   pattern: RegExp;
   names: string[];
-  handler: LooseAnswer | ((request: MockRequest) => LooseAnswer | Promise<LooseAnswer>) | undefined;
+  handler:
+    UntypedAnswer | ((request: MockRequest) => UntypedAnswer | Promise<UntypedAnswer>) | undefined;
 }
 
 const PARAM = /\{([^}]+)\}/g;
@@ -127,7 +128,7 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
   };
 
   /** The answer's body, checked; throws (and records) what the spec does not allow. */
-  const checked = (operation: string, answer: LooseAnswer): unknown => {
+  const checked = (operation: string, answer: UntypedAnswer): unknown => {
     const { status, fixture } = answer;
     const source = fixture === undefined ? 'the handler' : `fixture ${fixture}`;
     if (
@@ -178,7 +179,7 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
         : isFunction(handler)
           ? await handler({ request, params, url })
           : handler
-    ) as LooseAnswer;
+    ) as UntypedAnswer;
     const body = checked(route.operation, answer);
     const { status, headers } = answer;
     const noBody =

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { generate } from '../../scripts/pipeline/generate.ts';
 import type { GeneratedTables } from '../../src/index.ts';
 import { FIXTURES, makeWorkspace, type Workspace } from './workspace.ts';
@@ -22,3 +23,38 @@ export async function seedTables(): Promise<SeedTables> {
   const tables = (await import(pathToFileURL(index).href)) as GeneratedTables;
   return { tables, workspace };
 }
+
+/**
+ * The seed tables for the tests of one file: generated before them (`beforeAll`), the tree
+ * removed after them. Read `.tables` inside a test or hook, not at the file's top level.
+ */
+export function seedTablesPerFile(): { readonly tables: GeneratedTables } {
+  let seed: SeedTables | undefined;
+  beforeAll(async () => {
+    seed = await seedTables();
+  });
+  afterAll(() => seed?.workspace.remove());
+  return {
+    get tables(): GeneratedTables {
+      if (seed === undefined)
+        throw new Error('the seed tables are made in beforeAll: read them in a test');
+      return seed.tables;
+    },
+  };
+}
+
+/** The seed operation the validation and testing-kit tests call: a list of timeout rows. */
+export const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
+/** Its required query. */
+export const TIMEOUTS_QUERY = { start_date: '2024-01-01', end_date: '2024-01-31' };
+/** One row its schema accepts. */
+export const TIMEOUT_ROW = {
+  tool_id: 't1',
+  tool_name: 'lookup',
+  tool_type: 'http',
+  invocation_count: 10,
+  timeout_count: 1,
+  timeout_rate: 0.1,
+  p95_latency_ms: 120.5,
+  max_latency_ms: 900,
+};

@@ -4,7 +4,7 @@
  * Every error here names the option and never the key's value.
  */
 import { API_KEY_ENV } from '../constants.ts';
-import { FeatherError } from '../errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
 
 /** A key, or a function returning the current one (called before every attempt). */
 export type ApiKeySource = string | (() => string | Promise<string>);

@@ -4,7 +4,7 @@
  * validator, the schemas, the error) on the first checked response. With validation off none
  * of that is loaded, and a bundler that splits dynamic imports keeps it out of the main chunk.
  */
-import { FeatherError } from '../errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
 import type { ResponseCheck } from './response-schema.ts';
 
 /** `off`: no check; `warn`: a mismatch is logged; `throw`: it rejects the call. */

@@ -6,7 +6,7 @@
  */
 import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema';
 import { MAX_RESPONSE_PROBLEMS, REQUEST_ID_HEADER } from '../constants.ts';
-import { FeatherError } from '../errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
 import { APIResponseValidationError, type ResponseProblem } from '../response-validation-error.ts';
 import type { GeneratedTables } from '../transport/call-context.ts';
 import type { RedactingLogger } from '../logger.ts';

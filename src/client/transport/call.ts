@@ -8,8 +8,8 @@ import {
   APIConnectionTimeoutError,
   APIResponseParseError,
   APIUserAbortError,
-  FeatherError,
 } from '../errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
 import {
   checkByteLimit,
   checkCount,

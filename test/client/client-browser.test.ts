@@ -1,0 +1,237 @@
+/**
+ * The client in a real browser: src/ compiled as the package build does it (tsc with
+ * tsconfig.build.json, no Node types), loaded as ES modules by headless Chromium from a loopback
+ * server that also plays the API (same origin, so no CORS in the way). Proves that nothing on
+ * the runtime path needs Node: no `node:` import, `process` only behind a guard, `fetch` called
+ * without a receiver (a browser throws "Illegal invocation" otherwise).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageBin, packageManifestPath } from '../../scripts/lib/packages.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
+const KEY = 'sk_test_browser_1d3f5a7c';
+const missing = chromiumMissing();
+
+let outDir: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+let page: Page;
+/** `x-api-key` of every API request the server received, and what it answered. */
+const apiRequests: { key: string | undefined; status: number }[] = [];
+let replies: number[] = [];
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.html': 'text/html',
+};
+const PAGE = `<!doctype html>
+<script type="importmap">{ "imports": { "openapi-fetch": "/openapi-fetch.mjs", "eventsource-parser": "/eventsource-parser.mjs" } }</script>
+<script type="module">
+  import * as feather from '/lib/src/index.js';
+  window.feather = feather;
+  window.featherReady = true;
+</script>`;
+
+async function answer(
+  url: string,
+): Promise<{ status: number; type: string; body: string | Buffer }> {
+  if (url === '/') return { status: 200, type: TYPES['.html']!, body: PAGE };
+  // The package's two runtime dependencies, as a bundler would resolve them.
+  if (url === '/openapi-fetch.mjs') {
+    const file = path.join(path.dirname(packageManifestPath('openapi-fetch')), 'dist', 'index.mjs');
+    return { status: 200, type: TYPES['.mjs']!, body: await readFile(file) };
+  }
+  if (url === '/eventsource-parser.mjs') {
+    const dir = path.dirname(packageManifestPath('eventsource-parser'));
+    return {
+      status: 200,
+      type: TYPES['.mjs']!,
+      body: await readFile(path.join(dir, 'dist', 'index.js')),
+    };
+  }
+  if (url.startsWith('/lib/')) {
+    const file = path.join(outDir, path.normalize(url.slice('/lib/'.length)));
+    if (!file.startsWith(outDir)) return { status: 404, type: 'text/plain', body: '' };
+    try {
+      return {
+        status: 200,
+        type: TYPES[path.extname(file)] ?? 'text/plain',
+        body: await readFile(file),
+      };
+    } catch {
+      return { status: 404, type: 'text/plain', body: `no ${url}` };
+    }
+  }
+  return { status: 404, type: 'text/plain', body: `no ${url}` };
+}
+
+beforeAll(async () => {
+  if (missing) return;
+  outDir = await mkdtemp(path.join(tmpdir(), 'feather-browser-'));
+  const tsc = packageBin('typescript', 'tsc');
+  await promisify(execFile)(
+    process.execPath,
+    [
+      tsc,
+      '-p',
+      'tsconfig.build.json',
+      '--outDir',
+      outDir,
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+      '--inlineSources',
+      'false',
+    ],
+    { cwd: ROOT },
+  );
+  server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url.startsWith(PATH)) {
+      const status = replies.shift() ?? 200;
+      apiRequests.push({ key: req.headers['x-api-key'] as string | undefined, status });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(status === 200 ? '[{"tool_id":"t1"}]' : '{"error":"unavailable","message":"later"}');
+      return;
+    }
+    void answer(url).then(({ status, type, body }) => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  page = await browser.newPage();
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => (window as unknown as { featherReady?: boolean }).featherReady);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('retries a 503 and returns the data, with the key on every attempt', async () => {
+    apiRequests.length = 0;
+    replies = [503];
+    const result = await page.evaluate(
+      async ({ key, path: apiPath }) => {
+        const { createFeatherClient } = (
+          window as unknown as { feather: typeof import('../../src/index.ts') }
+        ).feather;
+        const client = createFeatherClient({
+          apiKey: key,
+          baseUrl: location.origin,
+          initialRetryDelayMs: 1,
+          logLevel: 'off',
+        });
+        const { data, response } = await client.GET(
+          apiPath as '/v1/analytics/tools/reliability/timeout-analysis',
+          {
+            params: { query: { start_date: '2024-01-01', end_date: '2024-01-31', limit: 5 } },
+          },
+        );
+        return { status: response.status, data };
+      },
+      { key: KEY, path: PATH },
+    );
+    expect(result).toEqual({ status: 200, data: [{ tool_id: 't1' }] });
+    expect(apiRequests).toEqual([
+      { key: KEY, status: 503 },
+      { key: KEY, status: 200 },
+    ]);
+  });
+
+  it('throws the typed errors: validation before sending, unwrap after', async () => {
+    apiRequests.length = 0;
+    replies = [503];
+    const names = await page.evaluate(async (apiPath) => {
+      const { createFeatherClient, unwrap } = (
+        window as unknown as { feather: typeof import('../../src/index.ts') }
+      ).feather;
+      const client = createFeatherClient({
+        apiKey: 'k',
+        baseUrl: location.origin,
+        maxRetries: 0,
+        logLevel: 'off',
+      });
+      const path = apiPath as '/v1/analytics/tools/reliability/timeout-analysis';
+      const invalid = await client
+        .GET(path, {
+          params: { query: { start_date: 'January', end_date: '2024-01-31', limit: 500 } },
+        })
+        .catch((error: Error) => `${error.name}: ${error.message.split('\n')[0]}`);
+      const unavailable = await unwrap(
+        client.GET(path, {
+          params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+        }),
+      ).catch((error: Error & { status?: number }) => `${error.name} ${error.status}`);
+      return [invalid, unavailable];
+    }, PATH);
+    expect(names).toEqual([
+      `FeatherValidationError: GET ${PATH}: 2 invalid parameters, nothing was sent:`,
+      'InternalServerError 503',
+    ]);
+    expect(apiRequests).toHaveLength(1);
+  });
+
+  it("accepts the page's own window.fetch as the fetch option", async () => {
+    apiRequests.length = 0;
+    replies = [];
+    const status = await page.evaluate(async (apiPath) => {
+      const { createFeatherClient } = (
+        window as unknown as { feather: typeof import('../../src/index.ts') }
+      ).feather;
+      const client = createFeatherClient({
+        apiKey: 'k',
+        baseUrl: location.origin,
+        fetch: window.fetch,
+        logLevel: 'off',
+      });
+      const path = apiPath as '/v1/analytics/tools/reliability/timeout-analysis';
+      const { response } = await client.GET(path, {
+        params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+      });
+      return response.status;
+    }, PATH);
+    expect(status).toBe(200);
+    expect(apiRequests).toHaveLength(1);
+  });
+
+  it('refuses to create a client without a key, naming apiKey and FEATHER_API_KEY', async () => {
+    const message = await page.evaluate(() => {
+      const { createFeatherClient } = (
+        window as unknown as { feather: typeof import('../../src/index.ts') }
+      ).feather;
+      try {
+        createFeatherClient({ baseUrl: location.origin });
+        return 'created';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    expect(message).toMatch(/apiKey.*FEATHER_API_KEY/);
+  });
+});

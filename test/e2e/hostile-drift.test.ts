@@ -1,0 +1,143 @@
+/**
+ * Drift on a hostile other side: every document it cannot read ends in a DriftInputError (exit 2)
+ * that names the place, never a raw RangeError, and never an answer read through
+ * Object.prototype. The pinned side is a one-operation spec/ in a temp directory.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN } from '../../scripts/lib/spec-limits.ts';
+import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
+import { DriftInputError, checkSpecDrift } from '../../src/drift/index.ts';
+import { runDrift } from '../helpers/drift-command.ts';
+import { startLoopbackServer } from '../helpers/loopback-server.ts';
+import { oneOperationDoc } from '../helpers/one-operation.ts';
+
+type Dict = Record<string, unknown>;
+
+/** One operation, GET /x, whose 200 body is `schema`, with `schemas` as components. */
+function doc(schema: unknown, schemas?: Dict): Dict {
+  return oneOperationDoc({
+    title: 'Hostile drift',
+    schema,
+    ...(schemas ? { extra: { components: { schemas } } } : {}),
+  });
+}
+
+/** `S0 -> S1 -> ... -> S<length>` where each is only a `$ref` to the next, the last a string. */
+function refChain(length: number): Dict {
+  const schemas: Dict = {};
+  for (let i = 0; i < length; i++) schemas[`S${i}`] = { $ref: `#/components/schemas/S${i + 1}` };
+  schemas[`S${length}`] = { type: 'string' };
+  return doc({ $ref: '#/components/schemas/S0' }, schemas);
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'feather-hostile-drift-'));
+  await mkdir(path.join(root, 'spec'));
+  await writeFile(path.join(root, 'spec', 'x.json'), JSON.stringify(doc({ type: 'string' })));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+async function driftAgainst(other: Dict): Promise<{ code: number; out: string; err: string }> {
+  const file = path.join(root, 'other.json');
+  await writeFile(file, JSON.stringify(other));
+  return runDrift(root, ['--against', file]);
+}
+
+describe('drift reads $refs through own properties only, and names what it cannot read', () => {
+  it("a $ref to #/components/schemas/constructor does not resolve (exit 2), it is not Object's", async () => {
+    const result = await driftAgainst(doc({ $ref: '#/components/schemas/constructor' }, {}));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      "other.json (#/paths/~1x/get/responses/200/content/application~1json/schema/$ref): $ref '#/components/schemas/constructor' does not resolve",
+    );
+  });
+
+  it(`a chain of 66 $refs is named a chain longer than MAX_REF_CHAIN (${MAX_REF_CHAIN}), not a cycle`, async () => {
+    const result = await driftAgainst(refChain(66));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      `a chain of more than ${MAX_REF_CHAIN} $refs (MAX_REF_CHAIN: #/components/schemas/S0 -> ... -> #/components/schemas/S${MAX_REF_CHAIN}) before a schema`,
+    );
+    expect(result.err).not.toContain('cycle');
+  });
+
+  it('a chain of exactly MAX_REF_CHAIN $refs is read: generate and drift accept the same', async () => {
+    expect(MAX_REF_CHAIN).toBe(PIPELINE_MAX_REF_CHAIN);
+    const result = await driftAgainst(refChain(MAX_REF_CHAIN - 1));
+    expect(result.err).toBe('');
+    // The same type through 32 $refs: only the names the new schemas would export differ.
+    expect(result.out).toContain('0 breaking, 0 warnings, 1 info');
+  });
+
+  it('a circular chain of $refs is named as circular, with its links', async () => {
+    const result = await driftAgainst(
+      doc(
+        { $ref: '#/components/schemas/A' },
+        { A: { $ref: '#/components/schemas/B' }, B: { $ref: '#/components/schemas/A' } },
+      ),
+    );
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      'a circular chain of $refs (#/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A) that never reaches a schema',
+    );
+  });
+
+  it('R: { allOf: [{ $ref: R }] } ends in exit 2 naming the place, not a bare RangeError', async () => {
+    const result = await driftAgainst(
+      doc(
+        { $ref: '#/components/schemas/R' },
+        { R: { allOf: [{ $ref: '#/components/schemas/R' }] } },
+      ),
+    );
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      'the schema at #/components/schemas/R is made of itself (through allOf, anyOf or oneOf, with no object or array between)',
+    );
+  });
+});
+
+describe('checkSpecDrift on a schema 100,000 deep', () => {
+  async function check(served: string, pinned: Dict = doc({ type: 'object' })): Promise<unknown> {
+    const server = await startLoopbackServer([{ status: 200, body: served }]);
+    try {
+      return await checkSpecDrift({ baseUrl: server.url, pinned }).catch((e: unknown) => e);
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('nested inline: a DriftInputError naming the place, not a RangeError', async () => {
+    const depth = 100_000;
+    const text = JSON.stringify(doc({ 'x-deep': 0 })).replace(
+      '"x-deep":0',
+      `"type":"object","properties":${'{"a":{"type":"object","properties":'.repeat(depth)}{}${'}}'.repeat(depth)}`,
+    );
+    const error = await check(text);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toMatch(
+      /\/openapi\.json \(#\/paths\/~1x\/get\/responses\/200\/content\/application~1json\/schema\/\.\.\.\): nested more than 128 levels deep \(MAX_DOCUMENT_DEPTH\)/,
+    );
+  });
+
+  it('100,000 schemas, each a property of the one before: a DriftInputError naming the place', async () => {
+    const chain = (last: string): Dict => {
+      const schemas: Dict = {};
+      for (let i = 0; i < 100_000; i++)
+        schemas[`S${i}`] = {
+          type: 'object',
+          properties: { a: { $ref: `#/components/schemas/S${i + 1}` } },
+        };
+      schemas.S100000 = { type: last };
+      return doc({ $ref: '#/components/schemas/S0' }, schemas);
+    };
+    const error = await check(JSON.stringify(chain('integer')), chain('string'));
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toMatch(
+      /\(#\/components\/schemas\/S\d+\/properties\/a\): schemas nest more than 512 pointer segments deep through \$refs \(MAX_COMPARE_SEGMENTS\), from #\/paths\/~1x\/get\/responses\/200\/content\/\.\.\./,
+    );
+  }, 60_000);
+});

@@ -1,0 +1,263 @@
+/**
+ * The parts of `drift --consumers` and `bump` that need no whole API: finding the workspace and
+ * its dependents on disk, tying type errors to causes, the bump and the changelog text, and the
+ * flags' errors. test/scripts/consumers/drift-consumers.test.ts runs it all on a real workspace
+ * over 1.21.0 pages.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bumpCommand } from '../../../scripts/commands/bump.ts';
+import { attributeSites } from '../../../scripts/consumers/attribute.ts';
+import type { BreakSite } from '../../../scripts/consumers/typecheck.ts';
+import { findDependents, findWorkspaceRoot } from '../../../scripts/consumers/workspace.ts';
+import { changesetFile, prependChangelog } from '../../../scripts/release/changelog.ts';
+import { bumpOf, bumpVersion } from '../../../scripts/release/version-bump.ts';
+import type { DriftCause } from '../../../src/drift/index.ts';
+import { runDrift } from '../../helpers/drift-command.ts';
+import { makeWorkspace, type Workspace } from '../../helpers/workspace.ts';
+
+const cause = (over: Partial<DriftCause> & Pick<DriftCause, 'id' | 'at'>): DriftCause => ({
+  key: `${over.id} ${over.at}`,
+  level: over.breaking ? 'breaking' : 'info',
+  breaking: false,
+  message: `${over.id} at ${over.at}`,
+  operations: [],
+  changes: 1,
+  ...over,
+});
+
+const REMOVED = cause({
+  id: 'operation-removed',
+  at: '{operation}',
+  breaking: true,
+  operations: ['GET /v1/agents/{agent_id}'],
+  message: 'GET /v1/agents/{agent_id} is gone',
+  successor: 'GET /v1/assistants/{agent_id} (getAssistant)',
+});
+const PLAN_REMOVED = cause({
+  id: 'response-property-removed',
+  at: '#/paths/~1v1~1identity~1org/get/responses/200/content/application~1json/schema/properties/plan',
+  breaking: true,
+  operations: ['GET /v1/identity/org'],
+  message: 'response 200 (application/json).plan removed',
+});
+const NAME_ADDED = cause({ id: 'exported-name-added', at: 'generated/aliases.ts#Org' });
+const NAME_REMOVED = cause({
+  id: 'exported-name-removed',
+  at: 'generated/aliases.ts#Agent',
+  breaking: true,
+  message: 'exported type Agent (Agent) would be removed by a regeneration',
+});
+const UPSTREAM_ONLY = cause({ id: 'operation-added', at: '{operation}' });
+const WARNING = cause({ id: 'response-became-nullable', at: '#/x', level: 'warning' });
+
+const site = (over: Partial<BreakSite>): BreakSite => ({
+  file: '/ws/packages/app/src/a.ts',
+  line: 10,
+  column: 5,
+  code: 'TS2339',
+  message: 'error',
+  ...over,
+});
+const relative = (file: string): string => path.relative('/ws', file);
+
+describe('attributeSites: each place that stops compiling, tied to its cause', () => {
+  const causes = [REMOVED, PLAN_REMOVED, NAME_REMOVED, NAME_ADDED];
+  it.each([
+    [
+      'a call of a removed operation: the removal and its successor',
+      site({ operation: 'GET /v1/agents/{agent_id}', call: { line: 10, column: 30 } }),
+      'GET /v1/agents/{agent_id}: removed upstream; probable successor GET /v1/assistants/{agent_id} (getAssistant)',
+      [REMOVED.key],
+    ],
+    [
+      'a read of a removed response property: that property',
+      site({ operation: 'GET /v1/identity/org', property: 'plan' }),
+      'GET /v1/identity/org: response 200 (application/json).plan removed',
+      [PLAN_REMOVED.key],
+    ],
+    [
+      'an import of a removed exported name: that name',
+      site({ importedName: 'Agent', code: 'TS2305' }),
+      'import Agent: exported type Agent (Agent) would be removed by a regeneration',
+      [NAME_REMOVED.key],
+    ],
+    [
+      'an error in no client call: said, with no cause',
+      site({ message: "Cannot find name 'x'." }),
+      "Cannot find name 'x'. (no client call found for it)",
+      [],
+    ],
+  ])('%s', (_name, given, summary, keys) => {
+    const [only, ...rest] = attributeSites([given], causes, relative);
+    expect(rest).toEqual([]);
+    expect(only!.summary).toBe(summary);
+    expect(only!.causes).toEqual(keys);
+    expect(only!.file).toBe('packages/app/src/a.ts');
+  });
+
+  it('puts every error a removed operation causes at its call, once', () => {
+    const call = { line: 10, column: 30 };
+    const op = 'GET /v1/agents/{agent_id}';
+    const breaks = attributeSites(
+      [
+        site({ operation: op, call, line: 10, column: 30, code: 'TS2345', message: 'a' }),
+        site({ operation: op, call, line: 12, column: 9, code: 'TS2339', message: 'b' }),
+      ],
+      causes,
+      relative,
+    );
+    expect(breaks.map((b) => [b.line, b.column, b.errors])).toEqual([
+      [10, 30, ['TS2345 a', 'TS2339 b']],
+    ]);
+  });
+});
+
+describe('bumpOf and bumpVersion: the version a regeneration calls for', () => {
+  it.each([
+    ['a breaking cause', [REMOVED, NAME_ADDED], 'major'],
+    ['an exported name removed', [NAME_REMOVED], 'major'],
+    ['only additions', [NAME_ADDED, WARNING], 'minor'],
+    ['a warning alone', [WARNING], 'patch'],
+    ['only operations upstream that we do not pin', [UPSTREAM_ONLY], 'none'],
+    ['nothing', [], 'none'],
+  ] as const)('%s: %s', (_name, causes, bump) => {
+    expect(bumpOf(causes)).toBe(bump);
+  });
+
+  it.each([
+    ['0.1.0', 'major', '1.0.0'],
+    ['1.2.3', 'minor', '1.3.0'],
+    ['1.2.3', 'patch', '1.2.4'],
+    ['2.0.0-beta.1', 'patch', '2.0.1'],
+  ] as const)('%s + %s -> %s', (version, bump, next) => {
+    expect(bumpVersion(version, bump)).toBe(next);
+  });
+
+  it('refuses a version that is not MAJOR.MINOR.PATCH', () => {
+    expect(() => bumpVersion('latest', 'patch')).toThrow(
+      'version "latest" is not MAJOR.MINOR.PATCH',
+    );
+  });
+});
+
+describe('the changelog and the changeset', () => {
+  it.each([
+    ['no file yet', undefined, '# Changelog\n\n## 1.0.0\n\nbody\n'],
+    [
+      'below the title',
+      '# Changelog\n\n## 0.1.0\n\nold\n',
+      '# Changelog\n\n## 1.0.0\n\nbody\n\n## 0.1.0\n\nold\n',
+    ],
+    ['no title: first', '## 0.1.0\n\nold\n', '## 1.0.0\n\nbody\n\n## 0.1.0\n\nold\n'],
+  ])('prepends the entry: %s', (_name, existing, want) => {
+    expect(prependChangelog(existing, '1.0.0', 'body\n')).toBe(want);
+  });
+
+  it('writes the package and its bump in a changeset front matter', () => {
+    expect(changesetFile('@featherhq/api-client', 'minor', 'body\n')).toBe(
+      '---\n"@featherhq/api-client": minor\n---\n\nbody\n',
+    );
+  });
+});
+
+describe('findDependents: the workspace around the package and who depends on it', () => {
+  let root: string;
+  const manifest = (name: string, deps: Record<string, string> = {}) =>
+    JSON.stringify({ name, devDependencies: deps });
+
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'feather-find-dependents-'));
+    for (const [dir, text] of [
+      ['packages/api-client', manifest('@featherhq/api-client')],
+      ['packages/app', manifest('app', { '@featherhq/api-client': '*' })],
+      ['packages/other', manifest('other')],
+      ['apps/web/site', manifest('site', { '@featherhq/api-client': 'workspace:*' })],
+      ['apps/web/skipped', manifest('skipped', { '@featherhq/api-client': '*' })],
+    ] as const) {
+      await mkdir(path.join(root, dir), { recursive: true });
+      await writeFile(path.join(root, dir, 'package.json'), text);
+    }
+    await writeFile(path.join(root, 'packages', 'app', 'tsconfig.json'), '{}');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('reads package.json workspaces (with ** and !) and lists dependents with their tsconfig', async () => {
+    await writeFile(
+      path.join(root, 'package.json'),
+      JSON.stringify({ workspaces: ['packages/*', 'apps/**', '!apps/web/skipped'] }),
+    );
+    const found = await findDependents(
+      path.join(root, 'packages', 'api-client'),
+      '@featherhq/api-client',
+    );
+    expect(found?.root).toBe(root);
+    expect(
+      found?.dependents.map((d) => [path.relative(root, d.dir), d.name, d.tsconfig !== undefined]),
+    ).toEqual([
+      ['apps/web/site', 'site', false],
+      ['packages/app', 'app', true],
+    ]);
+  });
+
+  it('reads pnpm-workspace.yaml, and finds no workspace that does not list the package', async () => {
+    await writeFile(path.join(root, 'package.json'), '{}');
+    await writeFile(path.join(root, 'pnpm-workspace.yaml'), "packages:\n  - 'apps/**'\n");
+    expect(await findWorkspaceRoot(path.join(root, 'packages', 'api-client'))).toBeUndefined();
+    await writeFile(path.join(root, 'pnpm-workspace.yaml'), "packages:\n  - 'packages/*'\n");
+    expect(await findWorkspaceRoot(path.join(root, 'packages', 'api-client'))).toBe(root);
+    await rm(path.join(root, 'pnpm-workspace.yaml'));
+  });
+});
+
+describe('drift --consumers and bump: their errors', () => {
+  let tree: Workspace;
+  beforeAll(async () => {
+    tree = await makeWorkspace();
+    await writeFile(
+      path.join(tree.root, 'package.json'),
+      '{ "name": "lone", "version": "0.1.0" }\n',
+    );
+  });
+  afterAll(() => tree?.remove());
+  const against = ['--against', 'generated/openapi.json'];
+
+  it.each([
+    [['--consumers'], 'is in no workspace'],
+    [['--fail-on', 'consumers'], 'is in no workspace'],
+    [['--consumers', '--no-consumers'], '--consumers and --no-consumers cannot both be given'],
+    [['--fail-on', 'consumers', '--no-consumers'], '--fail-on consumers needs the workspace check'],
+  ])('drift %j exits 2: %s', async (flags, message) => {
+    const ran = await runDrift(tree.root, [...against, ...flags]);
+    expect(ran.code).toBe(2);
+    expect(ran.err).toContain(message);
+  });
+
+  it('outside a workspace, drift checks no consumers unless asked and adds no section', async () => {
+    const ran = await runDrift(tree.root, [...against, '--format', 'markdown']);
+    expect(ran.code).toBe(0);
+    expect(ran.out.startsWith('## API drift report')).toBe(true);
+  });
+
+  it('bump names the report file when it is not a drift report, and changes nothing', async () => {
+    const report = path.join(tree.root, 'not-a-report.json');
+    await writeFile(report, '{"changes": []}');
+    const before = await readFile(path.join(tree.root, 'package.json'), 'utf8');
+    await expect(
+      bumpCommand(['--report', report], { root: tree.root, out: () => {} }),
+    ).rejects.toThrow('not a drift report');
+    expect(await readFile(path.join(tree.root, 'package.json'), 'utf8')).toBe(before);
+  });
+
+  it('bump keeps the version when nothing the client pins changed', async () => {
+    const report = path.join(tree.root, 'report.json');
+    await writeFile(report, JSON.stringify({ causes: [UPSTREAM_ONLY], summary: { versions: {} } }));
+    let out = '';
+    expect(
+      await bumpCommand(['--report', report], { root: tree.root, out: (t) => (out += t) }),
+    ).toBe(0);
+    expect(out).toBe('bump: no change the client pins; lone stays 0.1.0\n');
+  });
+});

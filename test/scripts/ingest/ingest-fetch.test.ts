@@ -1,0 +1,80 @@
+/** fetchText over real TCP: retries on transient failures only, and names the URL when it gives up. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fetchText, readSource } from '../../../scripts/ingest/fetch.ts';
+import {
+  startLoopbackServer,
+  type LoopbackServer,
+  type Reply,
+} from '../../helpers/loopback-server.ts';
+
+let server: LoopbackServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const FAST = { retryBaseDelayMs: 5 };
+
+async function serve(replies: Reply[]): Promise<string> {
+  server = await startLoopbackServer(replies);
+  return `${server.url}/page.md`;
+}
+
+describe('fetchText', () => {
+  const recovers: [string, Reply][] = [
+    ['a 503', { status: 503, body: 'busy' }],
+    ['a 429', { status: 429, body: 'slow down' }],
+    ['a 500', { status: 500, body: 'oops' }],
+    ['a reset connection', { destroy: true }],
+  ];
+  it.each(recovers)('retries after %s and returns the page', async (_name, first) => {
+    const url = await serve([first, { body: '# page' }]);
+    const retries: string[] = [];
+    const text = await fetchText(url, {
+      ...FAST,
+      onRetry: (_url, attempt, reason) => retries.push(`${attempt}: ${reason}`),
+    });
+    expect(text).toBe('# page');
+    expect(server!.requests).toHaveLength(2);
+    expect(retries).toHaveLength(1);
+  });
+
+  it('does not retry a 404, and names the URL', async () => {
+    const url = await serve([{ status: 404, body: 'no' }, { body: '# page' }]);
+    await expect(fetchText(url, FAST)).rejects.toThrow(`${url}: HTTP 404 when fetching`);
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('gives up after the last attempt, saying how many', async () => {
+    const url = await serve([{ status: 503 }]);
+    await expect(fetchText(url, { ...FAST, attempts: 3 })).rejects.toThrow(
+      `${url}: HTTP 503 when fetching (3 attempts)`,
+    );
+    expect(server!.requests).toHaveLength(3);
+  });
+
+  it('bounds an attempt that never answers, and retries it', async () => {
+    const url = await serve([{ hang: true }, { body: 'late but here' }]);
+    expect(await fetchText(url, { ...FAST, timeoutMs: 200 })).toBe('late but here');
+  });
+
+  it('names a refused connection', async () => {
+    server = await startLoopbackServer([{}]);
+    const url = `${server.url}/page.md`;
+    await server.close();
+    server = undefined;
+    await expect(fetchText(url, { ...FAST, attempts: 2 })).rejects.toThrow(
+      new RegExp(
+        `^${url.replace(/[.]/g, '\\.')}: could not fetch: fetch failed \\(ECONNREFUSED\\) \\(2 attempts\\)$`,
+      ),
+    );
+  });
+});
+
+describe('readSource', () => {
+  it('names a file it cannot read, and what it was for', async () => {
+    await expect(readSource('/nonexistent/llms.txt', {}, 'index')).rejects.toThrow(
+      '/nonexistent/llms.txt: cannot read index (ENOENT)',
+    );
+  });
+});

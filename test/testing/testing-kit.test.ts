@@ -1,0 +1,301 @@
+/**
+ * @featherhq/api-client/testing: the real client against the kit's fetch and against real MSW
+ * (`setupServer` from msw/node); every answer checked against the pinned spec. Nothing of ours
+ * is mocked: the kit is the thing under test.
+ */
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { APIResponseValidationError, createFeatherClient, FeatherError } from '../../src/index.ts';
+import { createFeatherMock, exampleFromSchema } from '../../src/testing/index.ts';
+import { mswHandlers } from '../../src/testing/msw.ts';
+import { getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
+import type { FeatherMock } from '../../src/testing/index.ts';
+import {
+  seedTablesPerFile,
+  TIMEOUTS,
+  TIMEOUTS_QUERY,
+  TIMEOUT_ROW,
+} from '../helpers/seed-tables.ts';
+
+const KEY = 'sk_test_kit_51d0aa';
+const DASHBOARD = '/v1/analytics/integrations/dashboard';
+
+const seed = seedTablesPerFile();
+
+describe('the kit through fetch', () => {
+  it('answers the registered body to the real client', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on('GET', TIMEOUTS, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const { data, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(response.status).toBe(200);
+    expect(data).toEqual([TIMEOUT_ROW]);
+  });
+
+  it('takes an operation function in place of method and path', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on(getToolReliabilityTimeoutAnalysis, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const { data } = await getToolReliabilityTimeoutAnalysis(client, {
+      params: { query: TIMEOUTS_QUERY },
+    });
+    expect(data).toEqual([TIMEOUT_ROW]);
+    expect(() =>
+      mock.on(getToolReliabilityTimeoutAnalysis, {
+        status: 200,
+        body: [{ ...TIMEOUT_ROW, tool_id: 1 }] as never,
+      }),
+    ).toThrow(
+      `GET ${TIMEOUTS}: the handler answered a 200 response the spec does not allow, at /0/tool_id`,
+    );
+  });
+
+  it('refuses, where it is registered, a body the spec does not allow, naming operation, status and pointer', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const bad = [{ ...TIMEOUT_ROW, invocation_count: 1.5 }];
+    let thrown: unknown;
+    try {
+      mock.on('GET', TIMEOUTS, { status: 200, body: bad as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(APIResponseValidationError);
+    expect((thrown as Error).message).toBe(
+      `GET ${TIMEOUTS}: the handler answered a 200 response the spec does not allow, at ` +
+        '/0/invocation_count: Instance type "number" is invalid. Expected "integer".',
+    );
+  });
+
+  it('names the fixture a refused body came from', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    expect(() =>
+      mock.on('GET', TIMEOUTS, {
+        status: 200,
+        body: [{ tool_id: 't1' }] as never,
+        fixture: 'fixtures/timeouts.json',
+      }),
+    ).toThrow(
+      `GET ${TIMEOUTS}: fixture fixtures/timeouts.json answered a 200 response the spec does not allow, at /0:`,
+    );
+  });
+
+  it('rejects the call when a handler function answers a body the spec does not allow', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on('GET', TIMEOUTS, () => ({
+      status: 200,
+      body: [{ ...TIMEOUT_ROW, tool_id: 7 }] as never,
+    }));
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const error = (await client
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
+      .catch((e: unknown) => e)) as APIResponseValidationError;
+    expect(error).toBeInstanceOf(APIResponseValidationError);
+    expect([error.operation, error.status, error.pointer]).toEqual([
+      `GET ${TIMEOUTS}`,
+      200,
+      '/0/tool_id',
+    ]);
+    expect(mock.problems).toEqual([error]);
+  });
+
+  it('refuses a status the spec does not declare for the operation', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    expect(() => mock.on('GET', TIMEOUTS, { status: 418 as 200, body: [] })).toThrow(
+      `GET ${TIMEOUTS}: the handler answered a 418 response the spec does not allow, at (body): ` +
+        'the spec declares no 418 response (it declares 200, 400, 401, 422)',
+    );
+  });
+
+  it('answers a declared error status, which the client turns into its error', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    mock.on('GET', TIMEOUTS, { status: 401, body: { error: 'unauthorized', message: 'bad key' } });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    const { error, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(response.status).toBe(401);
+    expect(error).toEqual({ error: 'unauthorized', message: 'bad key' });
+  });
+
+  it('hands a handler function the request, its URL and the path parameters', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const seen: string[] = [];
+    mock.on('GET', TIMEOUTS, ({ request, url }) => {
+      seen.push(
+        request.headers.get('x-api-key') === KEY ? 'key' : 'no key',
+        url.searchParams.get('start_date')!,
+      );
+      return { status: 200, body: [] };
+    });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(seen).toEqual(['key', '2024-01-01']);
+  });
+
+  it('without a body, answers an example made from the schema, which the spec allows', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables, seed: 7 });
+    mock.on('GET', DASHBOARD);
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      fetch: mock.fetch,
+      validateResponses: 'throw',
+    });
+    const { data } = await client.GET(DASHBOARD, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual(mock.example('GET', DASHBOARD));
+    expect(Object.keys(data!).sort()).toEqual([
+      'by_integration',
+      'by_mode',
+      'error_breakdown',
+      'latency',
+      'success_rate',
+      'summary',
+      'usage',
+    ]);
+  });
+
+  it('makes the same example for the same seed and another for another seed', async () => {
+    const [one, again, other] = await Promise.all([
+      createFeatherMock({ generated: seed.tables, seed: 1 }),
+      createFeatherMock({ generated: seed.tables, seed: 1 }),
+      createFeatherMock({ generated: seed.tables, seed: 2 }),
+    ]);
+    expect(one.example('GET', TIMEOUTS)).toEqual(again.example('GET', TIMEOUTS));
+    expect(one.example('GET', TIMEOUTS)).not.toEqual(other.example('GET', TIMEOUTS));
+  });
+
+  it('rejects a request no handler takes, naming it', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const client = createFeatherClient({ apiKey: KEY, generated: seed.tables, fetch: mock.fetch });
+    await expect(client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })).rejects.toThrow(
+      new FeatherError(
+        `Feather mock: no handler for GET https://api-sandbox.featherhq.com${TIMEOUTS}; ` +
+          "register one with mock.on('GET', path, ...)",
+      ),
+    );
+  });
+
+  it('refuses a handler for an operation the spec does not have', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    expect(() => mock.on('DELETE' as 'GET', TIMEOUTS)).toThrow(
+      `mock.on: DELETE ${TIMEOUTS} is not an operation of the spec`,
+    );
+  });
+
+  it('answers only its own origin, and forgets handlers on reset', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables, baseUrl: 'http://127.0.0.1:9' });
+    mock.on('GET', TIMEOUTS, { status: 200, body: [] });
+    expect(await mock.handle(new Request(`https://elsewhere.example${TIMEOUTS}`))).toBeUndefined();
+    expect((await mock.handle(new Request(`http://127.0.0.1:9${TIMEOUTS}`)))?.status).toBe(200);
+    mock.reset();
+    expect(await mock.handle(new Request(`http://127.0.0.1:9${TIMEOUTS}`))).toBeUndefined();
+  });
+});
+
+describe('exampleFromSchema', () => {
+  it.each([
+    ['an enum', { enum: ['a', 'b', 'c'] }, (v: unknown) => ['a', 'b', 'c'].includes(v as string)],
+    [
+      'a date',
+      { type: 'string', format: 'date' },
+      (v: unknown) => /^2024-01-\d\d$/.test(v as string),
+    ],
+    [
+      'a pattern of alternatives',
+      { type: 'string', pattern: '^(minute|hour)$' },
+      (v: unknown) => ['minute', 'hour'].includes(v as string),
+    ],
+    [
+      'an integer in bounds',
+      { type: 'integer', minimum: 5, maximum: 6 },
+      (v: unknown) => v === 5 || v === 6,
+    ],
+    [
+      'a nullable string',
+      { anyOf: [{ type: 'null' }, { type: 'string' }] },
+      (v: unknown) => typeof v === 'string',
+    ],
+    ['a const', { const: 3 }, (v: unknown) => v === 3],
+  ])('makes %s', (_name, schema, holds) => {
+    expect(holds(exampleFromSchema(schema, {}, 3))).toBe(true);
+  });
+
+  it('stops at a recursive schema (a tree of nodes)', () => {
+    const components = {
+      Node: {
+        type: 'object',
+        properties: { children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } },
+      },
+    };
+    const example = JSON.stringify(
+      exampleFromSchema({ $ref: '#/components/schemas/Node' }, components, 1),
+    );
+    expect(example.length).toBeLessThan(200);
+  });
+});
+
+describe('the kit through real MSW (setupServer)', () => {
+  let mockReady: Promise<FeatherMock>;
+  const server = setupServer();
+  beforeAll(async () => {
+    mockReady = createFeatherMock({ generated: seed.tables, baseUrl: 'https://api.feather.test' });
+    server.use(...mswHandlers(await mockReady));
+    server.listen({ onUnhandledRequest: 'error' });
+  });
+  afterEach(async () => (await mockReady).reset());
+  afterAll(() => server.close());
+
+  it('answers the real client, whose fetch is the global one, through MSW', async () => {
+    const mock = await mockReady;
+    mock.on('GET', TIMEOUTS, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      baseUrl: mock.baseUrl,
+    });
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual([TIMEOUT_ROW]);
+  });
+
+  it('answers handlers registered after the server started, with examples', async () => {
+    const mock = await mockReady;
+    mock.on('GET', DASHBOARD);
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      baseUrl: mock.baseUrl,
+      validateResponses: 'throw',
+    });
+    const { data } = await client.GET(DASHBOARD, { params: { query: TIMEOUTS_QUERY } });
+    expect(data).toEqual(mock.example('GET', DASHBOARD));
+  });
+
+  it('a handler function answering what the spec does not allow fails the call and is recorded', async () => {
+    const mock = await mockReady;
+    mock.on('GET', TIMEOUTS, () => ({
+      status: 200,
+      body: [{ ...TIMEOUT_ROW, timeout_rate: 'high' }] as never,
+    }));
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      baseUrl: mock.baseUrl,
+      maxRetries: 0,
+    });
+    const { error, response } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(error)).toContain(
+      `GET ${TIMEOUTS}: the handler answered a 200 response the spec does not allow, at /0/timeout_rate`,
+    );
+    expect(mock.problems.map((p) => p.pointer)).toEqual(['/0/timeout_rate']);
+  });
+
+  it("leaves requests it has no handler for to MSW's onUnhandledRequest", async () => {
+    const mock = await mockReady;
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      baseUrl: mock.baseUrl,
+      maxRetries: 0,
+    });
+    await expect(client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })).rejects.toThrow();
+  });
+});
