@@ -5,6 +5,7 @@ export type * from "./aliases.ts";
 export * from "./parameters.ts";
 export * from "./operations.ts";
 export * from "./fingerprint.ts";
+export * from "./parameter-shards.ts";
 
 /** The response schemas (`response-schemas.ts`), imported on first use: bundlers split them out. */
 export const loadResponseSchemas = (): Promise<typeof import("./response-schemas.ts")> => import("./response-schemas.ts");

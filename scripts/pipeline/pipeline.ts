@@ -30,6 +30,7 @@ import {
   renderIndexModule,
   renderOperationMeta,
   renderParameters,
+  renderParameterShards,
   renderResponseSchemas,
 } from './render.ts';
 import { responseSchemas } from './response-schemas.ts';
@@ -306,6 +307,8 @@ async function generateTypes(
   output.set('parameters.ts', renderParameters(rules));
   const meta = operationMeta(doc);
   output.set('operations.ts', renderOperationMeta(meta));
+  for (const [file, text] of renderParameterShards(rules, meta.idempotencyKeyBody))
+    output.set(file, text);
   output.set(
     'functions.ts',
     renderOperationFunctions(doc, functions, rules, meta.idempotencyKeyBody, GENERATED_HEADER),

@@ -3,6 +3,7 @@
  * it: see scripts/pipeline/pipeline.ts). Pure: values in, text out.
  */
 import type { SpecFingerprint } from '../../common/canonical.ts';
+import { PARAMETER_SHARD_COUNT, parameterShardOf } from '../../common/parameter-shard.ts';
 
 /** First line of every generated TypeScript file. */
 export const GENERATED_HEADER =
@@ -23,6 +24,7 @@ Everything in this folder is written by \`npm run generate\` from the OpenAPI do
 | \`names.lock.json\` | every published alias and operation-function name and what it names: read before naming, so no name moves |
 | \`functions.ts\` | one operation function per operation (\`getIntegrationDashboard(client, init)\`), each with its own parameter rules; exported from \`@featherhq/api-client/operations\` |
 | \`parameters.ts\` | each operation's parameter constraints, checked by the client before sending |
+| \`parameter-shards.ts\`, \`parameter-shards/\` | the same constraints (and which bodies take \`idempotency_key\`) in 64 files by a hash of \`"METHOD path"\`, each imported by the path-style client on the first call that needs it |
 | \`operations.ts\` | which GETs page with a cursor (and the field names), which operations take \`idempotency_key\` in their body |
 | \`fingerprint.json\`, \`fingerprint.ts\` | \`info.version\` and SHA-256 of the canonical joined document |
 | \`response-schemas.ts\` | the JSON Schema of each operation's JSON responses, for response validation and the testing kit |
@@ -56,6 +58,68 @@ ${entries.join('')}};
 `;
 }
 
+/** The file of shard `shard` under generated/ (`parameter-shards/07.ts`). */
+function shardFile(shard: number): string {
+  return `parameter-shards/${String(shard).padStart(2, '0')}.ts`;
+}
+
+/**
+ * generated/parameter-shards/: the rules of `table` split into `PARAMETER_SHARD_COUNT` files by
+ * `parameterShardOf` (common/parameter-shard.ts), each with the operations of its own that take
+ * `idempotency_key` in their body, and `parameter-shards.ts`, which imports a shard on demand.
+ * Every shard is written, empty or not: the loader's size does not depend on the API.
+ */
+export function renderParameterShards(
+  table: Record<string, readonly object[]>,
+  keyedBody: readonly string[],
+): Map<string, string> {
+  const shards = Array.from({ length: PARAMETER_SHARD_COUNT }, () => ({
+    rules: [] as string[],
+    keyed: [] as string[],
+  }));
+  for (const [operation, rules] of Object.entries(table)) {
+    shards[parameterShardOf(operation)]!.rules.push(
+      `    ${JSON.stringify(operation)}: [\n${rules.map((rule) => `        ${JSON.stringify(rule)},\n`).join('')}    ],\n`,
+    );
+  }
+  for (const operation of keyedBody) {
+    shards[parameterShardOf(operation)]!.keyed.push(`    ${JSON.stringify(operation)},\n`);
+  }
+  const files = new Map<string, string>();
+  shards.forEach(({ rules, keyed }, shard) => {
+    files.set(
+      shardFile(shard),
+      `${GENERATED_HEADER}
+import type { ParameterRule } from "../../common/parameter-rule.ts";
+
+/** The rules of the operations in shard ${shard} (common/parameter-shard.ts). */
+export const RULES: Readonly<Record<string, readonly ParameterRule[]>> = {
+${rules.join('')}};
+
+/** Those of its operations whose JSON request body declares \`idempotency_key\`. */
+export const KEYED_BODY: readonly string[] = [
+${keyed.join('')}];
+`,
+    );
+  });
+  const loaders = shards.map((_, shard) => `    () => import("./${shardFile(shard)}"),\n`);
+  files.set(
+    'parameter-shards.ts',
+    `${GENERATED_HEADER}
+/** One shard of the parameter rules (\`parameter-shards/*.ts\`). */
+export type ParameterShard = typeof import("./${shardFile(0)}");
+
+/**
+ * The import of each shard, by its number (common/parameter-shard.ts): each a literal
+ * \`import()\`, so that bundlers split each shard out and load it on demand.
+ */
+export const PARAMETER_SHARDS: readonly (() => Promise<ParameterShard>)[] = [
+${loaders.join('')}];
+`,
+  );
+  return files;
+}
+
 /** `fingerprint.json`, for tools that read JSON. */
 export function renderFingerprintJson(fingerprint: SpecFingerprint): string {
   return `${JSON.stringify({ ...fingerprint, algorithm: 'sha256 of canonical JSON (sorted keys)' }, null, 2)}\n`;
@@ -80,6 +144,7 @@ export type * from "./aliases.ts";
 export * from "./parameters.ts";
 export * from "./operations.ts";
 export * from "./fingerprint.ts";
+export * from "./parameter-shards.ts";
 
 /** The response schemas (\`response-schemas.ts\`), imported on first use: bundlers split them out. */
 export const loadResponseSchemas = (): Promise<typeof import("./response-schemas.ts")> => import("./response-schemas.ts");

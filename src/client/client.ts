@@ -38,19 +38,20 @@ import {
   assertOperationParameters,
   assertSafePathValues,
   loneSurrogateProblems,
-  parameterChecker,
   type RequestParams,
 } from './policy/validate.ts';
+import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-facts.ts';
 import { assertNoCredentials } from './policy/auth.ts';
 import { FeatherValidationError } from './errors.ts';
+import { FeatherError } from '../../common/feather-error.ts';
 import { safeQuerySerializer } from './transport/query.ts';
 import {
   CLIENT_SEND,
   CLIENT_TABLES,
-  PACKAGE_TABLES,
+  PACKAGE_SHARDED_TABLES,
   RESPONSE_METHODS,
   STREAM_CALLS,
-  type GeneratedTables,
+  type ClientTables,
   type OperationSpec,
 } from './transport/call-context.ts';
 import { declaresIdempotencyHeader, withIdempotencyKey } from './policy/idempotency.ts';
@@ -149,7 +150,7 @@ type UntypedOpenapiFetch = {
  * (`apiKey` option or `FEATHER_API_KEY`), a plain-http non-loopback `baseUrl` or a bad option.
  */
 export function createFeatherClient(options?: FeatherClientOptions): FeatherClient {
-  return clientOn(options ?? {}, PACKAGE_TABLES);
+  return clientOn(options ?? {}, PACKAGE_SHARDED_TABLES);
 }
 
 /**
@@ -158,7 +159,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
  */
 export function clientOn(
   options: FeatherClientOptions,
-  defaultTables: GeneratedTables,
+  defaultTables: ClientTables,
 ): FeatherClient {
   const resolved = resolveOptions(options, defaultTables);
   const core = createClient<paths>(resolved.clientOptions);
@@ -171,14 +172,12 @@ export function clientOn(
   const { tables } = resolved;
   const given = options?.querySerializer;
   const queryOptions = typeof given === 'object' ? given : undefined;
-  const checkParameters = parameterChecker(tables.PARAMETER_RULES);
-  // Operations a repeat is safe for: `idempotency_key` in the body, or a declared header.
-  const keyedBody = new Set(tables.IDEMPOTENCY_KEY_BODY_OPERATIONS);
-  const keyedHeader = new Set(
-    Object.keys(tables.PARAMETER_RULES).filter((operation) =>
-      declaresIdempotencyHeader(tables.PARAMETER_RULES[operation]),
-    ),
-  );
+  // Each operation's rules and whether a repeat is safe (`idempotency_key` in the body, or a
+  // declared header): from given tables at once, from the package's shards once imported.
+  const factsOf =
+    'PARAMETER_RULES' in tables
+      ? tableFacts(tables.PARAMETER_RULES, tables.IDEMPOTENCY_KEY_BODY_OPERATIONS)
+      : shardFacts(tables.PARAMETER_SHARDS);
 
   // A plain function, not `async`: one promise less per call on the hot path. An operation
   // function (src/client/operation.ts) passes its own `operation`: its rules and idempotency, so that
@@ -191,13 +190,32 @@ export function clientOn(
   ): Promise<UntypedResult> => {
     let call: CallState;
     let requestMode: ResponseValidationMode | undefined;
+    let facts: OperationFacts | undefined;
     try {
       if (init?.validateResponses !== undefined) {
         requestMode = checkValidationMode(init.validateResponses, 'validateResponses');
       }
-      if (init?.validate ?? resolved.validate) {
-        if (operation) assertOperationParameters(method, path, operation.rules, init?.params);
-        else checkParameters(method, path, init?.params);
+      const validate = init?.validate ?? resolved.validate;
+      // A GET without validation needs no facts (a repeat of a GET is always safe).
+      if (!operation && (validate || method !== 'GET')) {
+        const found = factsOf(method, path);
+        // The first call of a shard not imported yet: again once it is (nothing is sent before).
+        if (found instanceof Promise) {
+          return found.then(
+            () => send(method, path, init),
+            (error: unknown) => {
+              throw new FeatherError(
+                `${method} ${path}: could not import its parameter rules (${String(error)}); nothing was sent`,
+                { cause: error },
+              );
+            },
+          );
+        }
+        facts = found;
+      }
+      const rules = operation ? operation.rules : facts?.rules;
+      if (validate && rules !== undefined) {
+        assertOperationParameters(method, path, rules, init?.params);
       } else assertSafePathValues(method, path, init?.params);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
@@ -224,13 +242,12 @@ export function clientOn(
           'idempotency-key',
         );
       }
-    } else if (method !== 'GET' && keyedBody.size + keyedHeader.size > 0) {
-      const operation = `${method} ${path}`;
-      if (keyedBody.has(operation)) {
+    } else if (method !== 'GET' && facts !== undefined) {
+      if (facts.keyedBody) {
         const keyed = withIdempotencyKey(init?.body, resolved.autoIdempotencyKey);
         if (keyed.body !== init?.body) init = { ...init, body: keyed.body };
         call.safeToRepeat = keyed.safeToRepeat;
-      } else if (keyedHeader.has(operation)) {
+      } else if (facts.keyedHeader) {
         call.safeToRepeat = new Headers(init?.headers as HeadersInit | undefined).has(
           'idempotency-key',
         );

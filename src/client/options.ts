@@ -22,7 +22,7 @@ import {
   MAX_RETRY_DELAY_MS,
   MAX_TIMER_MS,
 } from './constants.ts';
-import type { GeneratedTables } from './transport/call-context.ts';
+import type { ClientTables, GeneratedTables } from './transport/call-context.ts';
 import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
@@ -181,7 +181,7 @@ export interface ResolvedOptions {
   validateResponsesSampleRate: number;
   fetch: FetchLike;
   logger: RedactingLogger;
-  tables: GeneratedTables;
+  tables: ClientTables;
   /** Request URLs starting with this (the checked baseUrl's origin and `/`) may carry the key. */
   keySafeUrlPrefix: string;
   /** What is left for openapi-fetch's `createClient`. */
@@ -192,7 +192,7 @@ export interface ResolvedOptions {
 export function resolveOptions(
   options: FeatherClientOptions,
   /** The tables when `options.generated` is not given (the caller's, so that a bundle holds only those it names). */
-  defaultTables: GeneratedTables,
+  defaultTables: ClientTables,
 ): ResolvedOptions {
   const {
     apiKey,

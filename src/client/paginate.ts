@@ -5,8 +5,9 @@
  * generator: nothing here names an endpoint.
  */
 import type { MaybeOptionalInit } from 'openapi-fetch';
-import type { PAGINATION, PaginationMeta, paths } from '../../generated/index.ts';
-import { CLIENT_TABLES, PACKAGE_TABLES } from './transport/call-context.ts';
+import type { PaginationMeta, paths } from '../../generated/index.ts';
+import { PAGINATION } from '../../generated/operations.ts';
+import { CLIENT_TABLES } from './transport/call-context.ts';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import type { FeatherRequestOptions } from './options.ts';
@@ -86,7 +87,11 @@ export type Paginate<Paths, Table> = <Path extends PaginatedPathOf<Paths, Table>
  */
 export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunction, init) => {
   const path = typeof pathOrFunction === 'string' ? pathOrFunction : pathOrFunction.path;
-  const meta = (CLIENT_TABLES.get(client)?.PAGINATION ?? PACKAGE_TABLES.PAGINATION)[path];
+  const tables = CLIENT_TABLES.get(client);
+  // The package's client runs on its shards, which hold no pagination: the table is imported here.
+  const pagination: Readonly<Record<string, PaginationMeta>> =
+    tables !== undefined && 'PAGINATION' in tables ? tables.PAGINATION : PAGINATION;
+  const meta = pagination[path];
   if (meta === undefined) {
     throw new FeatherError(
       `paginate: GET ${path} does not page with a cursor in the spec this client was generated from`,

@@ -15,6 +15,7 @@ import { renderAliases } from '../../scripts/pipeline/aliases.ts';
 import { commentText } from '../../scripts/pipeline/ts-text.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
 import { FIXTURES, REPO_ROOT } from '../helpers/workspace.ts';
+import { PARAMETER_SHARD_COUNT } from '../../common/parameter-shard.ts';
 
 const run = promisify(execFile);
 const HOSTILE = path.join(FIXTURES, 'hostile', 'inert');
@@ -36,10 +37,47 @@ const ALLOWED: Record<string, { values: string[]; call?: { name: string; from: s
     values: [],
     call: { name: 'operationFunction', from: '../src/client/operation.ts' },
   },
+  'parameter-shards.ts': { values: [] },
+  ...Object.fromEntries(
+    Array.from({ length: PARAMETER_SHARD_COUNT }, (_, shard) => [
+      shardFile(shard),
+      { values: ['RULES', 'KEYED_BODY'] },
+    ]),
+  ),
 };
+
+/** `parameter-shards/07.ts`, as the generator names shard 7. */
+function shardFile(shard: number): string {
+  return `parameter-shards/${String(shard).padStart(2, '0')}.ts`;
+}
 
 /** The one function the generator writes, with fixed text: index.ts's lazy schema import. */
 const SCHEMA_LOADER = 'loadResponseSchemas';
+
+/** `() => import(<specifier>)`, exactly: no parameter, a literal specifier. */
+function isImportOf(node: ts.Expression, specifier: string): boolean {
+  if (!ts.isArrowFunction(node) || node.parameters.length > 0) return false;
+  const body = node.body;
+  return (
+    ts.isCallExpression(body) &&
+    body.expression.kind === ts.SyntaxKind.ImportKeyword &&
+    body.arguments.length === 1 &&
+    ts.isStringLiteral(body.arguments[0]!) &&
+    body.arguments[0].text === specifier
+  );
+}
+
+/** parameter-shards.ts's `PARAMETER_SHARDS`: shard n's literal import at n, and nothing else. */
+function isShardLoaderList(name: string, declaration: ts.VariableDeclaration): boolean {
+  const init = declaration.initializer;
+  if (name !== 'parameter-shards.ts' || !ts.isIdentifier(declaration.name)) return false;
+  if (declaration.name.text !== 'PARAMETER_SHARDS' || init === undefined) return false;
+  return (
+    ts.isArrayLiteralExpression(init) &&
+    init.elements.length === PARAMETER_SHARD_COUNT &&
+    init.elements.every((element, shard) => isImportOf(element, `./${shardFile(shard)}`))
+  );
+}
 
 /** `() => import("./response-schemas.ts")`, exactly: no parameter, a literal specifier. */
 function isSchemaLoader(name: string, declaration: ts.VariableDeclaration): boolean {
@@ -136,6 +174,7 @@ function statementProblems(name: string, text: string): string[] {
         declarations.every(
           (d) =>
             isSchemaLoader(name, d) ||
+            isShardLoaderList(name, d) ||
             (ts.isIdentifier(d.name) &&
               d.initializer !== undefined &&
               ((values.includes(d.name.text) && isLiteralData(d.initializer)) ||
@@ -229,6 +268,7 @@ describe('a hostile spec generates inert code', () => {
   it('importing the generated modules runs nothing and exports only data, the schema loader and operation functions', async () => {
     const out = path.join(root, 'generated');
     await mkdir(out, { recursive: true });
+    await mkdir(path.join(out, 'parameter-shards'));
     for (const [name, text] of build.files) await writeFile(path.join(out, name), text);
     // functions.ts calls the client's operationFunction: the probe imports the real one.
     for (const dir of ['src', 'common', 'node_modules'])
@@ -251,9 +291,12 @@ describe('a hostile spec generates inert code', () => {
     const data = Object.keys(kinds).filter((k) => kinds[k] !== 'function');
     expect(data.sort()).toEqual([
       'IDEMPOTENCY_KEY_BODY_OPERATIONS',
+      'KEYED_BODY',
       'PAGINATION',
       'PARAMETER_RULES',
+      'PARAMETER_SHARDS',
       'RESPONSE_SCHEMAS_JSON',
+      'RULES',
       'SPEC_FINGERPRINT',
     ]);
     // Every function is the schema loader or an operation function of functions.ts, by name.

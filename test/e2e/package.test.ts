@@ -33,6 +33,7 @@ const PREINSTALLED = [
   'openapi-fetch',
   'openapi-typescript-helpers',
   '@cfworker/json-schema',
+  'eventsource-parser',
   '@types/node',
   'undici-types',
 ];

@@ -156,7 +156,7 @@ export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSc
 
 /** What one check needs from the client (`mode` as in `validateResponses`, when on). */
 export interface ResponseCheck {
-  tables: GeneratedTables;
+  tables: Pick<GeneratedTables, 'loadResponseSchemas'>;
   logger: RedactingLogger;
   mode: 'warn' | 'throw';
 }
@@ -165,7 +165,9 @@ export interface ResponseCheck {
 const COMPILED = new WeakMap<object, Promise<ResponseSchemas>>();
 
 /** The compiled response schemas of `tables`, imported and compiled on first use. */
-export function loadResponseSchemas(tables: GeneratedTables): Promise<ResponseSchemas> {
+export function loadResponseSchemas(
+  tables: Pick<GeneratedTables, 'loadResponseSchemas'>,
+): Promise<ResponseSchemas> {
   const load = tables.loadResponseSchemas;
   if (load === undefined) {
     return Promise.reject(

@@ -134,40 +134,9 @@ export function loneSurrogateProblems(params: RequestParams | undefined): Parame
   return problems;
 }
 
-/** Checks a call's parameters; throws a `FeatherValidationError` listing every problem. */
-export type ParameterChecker = (
-  method: string,
-  path: string,
-  params: RequestParams | undefined,
-) => void;
-
 /**
- * A checker over `rules`. It looks the rules up by path, then method, in maps built once per
- * checker, rather than by a new `"GET /path"` string per request.
- */
-export function parameterChecker(
-  rules: Readonly<Record<string, readonly ParameterRule[]>>,
-): ParameterChecker {
-  const rulesByPath = new Map<string, Map<string, readonly ParameterRule[] | null>>();
-  return (method, path, params) => {
-    let byMethod = rulesByPath.get(path);
-    if (byMethod === undefined) {
-      byMethod = new Map();
-      rulesByPath.set(path, byMethod);
-    }
-    let operationRules = byMethod.get(method);
-    if (operationRules === undefined) {
-      operationRules = rules[`${method} ${path}`] ?? null;
-      byMethod.set(method, operationRules);
-    }
-    if (operationRules === null) return assertSafePathValues(method, path, params);
-    const problems = checkParameters(operationRules, params);
-    if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
-  };
-}
-
-/**
- * Checks `params` against one operation's own `rules` (an operation function carries them);
+ * Checks `params` against one operation's `rules` (an operation function's own, or those the
+ * client looked up: src/client/policy/operation-facts.ts);
  * throws a `FeatherValidationError` listing every problem.
  */
 export function assertOperationParameters(

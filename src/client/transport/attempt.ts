@@ -8,9 +8,7 @@ import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
-import { APIRedirectError } from '../errors.ts';
-import { mayBeRedirect, nextRedirect } from '../../../common/redirect.ts';
-import { describeRefusal } from '../policy/redirect.ts';
+import { mayBeRedirect } from '../../../common/redirect.ts';
 import type { PreparedRequest } from './request.ts';
 import type { AttemptOutcome } from '../policy/retry.ts';
 
@@ -74,9 +72,10 @@ export async function sendAttempt(
         init ? { ...init, signal, redirect: 'manual' } : { signal, redirect: 'manual' },
       );
     }
-    return mayBeRedirect(response)
-      ? await followRedirects(response, prepared, attempt.headers, body, init, call)
-      : response;
+    if (!mayBeRedirect(response)) return response;
+    // Imported on the first redirect: most apps never meet one (docs/performance.md).
+    const { followRedirects } = await import('./redirects.ts');
+    return await followRedirects(response, prepared, attempt.headers, body, init, call);
   } catch (error) {
     clearTimeout(call.timer);
     if (error instanceof FeatherError) throw error; // a refused redirect: not retried
@@ -88,82 +87,5 @@ export async function sendAttempt(
   } finally {
     // Middleware (onResponse/onError) sees the request openapi-fetch built: without the key.
     if (attempt === parts || attempt === prepared.request) prepared.headers.delete(API_KEY_HEADER);
-  }
-}
-
-/** Body headers that go with the body when a redirect turns the request into a GET (fetch's list). */
-const BODY_HEADERS = [
-  'content-type',
-  'content-length',
-  'content-encoding',
-  'content-language',
-  'content-location',
-];
-
-/**
- * Follows same-origin redirects within the attempt (its timer and signal), as `nextRedirect`
- * decides; an `APIRedirectError` for one it refuses. `headers` carry the key: they only ever go
- * to the origin they were first sent to.
- */
-async function followRedirects(
-  first: Response,
-  prepared: PreparedRequest,
-  headers: Headers,
-  body: ArrayBuffer | undefined,
-  init: RequestInit | undefined,
-  call: CallState,
-): Promise<Response> {
-  let response = first;
-  let from = { url: prepared.url, method: prepared.method };
-  let sendBody = true;
-  let hopHeaders = headers;
-  for (let redirects = 0; ; redirects++) {
-    const location = response.headers.get('location');
-    const step = nextRedirect(
-      from,
-      { status: response.status, type: response.type, location },
-      redirects,
-      prepared.redirect,
-    );
-    if (step.kind === 'final') return response;
-    response.body?.cancel().catch(() => undefined); // nobody reads a redirect's body
-    if (step.kind === 'refuse') {
-      const origin = new URL(prepared.url).origin;
-      throw new APIRedirectError({
-        method: prepared.method,
-        url: urlForMessages(prepared.url),
-        status: response.status,
-        targetOrigin: step.targetOrigin,
-        reason: describeRefusal(step, response.status, origin),
-      });
-    }
-    if (sendBody && !step.keepBody) {
-      sendBody = false;
-      hopHeaders = new Headers(headers);
-      for (const name of BODY_HEADERS) hopHeaders.delete(name);
-    }
-    const hopBody = sendBody ? (prepared.parts?.body ?? body) : undefined;
-    const { signal } = call.controller ?? {};
-    const hopInit: RequestInit = {
-      ...(prepared.parts?.init ?? {}),
-      ...init,
-      method: step.method,
-      headers: hopHeaders,
-      body: hopBody,
-      redirect: 'manual',
-    };
-    if (signal !== undefined) hopInit.signal = signal;
-    else if (prepared.callerSignal !== undefined) hopInit.signal = prepared.callerSignal;
-    if (prepared.parts !== undefined) {
-      response = await globalThis.fetch(step.url, hopInit);
-    } else {
-      const fetchHop = call.fetch;
-      response = await fetchHop(new Request(step.url, hopInit), {
-        ...init,
-        signal: hopInit.signal,
-        redirect: 'manual',
-      });
-    }
-    from = { url: step.url, method: step.method };
   }
 }

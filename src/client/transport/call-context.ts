@@ -9,8 +9,10 @@ import {
   loadResponseSchemas,
   PAGINATION,
   PARAMETER_RULES,
+  PARAMETER_SHARDS,
   type PaginationMeta,
   type ParameterRule,
+  type ParameterShard,
 } from '../../../generated/index.ts';
 
 /** The generated tables a client runs on: `generated/index.ts` of the package, or another one. */
@@ -29,6 +31,22 @@ export const PACKAGE_TABLES: GeneratedTables = {
   IDEMPOTENCY_KEY_BODY_OPERATIONS,
   loadResponseSchemas,
 };
+
+/**
+ * The package's tables as `createFeatherClient` runs on them: the parameter rules imported shard
+ * by shard on first use (generated/parameter-shards/), pagination left to `paginate`, so that a
+ * bundle does not hold every operation's rules (docs/performance.md, "Bundle size").
+ */
+export interface ShardedTables {
+  /** The import of each shard, by number (common/parameter-shard.ts). */
+  PARAMETER_SHARDS: readonly (() => Promise<ParameterShard>)[];
+  loadResponseSchemas: NonNullable<GeneratedTables['loadResponseSchemas']>;
+}
+
+export const PACKAGE_SHARDED_TABLES: ShardedTables = { PARAMETER_SHARDS, loadResponseSchemas };
+
+/** What a client runs on: tables given in full (`options.generated`), or the package's shards. */
+export type ClientTables = GeneratedTables | ShardedTables;
 
 /** What an operation function (src/client/operation.ts) knows of its operation, besides method and path. */
 export interface OperationSpec {
@@ -50,7 +68,7 @@ export type ClientSend = (
 export const CLIENT_SEND = new WeakMap<object, ClientSend>();
 
 /** Client -> the tables it was created with (read by `paginate`). */
-export const CLIENT_TABLES = new WeakMap<object, GeneratedTables>();
+export const CLIENT_TABLES = new WeakMap<object, ClientTables>();
 
 /** Error response -> `GET`, `POST`, ... (read by `unwrap` for its message). */
 export const RESPONSE_METHODS = new WeakMap<Response, string>();
