@@ -54,10 +54,10 @@ module.exports = {
     {
       name: 'generated-only-common',
       comment:
-        'generated/ imports only itself and common/ (the parameter-rule type); the operation functions (generated/functions.ts) also their one runtime helper, src/client/operation.ts.',
+        'generated/ imports only itself and common/ (the parameter-rule type); the operation functions (generated/functions.ts) also their one runtime helper, src/client/operation.ts, and their type, src/client/operation-fn.ts.',
       severity: 'error',
       from: { path: '^generated/' },
-      to: { pathNot: '^(generated|common)/|^src/client/operation\\.ts$' },
+      to: { pathNot: '^(generated|common)/|^src/client/operation(-fn)?\\.ts$' },
     },
     {
       name: 'no-circular',

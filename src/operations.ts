@@ -5,3 +5,8 @@
  */
 export * from '../generated/functions.ts';
 export { createOperationClient, type OperationFunction } from './client/operation.ts';
+export type {
+  OperationFn,
+  OperationRequestOptions,
+  OperationResult,
+} from './client/operation-fn.ts';

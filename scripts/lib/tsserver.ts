@@ -123,6 +123,17 @@ export class TsServer {
     };
   }
 
+  /**
+   * The semantic diagnostics of the opened `file` (their messages): the first such request in a
+   * session makes tsserver build its type checker for the project (binding every file).
+   */
+  async semanticDiagnostics(file: string): Promise<string[]> {
+    const response = await this.request('semanticDiagnosticsSync', { file });
+    if (!response.success)
+      throw new PipelineError(`tsserver could not check ${file}: ${response.message ?? ''}`);
+    return ((response.body ?? []) as { text: string }[]).map((d) => d.text);
+  }
+
   close(): void {
     this.child.stdin.end();
     this.child.kill();

@@ -6,7 +6,7 @@
  */
 import type { OperationFunctionName } from './aliases.ts';
 import type { Dict } from '../../common/json.ts';
-import { eachOperation } from './refs.ts';
+import { eachOperation, resolve } from './refs.ts';
 import { isPlainIdentifier, stringLiteral } from './ts-text.ts';
 
 /** The lines of a multi-line JSDoc body: `*\/` cannot close it, no line break survives inside a line. */
@@ -30,6 +30,84 @@ function functionDoc(operation: Dict, method: string, route: string): string {
   add(`\`${method.toUpperCase()} ${route}\``);
   if (operation.deprecated === true) lines.push('@deprecated');
   return `/**\n${lines.map((line) => (line ? ` * ${line}` : ' *')).join('\n')}\n */\n`;
+}
+
+/** The statuses whose bodies openapi-fetch types as `data` (its `OkStatus`) and as `error` (`ErrorStatus`). */
+const OK_STATUSES = new Set(['200', '201', '202', '203', '204', '206', '207', '2XX']);
+const ERROR_STATUSES = new Set([
+  ...'500 501 502 503 504 505 506 507 508 510 511 5XX'.split(' '),
+  ...'400 401 402 403 404 405 406 407 408 409 410 411 412 413 414 415 416 417 418'.split(' '),
+  ...'420 421 422 423 424 425 426 427 428 429 430 431 444 450 451 497 498 499 4XX'.split(' '),
+  'default',
+]);
+
+/** The media types of a content map, in order. */
+function mediaTypes(doc: Dict, holder: unknown): string[] {
+  const content = (resolve(doc, holder) as Dict | undefined)?.content;
+  return content && typeof content === 'object' ? Object.keys(content) : [];
+}
+
+/** A union's text, `never` when empty. */
+function union(members: readonly string[]): string {
+  return members.length === 0 ? 'never' : [...new Set(members)].join(' | ');
+}
+
+/**
+ * The body types of the responses whose status is in `statuses`, indexed from `operation`'s type
+ * in generated/schema.ts, as openapi-fetch's `SuccessResponse` / `ErrorResponse` find them (every
+ * media type; a response without content gives its `content`, `undefined`).
+ */
+function responseBodies(
+  doc: Dict,
+  responses: unknown,
+  statuses: ReadonlySet<string>,
+  operation: string,
+): string {
+  const members: string[] = [];
+  for (const [status, response] of Object.entries((resolve(doc, responses) as Dict) ?? {})) {
+    if (!statuses.has(status)) continue;
+    const key = /^\d+$/.test(status) ? status : stringLiteral(status);
+    const content = `${operation}["responses"][${key}]["content"]`;
+    const media = mediaTypes(doc, response);
+    if (media.length === 0) members.push(content);
+    else members.push(...media.map((type) => `${content}[${stringLiteral(type)}]`));
+  }
+  return union(members);
+}
+
+/**
+ * An operation function's type: `OperationFn` over its own init (`params` required when a
+ * parameter is, `body` as the request body declares it; `| undefined` when nothing is required),
+ * data and error types, so that a call infers nothing.
+ */
+function functionType(
+  doc: Dict,
+  operation: Dict,
+  method: string,
+  route: string,
+  rules: readonly object[],
+): string {
+  const type = `operations[${stringLiteral(String(operation.operationId))}]`;
+  const paramsRequired = rules.some((rule) => (rule as { required?: unknown }).required === true);
+  const requestBody = resolve(doc, operation.requestBody) as Dict | undefined;
+  const bodyMedia = mediaTypes(doc, requestBody);
+  const bodyRequired = requestBody !== undefined && requestBody.required === true;
+  const body =
+    requestBody === undefined || bodyMedia.length === 0
+      ? 'body?: never'
+      : bodyRequired
+        ? `body: ${union(bodyMedia.map((m) => `${type}["requestBody"]["content"][${stringLiteral(m)}]`))}`
+        : `body?: ${union(bodyMedia.map((m) => `NonNullable<${type}["requestBody"]>["content"][${stringLiteral(m)}]`))}`;
+  const init =
+    `{ params${paramsRequired ? '' : '?'}: ${type}["parameters"]; ${body} }` +
+    (paramsRequired || bodyRequired ? '' : ' | undefined');
+  return `OperationFn<${[
+    stringLiteral(method.toUpperCase()),
+    stringLiteral(route),
+    init,
+    responseBodies(doc, operation.responses, OK_STATUSES, type),
+    responseBodies(doc, operation.responses, ERROR_STATUSES, type),
+  ].join(', ')}>`;
 }
 
 /**
@@ -61,12 +139,15 @@ export function renderOperationFunctions(
       ruleList,
       ...(keyed.has(key) ? ['true'] : []),
     ];
+    const type = functionType(doc, operation, method, route, rules[key] ?? []);
     declarations.push(
-      `${functionDoc(operation, method, route)}export const ${name} = /* @__PURE__ */ operationFunction<${stringLiteral(route)}, ${stringLiteral(method)}>(${args.join(', ')});\n`,
+      `${functionDoc(operation, method, route)}export const ${name}: ${type} = /* @__PURE__ */ operationFunction<${stringLiteral(route)}, ${stringLiteral(method)}>(${args.join(', ')});\n`,
     );
   }
   return `${header}
+import type { operations } from "./schema.ts";
 import { operationFunction } from "../src/client/operation.ts";
+import type { OperationFn } from "../src/client/operation-fn.ts";
 
 ${declarations.join('\n')}`;
 }

@@ -25,7 +25,8 @@ import type { FeatherClientOptions } from './options.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 
 /**
- * The function of the `Method` operation of `Path`: takes the client and the operation's init
+ * The function of the `Method` operation of `Path`, over openapi-fetch's generic init and result
+ * types (kept for code that names it; the generated functions are `OperationFn`s): takes the client and the operation's init
  * (`params`, `body`, `headers`, the per-request options, as the path style does) and returns what
  * `client[Method](Path, init)` returns, so `unwrap`, `paginate` and `streamEvents` take it.
  */
@@ -47,18 +48,25 @@ export interface OperationFunction<
 }
 
 /**
- * The operation function of `method` `path` (used by generated/functions.ts). `rules` are the
- * operation's parameter checks; `keyedBody` says its JSON body declares `idempotency_key`.
+ * The function, untyped: generated/functions.ts declares each one's type (`OperationFn`,
+ * src/client/operation-fn.ts), which this is assignable to.
  */
-export function operationFunction<
-  Path extends PathsWithMethod<paths, Method>,
-  Method extends HttpMethod,
->(
+type UntypedOperationFunction<Method extends string, Path extends string> = ((
+  client: FeatherClient,
+  init?: any,
+) => Promise<any>) & { readonly method: Method; readonly path: Path };
+
+/**
+ * The operation function of `method` `path` (used by generated/functions.ts, which declares its
+ * type). `rules` are the operation's parameter checks; `keyedBody` says its JSON body declares
+ * `idempotency_key`.
+ */
+export function operationFunction<Path extends string, Method extends string>(
   method: Uppercase<Method>,
   path: Path,
   rules: readonly ParameterRule[],
   keyedBody = false,
-): OperationFunction<Path, Method> {
+): UntypedOperationFunction<Uppercase<Method>, Path> {
   const operation: OperationSpec = { rules, keyedBody, direct: directPath(path) };
   const call = (client: FeatherClient, init?: Record<string, unknown>): Promise<unknown> => {
     const send = CLIENT_SEND.get(client);
@@ -71,7 +79,7 @@ export function operationFunction<
     }
     return send(method, path, init, operation);
   };
-  return Object.assign(call, { method, path }) as unknown as OperationFunction<Path, Method>;
+  return Object.assign(call, { method, path });
 }
 
 /**

@@ -48,6 +48,16 @@ describe('valid calls', () => {
       parseAs: 'text',
     });
     expectTypeOf(data).toEqualTypeOf<string | undefined>();
+    const streamed = await getIntegrationDashboard(client, {
+      params: { query: DATES },
+      parseAs: 'stream',
+    });
+    expectTypeOf(streamed.data).toEqualTypeOf<Response['body'] | undefined>();
+    const blob = await getIntegrationDashboard(client, {
+      params: { query: DATES },
+      parseAs: 'blob',
+    });
+    expectTypeOf(blob.data).toEqualTypeOf<Blob | undefined>();
   });
 
   it('unwrap returns the success data, from a result or a promise', async () => {
@@ -124,7 +134,10 @@ describe('operation functions', () => {
     const init = { params: { query: DATES } };
     const byFunction = getToolReliabilityTimeoutAnalysis(client, init);
     const byPath = client.GET('/v1/analytics/tools/reliability/timeout-analysis', init);
-    expectTypeOf(byFunction).toEqualTypeOf(byPath);
+    // The same result type, written out per operation (no `Readable` mapping: the schema has no
+    // `$Read` markers), so each extends the other rather than being the same alias.
+    expectTypeOf(byFunction).toExtend<typeof byPath>();
+    expectTypeOf(byPath).toExtend<typeof byFunction>();
     expectTypeOf(
       await unwrap(getIntegrationDashboard(client, init)),
     ).toEqualTypeOf<DashboardEnvelope>();
@@ -138,6 +151,16 @@ describe('operation functions', () => {
       timeoutMs: 5000,
     });
     expectTypeOf(data).toEqualTypeOf<string | undefined>();
+    const streamed = await getIntegrationDashboard(client, {
+      params: { query: DATES },
+      parseAs: 'stream',
+    });
+    expectTypeOf(streamed.data).toEqualTypeOf<Response['body'] | undefined>();
+    const blob = await getIntegrationDashboard(client, {
+      params: { query: DATES },
+      parseAs: 'blob',
+    });
+    expectTypeOf(blob.data).toEqualTypeOf<Blob | undefined>();
   });
 
   it('carry their method and path', () => {
@@ -152,6 +175,15 @@ describe('operation functions', () => {
     void getToolReliabilityTimeoutAnalysis(client, { params: { query: { ...DATES, limit: '5' } } });
     // @ts-expect-error the query with its required dates must be given
     void getToolReliabilityTimeoutAnalysis(client);
+    const withoutEnd = { start_date: '2024-01-01' };
+    // @ts-expect-error end_date is required
+    void getToolReliabilityTimeoutAnalysis(client, { params: { query: withoutEnd } });
+    // @ts-expect-error no query key `limt` (the init is not inferred, so excess keys are checked)
+    void getToolReliabilityTimeoutAnalysis(client, { params: { query: { ...DATES, limt: 5 } } });
+    // @ts-expect-error maxRetries is a number
+    void getIntegrationDashboard(client, { params: { query: DATES }, maxRetries: 'two' });
+    // @ts-expect-error parseAs is one of openapi-fetch's
+    void getIntegrationDashboard(client, { params: { query: DATES }, parseAs: 'xml' });
     // @ts-expect-error the client comes first
     void getIntegrationDashboard({ params: { query: DATES } });
   });

@@ -300,9 +300,9 @@ describe('a hostile spec generates inert code', () => {
       'SPEC_FINGERPRINT',
     ]);
     // Every function is the schema loader or an operation function of functions.ts, by name.
-    const declared = [...build.files.get('functions.ts')!.matchAll(/^export const (\w+) =/gm)].map(
-      (m) => m[1],
-    );
+    const declared = [
+      ...build.files.get('functions.ts')!.matchAll(/^export const (\w+)[:=]/gm),
+    ].map((m) => m[1]);
     expect(
       Object.keys(kinds)
         .filter((k) => kinds[k] === 'function')

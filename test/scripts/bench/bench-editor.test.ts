@@ -32,15 +32,25 @@ describe('bench:editor helpers', () => {
     expect(editorSource('path', '/v1/c', 'getC')).toContain('client.GET("/v1/c",');
   });
 
+  it('loads the project from a file with the same client and no call', () => {
+    for (const style of ['bare', 'path', 'function'] as const) {
+      const load = editorSource(style, '/v1/c', 'getC', false);
+      expect(load).not.toContain('query:');
+      expect(load).toContain('export const client = ');
+    }
+  });
+
   it('prints medians and ratios to bare', () => {
     const lines = formatEditor({
-      bare: { first: [100, 300, 200], again: [10, 10, 10] },
-      path: { first: [100], again: [5] },
-      function: { first: [40], again: [1] },
+      bare: { load: [3000, 1000, 2000], first: [100, 300, 200], again: [10, 10, 10] },
+      path: { load: [3000], first: [100], again: [5] },
+      function: { load: [1000], first: [40], again: [1] },
     });
-    expect(lines[0]).toMatch(/bare\s+first\s+200\.0 ms \(x1\.00\)\s+again\s+10\.0 ms \(x1\.00\)/);
-    expect(lines[1]).toMatch(/path\s+first\s+100\.0 ms \(x0\.50\)\s+again\s+5\.0 ms \(x0\.50\)/);
-    expect(lines[2]).toContain('(goal first <= 50 ms, again <= 5 ms)');
+    expect(lines[0]).toMatch(/bare\s+load\s+2000\.0 ms \(x1\.00\)/);
+    expect(lines[1]).toMatch(/path\s+load\s+3000\.0 ms \(x1\.50\)/);
+    expect(lines[3]).toMatch(/bare\s+first\s+200\.0 ms \(x1\.00\)\s+again\s+10\.0 ms \(x1\.00\)/);
+    expect(lines[4]).toMatch(/path\s+first\s+100\.0 ms \(x0\.50\)\s+again\s+5\.0 ms \(x0\.50\)/);
+    expect(lines[5]).toContain('(goal first <= 50 ms, again <= 5 ms)');
   });
 
   it('refuses an unknown argument', () => {
