@@ -197,6 +197,21 @@ export class APIRedirectError extends FeatherError {
 }
 
 /** A successful response whose body is not the JSON it claims to be. */
+/**
+ * What JSON.parse quotes of the body: all of it, or (V8) about ten characters either side of the
+ * error, `..."{"token": sk_live_SE"...`, which can hold part of a key the server echoed, where
+ * scrubbing the whole key finds nothing to replace.
+ */
+const QUOTED_BODY = /(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)?/;
+
+/** A parse error whose message quotes none of the body (a new SyntaxError when it did). */
+function unquotedParseError(cause: unknown, secrets: readonly string[]): unknown {
+  if (!(cause instanceof SyntaxError)) return cause;
+  const message = cause.message.replace(QUOTED_BODY, 'the body');
+  if (message === cause.message && !holdsSecret(message, secrets)) return cause;
+  return new SyntaxError(scrubText(message, secrets));
+}
+
 export class APIResponseParseError extends FeatherError {
   override name = 'APIResponseParseError';
   readonly status: number;
@@ -214,10 +229,7 @@ export class APIResponseParseError extends FeatherError {
     const secrets = init.secrets ?? [];
     const headers = scrubHeaders(init.response.headers, secrets);
     const requestId = headers.get(REQUEST_ID_HEADER) ?? undefined;
-    const cause =
-      init.cause instanceof SyntaxError && holdsSecret(init.cause.message, secrets)
-        ? new SyntaxError(scrubText(init.cause.message, secrets))
-        : init.cause;
+    const cause = unquotedParseError(init.cause, secrets);
     const isStream = init.response.headers.get('content-type')?.includes('text/event-stream');
     super(
       `${init.method} ${init.url}: the ${init.response.status} response body is not valid JSON` +

@@ -214,6 +214,15 @@ describe('a key the server echoes back is scrubbed from everything the client bu
     expect(everythingAbout(error)).not.toContain(KEY);
   });
 
+  it('in a parse error that quotes only part of the key (V8 quotes ten characters around the error)', async () => {
+    const error = await failureOf(() => echoing({ body: `{"token": ${KEY}}` }, KEY));
+    expect(error).toBeInstanceOf(APIResponseParseError);
+    const seen = everythingAbout(error);
+    // No run of six characters of the key: 'sk_live_LE' is what V8's message held.
+    for (let at = 0; at + 6 <= KEY.length; at++) expect(seen).not.toContain(KEY.slice(at, at + 6));
+    expect((error as Error).message).toContain('the body is not valid JSON');
+  });
+
   it('a key holding a quote is scrubbed where JSON escapes it', async () => {
     const key = 'sk_"quoted"_9f1e';
     const { error } = await echoing({ status: 401, body: `{"error":${JSON.stringify(key)}}` }, key);
