@@ -30,8 +30,8 @@ import {
 } from './transport/call.ts';
 import { sendWithRetries } from './transport/fetch.ts';
 import { PartsOrRequest, RequestParts } from './transport/request.ts';
-// Types only: an operation function brings its direct path (src/client/operation.ts), so that
-// a bundle of the path style holds none of it.
+// Types only: an operation function brings its direct path (src/client/operation.ts), and
+// `coreSource.pathDirect` the path style's (src/client/create-client.ts).
 import type { DirectBase, DirectPath } from './transport/direct.ts';
 import {
   globalFetch,
@@ -153,10 +153,15 @@ export type UntypedOpenapiFetch = {
 };
 /**
  * Where a client's openapi-fetch core comes from: `create`d with the client (`createClient`), or
- * `load`ed on the first call that needs it (imported then, not at the client's creation); and
- * the query serializer factory its default serializer is made with (openapi-fetch's, or ours).
+ * `load`ed on the first call that needs it (imported then, not at the client's creation); the
+ * query serializer factory its default serializer is made with (openapi-fetch's, or ours); and,
+ * when given, the direct path of a path-style call's template (transport/direct.ts's
+ * `cachedDirectPath`), so that the path style skips openapi-fetch as the functions do.
  */
-export type CoreSource = { createQuerySerializer: QuerySerializerFactory } & (
+export type CoreSource = {
+  createQuerySerializer: QuerySerializerFactory;
+  pathDirect?: (path: string) => DirectPath | undefined;
+} & (
   | { create: (options: ClientOptions) => UntypedOpenapiFetch }
   | { load: (options: ClientOptions) => Promise<UntypedOpenapiFetch> }
 );
@@ -202,7 +207,9 @@ export function clientOn(
     typeof options.querySerializer !== 'function' &&
     clientOptions.bodySerializer === undefined &&
     clientOptions.pathSerializer === undefined &&
-    clientOptions.requestInitExt === undefined;
+    clientOptions.requestInitExt === undefined &&
+    // openapi-fetch fills placeholders in baseUrl + path, the direct path in the path only.
+    !resolved.baseUrl.includes('{');
   let directBase: DirectBase | undefined; // on the first direct call
   const { tables } = resolved;
   const given = options?.querySerializer;
@@ -257,9 +264,7 @@ export function clientOn(
     } catch (error) {
       return Promise.reject(error);
     }
-    const direct = operation?.direct as DirectPath | undefined;
-    const sendsDirect =
-      direct !== undefined &&
+    const canSendDirect =
       directOk &&
       middlewares.length === 0 &&
       (init === undefined ||
@@ -267,7 +272,14 @@ export function clientOn(
           init.bodySerializer === undefined &&
           init.pathSerializer === undefined &&
           typeof init.querySerializer !== 'function' &&
-          !(init.middleware as unknown[] | undefined)?.length));
+          !(init.middleware as unknown[] | undefined)?.length &&
+          !(typeof init.baseUrl === 'string' && init.baseUrl.includes('{'))));
+    const direct = !canSendDirect
+      ? undefined
+      : operation
+        ? (operation.direct as DirectPath | undefined)
+        : coreSource.pathDirect?.(path);
+    const sendsDirect = direct !== undefined;
     if (init?.querySerializer !== undefined && typeof init.querySerializer === 'object') {
       // openapi-fetch would merge it with the client's options object: ours is a function.
       init = {

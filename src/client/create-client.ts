@@ -1,13 +1,16 @@
 /**
  * `createFeatherClient`: the client of src/client/client.ts over the package's generated tables (its
- * parameter rules in shards, imported on first use)
- * and openapi-fetch's `createClient`, imported here (not in client.ts) so that a bundle of the
- * operation functions alone, whose client loads openapi-fetch on first use, holds none of it.
+ * parameter rules in shards, imported on first use). A path-style call builds its request itself
+ * (src/client/transport/direct.ts) unless middleware, a custom serializer or Request is in play;
+ * openapi-fetch's core is imported by the first call that needs it, so a bundle of the path style
+ * without middleware holds none of it.
  */
-import createClient, { createQuerySerializer } from 'openapi-fetch';
 import { clientOn, type CoreSource, type FeatherClient } from './client.ts';
+import { loadOpenapiFetch } from './lazy-core.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { PACKAGE_SHARDED_TABLES } from './transport/call-context.ts';
+import { cachedDirectPath } from './transport/direct.ts';
+import { createQuerySerializer } from './transport/serialize.ts';
 
 /**
  * A typed client for the Feather API. Throws a `FeatherError` at once for a missing key
@@ -17,5 +20,9 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
   return clientOn(options ?? {}, PACKAGE_SHARDED_TABLES, CORE);
 }
 
-/** openapi-fetch's core at once, and its own query serializer (the path style's bundle holds it). */
-const CORE = { create: createClient, createQuerySerializer } as unknown as CoreSource;
+/** openapi-fetch's core on first need, our query serializer (its output), the direct path per template. */
+const CORE: CoreSource = {
+  load: loadOpenapiFetch,
+  createQuerySerializer,
+  pathDirect: cachedDirectPath,
+};

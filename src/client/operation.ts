@@ -19,8 +19,8 @@ import {
   type FeatherClient,
   type FeatherInit,
   type InitParam,
-  type UntypedOpenapiFetch,
 } from './client.ts';
+import { loadOpenapiFetch } from './lazy-core.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 
@@ -87,10 +87,7 @@ export function operationFunction<Path extends string, Method extends string>(
  * our query serializer (transport/serialize.ts): a bundle of functions holds none of openapi-fetch.
  */
 const LAZY_CORE: CoreSource = {
-  load: (options) =>
-    import('openapi-fetch').then(
-      ({ default: createClient }) => createClient(options) as unknown as UntypedOpenapiFetch,
-    ),
+  load: loadOpenapiFetch,
   createQuerySerializer,
 };
 

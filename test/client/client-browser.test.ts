@@ -55,6 +55,14 @@ const OPERATIONS_PAGE = `<!doctype html>
   window.operations = operations;
   window.featherReady = true;
 </script>`;
+/** A page that loads the package's entry alone (its path style: no openapi-fetch until needed). */
+const PATH_PAGE = `<!doctype html>
+<script type="importmap">{ "imports": { "openapi-fetch": "/openapi-fetch.mjs", "eventsource-parser": "/eventsource-parser.mjs" } }</script>
+<script type="module">
+  import * as feather from '/lib/src/index.js';
+  window.feather = feather;
+  window.featherReady = true;
+</script>`;
 /** Every URL the pages asked the server for, in order. */
 const assetRequests: string[] = [];
 
@@ -65,6 +73,7 @@ async function answer(
   if (url === '/') return { status: 200, type: TYPES['.html']!, body: PAGE };
   if (url === '/operations.html')
     return { status: 200, type: TYPES['.html']!, body: OPERATIONS_PAGE };
+  if (url === '/path.html') return { status: 200, type: TYPES['.html']!, body: PATH_PAGE };
   // The package's two runtime dependencies, as a bundler would resolve them.
   if (url === '/openapi-fetch.mjs') {
     const file = path.join(path.dirname(packageManifestPath('openapi-fetch')), 'dist', 'index.mjs');
@@ -295,6 +304,48 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
       expect(assetRequests).toContain('/openapi-fetch.mjs');
     } finally {
       await operationsPage.close();
+    }
+  });
+
+  it('the path style loads openapi-fetch only once middleware is in play', async () => {
+    const context = await browser.newContext(); // its own cache: the module is fetched afresh
+    const pathPage = await context.newPage();
+    try {
+      assetRequests.length = 0;
+      replies = [];
+      await pathPage.goto(`${origin}/path.html`);
+      await pathPage.waitForFunction(
+        () => (window as unknown as { featherReady?: boolean }).featherReady,
+      );
+      // One client for both calls (kept on the page), the second with middleware.
+      const call = (withMiddleware: boolean) =>
+        pathPage.evaluate(
+          async ({ key, path: apiPath, withMiddleware: use }) => {
+            const page = window as unknown as {
+              feather: typeof import('../../src/index.ts');
+              client?: import('../../src/index.ts').FeatherClient;
+              seen?: number;
+            };
+            page.client ??= page.feather.createFeatherClient({
+              apiKey: key,
+              baseUrl: location.origin,
+              logLevel: 'off',
+            });
+            if (use) page.client.use({ onRequest: () => void (page.seen = (page.seen ?? 0) + 1) });
+            const { response } = await page.client.GET(
+              apiPath as '/v1/analytics/tools/reliability/timeout-analysis',
+              { params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } } },
+            );
+            return { status: response.status, seen: page.seen ?? 0 };
+          },
+          { key: KEY, path: PATH, withMiddleware },
+        );
+      expect(await call(false)).toEqual({ status: 200, seen: 0 });
+      expect(assetRequests).not.toContain('/openapi-fetch.mjs');
+      expect(await call(true)).toEqual({ status: 200, seen: 1 });
+      expect(assetRequests).toContain('/openapi-fetch.mjs');
+    } finally {
+      await context.close();
     }
   });
 

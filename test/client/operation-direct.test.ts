@@ -96,21 +96,46 @@ function every<T>(calls: T[], step: number): T[] {
   return calls.filter((_, index) => index % step === 0);
 }
 
-/**
- * Sends `call` by the path style and by an operation function (over `createOperationClient` and
- * over `createFeatherClient`), and returns the three recorded requests and results.
- */
-async function sendAllWays(client: FeatherClient, operations: FeatherClient, call: SampleCall) {
-  const loose = client as unknown as {
-    request(method: string, path: string, init: Dict): Promise<Dict>;
+/** The clients a call is sent through: each way of building its request. */
+interface Ways {
+  /** `createFeatherClient()`: its path style builds the request itself (the direct path). */
+  client: FeatherClient;
+  /** `createOperationClient()`, for the operation functions. */
+  operations: FeatherClient;
+  /** `createFeatherClient()` with a no-op middleware: its path style goes through openapi-fetch. */
+  forced: FeatherClient;
+  /** Each request the no-op middleware saw (`METHOD url`). */
+  seen: string[];
+}
+
+function ways(options: FeatherClientOptions): Ways {
+  const seen: string[] = [];
+  const forced = createFeatherClient(options);
+  forced.use({ onRequest: ({ request }) => void seen.push(`${request.method} ${request.url}`) });
+  return {
+    client: createFeatherClient(options),
+    operations: createOperationClient(options),
+    forced,
+    seen,
   };
+}
+
+type LooseClient = { request(method: string, path: string, init: Dict): Promise<Dict> };
+
+/**
+ * Sends `call` by the path style through openapi-fetch (a no-op middleware) and directly, and by
+ * an operation function (over `createOperationClient` and over `createFeatherClient`), and
+ * returns the four recorded requests and results, openapi-fetch's first.
+ */
+async function sendAllWays({ client, operations, forced }: Ways, call: SampleCall) {
   const fn = operationFunction(call.method as 'GET', call.path as never, []) as unknown as (
     client: FeatherClient,
     init: Dict,
   ) => Promise<Dict>;
   const before = server!.requests.length;
   const results = [
-    await loose.request(call.method, call.path, call.init),
+    await (forced as unknown as LooseClient).request(call.method, call.path, call.init),
+    await (client as unknown as LooseClient).request(call.method, call.path, call.init),
     await fn(operations, call.init),
     await fn(client, call.init),
   ];
@@ -126,25 +151,28 @@ async function sendAllWays(client: FeatherClient, operations: FeatherClient, cal
 function expectSameOnTheWire(
   requests: { method: string; url: string; headers: Dict; body: string }[],
 ) {
-  const [byPath, ...byFunctions] = requests;
-  expect(requests).toHaveLength(3);
-  for (const sent of byFunctions) expect(sent).toEqual(byPath);
+  const [byOpenapiFetch, ...direct] = requests;
+  expect(requests).toHaveLength(4);
+  for (const sent of direct) expect(sent).toEqual(byOpenapiFetch);
 }
 
-describe('the direct path sends what the path style sends', () => {
+describe('the direct path sends what openapi-fetch sends', () => {
   it('for each seed operation, with encoded path values, query arrays and objects, a body', async () => {
     const doc = JSON.parse((await seedTree()).openapiText) as Dict;
     const calls = sampleCalls(doc);
     expect(calls.length).toBeGreaterThan(0);
     const { url } = await serve();
-    const client = createFeatherClient(clientOptions(url));
-    const operations = createOperationClient(clientOptions(url));
+    const all = ways(clientOptions(url));
+    const forcedRequests: string[] = [];
     for (const call of calls) {
-      const { requests, results } = await sendAllWays(client, operations, call);
+      const { requests, results } = await sendAllWays(all, call);
       expectSameOnTheWire(requests);
+      forcedRequests.push(`${requests[0]!.method} ${url}${requests[0]!.url}`);
       expect(requests[0]!.url).toContain('?'); // the seed operations take query parameters
       for (const result of results.slice(1)) expect(result.data).toEqual(results[0]!.data);
     }
+    // The middleware saw each request it forced through openapi-fetch, and only those.
+    expect(all.seen).toEqual(forcedRequests);
   });
 
   describe.skipIf(wholeApiMissing())(
@@ -158,23 +186,22 @@ describe('the direct path sends what the path style sends', () => {
         ).toBe(true);
         expect(calls.some((call) => call.init.body !== undefined)).toBe(true);
         const { url } = await serve();
-        const client = createFeatherClient(clientOptions(url, { headers: { 'x-app': 'demo' } }));
-        const operations = createOperationClient(
-          clientOptions(url, { headers: { 'x-app': 'demo' } }),
-        );
+        const all = ways(clientOptions(url, { headers: { 'x-app': 'demo' } }));
+        const forcedRequests: string[] = [];
         for (const call of calls) {
-          const { requests } = await sendAllWays(client, operations, call);
+          const { requests } = await sendAllWays(all, call);
           expectSameOnTheWire(requests);
           expect(requests[0]!.headers['x-app']).toBe('demo');
+          forcedRequests.push(`${requests[0]!.method} ${url}${requests[0]!.url}`);
         }
+        expect(all.seen).toEqual(forcedRequests);
       });
     },
   );
 
   it('with a form-urlencoded body, a removed Content-Type, a per-request baseUrl and query options', async () => {
     const { url } = await serve();
-    const client = createFeatherClient(clientOptions(`${url}/`));
-    const operations = createOperationClient(clientOptions(`${url}/`));
+    const all = ways(clientOptions(`${url}/`));
     const inits: Dict[] = [
       {
         body: { a: '1 2', b: 'é' },
@@ -188,7 +215,7 @@ describe('the direct path sends what the path style sends', () => {
       },
     ];
     for (const init of inits) {
-      const { requests } = await sendAllWays(client, operations, {
+      const { requests } = await sendAllWays(all, {
         method: 'POST',
         path: '/v1/things/{id}',
         init: {
@@ -199,6 +226,7 @@ describe('the direct path sends what the path style sends', () => {
       });
       expectSameOnTheWire(requests);
     }
+    expect(all.seen).toHaveLength(inits.length);
   });
 });
 
@@ -323,4 +351,48 @@ describe('what sends an operation function through openapi-fetch instead', () =>
     const client = createOperationClient({ apiKey: KEY, baseUrl: 'http://127.0.0.1:9' });
     expect(() => client.use({ nothing: true } as never)).toThrow(/Middleware must be an object/);
   });
+});
+
+describe('the path style with a hostile path: directly as through openapi-fetch', () => {
+  // [path, params, a per-call baseUrl's path (openapi-fetch fills placeholders there too)]
+  const hostile: [string, Dict, string?][] = [
+    ['/v1/__proto__', {}],
+    ['/v1/../../etc/passwd', {}],
+    ['/v1/a\u0000b\r\nx-injected: 1', {}],
+    ['/v1/\u007f/%2e%2e/', {}],
+    ['/v1/{__proto__}', { path: {} }],
+    ['/v1/{__proto__}/{constructor}', { path: JSON.parse('{"__proto__":"p","constructor":"c"}') }],
+    ['/v1/{toString}', { path: { toString: 'x y' } }],
+    ['/v1/{id}/{id}', { path: { id: '$&$1' } }],
+    ['/v1/{.id}/{;id}/{id*}', { path: { id: ['a', 'b'] } }],
+    ['/v1/{a/{b}}', { path: { b: 'x' } }],
+    ['{id}', { path: { id: 'x' } }],
+    ['/{id}', { path: { id: 'x' } }, '/{id}/b'],
+  ];
+  for (const [path, params, baseUrlPath] of hostile) {
+    it(JSON.stringify([path, baseUrlPath]), async () => {
+      const { url } = await serve();
+      const all = ways(clientOptions(url));
+      const settle = async (client: FeatherClient) => {
+        const before = server!.requests.length;
+        const outcome = await (client as unknown as LooseClient)
+          .request('GET', path, {
+            params,
+            validate: false,
+            ...(baseUrlPath !== undefined && { baseUrl: `${url}${baseUrlPath}` }),
+          })
+          .then(
+            ({ data, error }) => ({ data, error }),
+            (failure: Error) => ({ rejected: failure.constructor.name, message: failure.message }),
+          );
+        const sent = server!.requests.slice(before).map(({ url: sentUrl, headers }) => ({
+          url: sentUrl,
+          headers,
+        }));
+        return { outcome, sent };
+      };
+      const byOpenapiFetch = await settle(all.forced);
+      expect(await settle(all.client)).toEqual(byOpenapiFetch);
+    });
+  }
 });

@@ -149,6 +149,27 @@ export function directPath(template: string): DirectPath | undefined {
   return placeholders && { placeholders, base: directBase, send: sendDirect };
 }
 
+/** How many path-style templates `cachedDirectPath` remembers (a caller may pass any string). */
+const PATH_CACHE_MAX_ENTRIES = 512;
+/** Per template: its direct path, or `null` when it needs openapi-fetch's serializer. */
+const pathCache = new Map<string, DirectPath | null>();
+
+/**
+ * The path style's direct path of `path` (the caller's string, `__proto__` or `..` included: a
+ * `Map` key like any other), found once per template; the oldest entry goes past the cap.
+ */
+export function cachedDirectPath(path: string): DirectPath | undefined {
+  let found = pathCache.get(path);
+  if (found === undefined) {
+    if (pathCache.size >= PATH_CACHE_MAX_ENTRIES) {
+      pathCache.delete(pathCache.keys().next().value!);
+    }
+    found = directPath(path) ?? null;
+    pathCache.set(path, found);
+  }
+  return found ?? undefined;
+}
+
 interface DirectParams {
   path?: Record<string, unknown>;
   query?: Record<string, unknown>;
