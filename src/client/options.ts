@@ -188,6 +188,14 @@ export interface ResolvedOptions {
   clientOptions: ClientOptions;
 }
 
+/**
+ * The `baseUrl` when none is given: FEATHER_BASE_URL where `process.env` exists, else
+ * `DEFAULT_BASE_URL`. The testing kit's mock takes the same, so the two meet without options.
+ */
+export function defaultBaseUrl(): string {
+  return readEnv(BASE_URL_ENV) ?? DEFAULT_BASE_URL;
+}
+
 /** Applies every default; throws a `FeatherError` naming the option that is wrong. */
 export function resolveOptions(
   options: FeatherClientOptions,
@@ -198,7 +206,7 @@ export function resolveOptions(
 ): ResolvedOptions {
   const {
     apiKey,
-    baseUrl = readEnv(BASE_URL_ENV) ?? DEFAULT_BASE_URL,
+    baseUrl = defaultBaseUrl(),
     maxRetries = DEFAULT_MAX_RETRIES,
     timeoutMs = DEFAULT_TIMEOUT_MS,
     maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,

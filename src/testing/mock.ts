@@ -6,10 +6,9 @@
  */
 import type { GeneratedTables } from '../client/transport/call-context.ts';
 import { PACKAGE_TABLES } from '../client/transport/call-context.ts';
-import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { APIResponseValidationError } from '../client/response-validation-error.ts';
-import type { FetchLike } from '../client/options.ts';
+import { defaultBaseUrl, type FetchLike } from '../client/options.ts';
 import { loadResponseSchemas, type ResponseSchemas } from '../client/policy/response-schema.ts';
 import { exampleFromSchema } from './example.ts';
 import type { HttpMethod, MockHandler, MockPath, MockRequest } from './types.ts';
@@ -17,7 +16,7 @@ import type { HttpMethod, MockHandler, MockPath, MockRequest } from './types.ts'
 export interface FeatherMockOptions {
   /**
    * Root URL the client is given; requests elsewhere are not answered.
-   * @default "https://api-sandbox.featherhq.com" (the client's default)
+   * @default the client's default: FEATHER_BASE_URL, else "https://api-sandbox.featherhq.com"
    */
   baseUrl?: string;
   /** Seed of the examples answered for handlers without a body. @default 1 */
@@ -101,7 +100,7 @@ function isFunction(value: unknown): value is (request: MockRequest) => unknown 
 
 /** A mock of the API, its answers checked against the spec of `options.generated`. */
 export async function createFeatherMock(options: FeatherMockOptions = {}): Promise<FeatherMock> {
-  const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
+  const base = new URL(options.baseUrl ?? defaultBaseUrl());
   const basePath = base.pathname.replace(/\/$/, '');
   const seed = options.seed ?? 1;
   const schemas: ResponseSchemas = await loadResponseSchemas(options.generated ?? PACKAGE_TABLES);
@@ -235,6 +234,13 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
       const response = await handle(request);
       if (response !== undefined) return response;
       const url = new URL(request.url);
+      if (url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/`)) {
+        throw new FeatherError(
+          `Feather mock: ${request.method} ${url.origin}${url.pathname} is outside the mock's ` +
+            `base URL ${mock.baseUrl}; give createFeatherMock({ baseUrl }) the client's baseUrl ` +
+            `(or the same FEATHER_BASE_URL)`,
+        );
+      }
       throw new FeatherError(
         `Feather mock: no handler for ${request.method} ${url.origin}${url.pathname}; ` +
           `register one with mock.on('${request.method}', path, ...)`,

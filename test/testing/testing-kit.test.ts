@@ -173,6 +173,49 @@ describe('the kit through fetch', () => {
     );
   });
 
+  it('defaults to the base URL the client takes from FEATHER_BASE_URL', async () => {
+    const before = process.env.FEATHER_BASE_URL;
+    process.env.FEATHER_BASE_URL = 'https://api.featherhq.com';
+    try {
+      const mock = await createFeatherMock({ generated: seed.tables });
+      mock.on('GET', TIMEOUTS, { status: 200, body: [TIMEOUT_ROW] });
+      const client = createFeatherClient({
+        apiKey: KEY,
+        generated: seed.tables,
+        fetch: mock.fetch,
+      });
+      const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+      expect(mock.baseUrl).toBe('https://api.featherhq.com');
+      expect(data).toEqual([TIMEOUT_ROW]);
+    } finally {
+      if (before === undefined) delete process.env.FEATHER_BASE_URL;
+      else process.env.FEATHER_BASE_URL = before;
+    }
+  });
+
+  it('names both origins when a request goes elsewhere than the mock', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables, baseUrl: 'http://127.0.0.1:9' });
+    mock.on('GET', TIMEOUTS, { status: 200, body: [TIMEOUT_ROW] });
+    const client = createFeatherClient({
+      apiKey: KEY,
+      generated: seed.tables,
+      baseUrl: 'https://api.featherhq.com',
+      fetch: mock.fetch,
+    });
+    const failure = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toEqual(
+      new FeatherError(
+        `Feather mock: GET https://api.featherhq.com${TIMEOUTS} is outside the mock's base URL ` +
+          "http://127.0.0.1:9; give createFeatherMock({ baseUrl }) the client's baseUrl " +
+          '(or the same FEATHER_BASE_URL)',
+      ),
+    );
+    expect(String((failure as Error).message)).not.toContain(KEY);
+  });
+
   it('refuses a handler for an operation the spec does not have', async () => {
     const mock = await createFeatherMock({ generated: seed.tables });
     expect(() => mock.on('DELETE' as 'GET', TIMEOUTS)).toThrow(
