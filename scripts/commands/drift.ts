@@ -317,16 +317,23 @@ export function parseHeaderFlags(flags: readonly string[]): {
 /**
  * The exported names (generated/aliases.ts) a regeneration from a document would write, as the
  * pipeline derives them under `lock` (generated/names.lock.json), and without it. Loaded when
- * needed.
+ * needed. `lockJoin` is the join the lock was written from (generated/openapi.json): generate
+ * looks there for a re-keyed target, so drift does too, on both sides; spec/ is that join only
+ * until `--update-spec` rewrites it, and following from spec/ then finds nothing and reports as
+ * gone a name that generate keeps. Without it, the engine's `previous` (the pinned side).
  */
-export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<ExportedNamesOf> {
+export async function pipelineExportedNames(
+  lock: Readonly<NameLock>,
+  lockJoin?: Dict,
+): Promise<ExportedNamesOf> {
   const [{ aliasCandidates, lockedAliases }, { operationShapes }, { lockKeySuccessors }] =
     await Promise.all([
       import('../pipeline/aliases.ts'),
       import('../pipeline/parameter-rules.ts'),
       import('../pipeline/rekeyed.ts'),
     ]);
-  return (doc, previous) => {
+  return (doc, pinned) => {
+    const previous = lockJoin ?? pinned;
     const components = isDict(doc.components) ? doc.components : {};
     const schemas = (isDict(components.schemas) ? components.schemas : {}) as Record<
       string,
@@ -359,10 +366,16 @@ export async function pipelineExportedNames(lock: Readonly<NameLock>): Promise<E
   };
 }
 
-/** The pinned tree's name lock (empty when there is none yet). */
-async function readPinnedNameLock(root: string): Promise<NameLock> {
-  const { readNameLock } = await import('../pipeline/name-lock.ts');
-  return await readNameLock(root, 'generated');
+/** The pinned tree's name lock (empty when there is none yet) and the join it was written from. */
+async function readPinnedNameLock(
+  root: string,
+): Promise<{ lock: NameLock; join: Dict | undefined }> {
+  const { readNameLock, readNameLockJoin } = await import('../pipeline/name-lock.ts');
+  const [lock, join] = await Promise.all([
+    readNameLock(root, 'generated'),
+    readNameLockJoin(root, 'generated'),
+  ]);
+  return { lock, join: join as Dict | undefined };
 }
 
 /**
@@ -505,7 +518,9 @@ export async function driftCommand(
       { doc: other.doc, name: against },
       other.pageOperations
         ? { only: other.pageOperations }
-        : { exportedNames: await pipelineExportedNames(await readPinnedNameLock(deps.root)) },
+        : await readPinnedNameLock(deps.root).then(async ({ lock, join }) => ({
+            exportedNames: await pipelineExportedNames(lock, join),
+          })),
     );
     const context = { base: 'spec/', revision: against };
     const consumers = await consumersOf(deps.root, report, other, {

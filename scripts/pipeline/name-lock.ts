@@ -59,6 +59,29 @@ export async function readNameLock(root: string, outDir: string): Promise<NameLo
 }
 
 /**
+ * The join generated/ was last written from (`<outDir>/openapi.json`), where the name lock's
+ * targets stood: the place a re-keyed target is looked for, by generate and by drift alike.
+ * Undefined when there is none.
+ */
+export async function readNameLockJoin(
+  root: string,
+  outDir: string,
+): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(path.join(root, outDir, 'openapi.json'), 'utf8').catch(
+    () => undefined,
+  );
+  if (text === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Splits the gone names into those `removal` allows to drop and those it does not. Pure; a name
  * in `removal` that is not gone is `unknown` (a typo, or a name that still has its target).
  */

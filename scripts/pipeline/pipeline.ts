@@ -18,6 +18,7 @@ import {
   decideRemovals,
   goneNamesError,
   readNameLock,
+  readNameLockJoin,
   renderNameLock,
   type NameRemoval,
 } from './name-lock.ts';
@@ -230,28 +231,6 @@ interface TypesResult {
   warnings: string[];
 }
 
-/**
- * The join generated/ was last written from (generated/openapi.json), where the name lock's
- * targets stood: the place a re-keyed target is looked for. Undefined when there is none.
- */
-async function readPreviousJoin(
-  paths: PipelinePaths,
-): Promise<Record<string, unknown> | undefined> {
-  const { readFile } = await import('node:fs/promises');
-  const file = path.join(paths.root, paths.outDir, 'openapi.json');
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Path types, friendly aliases (under the name lock), parameter rules, operation metadata. */
 async function generateTypes(
   doc: Record<string, unknown>,
   paths: PipelinePaths,
@@ -277,7 +256,7 @@ async function generateTypes(
   // Only a lock with a target gone needs the previous join (a few MB for the whole API).
   const previousDoc = Object.values(previousLock).every((key) => known.has(key))
     ? undefined
-    : await readPreviousJoin(paths);
+    : await readNameLockJoin(paths.root, paths.outDir);
   const { lockKeySuccessors } = await import('./rekeyed.ts');
   const { aliases, functions, lock, gone, followed } = lockedAliases(
     schemas,

@@ -35,8 +35,10 @@ export interface ExportedNames {
 }
 
 /**
- * Derives the exported names a regeneration from `doc` would write; `previous` is the document
- * the lock was written from, where a re-keyed target's successor is looked for.
+ * Derives the exported names a regeneration from `doc` would write; `previous` is the pinned
+ * document, where a re-keyed target's successor is looked for when nothing better is known. The
+ * pipeline's (`pipelineExportedNames`) looks in the join the lock was written from instead, as
+ * generate does: after `--update-spec` the pinned document is already upstream's.
  */
 export type ExportedNamesOf = (doc: Dict, previous?: Dict) => ExportedNames;
 

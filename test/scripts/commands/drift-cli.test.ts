@@ -13,6 +13,8 @@ import { loadPinned } from '../../../scripts/commands/drift.ts';
 import { runDrift } from '../../helpers/drift-command.ts';
 import { startSpecServer, type SpecServer } from '../../helpers/drift-server.ts';
 import { seedTree } from '../../helpers/seed.ts';
+import { wholeApiFile, wholeApiMissing } from '../../helpers/feather-api.ts';
+import { generate } from '../../../scripts/pipeline/generate.ts';
 import { REPO_ROOT } from '../../helpers/workspace.ts';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'drift');
@@ -289,6 +291,38 @@ describe('exported names under the name lock (generated/names.lock.json)', () =>
     expect(result.err).toMatch(/generated\/names\.lock\.json.*invalid JSON/);
   });
 });
+
+describe.skipIf(wholeApiMissing())(
+  `after --update-spec, before generate, the names verdict is generate's (${wholeApiMissing() ?? 'whole API present'})`,
+  () => {
+    it('a locked name upstream re-keyed stays kept, as generate keeps it, not gone', async () => {
+      await cp(seed.generatedDir, path.join(root, 'generated'), { recursive: true });
+      await cp(path.join(seed.root, 'redocly.yaml'), path.join(root, 'redocly.yaml'));
+      const upstream = wholeApiFile('1.87.0');
+      const lockedName = async (): Promise<{ id: string; message: string } | undefined> => {
+        const result = await drift('--against', upstream, '--format', 'json');
+        const report = JSON.parse(result.out) as {
+          changes: { id: string; level: string; location: string; message: string }[];
+        };
+        expect(report.changes.filter((c) => c.level === 'breaking')).toEqual([]);
+        return report.changes.find(
+          (c) => c.location === 'generated/aliases.ts#LatencyTimeseriesRow',
+        );
+      };
+      expect((await drift('--against', upstream, '--update-spec')).code).not.toBe(2);
+      // spec/ now holds 1.87.0; generated/ (its lock and the join the lock was written from) not yet.
+      expect(await lockedName()).toMatchObject({ id: 'exported-name-kept' });
+      const generated = await generate(
+        { root, specDir: 'spec', outDir: 'generated', configFile: 'redocly.yaml' },
+        true,
+      );
+      expect(generated.build?.warnings).toContainEqual(
+        expect.stringMatching(/^kept the published name LatencyTimeseriesRow on /),
+      );
+      expect(await lockedName()).toBeUndefined();
+    });
+  },
+);
 
 describe('npm run drift on bad input exits 2 and says which', () => {
   it.each([
