@@ -39,6 +39,13 @@ export const PartsOrRequest = function (url: string, init: RequestInit): Request
     : new Request(url, init);
 } as unknown as typeof Request;
 
+/**
+ * A request's `redirect` mode, named through `RequestInit` (which Node's types declare) rather
+ * than the DOM's `RequestRedirect`: this type reaches the package's .d.ts files, which a Node
+ * app compiles without the DOM library.
+ */
+type RedirectMode = NonNullable<RequestInit['redirect']>;
+
 /** A request ready for its attempts. */
 export interface PreparedRequest {
   method: string;
@@ -53,7 +60,7 @@ export interface PreparedRequest {
   /** A Request's body bytes, being read: a retry or a 307/308 redirect sends them again. */
   body: Promise<ArrayBuffer> | undefined;
   /** The caller's `redirect` mode; attempts themselves are sent with 'manual' (common/redirect.ts). */
-  redirect: RequestRedirect;
+  redirect: RedirectMode;
   /** Whether a failed attempt may be sent again. */
   retryable: boolean;
   /** Follows the caller's `signal` option; aborts whichever attempt is running. */
@@ -85,7 +92,7 @@ export function prepareRequest(
   const retryable = call.maxRetries > 0 && isRetryableRequest(method, call.safeToRepeat === true);
   const request = parts === undefined ? (received as Request) : undefined;
   const body = request !== undefined && request.body !== null ? request.arrayBuffer() : undefined;
-  let redirect: RequestRedirect;
+  let redirect: RedirectMode;
   if (parts === undefined) redirect = request!.redirect;
   else {
     redirect = parts.init.redirect ?? 'follow';
