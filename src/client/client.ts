@@ -21,13 +21,7 @@ import type {
   RequiredKeysOf,
 } from 'openapi-typescript-helpers';
 import type { paths } from '../../generated/index.ts';
-import {
-  endCall,
-  startCall,
-  toFeatherError,
-  urlForMessages,
-  type CallState,
-} from './transport/call.ts';
+import { endCall, startCall, urlForMessages, type CallState } from './transport/call.ts';
 import { sendWithRetries } from './transport/fetch.ts';
 import { PartsOrRequest, RequestParts } from './transport/request.ts';
 // Types only: an operation function brings its direct path (src/client/operation.ts), and
@@ -40,14 +34,14 @@ import {
   type FeatherRequestOptions,
 } from './options.ts';
 import {
-  assertOperationParameters,
-  assertSafePathValues,
   loneSurrogateProblems,
+  operationProblems,
+  rejectInvalid,
+  unsafePathProblems,
   type RequestParams,
 } from './policy/validate.ts';
 import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-facts.ts';
 import { assertNoCredentials } from './policy/auth.ts';
-import { FeatherValidationError } from './errors.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
@@ -256,9 +250,11 @@ export function clientOn(
         facts = found;
       }
       const rules = operation ? operation.rules : facts?.rules;
-      if (validate && rules !== undefined) {
-        assertOperationParameters(method, path, rules, init?.params);
-      } else assertSafePathValues(method, path, init?.params);
+      const problems =
+        validate && rules !== undefined
+          ? operationProblems(rules, init?.params)
+          : unsafePathProblems(init?.params);
+      if (problems.length > 0) return rejectInvalid(`${method} ${path}`, problems);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
     } catch (error) {
@@ -364,13 +360,15 @@ export function clientOn(
         const body = response.ok ? result.data : result.error;
         return checkResponse(check, `${method} ${path}`, response, body).then(() => result);
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         endCall(call, false);
         if (error instanceof URIError && call.method === undefined) {
           // openapi-fetch's serializers met a lone surrogate: nothing was sent
           const problems = loneSurrogateProblems(init?.params);
-          if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+          if (problems.length > 0) return rejectInvalid(`${method} ${path}`, problems);
         }
+        // Imported on the first failure, with the error classes: a call that succeeds loads neither.
+        const { toFeatherError } = await import('./transport/call-errors.ts');
         throw toFeatherError(error, call);
       },
     );

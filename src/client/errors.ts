@@ -10,7 +10,8 @@
 import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
-import { errorBodyHints } from './policy/retry.ts';
+import { plural, requestIdSuffix } from './message-parts.ts';
+import { errorBodyHints } from './policy/error-hints.ts';
 import { holdsSecret, scrubHeaders, scrubText } from './policy/secrets.ts';
 
 /**
@@ -339,14 +340,4 @@ function causeSuffix(cause: unknown): string {
   if (!(cause instanceof Error)) return '';
   const code = (cause.cause as { code?: unknown } | undefined)?.code;
   return ` (${typeof code === 'string' ? code : cause.message})`;
-}
-
-/** ` [request id x]`, or nothing. */
-export function requestIdSuffix(requestId: string | undefined): string {
-  return requestId ? ` [request id ${requestId}]` : '';
-}
-
-/** `1 attempt`, `2 attempts`. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

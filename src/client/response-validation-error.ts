@@ -4,7 +4,7 @@
  * with validation off does not carry it.
  */
 import { FeatherError } from '../../common/feather-error.ts';
-import { plural, requestIdSuffix } from './errors.ts';
+import { plural, requestIdSuffix } from './message-parts.ts';
 
 /** One place where a response breaks its schema. */
 export interface ResponseProblem {

@@ -307,6 +307,80 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
     }
   });
 
+  it('loads the error classes and the retry step only once a call fails', async () => {
+    const context = await browser.newContext(); // its own cache: the modules are fetched afresh
+    const operationsPage = await context.newPage();
+    const ERRORS = '/lib/src/client/errors.js';
+    const RETRY_STEP = '/lib/src/client/transport/retry-step.js';
+    try {
+      assetRequests.length = 0;
+      apiRequests.length = 0;
+      await operationsPage.goto(`${origin}/operations.html`);
+      await operationsPage.waitForFunction(
+        () => (window as unknown as { featherReady?: boolean }).featherReady,
+      );
+      // One client for every call (kept on the page); `start_date: 'January'` fails validation.
+      const call = (startDate: string) =>
+        operationsPage.evaluate(
+          async ({ key, path: apiPath, startDate: start }) => {
+            const page = window as unknown as {
+              operations: typeof import('../../src/client/operation.ts');
+              client?: import('../../src/client/client.ts').FeatherClient;
+            };
+            const { createOperationClient, operationFunction } = page.operations;
+            page.client ??= createOperationClient({
+              apiKey: key,
+              baseUrl: location.origin,
+              initialRetryDelayMs: 0,
+              logLevel: 'off',
+            });
+            const path = apiPath as '/v1/analytics/tools/reliability/timeout-analysis';
+            const timeouts = operationFunction<typeof path, 'get'>('GET', path, [
+              {
+                name: 'start_date',
+                in: 'query',
+                required: true,
+                types: ['string'],
+                format: 'date',
+              },
+              { name: 'end_date', in: 'query', required: true, types: ['string'] },
+            ]);
+            try {
+              const { response } = await timeouts(page.client, {
+                params: { query: { start_date: start, end_date: '2024-01-31' } },
+              });
+              return String(response.status);
+            } catch (error) {
+              // The class the package's entry exports is the one the client threw.
+              const { FeatherValidationError } = (
+                window as unknown as { feather: typeof import('../../src/index.ts') }
+              ).feather;
+              return `${(error as Error).name} ${error instanceof FeatherValidationError}`;
+            }
+          },
+          { key: KEY, path: PATH, startDate },
+        );
+      replies = [200];
+      expect(await call('2024-01-01')).toBe('200');
+      expect(assetRequests).not.toContain(ERRORS);
+      expect(assetRequests).not.toContain(RETRY_STEP);
+      replies = [503, 200];
+      expect(await call('2024-01-01')).toBe('200');
+      expect(assetRequests).toContain(RETRY_STEP);
+      await operationsPage.addScriptTag({
+        type: 'module',
+        content: `import * as feather from '/lib/src/index.js'; window.feather = feather; window.entryReady = true;`,
+      });
+      await operationsPage.waitForFunction(
+        () => (window as unknown as { entryReady?: boolean }).entryReady,
+      );
+      expect(await call('January')).toBe('FeatherValidationError true');
+      expect(apiRequests.map(({ status }) => status)).toEqual([200, 503, 200]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the path style loads openapi-fetch only once middleware is in play', async () => {
     const context = await browser.newContext(); // its own cache: the module is fetched afresh
     const pathPage = await context.newPage();

@@ -8,6 +8,20 @@
 import type { ParameterRule } from '../../../generated/index.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../constants.ts';
 
+/** Methods that may be sent twice without a second effect (RFC 9110 section 9.2.2). */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
+
+/** True when a request may be sent again: an idempotent method, or one with an Idempotency-Key. */
+export function isRetryableRequest(method: string, hasIdempotencyKey: boolean): boolean {
+  return hasIdempotencyKey || IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
+
 /** The body field Feather reads. */
 export const IDEMPOTENCY_KEY_FIELD = 'idempotency_key';
 

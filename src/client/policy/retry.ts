@@ -11,46 +11,13 @@ import {
   RETRY_JITTER_RATIO,
   SHOULD_RETRY_HEADER,
 } from '../constants.ts';
-
-/** Methods that may be sent twice without a second effect (RFC 9110 section 9.2.2). */
-const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PUT',
-  'DELETE',
-]);
-
-/** True when a request may be sent again: an idempotent method, or one with an Idempotency-Key. */
-export function isRetryableRequest(method: string, hasIdempotencyKey: boolean): boolean {
-  return hasIdempotencyKey || IDEMPOTENT_METHODS.has(method.toUpperCase());
-}
+import type { ErrorBodyHints } from './error-hints.ts';
 
 /** What one attempt ended with: a response, or no response at all. */
 export type AttemptOutcome =
   | { kind: 'response'; status: number; headers: Headers; hints?: ErrorBodyHints }
   | { kind: 'connection-error' }
   | { kind: 'timeout' };
-
-/** What Feather's `ErrorResponse` body says about retrying (since 1.87.0). */
-export interface ErrorBodyHints {
-  /** The body's `retryable`, when it is a boolean. */
-  retryable?: boolean;
-  /** The body's `retry_after` in ms (it is given in seconds), when it is a number 0 or more. */
-  retryAfterMs?: number;
-}
-
-/** The retry hints of an error body; `{}` for any body that is not Feather's `ErrorResponse`. */
-export function errorBodyHints(body: unknown): ErrorBodyHints {
-  if (body === null || typeof body !== 'object') return {};
-  const { retryable, retry_after: retryAfter } = body as Record<string, unknown>;
-  const hints: ErrorBodyHints = {};
-  if (typeof retryable === 'boolean') hints.retryable = retryable;
-  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) {
-    hints.retryAfterMs = Math.ceil(retryAfter * 1000);
-  }
-  return hints;
-}
 
 /**
  * Whether to make another attempt after `outcome`, given that `retriesSoFar` retries were made

@@ -4,7 +4,7 @@
  * is reported, not just the first. Operations or parameters the table does not know pass.
  */
 import { PARAMETER_RULES, type ParameterRule } from '../../../generated/index.ts';
-import { FeatherValidationError, type ParameterProblem } from '../errors.ts';
+import type { ParameterProblem } from '../errors.ts';
 
 /** The constraints a value is checked against (a rule without its name and place). */
 type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
@@ -84,22 +84,18 @@ const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * Path values that would send the request elsewhere, checked whatever `validate` says (with
  * `validate`, among the other checks): `..` or
  * `.` (fetch resolves the dot segment: `/v1/email/events/..` is `/v1/email`), an empty value
- * (`/kbs//documents`), a string with a lone surrogate (no URL can hold it). Throws a
- * `FeatherValidationError` naming each.
+ * (`/kbs//documents`), a string with a lone surrogate (no URL can hold it). One problem for each;
+ * an empty list when all are safe.
  */
-export function assertSafePathValues(
-  method: string,
-  path: string,
-  params: RequestParams | undefined,
-): void {
+export function unsafePathProblems(params: RequestParams | undefined): ParameterProblem[] {
+  const problems: ParameterProblem[] = [];
   const values = params?.path;
-  if (values === undefined || values === null) return;
-  let problems: ParameterProblem[] | undefined;
+  if (values === undefined || values === null) return problems;
   for (const name of Object.keys(values)) {
     const message = unsafePathValue(values[name]);
-    if (message !== undefined) (problems ??= []).push({ in: 'path', name, message });
+    if (message !== undefined) problems.push({ in: 'path', name, message });
   }
-  if (problems !== undefined) throw new FeatherValidationError(`${method} ${path}`, problems);
+  return problems;
 }
 
 function unsafePathValue(value: unknown): string | undefined {
@@ -135,18 +131,26 @@ export function loneSurrogateProblems(params: RequestParams | undefined): Parame
 }
 
 /**
- * Checks `params` against one operation's `rules` (an operation function's own, or those the
- * client looked up: src/client/policy/operation-facts.ts);
- * throws a `FeatherValidationError` listing every problem.
+ * The problems with `params` under one operation's `rules` (an operation function's own, or
+ * those the client looked up: src/client/policy/operation-facts.ts); an empty list means valid.
  */
-export function assertOperationParameters(
-  method: string,
-  path: string,
+export function operationProblems(
   rules: readonly ParameterRule[],
   params: RequestParams | undefined,
-): void {
-  const problems = checkParameters(rules, params);
-  if (problems.length > 0) throw new FeatherValidationError(`${method} ${path}`, problems);
+): ParameterProblem[] {
+  return checkParameters(rules, params);
+}
+
+/**
+ * Rejects with a `FeatherValidationError` for `operation` (`"GET /v1/..."`) listing `problems`.
+ * The error classes are imported then (src/client/errors.ts), not with the client.
+ */
+export async function rejectInvalid(
+  operation: string,
+  problems: readonly ParameterProblem[],
+): Promise<never> {
+  const { FeatherValidationError } = await import('../errors.ts');
+  throw new FeatherValidationError(operation, problems);
 }
 
 /**

@@ -3,7 +3,7 @@
  * signal, set the key, fetch. It resolves with the response, or with what kept one from coming;
  * whether to try again is the retry loop's decision (src/client/transport/fetch.ts).
  */
-import { failWith, userAbort, urlForMessages, type CallState } from './call.ts';
+import { failWith, urlForMessages, type CallState } from './call.ts';
 import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';
@@ -79,7 +79,10 @@ export async function sendAttempt(
   } catch (error) {
     clearTimeout(call.timer);
     if (error instanceof FeatherError) throw error; // a refused redirect: not retried
-    if (prepared.callerSignal?.aborted) throw failWith(call, error, userAbort(call, error));
+    if (prepared.callerSignal?.aborted) {
+      const { userAbort } = await import('./call-errors.ts');
+      throw failWith(call, error, userAbort(call, error));
+    }
     // What openapi-fetch's own `new Request` would have thrown (a GET with a body, a bad
     // option): thrown as it is, not retried as a connection failure.
     if (parts !== undefined && !call.timedOut) new Request(parts.url, parts.init);

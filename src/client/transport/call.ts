@@ -1,15 +1,9 @@
 /**
- * One call through the client, from `startCall` to `endCall`: its limits, what its attempts
- * found, and `toFeatherError`, which turns what openapi-fetch rejected with into the client's
- * errors. Shared by the retry loop (src/client/transport/fetch.ts) and one attempt (src/client/transport/attempt.ts).
+ * One call through the client, from `startCall` to `endCall`: its limits and what its attempts
+ * found (the client's errors for it: transport/call-errors.ts, imported on a failure). Shared by
+ * the retry loop (src/client/transport/fetch.ts) and one attempt (src/client/transport/attempt.ts).
  */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIResponseParseError,
-  APIUserAbortError,
-} from '../errors.ts';
-import { FeatherError } from '../../../common/feather-error.ts';
+import type { FeatherError } from '../../../common/feather-error.ts';
 import {
   checkByteLimit,
   checkCount,
@@ -89,7 +83,7 @@ export function startCall(
 /**
  * Records a transport failure and returns what to throw to openapi-fetch: the fetch's own error,
  * so that `onError` middleware sees it as openapi-fetch promises (issue 22), unless it is falsy
- * (openapi-fetch would drop it). `toFeatherError` turns it back into `typed`.
+ * (openapi-fetch would drop it). `toFeatherError` (transport/call-errors.ts) turns it back into `typed`.
  */
 export function failWith(call: CallState, raw: unknown, typed: FeatherError): unknown {
   call.failure = { raw, typed };
@@ -108,57 +102,8 @@ export function endCall(call: CallState, bodyStreams: boolean): void {
   }
 }
 
-/**
- * Turns what openapi-fetch rejected with into the client's errors: a timeout or caller abort
- * while the body was read, a success body that is not JSON, a connection cut mid-body. Errors
- * the client did not cause (from middleware, say) pass through unchanged.
- */
-export function toFeatherError(error: unknown, call: CallState): unknown {
-  // The transport failed: its error, unless `onError` middleware replaced it (passed on as is).
-  if (call.failure !== undefined) {
-    return error === call.failure.raw || error === call.failure.typed ? call.failure.typed : error;
-  }
-  if (error instanceof FeatherError || call.method === undefined || call.url === undefined) {
-    return error;
-  }
-  const where = { method: call.method, url: urlForMessages(call.url) };
-  if (call.callerSignal?.aborted) {
-    return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
-  }
-  if (call.timedOut) {
-    return new APIConnectionTimeoutError({
-      ...where,
-      attempts: call.attempts,
-      timeoutMs: call.timeoutMs,
-      cause: error,
-    });
-  }
-  if (call.response === undefined) return error;
-  if (error instanceof SyntaxError) {
-    return new APIResponseParseError({
-      ...where,
-      response: call.response,
-      cause: error,
-      secrets: call.keys,
-    });
-  }
-  if (error instanceof TypeError) {
-    return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
-  }
-  return error;
-}
-
 /** Origin and path: query strings stay out of messages and logs. */
 export function urlForMessages(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
-}
-
-/** The caller's signal fired: its reason is the cause. */
-export function userAbort(call: CallState, cause?: unknown): APIUserAbortError {
-  return new APIUserAbortError({
-    method: call.method ?? 'request',
-    url: urlForMessages(call.url ?? ''),
-    cause: call.callerSignal?.aborted ? call.callerSignal.reason : cause,
-  });
 }

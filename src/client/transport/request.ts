@@ -6,7 +6,7 @@
 import { assertKeySafeUrl } from '../policy/auth.ts';
 import { urlForMessages, type CallState } from './call.ts';
 import type { ResolvedOptions } from '../options.ts';
-import { isRetryableRequest } from '../policy/retry.ts';
+import { isRetryableRequest } from '../policy/idempotency.ts';
 
 /** The URL and init openapi-fetch built, kept unbuilt when only the retrying fetch will send them. */
 export class RequestParts {

@@ -1,6 +1,7 @@
 /** Feather's error-body retry hints (`retryable`, `retry_after`) as pure decisions. */
 import { describe, expect, it } from 'vitest';
-import { errorBodyHints, retryDelayMs, shouldRetry } from '../../../src/client/policy/retry.ts';
+import { errorBodyHints } from '../../../src/client/policy/error-hints.ts';
+import { retryDelayMs, shouldRetry } from '../../../src/client/policy/retry.ts';
 
 const POLICY = { initialRetryDelayMs: 500, maxRetryDelayMs: 8000, maxRetryAfterMs: 60_000 };
 const request = { retryable: true, retriesSoFar: 0, maxRetries: 2 };

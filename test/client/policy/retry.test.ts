@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_MS } from '../../../src/client/constants.ts';
 import { createFeatherClient, type FeatherClientOptions } from '../../../src/index.ts';
+import { isRetryableRequest } from '../../../src/client/policy/idempotency.ts';
 import {
-  isRetryableRequest,
   retryDelayMs,
   serverRetryAfterMs,
   shouldRetry,

@@ -1,0 +1,72 @@
+/**
+ * The client's errors for a call that failed (transport/call.ts holds its state): imported on the
+ * first failure, with the error classes (src/client/errors.ts), so that a call that succeeds loads
+ * neither (docs/performance.md).
+ */
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIResponseParseError,
+  APIUserAbortError,
+} from '../errors.ts';
+import { FeatherError } from '../../../common/feather-error.ts';
+import { urlForMessages, type CallState } from './call.ts';
+
+/**
+ * Turns what openapi-fetch rejected with into the client's errors: a timeout or caller abort
+ * while the body was read, a success body that is not JSON, a connection cut mid-body. Errors
+ * the client did not cause (from middleware, say) pass through unchanged.
+ */
+export function toFeatherError(error: unknown, call: CallState): unknown {
+  // The transport failed: its error, unless `onError` middleware replaced it (passed on as is).
+  if (call.failure !== undefined) {
+    return error === call.failure.raw || error === call.failure.typed ? call.failure.typed : error;
+  }
+  if (error instanceof FeatherError || call.method === undefined || call.url === undefined) {
+    return error;
+  }
+  const where = { method: call.method, url: urlForMessages(call.url) };
+  if (call.callerSignal?.aborted) {
+    return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
+  }
+  if (call.timedOut) {
+    return new APIConnectionTimeoutError({
+      ...where,
+      attempts: call.attempts,
+      timeoutMs: call.timeoutMs,
+      cause: error,
+    });
+  }
+  if (call.response === undefined) return error;
+  if (error instanceof SyntaxError) {
+    return new APIResponseParseError({
+      ...where,
+      response: call.response,
+      cause: error,
+      secrets: call.keys,
+    });
+  }
+  if (error instanceof TypeError) {
+    return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
+  }
+  return error;
+}
+
+/** The caller's signal fired: its reason is the cause. */
+export function userAbort(call: CallState, cause?: unknown): APIUserAbortError {
+  return new APIUserAbortError({
+    method: call.method ?? 'request',
+    url: urlForMessages(call.url ?? ''),
+    cause: call.callerSignal?.aborted ? call.callerSignal.reason : cause,
+  });
+}
+
+/** The rotating-key function did not return within the attempt's time bound: nothing was sent. */
+export function keyLookupTimeout(call: CallState): APIConnectionTimeoutError {
+  const where = { method: call.method!, url: urlForMessages(call.url!), attempts: call.attempts };
+  return new APIConnectionTimeoutError(
+    { ...where, timeoutMs: call.timeoutMs },
+    `${where.method} ${where.url}: the apiKey function did not return within timeoutMs ` +
+      `(${call.timeoutMs} ms); nothing was sent`,
+  );
+}
