@@ -5,12 +5,10 @@
  * the Idempotency-Key and the body never go to an origin the caller did not name (fetch itself
  * strips only `authorization`).
  */
+import { REDIRECT_STATUSES } from './redirect-status.ts';
 
 /** Redirects followed within one attempt (same origin only), as a bound on loops. */
 export const MAX_REDIRECTS = 5;
-
-/** The statuses fetch follows. */
-const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
 /** What to do with a response to an attempt (or to one of its redirects). */
 export type RedirectStep =
@@ -24,11 +22,6 @@ export type RedirectStep =
       reason: 'cross-origin' | 'too-many' | 'hidden' | 'redirect-error' | 'bad-location';
       targetOrigin?: string;
     };
-
-/** True for a response that may be a redirect (a cheap test before `nextRedirect`). */
-export function mayBeRedirect(response: { status: number; type: string }): boolean {
-  return REDIRECT_STATUSES.has(response.status) || response.type === 'opaqueredirect';
-}
 
 /**
  * The step after a response to `from`, `redirectsSoFar` redirects into the attempt, for the

@@ -8,7 +8,7 @@ import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
-import { mayBeRedirect } from '../../../common/redirect.ts';
+import { mayBeRedirect } from '../../../common/redirect-status.ts';
 import type { PreparedRequest } from './request.ts';
 import type { AttemptOutcome } from '../policy/retry.ts';
 
