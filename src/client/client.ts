@@ -34,10 +34,10 @@ import {
   type FeatherRequestOptions,
 } from './options.ts';
 import {
-  loneSurrogateProblems,
-  operationProblems,
-  rejectInvalid,
-  unsafePathProblems,
+  loneSurrogateBreaches,
+  operationBreaches,
+  unsafePathBreaches,
+  type ParameterBreach,
   type RequestParams,
 } from './policy/validate.ts';
 import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-facts.ts';
@@ -250,11 +250,11 @@ export function clientOn(
         facts = found;
       }
       const rules = operation ? operation.rules : facts?.rules;
-      const problems =
+      const breaches =
         validate && rules !== undefined
-          ? operationProblems(rules, init?.params)
-          : unsafePathProblems(init?.params);
-      if (problems.length > 0) return rejectInvalid(`${method} ${path}`, problems);
+          ? operationBreaches(rules, init?.params)
+          : unsafePathBreaches(init?.params);
+      if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
     } catch (error) {
@@ -364,8 +364,8 @@ export function clientOn(
         endCall(call, false);
         if (error instanceof URIError && call.method === undefined) {
           // openapi-fetch's serializers met a lone surrogate: nothing was sent
-          const problems = loneSurrogateProblems(init?.params);
-          if (problems.length > 0) return rejectInvalid(`${method} ${path}`, problems);
+          const breaches = loneSurrogateBreaches(init?.params);
+          if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
         }
         // Imported on the first failure, with the error classes: a call that succeeds loads neither.
         const { toFeatherError } = await import('./transport/call-errors.ts');
@@ -407,6 +407,21 @@ export function clientOn(
   CLIENT_TABLES.set(client, tables);
   CLIENT_SEND.set(client, send);
   return client as unknown as FeatherClient;
+}
+
+/**
+ * Rejects with a `FeatherValidationError` for `operation` (`"GET /v1/..."`) listing `breaches`.
+ * The error classes and the messages are imported then, not with the client (docs/performance.md).
+ */
+async function rejectInvalid(
+  operation: string,
+  breaches: readonly ParameterBreach[],
+): Promise<never> {
+  const [{ FeatherValidationError }, { parameterProblems }] = await Promise.all([
+    import('./errors.ts'),
+    import('./policy/validation-messages.ts'),
+  ]);
+  throw new FeatherValidationError(operation, parameterProblems(breaches));
 }
 
 /** openapi-fetch's check in `use`, for a client whose core is not loaded yet (same message). */

@@ -42,5 +42,5 @@ export type { ResponseValidationMode } from './policy/response-check.ts';
 export type { FeatherClientOptions, FeatherRequestOptions, FetchLike } from './options.ts';
 export type { ApiKeySource } from './policy/auth.ts';
 export type { Logger, LogLevel } from './logger.ts';
-export { validateParameters } from './policy/validate.ts';
+export { validateParameters } from './policy/validate-parameters.ts';
 export { DEFAULT_BASE_URL } from '../../common/base-url.ts';

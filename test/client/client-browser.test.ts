@@ -307,11 +307,12 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
     }
   });
 
-  it('loads the error classes and the retry step only once a call fails', async () => {
+  it('loads the error classes, the retry step and the validation messages only once a call fails', async () => {
     const context = await browser.newContext(); // its own cache: the modules are fetched afresh
     const operationsPage = await context.newPage();
     const ERRORS = '/lib/src/client/errors.js';
     const RETRY_STEP = '/lib/src/client/transport/retry-step.js';
+    const MESSAGES = '/lib/src/client/policy/validation-messages.js';
     try {
       assetRequests.length = 0;
       apiRequests.length = 0;
@@ -364,6 +365,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
       expect(await call('2024-01-01')).toBe('200');
       expect(assetRequests).not.toContain(ERRORS);
       expect(assetRequests).not.toContain(RETRY_STEP);
+      expect(assetRequests).not.toContain(MESSAGES);
       replies = [503, 200];
       expect(await call('2024-01-01')).toBe('200');
       expect(assetRequests).toContain(RETRY_STEP);
@@ -375,6 +377,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
         () => (window as unknown as { entryReady?: boolean }).entryReady,
       );
       expect(await call('January')).toBe('FeatherValidationError true');
+      expect(assetRequests).toContain(MESSAGES);
       expect(apiRequests.map(({ status }) => status)).toEqual([200, 503, 200]);
     } finally {
       await context.close();

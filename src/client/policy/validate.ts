@@ -1,16 +1,59 @@
 /**
  * Checks request parameters against the spec before anything is sent, using the constraint
  * table that `npm run generate` compiles from the spec (generated/parameters.ts). Every problem
- * is reported, not just the first. Operations or parameters the table does not know pass.
+ * is reported, not just the first. Operations or parameters the table does not know pass. The
+ * checks find breaches (which rule, which value); their messages are worded by
+ * policy/validation-messages.ts, imported only when a call breaks one (docs/performance.md).
  */
-import { PARAMETER_RULES, type ParameterRule } from '../../../generated/index.ts';
-import type { ParameterProblem } from '../errors.ts';
+import type { ParameterRule } from '../../../common/parameter-rule.ts';
 
 /** The constraints a value is checked against (a rule without its name and place). */
-type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
+export type Constraints = Omit<ParameterRule, 'name' | 'in' | 'required'>;
 
 /** openapi-fetch's `params` object: one record per parameter location. */
 export type RequestParams = Partial<Record<ParameterRule['in'], Record<string, unknown>>>;
+
+/** What a value breaks: one of its constraints, by name (a `Date` where a string is due: `date-object`). */
+export type BrokenConstraint =
+  | 'date-object'
+  | 'null'
+  | 'types'
+  | 'enum'
+  | 'minLength'
+  | 'maxLength'
+  | 'pattern'
+  | 'date'
+  | 'uuid'
+  | 'date-time'
+  | 'minimum'
+  | 'maximum'
+  | 'exclusiveMinimum'
+  | 'exclusiveMaximum';
+
+/** A value that breaks `broken` of `constraints`, at item `items[0]` (of item `items[1]`...) when in an array. */
+export interface ValueBreach {
+  broken: BrokenConstraint;
+  value: unknown;
+  constraints: Constraints;
+  /** Array indexes from the parameter's value down to the item that breaks it. */
+  items: number[];
+}
+
+/** A path value that would send the request elsewhere. */
+export type UnsafePathValue = 'empty' | 'dot' | 'lone-surrogate';
+
+/** One parameter that breaks the rules, before its message is worded. */
+export type ParameterBreach = { in: string; name: string } & (
+  | { kind: 'unknown'; known: ReadonlySet<string> }
+  | { kind: 'required' }
+  | { kind: 'unsafe'; unsafe: UnsafePathValue; value: unknown }
+  | {
+      kind: 'value';
+      breach: ValueBreach;
+      /** Values are quoted in messages only for query and path (a header or cookie may hold a secret). */
+      quote: boolean;
+    }
+);
 
 const compiledPatterns = new Map<string, RegExp>();
 const namesByRules = new WeakMap<readonly ParameterRule[], Map<string, ReadonlySet<string>>>();
@@ -23,36 +66,24 @@ const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
- * The problems with `params` for `operation` (`"GET /v1/..."`, the spec's path template):
- * missing required parameters, wrong types, enum, pattern, `format: date`/`date-time`,
- * minimum/maximum, length and array item constraints, and query or path names the operation does
- * not declare. An empty list means valid.
+ * The breaches of `params` under one operation's `rules` (an operation function's own, or those
+ * the client looked up: src/client/policy/operation-facts.ts): missing required parameters, wrong
+ * types, enum, pattern, `format: date`/`date-time`/`uuid`, minimum/maximum, length and array item
+ * constraints, unsafe path values, and query or path names the operation does not declare. An
+ * empty list means valid.
  */
-export function validateParameters(
-  operation: string,
-  params: RequestParams | undefined,
-  rules: Readonly<Record<string, readonly ParameterRule[]>> = PARAMETER_RULES,
-): ParameterProblem[] {
-  const operationRules = rules[operation];
-  return operationRules ? checkParameters(operationRules, params) : [];
-}
-
-function checkParameters(
+export function operationBreaches(
   operationRules: readonly ParameterRule[],
   params: RequestParams | undefined,
-): ParameterProblem[] {
-  const problems: ParameterProblem[] = [];
+): ParameterBreach[] {
+  const breaches: ParameterBreach[] = [];
   for (const place of CHECKED_FOR_UNKNOWN) {
     const given = params?.[place];
     if (given === undefined) continue;
     const known = declaredNames(operationRules, place);
     for (const name in given) {
       if (given[name] !== undefined && !known.has(name)) {
-        problems.push({
-          in: place,
-          name,
-          message: `is not a parameter of this operation (${known.size ? `known: ${[...known].join(', ')}` : 'it takes none'})`,
-        });
+        breaches.push({ in: place, name, kind: 'unknown', known });
       }
     }
   }
@@ -61,20 +92,28 @@ function checkParameters(
     const given = params?.[rule.in];
     const value =
       given !== undefined && Object.hasOwn(given, rule.name) ? given[rule.name] : undefined;
+    const where = { in: rule.in, name: rule.name };
     if (value === undefined) {
-      if (rule.required) problems.push(problem(rule, 'is required'));
+      if (rule.required) breaches.push({ ...where, kind: 'required' });
       continue;
     }
     // An empty or dot segment sends the request to another route (`/kbs//documents`).
     const unsafe = rule.in === 'path' ? unsafePathValue(value) : undefined;
     if (unsafe !== undefined) {
-      problems.push(problem(rule, unsafe));
+      breaches.push({ ...where, kind: 'unsafe', unsafe, value });
       continue;
     }
-    const message = checkValue(value, rule, rule.in === 'query' || rule.in === 'path');
-    if (message !== undefined) problems.push(problem(rule, message));
+    const breach = checkValue(value, rule);
+    if (breach !== undefined) {
+      breaches.push({
+        ...where,
+        kind: 'value',
+        breach,
+        quote: rule.in === 'query' || rule.in === 'path',
+      });
+    }
   }
-  return problems;
+  return breaches;
 }
 
 /** Lone surrogates: `encodeURIComponent` throws a URIError on them. */
@@ -84,38 +123,35 @@ const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * Path values that would send the request elsewhere, checked whatever `validate` says (with
  * `validate`, among the other checks): `..` or
  * `.` (fetch resolves the dot segment: `/v1/email/events/..` is `/v1/email`), an empty value
- * (`/kbs//documents`), a string with a lone surrogate (no URL can hold it). One problem for each;
+ * (`/kbs//documents`), a string with a lone surrogate (no URL can hold it). One breach for each;
  * an empty list when all are safe.
  */
-export function unsafePathProblems(params: RequestParams | undefined): ParameterProblem[] {
-  const problems: ParameterProblem[] = [];
+export function unsafePathBreaches(params: RequestParams | undefined): ParameterBreach[] {
+  const breaches: ParameterBreach[] = [];
   const values = params?.path;
-  if (values === undefined || values === null) return problems;
+  if (values === undefined || values === null) return breaches;
   for (const name of Object.keys(values)) {
-    const message = unsafePathValue(values[name]);
-    if (message !== undefined) problems.push({ in: 'path', name, message });
+    const value = values[name];
+    const unsafe = unsafePathValue(value);
+    if (unsafe !== undefined) breaches.push({ in: 'path', name, kind: 'unsafe', unsafe, value });
   }
-  return problems;
+  return breaches;
 }
 
-function unsafePathValue(value: unknown): string | undefined {
+function unsafePathValue(value: unknown): UnsafePathValue | undefined {
   const segment = Array.isArray(value) ? value.join(',') : value;
-  if (segment === '') return 'is empty: a path parameter needs a value';
-  if (segment === '.' || segment === '..') {
-    return `is ${JSON.stringify(segment)}: a dot segment would send the request to another route`;
-  }
-  if (typeof segment === 'string' && LONE_SURROGATE_RE.test(segment)) return LONE_SURROGATE;
+  if (segment === '') return 'empty';
+  if (segment === '.' || segment === '..') return 'dot';
+  if (typeof segment === 'string' && LONE_SURROGATE_RE.test(segment)) return 'lone-surrogate';
   return undefined;
 }
 
-const LONE_SURROGATE = 'holds a lone surrogate (not well-formed UTF-16): no URL can carry it';
-
 /**
- * The problems behind a URIError of openapi-fetch's serializers: the query values and names
+ * The breaches behind a URIError of openapi-fetch's serializers: the query values and names
  * with a lone surrogate (path values are checked before). Looked for only once one was thrown.
  */
-export function loneSurrogateProblems(params: RequestParams | undefined): ParameterProblem[] {
-  const problems: ParameterProblem[] = [];
+export function loneSurrogateBreaches(params: RequestParams | undefined): ParameterBreach[] {
+  const breaches: ParameterBreach[] = [];
   const query = params?.query ?? {};
   for (const name of Object.keys(query)) {
     const value = query[name];
@@ -124,104 +160,61 @@ export function loneSurrogateProblems(params: RequestParams | undefined): Parame
       for (const [key, item] of Object.entries(value)) texts.push(key, item);
     }
     if (texts.some((text) => typeof text === 'string' && LONE_SURROGATE_RE.test(text))) {
-      problems.push({ in: 'query', name, message: LONE_SURROGATE });
+      breaches.push({ in: 'query', name, kind: 'unsafe', unsafe: 'lone-surrogate', value });
     }
   }
-  return problems;
+  return breaches;
 }
 
-/**
- * The problems with `params` under one operation's `rules` (an operation function's own, or
- * those the client looked up: src/client/policy/operation-facts.ts); an empty list means valid.
- */
-export function operationProblems(
-  rules: readonly ParameterRule[],
-  params: RequestParams | undefined,
-): ParameterProblem[] {
-  return checkParameters(rules, params);
-}
-
-/**
- * Rejects with a `FeatherValidationError` for `operation` (`"GET /v1/..."`) listing `problems`.
- * The error classes are imported then (src/client/errors.ts), not with the client.
- */
-export async function rejectInvalid(
-  operation: string,
-  problems: readonly ParameterProblem[],
-): Promise<never> {
-  const { FeatherValidationError } = await import('../errors.ts');
-  throw new FeatherValidationError(operation, problems);
-}
-
-/**
- * What is wrong with `value` under `constraints`, or `undefined`. Values are quoted in messages
- * only when `quote` (query and path values; a header or cookie may hold a secret).
- */
-function checkValue(value: unknown, constraints: Constraints, quote: boolean): string | undefined {
+/** What `value` breaks of `constraints`, or `undefined`. */
+function checkValue(value: unknown, constraints: Constraints): ValueBreach | undefined {
   const { types } = constraints;
-  if (value instanceof Date) return dateMessage(value, constraints.format);
-  if (value === null) {
-    return types && !types.includes('null') ? 'must not be null' : undefined;
-  }
-  if (types && !hasAnyType(value, types)) {
-    return `${valueInMessage(value, quote)} is not of type ${types.filter((type) => type !== 'null').join(' or ')}`;
-  }
-  if (constraints.enum && !constraints.enum.includes(value)) {
-    return `${valueInMessage(value, quote)} is not one of ${constraints.enum.map(jsonPreview).join(', ')}`;
-  }
-  if (typeof value === 'string') return checkString(value, constraints, quote);
-  if (typeof value === 'number') return checkNumber(value, constraints, quote);
+  const breach = (broken: BrokenConstraint): ValueBreach => ({
+    broken,
+    value,
+    constraints,
+    items: [],
+  });
+  if (value instanceof Date) return breach('date-object');
+  if (value === null) return types && !types.includes('null') ? breach('null') : undefined;
+  if (types && !hasAnyType(value, types)) return breach('types');
+  if (constraints.enum && !constraints.enum.includes(value)) return breach('enum');
+  const broken =
+    typeof value === 'string'
+      ? checkString(value, constraints)
+      : typeof value === 'number'
+        ? checkNumber(value, constraints)
+        : undefined;
+  if (broken !== undefined) return breach(broken);
   if (Array.isArray(value) && constraints.items) {
     for (const [index, item] of value.entries()) {
-      const message = checkValue(item, constraints.items, quote);
-      if (message !== undefined) return `item ${index}: ${message}`;
+      const found = checkValue(item, constraints.items);
+      if (found !== undefined) {
+        found.items.unshift(index);
+        return found;
+      }
     }
   }
   return undefined;
 }
 
-function checkString(value: string, c: Constraints, quote: boolean): string | undefined {
-  if (c.minLength !== undefined && value.length < c.minLength) {
-    return `${valueInMessage(value, quote)} is shorter than ${c.minLength} characters`;
-  }
-  if (c.maxLength !== undefined && value.length > c.maxLength) {
-    return `${valueInMessage(value, quote)} is longer than ${c.maxLength} characters`;
-  }
-  if (c.pattern !== undefined && !compilePattern(c.pattern).test(value)) {
-    return `${valueInMessage(value, quote)} does not match ${c.pattern}`;
-  }
-  if (c.format === 'date' && !isCalendarDate(value)) {
-    return `${valueInMessage(value, quote)} is not a date (YYYY-MM-DD)`;
-  }
-  if (c.format === 'uuid' && !UUID_RE.test(value)) {
-    return `${valueInMessage(value, quote)} is not a UUID (8-4-4-4-12 hex digits)`;
-  }
+function checkString(value: string, c: Constraints): BrokenConstraint | undefined {
+  if (c.minLength !== undefined && value.length < c.minLength) return 'minLength';
+  if (c.maxLength !== undefined && value.length > c.maxLength) return 'maxLength';
+  if (c.pattern !== undefined && !compilePattern(c.pattern).test(value)) return 'pattern';
+  if (c.format === 'date' && !isCalendarDate(value)) return 'date';
+  if (c.format === 'uuid' && !UUID_RE.test(value)) return 'uuid';
   if (c.format === 'date-time' && !(DATE_TIME_RE.test(value) && !Number.isNaN(Date.parse(value)))) {
-    return `${valueInMessage(value, quote)} is not a date-time (RFC 3339, e.g. 2024-01-31T12:00:00Z)`;
+    return 'date-time';
   }
   return undefined;
 }
 
-/** A `Date` object where the spec takes a string: say which string to pass. */
-function dateMessage(value: Date, format: string | undefined): string {
-  return format === 'date'
-    ? 'is a Date object: pass a YYYY-MM-DD string, date.toISOString().slice(0, 10)'
-    : 'is a Date object: pass a string, date.toISOString()';
-}
-
-function checkNumber(value: number, c: Constraints, quote: boolean): string | undefined {
-  if (c.minimum !== undefined && value < c.minimum) {
-    return `${valueInMessage(value, quote)} is below the minimum ${c.minimum}`;
-  }
-  if (c.maximum !== undefined && value > c.maximum) {
-    return `${valueInMessage(value, quote)} is above the maximum ${c.maximum}`;
-  }
-  if (c.exclusiveMinimum !== undefined && value <= c.exclusiveMinimum) {
-    return `${valueInMessage(value, quote)} must be above ${c.exclusiveMinimum}`;
-  }
-  if (c.exclusiveMaximum !== undefined && value >= c.exclusiveMaximum) {
-    return `${valueInMessage(value, quote)} must be below ${c.exclusiveMaximum}`;
-  }
+function checkNumber(value: number, c: Constraints): BrokenConstraint | undefined {
+  if (c.minimum !== undefined && value < c.minimum) return 'minimum';
+  if (c.maximum !== undefined && value > c.maximum) return 'maximum';
+  if (c.exclusiveMinimum !== undefined && value <= c.exclusiveMinimum) return 'exclusiveMinimum';
+  if (c.exclusiveMaximum !== undefined && value >= c.exclusiveMaximum) return 'exclusiveMaximum';
   return undefined;
 }
 
@@ -293,10 +286,6 @@ function compilePattern(pattern: string): RegExp {
   return compiled;
 }
 
-function problem(rule: ParameterRule, message: string): ParameterProblem {
-  return { in: rule.in, name: rule.name, message };
-}
-
 /** The names `rules` declare in `place`, computed once per rule list. */
 function declaredNames(rules: readonly ParameterRule[], place: string): ReadonlySet<string> {
   let byPlace = namesByRules.get(rules);
@@ -310,15 +299,4 @@ function declaredNames(rules: readonly ParameterRule[], place: string): Readonly
     byPlace.set(place, names);
   }
   return names;
-}
-
-/** `value` as a message shows it: quoted when `quote`, else only "the value" (it may be a secret). */
-function valueInMessage(value: unknown, quote: boolean): string {
-  return quote ? jsonPreview(value) : 'the value';
-}
-
-/** `value` as JSON, cut to 60 characters. */
-function jsonPreview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParameterRule } from '../../../generated/index.ts';
-import { isCalendarDate, validateParameters } from '../../../src/client/policy/validate.ts';
+import { isCalendarDate } from '../../../src/client/policy/validate.ts';
+import { validateParameters } from '../../../src/client/policy/validate-parameters.ts';
 
 const DASHBOARD = 'GET /v1/analytics/integrations/dashboard';
 const TIMEOUTS = 'GET /v1/analytics/tools/reliability/timeout-analysis';
