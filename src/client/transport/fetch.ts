@@ -61,7 +61,11 @@ export async function sendWithRetries(
       if (response.ok) {
         const facts = headerFacts(response.headers, call.keys);
         if (facts.holdsSecret) response = scrubSuccessHeaders(response, call.keys);
-        if (!call.streams) response = await limitBody(response, call.maxResponseBytes, call, facts);
+        if (!call.streams) {
+          const limited = limitBody(response, call.maxResponseBytes, call, facts);
+          // A promise only for a body past the bound: no extra await on the hot path.
+          response = limited instanceof Promise ? await limited : limited;
+        }
         return (call.response = response);
       }
     }
