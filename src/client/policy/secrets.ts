@@ -142,21 +142,98 @@ export function headersHoldSecret(headers: Headers, secrets: readonly string[]):
 
 /**
  * A copy of `response` with `body` (a stream, or text) and `headers` in place of its own: same
- * status, status text and URL (a constructed Response has none; `unwrap` and callers read it).
+ * status, status text and URL (a constructed Response has none; `unwrap` and callers read it),
+ * or `url` in place of its URL.
  */
 export function copyResponse(
   response: Response,
   body: ReadableStream<Uint8Array> | string | null,
   headers: Headers,
   keys: readonly string[] = [],
+  url = response.url,
 ): Response {
   const copy = new Response(body === '' ? null : body, {
     status: response.status,
     statusText: keys.length ? scrubText(response.statusText, keys) : response.statusText,
     headers,
   });
-  Object.defineProperty(copy, 'url', { value: response.url });
+  Object.defineProperty(copy, 'url', { value: url });
   return copy;
+}
+
+/** The scheme and host of an absolute URL: the origin the caller named (redirects stay on it). */
+const URL_ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
+
+/**
+ * `url` with every form of each secret replaced after its origin: raw, percent-encoded (however
+ * the server or the URL parser encoded it: `%2F` or `%2f`, some characters and not others) and
+ * JSON-escaped. A same-origin redirect to `/v1/x?token=KEY` puts the key in the response's URL.
+ */
+export function scrubUrl(url: string, secrets: readonly string[]): string {
+  const origin = URL_ORIGIN.exec(url)?.[0] ?? '';
+  const rest = url.slice(origin.length);
+  const forms = withJsonForms(secrets);
+  let scrubbed = holdsSecret(rest, forms) ? scrubText(rest, forms) : rest;
+  if (scrubbed.includes('%')) scrubbed = scrubPercentDecoded(scrubbed, secrets);
+  return scrubbed === rest ? url : origin + scrubbed;
+}
+
+/**
+ * `text` with each secret replaced where its percent-decoded form holds it: the text is cut into
+ * characters and runs of `%XX` (one run decodes together: a UTF-8 character spans several), and
+ * every piece that overlaps an occurrence becomes part of one `***`.
+ */
+function scrubPercentDecoded(text: string, secrets: readonly string[]): string {
+  const pieces = text.match(/(?:%[\da-f]{2})+|[^]/giu) ?? [];
+  const decoded = pieces.map((piece) =>
+    piece.length > 1 && piece[0] === '%' ? decode(piece) : piece,
+  );
+  const whole = decoded.join('');
+  if (!holdsSecret(whole, secrets)) return text;
+  const starts: number[] = [];
+  let at = 0;
+  for (const piece of decoded) {
+    starts.push(at);
+    at += piece.length;
+  }
+  const hidden = new Array<boolean>(pieces.length).fill(false);
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    let first = 0; // the first piece that ends after the occurrence starts (occurrences ascend)
+    for (let from = whole.indexOf(secret); from !== -1; from = whole.indexOf(secret, from + 1)) {
+      const to = from + secret.length;
+      while (starts[first]! + decoded[first]!.length <= from) first++;
+      for (let i = first; i < pieces.length && starts[i]! < to; i++) hidden[i] = true;
+    }
+  }
+  let out = '';
+  for (let i = 0; i < pieces.length; i++) {
+    if (!hidden[i]) out += pieces[i];
+    else if (!hidden[i - 1]) out += REDACTED;
+  }
+  return out;
+}
+
+/** A run of `%XX` decoded, or as it is when its bytes are not UTF-8. */
+function decode(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run;
+  }
+}
+
+/**
+ * `response`, or, when its URL holds a secret (a same-origin redirect to a Location quoting the
+ * key), a copy over the same body whose `url` is scrubbed. A copy rather than the instance with
+ * `url` shadowed: `clone()` of that instance would hand back the original URL.
+ */
+export function scrubResponseUrl(response: Response, secrets: readonly string[]): Response {
+  const { url } = response;
+  if (url === '' || secrets.length === 0) return response;
+  const scrubbed = scrubUrl(url, secrets);
+  if (scrubbed === url) return response;
+  return copyResponse(response, response.body, response.headers, [], scrubbed);
 }
 
 /**

@@ -13,7 +13,12 @@ import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { scrubErrorBody, scrubErrorResponse, scrubSuccessHeaders } from '../policy/secrets.ts';
+import {
+  scrubErrorBody,
+  scrubErrorResponse,
+  scrubResponseUrl,
+  scrubSuccessHeaders,
+} from '../policy/secrets.ts';
 import {
   errorBodyHints,
   retryDelayMs,
@@ -75,7 +80,9 @@ export async function sendWithRetries(
         throw failWith(call, result.error, failure);
       }
     } else {
-      response = result;
+      // Before anyone sees it (the result, middleware, unwrap, streams): a same-origin redirect
+      // may have put the key in its URL.
+      response = scrubResponseUrl(result, call.keys);
       if (logger.enabled('debug')) {
         logger.debug(`${method} ${urlForMessages(url)} -> ${response.status}`, {
           requestId: response.headers.get(REQUEST_ID_HEADER),
