@@ -2,7 +2,8 @@
  * Scrubbing the API key out of what a server sends back. A server may echo the key in an error
  * body or a header (`x-request-id`); the client knows the key, so the error response handed on
  * is a copy with every occurrence replaced, and so is everything built from it (the result's
- * `error`, `APIError`'s message, body and headers, log lines), whatever the key's length.
+ * `error`, `APIError`'s message, body and headers, log lines), whatever the key's length. The
+ * user's own credentials in request headers (`credentialSecrets`) are scrubbed with it.
  */
 
 /** The text that stands in for a secret. */
@@ -15,6 +16,83 @@ export function scrubText(text: string, secrets: readonly string[]): string {
     if (secret !== '' && result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
   return result;
+}
+
+/** Header names that carry a credential whatever they are called. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]);
+/** A header name that looks like it carries a secret (`X-Session-Token`, `X-Auth`, `X-Api-Secret`). */
+const SECRET_HEADER_NAME = /token|secret|key|auth|session|passw|credential|cookie/;
+/** A credential's parts shorter than this are not scrubbed on their own: they would wreck ordinary text. */
+const MIN_CREDENTIAL_PART_CHARS = 8;
+
+/**
+ * True for a request header that carries the user's credential: `Authorization`,
+ * `Proxy-Authorization`, `Cookie`, or a name holding token, secret, key, auth, session or
+ * password. Not `Idempotency-Key`: a retry's identity, which the user wants to see.
+ */
+export function isCredentialHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (CREDENTIAL_HEADERS.has(lower)) return true;
+  return SECRET_HEADER_NAME.test(lower) && !lower.endsWith('idempotency-key');
+}
+
+/**
+ * The user's own credentials among request headers (a `Headers`, pairs, or openapi-fetch's
+ * record, arrays and nulls included), to scrub with the key: each credential header's whole value,
+ * and its parts of 8 characters or more (`Bearer <token>`'s token, a cookie's `name=value` and
+ * value, a `Basic` credential decoded and its password).
+ */
+export function credentialSecrets(headers: unknown): string[] {
+  const found = new Set<string>();
+  for (const [name, raw] of headerEntries(headers)) {
+    if (!isCredentialHeader(name)) continue;
+    const value = String(raw).trim(); // as `Headers` sends it
+    if (value === '') continue;
+    found.add(value);
+    for (const part of credentialParts(value)) {
+      if (part.length >= MIN_CREDENTIAL_PART_CHARS) found.add(part);
+    }
+  }
+  return [...found];
+}
+
+/** The name and value of each header in `headers`, whichever form it takes. */
+function headerEntries(headers: unknown): [string, unknown][] {
+  if (!headers || typeof headers !== 'object') return [];
+  const pairs: [string, unknown][] = [];
+  const entries =
+    headers instanceof Headers || Array.isArray(headers)
+      ? (headers as Iterable<[string, unknown]>)
+      : Object.entries(headers);
+  for (const [name, value] of entries) {
+    if (Array.isArray(value)) for (const item of value) pairs.push([name, item]);
+    else if (value !== null && value !== undefined) pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+/** The pieces of a credential value a server might quote on their own. */
+function credentialParts(value: string): string[] {
+  const parts: string[] = [];
+  for (const token of value.split(/[\s,;]+/)) {
+    parts.push(token);
+    const equals = token.indexOf('=');
+    if (equals > 0) parts.push(token.slice(equals + 1).replace(/^"(.*)"$/, '$1'));
+  }
+  const basic = /^basic\s+([A-Za-z\d+/]+=*)$/i.exec(value);
+  if (basic) {
+    try {
+      const decoded = atob(basic[1]!);
+      parts.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    } catch {
+      // not base64 after all: its token is scrubbed as it is
+    }
+  }
+  return parts;
 }
 
 /** True when `text` holds one of the secrets. */
