@@ -362,6 +362,7 @@ export function clientOn(
             url: urlForMessages(response.url || path),
             timeoutMs: call.timeoutMs,
             signal: init.signal as AbortSignal | undefined,
+            secrets: call.keys,
           });
           endCall(call, true);
           return result;
