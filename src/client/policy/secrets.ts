@@ -335,8 +335,9 @@ export function scrubErrorResponse(
 }
 
 /**
- * A copy of a success response whose headers echo a key (`x-request-id: KEY`), with scrubbed
- * headers over the same body stream. The body of a success is the API's data: not altered.
+ * A copy of a success response whose headers or status text echo a key (`x-request-id: KEY`),
+ * with scrubbed headers and status text over the same body stream. The body of a success is the
+ * API's data: not altered.
  */
 export function scrubSuccessHeaders(response: Response, keys: readonly string[]): Response {
   const secrets = withJsonForms(keys);

@@ -14,6 +14,7 @@ import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
 import {
+  holdsSecret,
   scrubErrorBody,
   scrubErrorResponse,
   scrubErrorChain,
@@ -97,7 +98,10 @@ export async function sendWithRetries(
       // body is the caller's to read (`streamEvents` bounds each event).
       if (response.ok) {
         const facts = headerFacts(response.headers, call.keys);
-        if (facts.holdsSecret) response = scrubSuccessHeaders(response, call.keys);
+        // A status text echoing the key (`200 sk_live_...`) is scrubbed with the headers.
+        if (facts.holdsSecret || holdsSecret(response.statusText, call.keys)) {
+          response = scrubSuccessHeaders(response, call.keys);
+        }
         if (!call.streams) response = limitBody(response, call.maxResponseBytes, call, facts);
         return (call.response = response);
       }
