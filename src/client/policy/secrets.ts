@@ -101,14 +101,22 @@ export function holdsSecret(text: string, secrets: readonly string[]): boolean {
   return false; // a plain loop: this runs for every header of every response
 }
 
-/** A copy of a JSON value with the secrets scrubbed from every string, keys included. */
+/**
+ * A copy of a JSON value with the secrets scrubbed from every string, keys included. Each key is
+ * defined, not assigned: a body's own `__proto__` key stays a key, not the copy's prototype.
+ */
 export function scrubJson(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return scrubText(value, secrets);
   if (Array.isArray(value)) return value.map((item) => scrubJson(item, secrets));
   if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      copy[scrubText(key, secrets)] = scrubJson(item, secrets);
+      Object.defineProperty(copy, scrubText(key, secrets), {
+        value: scrubJson(item, secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return copy;
   }
