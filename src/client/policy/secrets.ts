@@ -270,6 +270,8 @@ export function scrubUrl(url: string, secrets: readonly string[]): string {
  * every piece that overlaps an occurrence becomes part of one `***`.
  */
 function scrubPercentDecoded(text: string, secrets: readonly string[]): string {
+  const all = decode(text); // the common case, on every response: no secret, one call
+  if (all !== text && !holdsSecret(all, secrets)) return text;
   const pieces = text.match(/(?:%[\da-f]{2})+|[^]/giu) ?? [];
   const decoded = pieces.map((piece) =>
     piece.length > 1 && piece[0] === '%' ? decode(piece) : piece,
