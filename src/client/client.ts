@@ -42,6 +42,7 @@ import {
 } from './policy/validate.ts';
 import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-facts.ts';
 import { assertNoCredentials } from './policy/auth.ts';
+import { credentialSecrets } from './policy/secrets.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
@@ -205,6 +206,8 @@ export function clientOn(
     // openapi-fetch fills placeholders in baseUrl + path, the direct path in the path only.
     !resolved.baseUrl.includes('{');
   let directBase: DirectBase | undefined; // on the first direct call
+  // The user's own credentials (Authorization, cookies, ...): scrubbed with the key.
+  const clientCredentials = credentialSecrets(clientOptions.headers);
   const { tables } = resolved;
   const given = options?.querySerializer;
   const queryOptions = typeof given === 'object' ? given : undefined;
@@ -257,6 +260,18 @@ export function clientOn(
       if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
+      const credentials =
+        init?.headers || init?.params?.header
+          ? [
+              ...clientCredentials,
+              ...credentialSecrets(init.headers),
+              ...credentialSecrets(init.params?.header),
+            ]
+          : clientCredentials;
+      for (const secret of credentials) {
+        call.keys.push(secret);
+        resolved.logger.addSecret(secret);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -343,6 +358,7 @@ export function clientOn(
             url: urlForMessages(response.url || path),
             timeoutMs: call.timeoutMs,
             signal: init.signal as AbortSignal | undefined,
+            secrets: call.keys,
           });
           endCall(call, true);
           return result;

@@ -10,6 +10,7 @@ import {
   APIUserAbortError,
 } from '../errors.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
+import { scrubErrorChain } from '../policy/secrets.ts';
 import { urlForMessages, type CallState } from './call.ts';
 
 /**
@@ -30,12 +31,15 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
     return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
   }
   if (call.timedOut) {
-    return new APIConnectionTimeoutError({
-      ...where,
-      attempts: call.attempts,
-      timeoutMs: call.timeoutMs,
-      cause: error,
-    });
+    return scrubErrorChain(
+      new APIConnectionTimeoutError({
+        ...where,
+        attempts: call.attempts,
+        timeoutMs: call.timeoutMs,
+        cause: error,
+      }),
+      call.keys,
+    );
   }
   if (call.response === undefined) return error;
   if (error instanceof SyntaxError) {
@@ -47,7 +51,9 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
     });
   }
   if (error instanceof TypeError) {
-    return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
+    // A body cut by a malformed chunk: undici's parser error under it quotes the raw bytes.
+    const failure = new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
+    return scrubErrorChain(failure, call.keys);
   }
   return error;
 }

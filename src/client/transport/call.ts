@@ -35,7 +35,10 @@ export interface CallState {
   timedOut: boolean;
   /** The request is safe to repeat though its method is not (src/client/policy/idempotency.ts). */
   safeToRepeat?: boolean;
-  /** The API keys sent in this call (one unless the key rotated), scrubbed from what it returns. */
+  /**
+   * The secrets of this call, scrubbed from what it returns: the API keys sent (one unless the
+   * key rotated) and the user's own credentials in its headers (policy/secrets.ts).
+   */
   keys: string[];
   /** Bound on a decoded body the client reads (`maxResponseBytes`). */
   maxResponseBytes: number;

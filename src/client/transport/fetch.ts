@@ -12,7 +12,7 @@ import { REQUEST_ID_HEADER } from '../constants.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { scrubSuccessHeaders } from '../policy/secrets.ts';
+import { holdsSecret, scrubResponseUrl, scrubSuccessHeaders } from '../policy/secrets.ts';
 
 /**
  * Sends `received` until it succeeds, fails for good or runs out of retries. Resolves with the
@@ -48,9 +48,11 @@ export async function sendWithRetries(
     }
     logger.addSecret(key);
     if (!call.keys.includes(key)) call.keys.push(key);
-    const result = await sendAttempt(prepared, body, key, init, call, options, spentMs);
+    let result = await sendAttempt(prepared, body, key, init, call, options, spentMs);
     if (!('kind' in result)) {
-      let response = result;
+      // Before anyone sees it (the result, middleware, unwrap, streams): a same-origin redirect
+      // may have put the key in its URL.
+      let response = scrubResponseUrl(result, call.keys);
       if (logger.enabled('debug')) {
         logger.debug(`${method} ${urlForMessages(url)} -> ${response.status}`, {
           requestId: response.headers.get(REQUEST_ID_HEADER),
@@ -60,7 +62,10 @@ export async function sendWithRetries(
       // body is the caller's to read (`streamEvents` bounds each event).
       if (response.ok) {
         const facts = headerFacts(response.headers, call.keys);
-        if (facts.holdsSecret) response = scrubSuccessHeaders(response, call.keys);
+        // A status text echoing the key (`200 sk_live_...`) is scrubbed with the headers.
+        if (facts.holdsSecret || holdsSecret(response.statusText, call.keys)) {
+          response = scrubSuccessHeaders(response, call.keys);
+        }
         if (!call.streams) {
           const limited = limitBody(response, call.maxResponseBytes, call, facts);
           // A promise only for a body past the bound: no extra await on the hot path.
@@ -68,6 +73,7 @@ export async function sendWithRetries(
         }
         return (call.response = response);
       }
+      result = response;
     }
     // Imported on the first failed attempt: a call that succeeds at once never loads it.
     const { afterFailedAttempt } = await import('./retry-step.ts');

@@ -14,7 +14,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { AttemptFailure } from './attempt.ts';
 import type { PreparedRequest } from './request.ts';
-import { scrubErrorBody, scrubErrorResponse } from '../policy/secrets.ts';
+import { scrubErrorBody, scrubErrorChain, scrubErrorResponse } from '../policy/secrets.ts';
 import { errorBodyHints, type ErrorBodyHints } from '../policy/error-hints.ts';
 import { retryDelayMs, shouldRetry, type AttemptOutcome } from '../policy/retry.ts';
 
@@ -43,14 +43,18 @@ export async function afterFailedAttempt(
     outcome = result;
     if (!shouldRetry(outcome, limits)) {
       const where = { method, url: urlForMessages(url), attempts: call.attempts };
-      const failure =
+      // Scrubbed in place down its cause chain, the fetch's own error included: undici's
+      // parser error quotes the raw bytes of a malformed response, which may echo the key.
+      const failure = scrubErrorChain(
         outcome.kind === 'timeout'
           ? new APIConnectionTimeoutError({
               ...where,
               timeoutMs: call.timeoutMs,
               cause: result.error,
             })
-          : new APIConnectionError({ ...where, cause: result.error });
+          : new APIConnectionError({ ...where, cause: result.error }),
+        call.keys,
+      );
       logger.info(failure.message); // the caller gets it: not louder than info
       // `onError` middleware sees what the fetch threw; the caller gets `failure` (src/client.ts).
       throw failWith(call, result.error, failure);
@@ -110,7 +114,11 @@ export async function afterFailedAttempt(
  */
 async function finalError(response: Response, call: CallState): Promise<Response> {
   call.response = response; // while its body is read, for `toFeatherError`
-  const text = await (await limitBody(response, call.maxResponseBytes, call)).text();
+  const text = await Promise.resolve(limitBody(response, call.maxResponseBytes, call))
+    .then((limited) => limited.text())
+    .catch((error: unknown) => {
+      throw scrubErrorChain(error, call.keys); // a malformed chunk: its parser error quotes the bytes
+    });
   const copy = scrubErrorResponse(response, text, call.keys);
   if (nestsDeeperThan(text, MAX_ERROR_BODY_DEPTH)) {
     DEEP_ERROR_BODIES.set(copy, scrubErrorBody(text, call.keys));
