@@ -16,7 +16,7 @@ import {
 import { FeatherError } from '../../common/feather-error.ts';
 import { checkByteLimit } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
-import { scrubErrorChain } from './policy/secrets.ts';
+import { scrubErrorChain } from './policy/error-secrets.ts';
 
 /** One event: `event` is the `event:` field (absent for the default `message`), `data` the text. */
 export type ServerSentEvent = EventSourceMessage;

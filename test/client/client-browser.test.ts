@@ -313,6 +313,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
     const ERRORS = '/lib/src/client/errors.js';
     const RETRY_STEP = '/lib/src/client/transport/retry-step.js';
     const MESSAGES = '/lib/src/client/policy/validation-messages.js';
+    const ERROR_SECRETS = '/lib/src/client/policy/error-secrets.js';
     try {
       assetRequests.length = 0;
       apiRequests.length = 0;
@@ -366,6 +367,7 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
       expect(assetRequests).not.toContain(ERRORS);
       expect(assetRequests).not.toContain(RETRY_STEP);
       expect(assetRequests).not.toContain(MESSAGES);
+      expect(assetRequests).not.toContain(ERROR_SECRETS);
       replies = [503, 200];
       expect(await call('2024-01-01')).toBe('200');
       expect(assetRequests).toContain(RETRY_STEP);

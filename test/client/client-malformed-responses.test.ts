@@ -17,7 +17,7 @@ import {
   streamEvents,
   type Logger,
 } from '../../src/index.ts';
-import { scrubErrorChain } from '../../src/client/policy/secrets.ts';
+import { scrubErrorChain } from '../../src/client/policy/error-secrets.ts';
 import { failureOf } from '../helpers/leaks.ts';
 
 const KEY = 'sk_live_MALFORMED_8c1e3a5f7b9d';

@@ -10,7 +10,7 @@ import {
   APIUserAbortError,
 } from '../errors.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
-import { scrubErrorChain } from '../policy/secrets.ts';
+import { scrubErrorChain } from '../policy/error-secrets.ts';
 import { urlForMessages, type CallState } from './call.ts';
 
 /**

@@ -14,7 +14,7 @@ import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { AttemptFailure } from './attempt.ts';
 import type { PreparedRequest } from './request.ts';
-import { scrubErrorBody, scrubErrorChain, scrubErrorResponse } from '../policy/secrets.ts';
+import { scrubErrorBody, scrubErrorChain, scrubErrorResponse } from '../policy/error-secrets.ts';
 import { errorBodyHints, type ErrorBodyHints } from '../policy/error-hints.ts';
 import { retryDelayMs, shouldRetry, type AttemptOutcome } from '../policy/retry.ts';
 
