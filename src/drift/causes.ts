@@ -30,6 +30,8 @@ export interface DriftCause {
 }
 
 const OPERATION_PREFIX = /^#\/paths\/[^/]+\/[a-z]+/;
+/** What stands for each operation in a cause's `at`: `{operation}/responses/409`. */
+export const EACH_OPERATION = '{operation}';
 
 /**
  * The cause of a change: a change to a shared component (`definedAt`, or a location under
@@ -47,7 +49,7 @@ export function causeOf(change: Omit<DriftChange, 'cause'>): { key: string; at: 
   if (shared) return { key: `${change.id} ${shared}`, at: shared };
   if (change.operation === null)
     return { key: `${change.id} ${change.location} ${change.message}`, at: change.location };
-  const at = change.location.replace(OPERATION_PREFIX, '{operation}');
+  const at = change.location.replace(OPERATION_PREFIX, EACH_OPERATION);
   return { key: `${change.id} ${at} ${change.message}`, at };
 }
 

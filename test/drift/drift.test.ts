@@ -261,7 +261,7 @@ describe('drift reports', () => {
     expect(text).toContain('2 changes from 2 causes: 1 breaking, 0 warnings, 1 info');
     expect(text.indexOf('BREAKING')).toBeLessThan(text.indexOf('info-version-changed'));
     expect(text).toContain(
-      '  at {operation}/parameters/3/schema; GET /v1/analytics/tools/reliability/timeout-analysis',
+      '  at parameters/3/schema of GET /v1/analytics/tools/reliability/timeout-analysis\n',
     );
   });
 
@@ -271,10 +271,33 @@ describe('drift reports', () => {
     expect(markdown).toContain('| breaking | 1 | 1 |');
     expect(markdown).toContain('| `request-maximum-lowered` | 1 | 1 | 1 |');
     expect(markdown).toMatch(
-      /\| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \| `\{operation\}\/parameters\/3\/schema` \| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \|/,
+      /\| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \| `parameters\/3\/schema` of the operation \| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \|/,
     );
     expect(markdown).toContain('| `info-version-changed` | info.version 1.21.0 -> 1.22.0 |');
     expect(markdown).not.toContain('Left out');
+  });
+});
+
+describe('drift reports of a change at the same place in every operation', () => {
+  const revision = pinned();
+  for (const item of Object.values(revision.paths as Dict))
+    for (const operation of Object.values(item as Dict))
+      ((operation as Dict).responses as Dict)['503'] = { description: 'unavailable' };
+  const report = diff(pinned(), revision);
+  const operations = report.causes[0]!.operations;
+  const context = { base: 'spec/', revision: 'other.json' };
+
+  it('text names the place in each of the operations it lists', () => {
+    expect(operations.length).toBeGreaterThan(1);
+    expect(formatText(report, context)).toContain(
+      `\n           at responses/503 of each of ${operations.length} operations: ${operations.join(', ')}\n`,
+    );
+  });
+
+  it('markdown names the place in each operation, and lists them under reaches', () => {
+    expect(formatMarkdown(report, context)).toContain(
+      `| \`responses/503\` of each operation | ${operations.length} operations: ${operations.join(', ')} |`,
+    );
   });
 });
 
