@@ -16,6 +16,8 @@ import {
   listOperations,
   restrictToOperations,
 } from '../../src/drift/index.ts';
+import { groupByCause } from '../../src/drift/causes.ts';
+import type { DriftChange } from '../../src/drift/change.ts';
 import { readOtherSide } from '../../scripts/commands/drift.ts';
 import { seedTree } from '../helpers/seed.ts';
 import { REPO_ROOT } from '../helpers/workspace.ts';
@@ -323,6 +325,68 @@ describe('changes grouped by cause', () => {
     });
     expect(report.causes[0]!.operations).toHaveLength(operations);
     expect(report.summary.causes).toEqual({ total: 1, breaking: 1, warning: 0, info: 0 });
+  });
+
+  it('a change to a shared error schema names every status it shows under, in each format', () => {
+    const revision = pinned();
+    const schemas = (revision.components as Dict).schemas as Dict;
+    delete ((schemas.ErrorResponse as Dict).properties as Dict).message;
+    const report = diff(pinned(), revision);
+    // ErrorResponse is the body of both the 400 and the 401 of each seed operation.
+    const message = 'responses 400, 401 (application/json).message removed';
+    expect(report.causes.map((c) => [c.id, c.message, c.changes])).toEqual([
+      ['response-property-removed', message, 4],
+    ]);
+    const context = { base: 'spec/', revision: 'other.json' };
+    expect(formatText(report, context)).toContain(
+      `BREAKING response-property-removed: ${message}\n`,
+    );
+    expect(formatMarkdown(report, context)).toContain(
+      `| \`response-property-removed\` | ${message} |`,
+    );
+  });
+
+  const shared = (message: string): DriftChange => ({
+    id: 'response-property-removed',
+    breaking: true,
+    level: 'breaking',
+    operation: 'GET /a',
+    location: '#/paths/~1a/get/responses/400/content/application~1json/schema/properties/m',
+    definedAt: '#/components/schemas/E/properties/m',
+    message,
+    cause: 'response-property-removed #/components/schemas/E/properties/m',
+  });
+  const messages: [string, string[], string][] = [
+    [
+      'one status',
+      ['response 400 (application/json).m removed'],
+      'response 400 (application/json).m removed',
+    ],
+    [
+      'statuses in order, each once',
+      [
+        'response 422 (application/json).m removed',
+        'response 400 (application/json).m removed',
+        'response 422 (application/json).m removed',
+      ],
+      'responses 400, 422 (application/json).m removed',
+    ],
+    [
+      'a header',
+      ['response 400: header X-Retry removed', 'response 429: header X-Retry removed'],
+      'responses 400, 429: header X-Retry removed',
+    ],
+    [
+      'more than the status differs: the first message',
+      [
+        'response 400 (application/json).m removed',
+        'response 200 (application/json).data.m removed',
+      ],
+      'response 400 (application/json).m removed',
+    ],
+  ];
+  it.each(messages)("a shared cause's message: %s", (_name, given, want) => {
+    expect(groupByCause(given.map(shared)).map((c) => c.message)).toEqual([want]);
   });
 
   it('the same change at the same place in two operations is one cause; different places are two', () => {
