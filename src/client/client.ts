@@ -181,30 +181,28 @@ export function clientOn(
   // default fetch and Request), nothing but our fetch sees the request, which can then be
   // `RequestParts` (docs/performance.md).
   const middlewares: Middleware[] = [];
+  // Reached only while `core` is undefined: for a `load`ed core (a `create`d one is made above).
   // A failed import fails that call; the next call tries again.
   const coreReady = (): Promise<UntypedOpenapiFetch> =>
-    (loading ??= (coreSource as { load: (o: ClientOptions) => Promise<UntypedOpenapiFetch> })
-      .load(clientOptions)
-      .then(
-        (loaded) => {
-          loaded.use(...middlewares);
-          return (core = loaded);
-        },
-        (error: unknown) => {
-          loading = undefined;
-          throw error;
-        },
-      ));
+    (loading ??= (
+      'create' in coreSource
+        ? Promise.resolve(coreSource.create(clientOptions))
+        : coreSource.load(clientOptions)
+    ).then(
+      (loaded) => {
+        loaded.use(...middlewares);
+        return (core = loaded);
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
   const defaultRequest = clientOptions.Request === undefined;
   // What the direct path (operation functions) needs: openapi-fetch's defaults throughout.
   const directOk =
-    defaultRequest &&
-    typeof options.querySerializer !== 'function' &&
-    clientOptions.bodySerializer === undefined &&
-    clientOptions.pathSerializer === undefined &&
-    clientOptions.requestInitExt === undefined &&
-    // openapi-fetch fills placeholders in baseUrl + path, the direct path in the path only.
-    !resolved.baseUrl.includes('{');
+    !needsOpenapiFetch({ ...options, baseUrl: resolved.baseUrl }) &&
+    clientOptions.requestInitExt === undefined;
   let directBase: DirectBase | undefined; // on the first direct call
   // The user's own credentials (Authorization, cookies, ...): scrubbed with the key.
   const clientCredentials = credentialSecrets(clientOptions.headers);
@@ -279,12 +277,7 @@ export function clientOn(
       directOk &&
       middlewares.length === 0 &&
       (init === undefined ||
-        (init.Request === undefined &&
-          init.bodySerializer === undefined &&
-          init.pathSerializer === undefined &&
-          typeof init.querySerializer !== 'function' &&
-          !(init.middleware as unknown[] | undefined)?.length &&
-          !(typeof init.baseUrl === 'string' && init.baseUrl.includes('{'))));
+        (!needsOpenapiFetch(init) && !(init.middleware as unknown[] | undefined)?.length));
     const direct = !canSendDirect
       ? undefined
       : operation
@@ -438,6 +431,21 @@ async function rejectInvalid(
     import('./policy/validation-messages.ts'),
   ]);
   throw new FeatherValidationError(operation, parameterProblems(breaches));
+}
+
+/**
+ * Whether the client's options or a call's init hold what only openapi-fetch's core does: a
+ * custom `Request`, body, path or query serializer, or a placeholder in `baseUrl` (openapi-fetch
+ * fills placeholders in baseUrl + path, the direct path in the path only).
+ */
+function needsOpenapiFetch(init: Record<string, unknown>): boolean {
+  return (
+    init.Request !== undefined ||
+    init.bodySerializer !== undefined ||
+    init.pathSerializer !== undefined ||
+    typeof init.querySerializer === 'function' ||
+    (typeof init.baseUrl === 'string' && init.baseUrl.includes('{'))
+  );
 }
 
 /** openapi-fetch's check in `use`, for a client whose core is not loaded yet (same message). */
