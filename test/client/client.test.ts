@@ -106,6 +106,19 @@ describe('createFeatherClient', () => {
     expect(loopback.server.requests.map((r) => r.headers['x-api-key'])).toEqual(keys);
   });
 
+  it('sends nothing when the signal fires while the rotating-key function runs', async () => {
+    const controller = new AbortController();
+    const client = await clientFor([{ body: ROWS }], {
+      apiKey: () => {
+        controller.abort(new Error('gave up'));
+        return KEY; // the key comes, but after the abort
+      },
+    });
+    const failure = client.GET(TIMEOUTS, { params: { query: DATES }, signal: controller.signal });
+    await expect(failure).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(loopback.server.requests).toHaveLength(0);
+  });
+
   it('sends the client headers and lets a request add its own', async () => {
     const client = await clientFor([{ body: ROWS }], { headers: { 'x-team': 'core' } });
     await client.GET(TIMEOUTS, { params: { query: DATES }, headers: { 'x-trace': 't-1' } });

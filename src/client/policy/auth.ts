@@ -40,21 +40,6 @@ export function resolveApiKeySource(apiKey: ApiKeySource | undefined): ApiKeySou
   );
 }
 
-/** The key to send now: the string, or what the rotating-key function returns. */
-export async function currentApiKey(source: ApiKeySource): Promise<string> {
-  if (typeof source === 'string') return source;
-  let key: unknown;
-  try {
-    key = await source();
-  } catch (error) {
-    throw new FeatherError('The apiKey function threw; no request was sent.', { cause: error });
-  }
-  if (typeof key !== 'string' || key.trim() === '') {
-    throw new FeatherError('The apiKey function returned no key (expected a non-empty string).');
-  }
-  return checkApiKey(key, 'The key returned by the apiKey function');
-}
-
 /** The key without surrounding white space, or a `FeatherError` if it cannot be a header value. */
 export function checkApiKey(key: string, source: string): string {
   const trimmed = key.trim();

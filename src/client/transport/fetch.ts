@@ -5,7 +5,6 @@
  * (transport/attempt.ts), and after one that fails hands on to transport/retry-step.ts (imported
  * then), which asks policy/retry.ts whether and how long to wait.
  */
-import { currentApiKey, type ApiKeySource } from '../policy/auth.ts';
 import { headerFacts, limitBody } from './body-limit.ts';
 import { failWith, urlForMessages, type CallState } from './call.ts';
 import { REQUEST_ID_HEADER } from '../constants.ts';
@@ -42,6 +41,8 @@ export async function sendWithRetries(
     let spentMs = 0;
     if (typeof options.apiKey === 'string') key = options.apiKey;
     else {
+      // Imported on the first lookup: a client with a string key never loads it.
+      const { apiKeyWithin } = await import('./key-lookup.ts');
       const lookupStartMs = performance.now();
       key = await apiKeyWithin(options.apiKey, call, callerSignal);
       spentMs = performance.now() - lookupStartMs;
@@ -80,51 +81,4 @@ export async function sendWithRetries(
     const final = await afterFailedAttempt(result, prepared, retriesSoFar, call, options);
     if (final !== undefined) return final;
   }
-}
-
-/**
- * The current key from a rotating-key function, within the attempt's time bound and the
- * caller's signal: a lookup that never settles ends in `APIConnectionTimeoutError` (nothing
- * sent, not retried) or `APIUserAbortError`.
- */
-function apiKeyWithin(
-  source: ApiKeySource,
-  call: CallState,
-  signal: AbortSignal | undefined,
-): Promise<string> {
-  const lookup = currentApiKey(source);
-  const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
-  if (!bounded && signal === undefined) return lookup;
-  return new Promise((resolve, reject) => {
-    // The errors are imported when one is due (transport/call-errors.ts), not with the client.
-    const timer = bounded
-      ? setTimeout(() => {
-          finish();
-          import('./call-errors.ts').then(({ keyLookupTimeout }) => {
-            reject(keyLookupTimeout(call));
-          }, reject);
-        }, call.timeoutMs)
-      : undefined;
-    const onAbort = (): void => {
-      finish();
-      import('./call-errors.ts').then(({ userAbort }) => {
-        reject(failWith(call, signal!.reason, userAbort(call)));
-      }, reject);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    function finish(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-    lookup.then(
-      (key) => {
-        finish();
-        resolve(key);
-      },
-      (error: unknown) => {
-        finish();
-        reject(error);
-      },
-    );
-  });
 }

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   assertKeySafeUrl,
   checkApiKey,
-  currentApiKey,
   isLoopbackHost,
   resolveApiKeySource,
 } from '../../../src/client/policy/auth.ts';
+import { currentApiKey } from '../../../src/client/transport/key-lookup.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
 import { createFeatherClient } from '../../../src/index.ts';
 
