@@ -33,8 +33,10 @@ export type OperationRequestOptions = Omit<RequestInit, 'body' | 'headers'> & {
 
 /**
  * The init's rest parameter: `Init` (`params`, `body`) with the request options, optional when
- * `Init` admits `undefined` (the generator writes `| undefined` where nothing is required).
+ * `Init` admits `undefined` (the generator writes `| undefined` where nothing is required). Its
+ * `undefined` meets the options' object type as `never`: no `Exclude<Init, undefined>`, which
+ * the path style's first signature would instantiate once per path of the method.
  */
 export type InitArgs<Init, Extra> = undefined extends Init
-  ? [init?: Exclude<Init, undefined> & OperationRequestOptions & Extra]
+  ? [init?: Init & OperationRequestOptions & Extra]
   : [init: Init & OperationRequestOptions & Extra];
