@@ -110,8 +110,8 @@ export type InitParam<Init> =
  * does not compile, other `Paths`) and makes the client a `Client<paths>` (assignable, and what
  * openapi-react-query infers `paths` from). Checking or completing an init against the second
  * computes openapi-fetch's init over every path of the method (`Init`'s constraint at `Path`'s):
- * on the whole API about ten times the instantiations of the first (docs/performance.md,
- * "Completion in the editor").
+ * on the whole API, 552 instantiations per call against the first's 69, and 34,538 against 152
+ * for a completion inside the init (docs/performance.md, "Completion in the editor").
  */
 export interface FeatherMethod<
   Method extends HttpMethod,
