@@ -7,7 +7,9 @@
  *
  * `build.ts --prepare` is npm's `prepare` (every `npm install`/`npm ci` here or at a workspace
  * root, through scripts/commands/prepare.mjs): it skips the build when dist/ is already built
- * from the same inputs, and skips the type check (`npm run check` does it).
+ * from the same inputs, and skips the type check (`npm run check` does it). `build.ts --pack` is
+ * npm's `prepack`: the build, then the package.json to pack (scripts/build/packed-manifest.ts);
+ * `build.ts --after-pack`, npm's `postpack`, puts the repository's package.json back.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { runNode } from '../lib/child.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { trimDist } from '../build/dist-trim.ts';
+import { restoreManifest, writePackedManifest } from '../build/packed-manifest.ts';
 import { packageBin, packageVersion } from '../lib/packages.ts';
 import { EXIT_CHECK_FAILED, EXIT_OK, PipelineError } from '../lib/errors.ts';
 
@@ -96,7 +99,7 @@ export async function build(
   }
   const { removed } = await trimDist(outDir);
   const files = await filesBelow(outDir);
-  // What dist/ is built from, so that `prepare` (which `npm pack` runs after `prepack`) skips it.
+  // What dist/ is built from, so that `prepare` (on `npm install` here) skips a current dist/.
   const stampFile = path.join(root, PREPARE_STAMP);
   await mkdir(path.dirname(stampFile), { recursive: true });
   await writeFile(stampFile, JSON.stringify(await buildHashes(root)));
@@ -164,23 +167,37 @@ export async function prepareCommand(root = ROOT): Promise<number> {
 }
 
 export async function buildCommand(argv: string[]): Promise<number> {
-  let values: { prepare?: boolean };
+  let values: { prepare?: boolean; pack?: boolean; 'after-pack'?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv.filter((arg) => arg !== '--'),
-      options: { prepare: { type: 'boolean' } },
+      options: {
+        prepare: { type: 'boolean' },
+        pack: { type: 'boolean' },
+        'after-pack': { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new PipelineError(`${(error as Error).message}\nusage: npm run build [-- --prepare]`);
+    throw new PipelineError(
+      `${(error as Error).message}\nusage: npm run build [-- --prepare | --pack | --after-pack]`,
+    );
   }
   if (values.prepare) return prepareCommand();
+  if (values['after-pack']) {
+    if (await restoreManifest(ROOT)) console.log('build: package.json put back after packing');
+    return EXIT_OK;
+  }
   const { files, declarations, removed } = await build();
   console.log(
     `build: dist/ (${files} files, ${declarations} declarations; ${removed} not needed at run ` +
       'time left out) from src/index.ts',
   );
+  if (values.pack) {
+    await writePackedManifest(ROOT);
+    console.log('build: package.json packed without its scripts (postpack puts it back)');
+  }
   return EXIT_OK;
 }
 

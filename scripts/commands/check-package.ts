@@ -153,6 +153,29 @@ export function tarballProblems(files: readonly string[], manifest: PackageManif
   return problems;
 }
 
+/**
+ * What is wrong with the package.json inside the tarball: scripts kept (they run scripts/ and dev
+ * tools, not shipped; npm 11 warns on installing a tarball with `prepare`).
+ */
+export function packedManifestProblems(packed: { scripts?: Record<string, string> }): string[] {
+  const names = Object.keys(packed.scripts ?? {});
+  if (names.length === 0) return [];
+  return [
+    `package.json in the tarball keeps scripts (${names.join(', ')}), which run files it does not ship (check prepack: scripts/build/packed-manifest.ts)`,
+  ];
+}
+
+/** The package.json inside a tarball, read with tar. */
+async function readPackedManifest(tarball: string): Promise<{ scripts?: Record<string, string> }> {
+  const read = await run('tar', ['-xOzf', tarball, 'package/package.json'], path.dirname(tarball));
+  if (read.code !== 0) {
+    throw new PipelineError(`tar could not read package/package.json:\n${read.output}`, [
+      { file: tarball },
+    ]);
+  }
+  return JSON.parse(read.stdout) as { scripts?: Record<string, string> };
+}
+
 export interface LintResult {
   tool: string;
   ok: boolean;
@@ -183,7 +206,10 @@ export async function checkPackageCommand(): Promise<number> {
     const manifest = JSON.parse(
       await readFile(path.join(ROOT, 'package.json'), 'utf8'),
     ) as PackageManifest;
-    const problems = tarballProblems(files, manifest);
+    const problems = [
+      ...tarballProblems(files, manifest),
+      ...packedManifestProblems(await readPackedManifest(tarball)),
+    ];
     console.log(`check:package: ${path.basename(tarball)}, ${files.length} files`);
     for (const problem of problems) console.error(`error: ${problem}`);
     const lints = await lintTarball(tarball);

@@ -53,7 +53,49 @@ export function unmatchedFilters(
   return unmatched;
 }
 
-/** Throws naming the source and every filter value that selects nothing in it. */
+/** How many operation ids a misspelt `--operation` is told about. */
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * The operation ids nearest to a glob that matched none (its text without `*` and `?`), best
+ * first, at most three: those holding the text (or held in it), then those within a few edits
+ * (a quarter of its length, at least 2), case aside. None when nothing is that near.
+ */
+export function nearestOperationIds(glob: string, operationIds: readonly string[]): string[] {
+  const text = glob.replace(/[*?]/g, '').toLowerCase();
+  if (text === '') return [];
+  const maxEdits = Math.max(2, Math.floor(text.length / 4));
+  const near: { id: string; rank: number }[] = [];
+  for (const id of new Set(operationIds)) {
+    const lower = id.toLowerCase();
+    const holds = text.length >= 4 && (lower.includes(text) || text.includes(lower));
+    const edits = editDistance(text, lower);
+    if (holds || edits <= maxEdits) near.push({ id, rank: holds ? -1 : edits });
+  }
+  return near
+    .sort((a, b) => a.rank - b.rank || a.id.localeCompare(b.id))
+    .slice(0, MAX_SUGGESTIONS)
+    .map((entry) => entry.id);
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Throws naming the source and every filter value that selects nothing in it, with what might
+ * have been meant: the nearest operation ids for an `--operation`, the source's tags otherwise.
+ */
 export function checkFiltersMatch(
   source: string,
   selection: Selection,
@@ -61,9 +103,24 @@ export function checkFiltersMatch(
 ): void {
   const unmatched = unmatchedFilters(selection, operations);
   if (unmatched.length === 0) return;
-  const tags = [...new Set(operations.flatMap((op) => op.tags))].sort();
+  const hints: string[] = [];
+  const ids = operations.map((op) => op.operationId);
+  for (const glob of selection.operations) {
+    if (!unmatched.includes(`--operation ${glob}`)) continue;
+    const near = nearestOperationIds(glob, ids);
+    const prefix = selection.operations.length > 1 ? `for ${glob}: ` : '';
+    hints.push(
+      near.length > 0
+        ? `${prefix}did you mean ${near.slice(0, -1).join(', ')}${near.length > 1 ? ' or ' : ''}${near.at(-1)}?`
+        : `${prefix}none of its ${ids.length} operation ids is near it`,
+    );
+  }
+  if (unmatched.some((filter) => !filter.startsWith('--operation '))) {
+    const tags = [...new Set(operations.flatMap((op) => op.tags))].sort();
+    hints.push(`its tags: ${tags.join(', ')}`);
+  }
   throw new PipelineError(
-    `${unmatched.join(', ')} matched no operation of the source (its tags: ${tags.join(', ')}); nothing was written`,
+    `${unmatched.join(', ')} matched no operation of the source (${hints.join('; ')}); nothing was written`,
     [{ file: source }],
   );
 }

@@ -49,6 +49,7 @@ import {
 } from './policy/validate.ts';
 import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-facts.ts';
 import { assertNoCredentials } from './policy/auth.ts';
+import { credentialSecrets } from './policy/secrets.ts';
 import { FeatherValidationError } from './errors.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
@@ -200,31 +201,31 @@ export function clientOn(
   // default fetch and Request), nothing but our fetch sees the request, which can then be
   // `RequestParts` (docs/performance.md).
   const middlewares: Middleware[] = [];
+  // Reached only while `core` is undefined: for a `load`ed core (a `create`d one is made above).
   // A failed import fails that call; the next call tries again.
   const coreReady = (): Promise<UntypedOpenapiFetch> =>
-    (loading ??= (coreSource as { load: (o: ClientOptions) => Promise<UntypedOpenapiFetch> })
-      .load(clientOptions)
-      .then(
-        (loaded) => {
-          loaded.use(...middlewares);
-          return (core = loaded);
-        },
-        (error: unknown) => {
-          loading = undefined;
-          throw error;
-        },
-      ));
+    (loading ??= (
+      'create' in coreSource
+        ? Promise.resolve(coreSource.create(clientOptions))
+        : coreSource.load(clientOptions)
+    ).then(
+      (loaded) => {
+        loaded.use(...middlewares);
+        return (core = loaded);
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
   const defaultRequest = clientOptions.Request === undefined;
   // What the direct path (operation functions) needs: openapi-fetch's defaults throughout.
   const directOk =
-    defaultRequest &&
-    typeof options.querySerializer !== 'function' &&
-    clientOptions.bodySerializer === undefined &&
-    clientOptions.pathSerializer === undefined &&
-    clientOptions.requestInitExt === undefined &&
-    // openapi-fetch fills placeholders in baseUrl + path, the direct path in the path only.
-    !resolved.baseUrl.includes('{');
+    !needsOpenapiFetch({ ...options, baseUrl: resolved.baseUrl }) &&
+    clientOptions.requestInitExt === undefined;
   let directBase: DirectBase | undefined; // on the first direct call
+  // The user's own credentials (Authorization, cookies, ...): scrubbed with the key.
+  const clientCredentials = credentialSecrets(clientOptions.headers);
   const { tables } = resolved;
   const given = options?.querySerializer;
   const queryOptions = typeof given === 'object' ? given : undefined;
@@ -275,6 +276,18 @@ export function clientOn(
       } else assertSafePathValues(method, path, init?.params);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
       call = startCall(resolved, init ?? {});
+      const credentials =
+        init?.headers || init?.params?.header
+          ? [
+              ...clientCredentials,
+              ...credentialSecrets(init.headers),
+              ...credentialSecrets(init.params?.header),
+            ]
+          : clientCredentials;
+      for (const secret of credentials) {
+        call.keys.push(secret);
+        resolved.logger.addSecret(secret);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -282,12 +295,7 @@ export function clientOn(
       directOk &&
       middlewares.length === 0 &&
       (init === undefined ||
-        (init.Request === undefined &&
-          init.bodySerializer === undefined &&
-          init.pathSerializer === undefined &&
-          typeof init.querySerializer !== 'function' &&
-          !(init.middleware as unknown[] | undefined)?.length &&
-          !(typeof init.baseUrl === 'string' && init.baseUrl.includes('{'))));
+        (!needsOpenapiFetch(init) && !(init.middleware as unknown[] | undefined)?.length));
     const direct = !canSendDirect
       ? undefined
       : operation
@@ -361,6 +369,7 @@ export function clientOn(
             url: urlForMessages(response.url || path),
             timeoutMs: call.timeoutMs,
             signal: init.signal as AbortSignal | undefined,
+            secrets: call.keys,
           });
           endCall(call, true);
           return result;
@@ -423,6 +432,21 @@ export function clientOn(
   CLIENT_TABLES.set(client, tables);
   CLIENT_SEND.set(client, send);
   return client as unknown as FeatherClient;
+}
+
+/**
+ * Whether the client's options or a call's init hold what only openapi-fetch's core does: a
+ * custom `Request`, body, path or query serializer, or a placeholder in `baseUrl` (openapi-fetch
+ * fills placeholders in baseUrl + path, the direct path in the path only).
+ */
+function needsOpenapiFetch(init: Record<string, unknown>): boolean {
+  return (
+    init.Request !== undefined ||
+    init.bodySerializer !== undefined ||
+    init.pathSerializer !== undefined ||
+    typeof init.querySerializer === 'function' ||
+    (typeof init.baseUrl === 'string' && init.baseUrl.includes('{'))
+  );
 }
 
 /** openapi-fetch's check in `use`, for a client whose core is not loaded yet (same message). */

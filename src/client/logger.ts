@@ -1,12 +1,13 @@
 /**
  * The client's log: five levels, a sink you can replace, and redaction. Header values of
- * `x-api-key`, `authorization` and cookies print as `***`, and every known secret value (the
- * API keys the client has used) is replaced in the message and its data before the sink sees
- * them. Messages are built only when their level is on, so a quiet logger costs a comparison.
+ * `x-api-key`, `authorization`, cookies and other credential headers (policy/secrets.ts,
+ * `isCredentialHeader`) print as `***`, and every known secret value (the API keys the client
+ * has used, the user's credentials) is replaced in the message and its data before the sink
+ * sees them. Messages are built only when their level is on, so a quiet logger costs a comparison.
  */
 import { REDACTED_HEADERS } from './constants.ts';
 import { FeatherError } from '../../common/feather-error.ts';
-import { REDACTED, scrubJson, scrubText } from './policy/secrets.ts';
+import { isCredentialHeader, REDACTED, scrubJson, scrubText } from './policy/secrets.ts';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -26,8 +27,11 @@ const LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
   debug: 4,
 };
 
-/** How many distinct secrets (rotated keys) are remembered for redaction. */
-const MAX_REMEMBERED_SECRETS = 16;
+/**
+ * How many distinct secrets (rotated keys, the user's credentials and their parts) are remembered
+ * for redaction: room for a few cookies' worth of parts without pushing the key out.
+ */
+const MAX_REMEMBERED_SECRETS = 64;
 
 /** True for a valid level name. */
 export function isLogLevel(value: unknown): value is LogLevel {
@@ -101,7 +105,7 @@ export class RedactingLogger {
 export function redactHeaders(headers: Headers): Record<string, string> {
   const result: Record<string, string> = {};
   headers.forEach((value, name) => {
-    result[name] = REDACTED_HEADERS.has(name) ? REDACTED : value;
+    result[name] = REDACTED_HEADERS.has(name) || isCredentialHeader(name) ? REDACTED : value;
   });
   return result;
 }

@@ -16,6 +16,7 @@ import {
 import { FeatherError } from '../../common/feather-error.ts';
 import { checkByteLimit } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
+import { scrubErrorChain } from './policy/secrets.ts';
 
 /** One event: `event` is the `event:` field (absent for the default `message`), `data` the text. */
 export type ServerSentEvent = EventSourceMessage;
@@ -81,7 +82,9 @@ export async function* streamEvents(
       try {
         chunk = await readWithin(reader, timeoutMs, signal);
       } catch (error) {
-        throw streamFailure(error, { method, url, timeoutMs, signal, received });
+        // A malformed chunk's parser error, under the read's, quotes the raw bytes.
+        const failure = streamFailure(error, { method, url, timeoutMs, signal, received });
+        throw scrubErrorChain(failure, call?.secrets ?? []);
       }
       if (chunk.done) {
         done = true;

@@ -19,7 +19,11 @@ export interface DriftCause {
    * operation (`{operation}/responses/409`), or the document-level place.
    */
   at: string;
-  /** The message of its first change (the others differ only in where it shows). */
+  /**
+   * The message of its first change (the others differ only in where it shows), naming every
+   * status when its changes differ only in that (`responses 400, 422 (application/json).message
+   * removed`: a shared error schema).
+   */
   message: string;
   /** The operations it reaches, sorted (empty for a document-level change). */
   operations: string[];
@@ -30,6 +34,8 @@ export interface DriftCause {
 }
 
 const OPERATION_PREFIX = /^#\/paths\/[^/]+\/[a-z]+/;
+/** What stands for each operation in a cause's `at`: `{operation}/responses/409`. */
+export const EACH_OPERATION = '{operation}';
 
 /**
  * The cause of a change: a change to a shared component (`definedAt`, or a location under
@@ -47,7 +53,7 @@ export function causeOf(change: Omit<DriftChange, 'cause'>): { key: string; at: 
   if (shared) return { key: `${change.id} ${shared}`, at: shared };
   if (change.operation === null)
     return { key: `${change.id} ${change.location} ${change.message}`, at: change.location };
-  const at = change.location.replace(OPERATION_PREFIX, '{operation}');
+  const at = change.location.replace(OPERATION_PREFIX, EACH_OPERATION);
   return { key: `${change.id} ${at} ${change.message}`, at };
 }
 
@@ -60,7 +66,7 @@ const RULE_ORDER = new Map(Object.keys(DRIFT_RULES).map((id, index) => [id, inde
  * rule (in the rule table's order), then those that reach the most operations, then by key.
  */
 export function groupByCause(changes: readonly DriftChange[]): DriftCause[] {
-  const causes = new Map<string, DriftCause & { reached: Set<string> }>();
+  const causes = new Map<string, DriftCause & { reached: Set<string>; messages: Set<string> }>();
   for (const change of changes) {
     let cause = causes.get(change.cause);
     if (!cause) {
@@ -74,15 +80,21 @@ export function groupByCause(changes: readonly DriftChange[]): DriftCause[] {
         operations: [],
         changes: 0,
         reached: new Set(),
+        messages: new Set(),
         ...(change.successor ? { successor: change.successor } : {}),
       };
       causes.set(change.cause, cause);
     }
     cause.changes++;
+    cause.messages.add(change.message);
     if (change.operation !== null) cause.reached.add(change.operation);
   }
   return [...causes.values()]
-    .map(({ reached, ...cause }) => ({ ...cause, operations: [...reached].sort() }))
+    .map(({ reached, messages, ...cause }) => ({
+      ...cause,
+      message: messageForStatuses([...messages]) ?? cause.message,
+      operations: [...reached].sort(),
+    }))
     .sort(
       (a, b) =>
         LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] ||
@@ -90,4 +102,24 @@ export function groupByCause(changes: readonly DriftChange[]): DriftCause[] {
         b.operations.length - a.operations.length ||
         (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
     );
+}
+
+const RESPONSE_STATUS = /^response (\S+?)(:? .*)$/s;
+
+/**
+ * One message for changes that differ only in the response status they show under (a shared
+ * schema as the body of several statuses): `responses 400, 422 ...`. Undefined when there is one
+ * message, or when they differ in more than the status.
+ */
+function messageForStatuses(messages: readonly string[]): string | undefined {
+  if (messages.length < 2) return undefined;
+  const statuses = new Set<string>();
+  let rest: string | undefined;
+  for (const message of messages) {
+    const match = RESPONSE_STATUS.exec(message);
+    if (!match || (rest !== undefined && match[2] !== rest)) return undefined;
+    statuses.add(match[1]!);
+    rest = match[2]!;
+  }
+  return `responses ${[...statuses].sort().join(', ')}${rest}`;
 }

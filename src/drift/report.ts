@@ -4,7 +4,7 @@
  * cause: summary first (counts by level, then the breaking causes), details after. Markdown
  * fits a size bound, saying what it left out and where the whole report is.
  */
-import type { DriftCause } from './causes.ts';
+import { EACH_OPERATION, type DriftCause } from './causes.ts';
 import type { DriftReport } from './compare.ts';
 import type { ChangeLevel } from './rules.ts';
 
@@ -63,6 +63,34 @@ function reach(cause: DriftCause, limit: number): string {
   return `${operations.length} operations: ${shown}${more > 0 ? `, ... (+${more})` : ''}`;
 }
 
+/**
+ * The place inside each operation of a cause at `{operation}/...` (`responses/409`; '' for the
+ * operation itself), or undefined for a shared node or a document-level place.
+ */
+function placeInOperation(at: string): string | undefined {
+  if (at === EACH_OPERATION) return '';
+  return at.startsWith(`${EACH_OPERATION}/`) ? at.slice(EACH_OPERATION.length + 1) : undefined;
+}
+
+/**
+ * For a terminal: `at parameters/3 of GET /x`, `at responses/503 of each of 4 operations: ...`,
+ * or a shared node and what it reaches, `at #/components/...; 4 operations: ...`.
+ */
+function whereText(cause: DriftCause, limit: number): string {
+  const inside = placeInOperation(cause.at);
+  if (inside === undefined) return `at ${cause.at}; ${reach(cause, limit)}`;
+  const of = cause.operations.length === 1 ? reach(cause, limit) : `each of ${reach(cause, limit)}`;
+  return `at ${inside ? `${inside} of ` : ''}${of}`;
+}
+
+/** The "where" cell: `` `parameters/3` of each operation `` (as "reaches" lists), or the node. */
+function whereCell(cause: DriftCause): string {
+  const inside = placeInOperation(cause.at);
+  if (inside === undefined) return `\`${cell(cause.at)}\``;
+  const of = cause.operations.length === 1 ? 'the operation' : 'each operation';
+  return inside ? `\`${cell(inside)}\` of ${of}` : of;
+}
+
 /** For a terminal: one entry per cause, breaking first, with the operations it reaches. */
 export function formatText(report: DriftReport, context: ReportContext): string {
   const lines = [`drift: ${context.base} vs ${context.revision}`, verdict(report)];
@@ -78,7 +106,7 @@ export function formatText(report: DriftReport, context: ReportContext): string 
     for (const cause of causes)
       lines.push(
         `  ${labels[level].padEnd(8)} ${cause.id}: ${cause.message}`,
-        `           at ${cause.at}; ${reach(cause, 10)}`,
+        `           ${whereText(cause, 10)}`,
       );
   }
   const added = report.causes.filter(isUpstreamOnly);
@@ -188,7 +216,7 @@ export function formatMarkdown(
       // What to do is in the message of a breaking cause, a warning or an exported name (kept or
       // not): never cut it short. A row that does not fit is left out whole and counted.
       const whole = level !== 'info' || cause.id.startsWith('exported-name-');
-      const row = `| \`${cause.id}\` | ${cell(cause.message, whole ? Infinity : 300)} | \`${cell(cause.at)}\` | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
+      const row = `| \`${cause.id}\` | ${cell(cause.message, whole ? Infinity : 300)} | ${whereCell(cause)} | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
       if (!add(row)) left[level]++;
     }
   }

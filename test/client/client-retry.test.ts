@@ -6,7 +6,7 @@
  * measured by the server between arrivals.
  */
 import { getEventListeners } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/prism.ts';
 import {
   APIConnectionError,
@@ -15,11 +15,8 @@ import {
   createFeatherClient,
   type FeatherClientOptions,
 } from '../../src/index.ts';
-import {
-  startLoopbackServer,
-  type LoopbackServer,
-  type Reply,
-} from '../helpers/loopback-server.ts';
+import { loopbackClients } from '../helpers/loopback-client.ts';
+import type { Reply } from '../helpers/loopback-server.ts';
 import * as generatedTables from '../../generated/index.ts';
 
 const KEY = 'sk_test_retry_9c2d4e7a';
@@ -46,16 +43,8 @@ function makeClient(options: FeatherClientOptions) {
   return client;
 }
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function clientFor(replies: Reply[], options: FeatherClientOptions = {}) {
-  server = await startLoopbackServer(replies);
-  return makeClient({ apiKey: KEY, baseUrl: server.url, ...FAST, ...options });
-}
+const loopback = loopbackClients({ apiKey: KEY, ...FAST }, makeClient);
+const { clientFor } = loopback;
 const get = (client: ReturnType<typeof createFeatherClient>, extra: object = {}) =>
   client.GET(PATH, { params: { query: QUERY }, ...extra });
 /** The package's tables, with `POST /v1/things` declaring an `idempotency_key` body field. */
@@ -71,11 +60,11 @@ type LooseClient = {
 };
 
 function expectKeyOnEveryAttempt(count: number): void {
-  expect(server!.requests).toHaveLength(count);
-  for (const request of server!.requests) expect(request.headers['x-api-key']).toBe(KEY);
+  expect(loopback.server.requests).toHaveLength(count);
+  for (const request of loopback.server.requests) expect(request.headers['x-api-key']).toBe(KEY);
 }
 function gapsMs(): number[] {
-  const times = server!.requests.map((r) => r.atMs);
+  const times = loopback.server.requests.map((r) => r.atMs);
   return times.slice(1).map((t, i) => t - times[i]!);
 }
 
@@ -260,7 +249,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       });
       expect(response.status).toBe(503);
       expectKeyOnEveryAttempt(1);
-      expect(server!.requests[0]!.headers['idempotency-key']).toBe('idem-1');
+      expect(loopback.server.requests[0]!.headers['idempotency-key']).toBe('idem-1');
     });
 
     it('autoIdempotencyKey adds nothing to an operation that declares no idempotency_key', async () => {
@@ -269,8 +258,8 @@ describe.each(WAYS)('over %s', (thisWay) => {
       })) as unknown as LooseClient;
       await client.POST('/v1/things', { body: { n: 2 } });
       expectKeyOnEveryAttempt(1);
-      expect(server!.requests[0]!.headers['idempotency-key']).toBeUndefined();
-      expect(server!.requests[0]!.body).toBe('{"n":2}');
+      expect(loopback.server.requests[0]!.headers['idempotency-key']).toBeUndefined();
+      expect(loopback.server.requests[0]!.body).toBe('{"n":2}');
     });
 
     it('retries a POST whose declared idempotency_key is set, re-sending the same body', async () => {
@@ -283,7 +272,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       });
       expect(data).toEqual({ ok: true });
       expectKeyOnEveryAttempt(3);
-      expect(server!.requests.map((r) => r.body)).toEqual(
+      expect(loopback.server.requests.map((r) => r.body)).toEqual(
         Array(3).fill('{"n":1,"text":"same bytes","idempotency_key":"idem-1"}'),
       );
     });
@@ -295,7 +284,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       })) as unknown as LooseClient;
       await client.POST('/v1/things', { body: { n: 2 } });
       expectKeyOnEveryAttempt(2);
-      const [first, second] = server!.requests.map(
+      const [first, second] = loopback.server.requests.map(
         (r) => (JSON.parse(r.body) as { idempotency_key?: string }).idempotency_key,
       );
       expect(first).toMatch(/^feather-[0-9a-f-]{36}$/);
@@ -315,7 +304,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       });
       expect(data).toEqual({ ok: true });
       expectKeyOnEveryAttempt(2);
-      expect(server!.requests.map((r) => [r.method, r.body])).toEqual(
+      expect(loopback.server.requests.map((r) => [r.method, r.body])).toEqual(
         Array(2).fill(['POST', '{"n":3,"idempotency_key":"idem-3"}']),
       );
     });
@@ -330,11 +319,11 @@ describe.each(WAYS)('over %s', (thisWay) => {
         body: { n: 4, idempotency_key: 'idem-4' },
         signal: controller.signal,
       });
-      while (server!.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+      while (loopback.server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
       controller.abort();
       expect(await pending.catch((caught: unknown) => caught)).toBeInstanceOf(APIUserAbortError);
       expectKeyOnEveryAttempt(1);
-      expect(server!.requests[0]!.body).toBe('{"n":4,"idempotency_key":"idem-4"}');
+      expect(loopback.server.requests[0]!.body).toBe('{"n":4,"idempotency_key":"idem-4"}');
     });
 
     it('a POST that times out on every attempt rejects with APIConnectionTimeoutError', async () => {
@@ -346,7 +335,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
         .POST('/v1/things', { body: { n: 5, idempotency_key: 'idem-5' } })
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(APIConnectionTimeoutError);
-      expect(server!.requests.map((r) => r.body)).toEqual(
+      expect(loopback.server.requests.map((r) => r.body)).toEqual(
         Array(3).fill('{"n":5,"idempotency_key":"idem-5"}'),
       );
     });
@@ -354,7 +343,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
     it('autoIdempotencyKey leaves GET requests alone', async () => {
       const client = await clientFor([{ body: ROWS }], { autoIdempotencyKey: true });
       await get(client);
-      expect(server!.requests[0]!.headers['idempotency-key']).toBeUndefined();
+      expect(loopback.server.requests[0]!.headers['idempotency-key']).toBeUndefined();
     });
   });
 
@@ -366,7 +355,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       const startMs = performance.now();
       expect((await get(client)).data).toEqual(ROWS);
       expectKeyOnEveryAttempt(2);
-      expect(server!.requests[1]!.atMs - startMs).toBeGreaterThanOrEqual(99);
+      expect(loopback.server.requests[1]!.atMs - startMs).toBeGreaterThanOrEqual(99);
     });
 
     it('rejects with an APIConnectionTimeoutError after every attempt timed out', async () => {
@@ -404,7 +393,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       const client = await clientFor([{ hang: true }], { timeoutMs: 60_000 });
       const controller = new AbortController();
       const pending = get(client, { signal: controller.signal });
-      while (server!.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+      while (loopback.server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
       controller.abort(new Error('user navigated away'));
       const error = await pending.catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(APIUserAbortError);
@@ -419,7 +408,7 @@ describe.each(WAYS)('over %s', (thisWay) => {
       });
       const controller = new AbortController();
       const pending = get(client, { signal: controller.signal });
-      while (server!.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+      while (loopback.server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       expect(await pending.catch((caught: unknown) => caught)).toBeInstanceOf(APIUserAbortError);
@@ -432,14 +421,14 @@ describe.each(WAYS)('over %s', (thisWay) => {
         (caught: unknown) => caught,
       );
       expect(error).toBeInstanceOf(APIUserAbortError);
-      expect(server!.requests).toHaveLength(0);
+      expect(loopback.server.requests).toHaveLength(0);
     });
 
     it('cancels the read of a stalled body', { timeout: 5000 }, async () => {
       const client = await clientFor([{ stallBody: true }], { timeoutMs: 60_000 });
       const controller = new AbortController();
       const pending = get(client, { signal: controller.signal });
-      while (server!.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+      while (loopback.server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
       await new Promise((r) => setTimeout(r, 20));
       controller.abort();
       expect(await pending.catch((caught: unknown) => caught)).toBeInstanceOf(APIUserAbortError);
@@ -461,7 +450,7 @@ describe("one caller's AbortSignal for many calls (default transport)", () => {
     }
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     const pending = get(client, { signal: controller.signal });
-    while (server!.requests.length === 12) await new Promise((r) => setTimeout(r, 5));
+    while (loopback.server.requests.length === 12) await new Promise((r) => setTimeout(r, 5));
     controller.abort(new Error('done'));
     expect(await pending.catch((caught: unknown) => caught)).toBeInstanceOf(APIUserAbortError);
   });

@@ -22,11 +22,7 @@ import {
   type Middleware,
   type paths,
 } from '../../src/index.ts';
-import {
-  startLoopbackServer,
-  type LoopbackServer,
-  type Reply,
-} from '../helpers/loopback-server.ts';
+import { loopbackClients } from '../helpers/loopback-client.ts';
 
 const KEY = 'sk_test_client_3f9a1b2c';
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
@@ -34,12 +30,9 @@ const DASHBOARD = '/v1/analytics/integrations/dashboard';
 const DATES = { start_date: '2024-01-01', end_date: '2024-01-31' };
 const ROWS = [{ tool_id: 't1', tool_name: 'n', tool_type: 'http' }];
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await server?.close();
-  server = undefined;
-});
+const loopback = loopbackClients({ apiKey: KEY, initialRetryDelayMs: 1, logLevel: 'off' });
+const { clientFor } = loopback;
+afterEach(() => vi.unstubAllEnvs());
 
 /**
  * The timers `run` created in its own async context (not other code's running meanwhile) that
@@ -69,20 +62,6 @@ async function pendingTimersCreatedBy(run: () => Promise<void>): Promise<string[
   return [...pending.values()].filter(({ timer }) => timer.hasRef()).map(({ stack }) => stack);
 }
 
-async function clientFor(
-  replies: Reply[] | Parameters<typeof startLoopbackServer>[0],
-  options: FeatherClientOptions = {},
-) {
-  server = await startLoopbackServer(replies);
-  return createFeatherClient({
-    apiKey: KEY,
-    baseUrl: server.url,
-    initialRetryDelayMs: 1,
-    logLevel: 'off',
-    ...options,
-  });
-}
-
 describe('createFeatherClient', () => {
   it('sends the query and x-api-key, and returns typed data', async () => {
     const client = await clientFor([{ body: ROWS, headers: { 'x-request-id': 'req_1' } }]);
@@ -92,7 +71,7 @@ describe('createFeatherClient', () => {
     expect(error).toBeUndefined();
     expect(data?.[0]?.tool_id).toBe('t1');
     expect(response.headers.get('x-request-id')).toBe('req_1');
-    const [request] = server!.requests;
+    const [request] = loopback.server.requests;
     expect(request?.method).toBe('GET');
     expect(request?.url).toBe(
       `${TIMEOUTS}?start_date=2024-01-01&end_date=2024-01-31&limit=5&tool_id=abc`,
@@ -109,7 +88,7 @@ describe('createFeatherClient', () => {
   });
 
   it('reads the key from FEATHER_API_KEY and the base URL from FEATHER_BASE_URL', async () => {
-    server = await startLoopbackServer([{ body: ROWS }]);
+    const server = await loopback.serve([{ body: ROWS }]);
     vi.stubEnv('FEATHER_API_KEY', KEY);
     vi.stubEnv('FEATHER_BASE_URL', server.url);
     const client = createFeatherClient({ logLevel: 'off' });
@@ -124,14 +103,14 @@ describe('createFeatherClient', () => {
       apiKey: async () => keys[calls++]!,
     });
     await client.GET(TIMEOUTS, { params: { query: DATES } });
-    expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual(keys);
+    expect(loopback.server.requests.map((r) => r.headers['x-api-key'])).toEqual(keys);
   });
 
   it('sends the client headers and lets a request add its own', async () => {
     const client = await clientFor([{ body: ROWS }], { headers: { 'x-team': 'core' } });
     await client.GET(TIMEOUTS, { params: { query: DATES }, headers: { 'x-trace': 't-1' } });
-    expect(server!.requests[0]?.headers['x-team']).toBe('core');
-    expect(server!.requests[0]?.headers['x-trace']).toBe('t-1');
+    expect(loopback.server.requests[0]?.headers['x-team']).toBe('core');
+    expect(loopback.server.requests[0]?.headers['x-trace']).toBe('t-1');
   });
 
   it('refuses a bad option by name', () => {
@@ -154,7 +133,7 @@ describe('createFeatherClient', () => {
     await expect(client.GET(TIMEOUTS, { params: { query: DATES }, timeoutMs: -1 })).rejects.toThrow(
       /timeoutMs is -1/,
     );
-    expect(server!.requests).toHaveLength(0);
+    expect(loopback.server.requests).toHaveLength(0);
   });
 
   it('rejects what a Request refuses with its TypeError, sending nothing and not retrying', async () => {
@@ -168,7 +147,7 @@ describe('createFeatherClient', () => {
     await expect(client.GET(TIMEOUTS, { params: { query: DATES }, credentials })).rejects.toThrow(
       TypeError,
     );
-    expect(server!.requests).toHaveLength(0);
+    expect(loopback.server.requests).toHaveLength(0);
   });
 
   it('leaves no timer behind after a call (a script can exit at once)', async () => {
@@ -183,7 +162,7 @@ describe('createFeatherClient', () => {
       await client.GET(TIMEOUTS, { params: { query: DATES }, validate: false });
     });
     expect(pending).toEqual([]);
-    expect(server!.requests).toHaveLength(4);
+    expect(loopback.server.requests).toHaveLength(4);
   });
 
   it('leaves an init object shared by concurrent calls as it was', async () => {
@@ -191,7 +170,7 @@ describe('createFeatherClient', () => {
     const init = { params: { query: DATES }, maxRetries: 1 };
     await Promise.all([client.GET(TIMEOUTS, init), client.GET(TIMEOUTS, init)]);
     expect(init).toEqual({ params: { query: DATES }, maxRetries: 1 });
-    expect(server!.requests).toHaveLength(2);
+    expect(loopback.server.requests).toHaveLength(2);
   });
 
   it('serves 32 requests in flight', async () => {
@@ -224,7 +203,7 @@ describe('middleware (use) runs above the retries', () => {
     client.use(middleware);
     await client.GET(TIMEOUTS, { params: { query: DATES } });
     expect(seen).toEqual(['request key=null', 'response 200 key=null']);
-    expect(server!.requests).toHaveLength(3);
+    expect(loopback.server.requests).toHaveLength(3);
     client.eject(middleware);
     await client.GET(TIMEOUTS, { params: { query: DATES } });
     expect(seen).toHaveLength(2);
@@ -239,8 +218,11 @@ describe('middleware (use) runs above the retries', () => {
       },
     });
     await client.GET(TIMEOUTS, { params: { query: DATES } });
-    expect(server!.requests.map((r) => r.headers['x-from-middleware'])).toEqual(['yes', 'yes']);
-    expect(server!.requests.map((r) => r.headers['x-api-key'])).toEqual([KEY, KEY]);
+    expect(loopback.server.requests.map((r) => r.headers['x-from-middleware'])).toEqual([
+      'yes',
+      'yes',
+    ]);
+    expect(loopback.server.requests.map((r) => r.headers['x-api-key'])).toEqual([KEY, KEY]);
   });
 });
 
@@ -277,9 +259,8 @@ describe('onError middleware sees what the transport threw (issue 22)', () => {
 
   it("gets the default fetch's TypeError when nothing listens", async () => {
     const client = await clientFor([{ body: ROWS }], { maxRetries: 0 });
-    const url = server!.url;
-    await server!.close();
-    server = undefined;
+    const url = loopback.server.url;
+    await loopback.server.close();
     const seen: unknown[] = [];
     client.use({ onError: ({ error }) => void seen.push(error) });
     const error = await client
@@ -371,7 +352,7 @@ describe('openapi-fetch helpers', () => {
     const byPath = wrapAsPathBasedClient<paths>(client);
     const { data } = await byPath[TIMEOUTS].GET({ params: { query: DATES } });
     expect(data).toEqual(ROWS);
-    expect(server!.requests[0]?.headers['x-api-key']).toBe(KEY);
+    expect(loopback.server.requests[0]?.headers['x-api-key']).toBe(KEY);
   });
 });
 
@@ -391,7 +372,7 @@ describe('parameter validation', () => {
     expect((error as Error).message).toContain(
       `GET ${TIMEOUTS}: 2 invalid parameters, nothing was sent`,
     );
-    expect(server!.requests).toHaveLength(0);
+    expect(loopback.server.requests).toHaveLength(0);
   });
 
   it('checks the pattern of granularity', async () => {
@@ -399,19 +380,19 @@ describe('parameter validation', () => {
     await expect(
       client.GET(DASHBOARD, { params: { query: { ...DATES, granularity: 'month' } } }),
     ).rejects.toThrow(/query.granularity: "month" does not match/);
-    expect(server!.requests).toHaveLength(0);
+    expect(loopback.server.requests).toHaveLength(0);
   });
 
   it('validate: false on the request sends anyway', async () => {
     const client = await clientFor([{ body: ROWS }]);
     await client.GET(TIMEOUTS, { params: { query: { ...DATES, limit: 500 } }, validate: false });
-    expect(server!.requests[0]?.url).toContain('limit=500');
+    expect(loopback.server.requests[0]?.url).toContain('limit=500');
   });
 
   it('validate: false on the client sends anyway', async () => {
     const client = await clientFor([{ body: ROWS }], { validate: false });
     await client.GET(TIMEOUTS, { params: { query: { ...DATES, limit: 500 } } });
-    expect(server!.requests).toHaveLength(1);
+    expect(loopback.server.requests).toHaveLength(1);
   });
 });
 
@@ -461,7 +442,7 @@ describe('error responses', () => {
       expect(apiError.body).toEqual(body);
       expect(apiError.requestId).toBe(`req_${status}`);
       expect(apiError.headers.get('content-type')).toBe('application/json');
-      expect(apiError.message).toContain(`${server!.url}${TIMEOUTS}: ${status}`);
+      expect(apiError.message).toContain(`${loopback.server.url}${TIMEOUTS}: ${status}`);
     },
   );
 

@@ -73,6 +73,34 @@ describe('redaction', () => {
     });
   });
 
+  it("replaces the values of the user's credential headers, not Idempotency-Key's", () => {
+    const headers = new Headers({
+      'proxy-authorization': 'Basic dTpw',
+      'x-session-token': 'sess_1',
+      'x-auth': 'a',
+      'x-partner-key': 'k',
+      'idempotency-key': 'idem-1',
+      'x-request-id': 'r',
+    });
+    expect(redactHeaders(headers)).toEqual({
+      'idempotency-key': 'idem-1',
+      'proxy-authorization': '***',
+      'x-auth': '***',
+      'x-partner-key': '***',
+      'x-request-id': 'r',
+      'x-session-token': '***',
+    });
+  });
+
+  it('keeps a key among more remembered secrets than 16 (a few cookies split in parts)', () => {
+    const sink = collectingSink();
+    const logger = new RedactingLogger('warn', sink);
+    logger.addSecret('sk_live_first_key');
+    for (let i = 0; i < 20; i++) logger.addSecret(`cookie_${i}_part`);
+    logger.warn('sk_live_first_key cookie_0_part cookie_19_part');
+    expect(sink.lines).toEqual(['warn [feather] *** *** ***']);
+  });
+
   it('replaces a remembered secret in the message and the data', () => {
     const sink = collectingSink();
     const logger = new RedactingLogger('debug', sink);
@@ -125,6 +153,31 @@ describe('the client logs', () => {
       `debug [feather] GET ${url} attempt 2 of 2 {"headers":{"x-api-key":"***"}}`,
       `debug [feather] GET ${url} -> 503 {"requestId":null}`,
       `info [feather] GET ${url}: 503 after 2 attempts`,
+    ]);
+  });
+
+  it("redacts the user's credential headers at debug, and their values echoed back", async () => {
+    server = await startLoopbackServer((request) => ({
+      status: 503,
+      headers: { 'x-request-id': `req ${String(request.headers['x-session-token'])}` },
+    }));
+    const sink = collectingSink();
+    const client = createFeatherClient({
+      apiKey: 'sk_test_logger_cred_1c3e',
+      baseUrl: server.url,
+      maxRetries: 0,
+      logLevel: 'debug',
+      logger: sink,
+      headers: { Authorization: 'Bearer tok_logger_5a7c9e' },
+    });
+    await client.GET('/v1/analytics/tools/reliability/timeout-analysis', {
+      params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+      headers: { 'X-Session-Token': 'sess_logger_2b4d6f' },
+    });
+    const url = `${server.url}/v1/analytics/tools/reliability/timeout-analysis`;
+    expect(sink.lines).toEqual([
+      `debug [feather] GET ${url} attempt 1 of 1 {"headers":{"authorization":"***","x-api-key":"***","x-session-token":"***"}}`,
+      `debug [feather] GET ${url} -> 503 {"requestId":"req ***"}`,
     ]);
   });
 

@@ -3,21 +3,10 @@
  * they send what the path style sends, through the same client (key, retries, errors,
  * validation), and their results go to `unwrap` like the path style's.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createFeatherClient,
-  FeatherError,
-  FeatherValidationError,
-  NotFoundError,
-  unwrap,
-  type FeatherClientOptions,
-} from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { FeatherError, FeatherValidationError, NotFoundError, unwrap } from '../../src/index.ts';
 import { operationFunction } from '../../src/client/operation.ts';
-import {
-  startLoopbackServer,
-  type LoopbackServer,
-  type Reply,
-} from '../helpers/loopback-server.ts';
+import { loopbackClients } from '../helpers/loopback-client.ts';
 
 const KEY = 'sk_test_operation_7c1d2e3f';
 const TIMEOUTS = '/v1/analytics/tools/reliability/timeout-analysis';
@@ -30,22 +19,8 @@ const timeoutAnalysis = operationFunction<typeof TIMEOUTS, 'get'>('GET', TIMEOUT
   { name: 'end_date', in: 'query', required: true, types: ['string'], format: 'date' },
 ]);
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function clientFor(replies: Reply[], options: FeatherClientOptions = {}) {
-  server = await startLoopbackServer(replies);
-  return createFeatherClient({
-    apiKey: KEY,
-    baseUrl: server.url,
-    initialRetryDelayMs: 1,
-    logLevel: 'off',
-    ...options,
-  });
-}
+const loopback = loopbackClients({ apiKey: KEY, initialRetryDelayMs: 1, logLevel: 'off' });
+const { clientFor } = loopback;
 
 describe('operation functions', () => {
   it('send the same request as the path style and return its result', async () => {
@@ -55,7 +30,7 @@ describe('operation functions', () => {
     const byPath = await client.GET(TIMEOUTS, init);
     expect(byFunction.data).toEqual(ROWS);
     expect(byFunction.data).toEqual(byPath.data);
-    const [first, second] = server!.requests;
+    const [first, second] = loopback.server.requests;
     expect(first?.url).toBe(second?.url);
     expect(first?.url).toBe(`${TIMEOUTS}?start_date=2024-01-01&end_date=2024-01-31&limit=5`);
     expect(first?.headers['x-api-key']).toBe(KEY);
@@ -65,7 +40,7 @@ describe('operation functions', () => {
   it("retry a 503 with the client's policy", async () => {
     const client = await clientFor([{ status: 503 }, { body: ROWS }]);
     expect((await timeoutAnalysis(client, { params: { query: DATES } })).data).toEqual(ROWS);
-    expect(server!.requests).toHaveLength(2);
+    expect(loopback.server.requests).toHaveLength(2);
   });
 
   it('check parameters against their own rules before sending', async () => {
@@ -73,7 +48,7 @@ describe('operation functions', () => {
     const call = timeoutAnalysis(client, { params: { query: { ...DATES, limit: 500 } } });
     await expect(call).rejects.toBeInstanceOf(FeatherValidationError);
     await expect(call).rejects.toThrow(/limit/);
-    expect(server!.requests).toHaveLength(0);
+    expect(loopback.server.requests).toHaveLength(0);
   });
 
   it('skip the check when the call says validate: false', async () => {

@@ -16,6 +16,8 @@ import {
   listOperations,
   restrictToOperations,
 } from '../../src/drift/index.ts';
+import { groupByCause } from '../../src/drift/causes.ts';
+import type { DriftChange } from '../../src/drift/change.ts';
 import { readOtherSide } from '../../scripts/commands/drift.ts';
 import { seedTree } from '../helpers/seed.ts';
 import { REPO_ROOT } from '../helpers/workspace.ts';
@@ -261,7 +263,7 @@ describe('drift reports', () => {
     expect(text).toContain('2 changes from 2 causes: 1 breaking, 0 warnings, 1 info');
     expect(text.indexOf('BREAKING')).toBeLessThan(text.indexOf('info-version-changed'));
     expect(text).toContain(
-      '  at {operation}/parameters/3/schema; GET /v1/analytics/tools/reliability/timeout-analysis',
+      '  at parameters/3/schema of GET /v1/analytics/tools/reliability/timeout-analysis\n',
     );
   });
 
@@ -271,10 +273,33 @@ describe('drift reports', () => {
     expect(markdown).toContain('| breaking | 1 | 1 |');
     expect(markdown).toContain('| `request-maximum-lowered` | 1 | 1 | 1 |');
     expect(markdown).toMatch(
-      /\| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \| `\{operation\}\/parameters\/3\/schema` \| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \|/,
+      /\| `request-maximum-lowered` \| query parameter 'limit': maximum 100 -> 50 \| `parameters\/3\/schema` of the operation \| GET \/v1\/analytics\/tools\/reliability\/timeout-analysis \|/,
     );
     expect(markdown).toContain('| `info-version-changed` | info.version 1.21.0 -> 1.22.0 |');
     expect(markdown).not.toContain('Left out');
+  });
+});
+
+describe('drift reports of a change at the same place in every operation', () => {
+  const revision = pinned();
+  for (const item of Object.values(revision.paths as Dict))
+    for (const operation of Object.values(item as Dict))
+      ((operation as Dict).responses as Dict)['503'] = { description: 'unavailable' };
+  const report = diff(pinned(), revision);
+  const operations = report.causes[0]!.operations;
+  const context = { base: 'spec/', revision: 'other.json' };
+
+  it('text names the place in each of the operations it lists', () => {
+    expect(operations.length).toBeGreaterThan(1);
+    expect(formatText(report, context)).toContain(
+      `\n           at responses/503 of each of ${operations.length} operations: ${operations.join(', ')}\n`,
+    );
+  });
+
+  it('markdown names the place in each operation, and lists them under reaches', () => {
+    expect(formatMarkdown(report, context)).toContain(
+      `| \`responses/503\` of each operation | ${operations.length} operations: ${operations.join(', ')} |`,
+    );
   });
 });
 
@@ -300,6 +325,68 @@ describe('changes grouped by cause', () => {
     });
     expect(report.causes[0]!.operations).toHaveLength(operations);
     expect(report.summary.causes).toEqual({ total: 1, breaking: 1, warning: 0, info: 0 });
+  });
+
+  it('a change to a shared error schema names every status it shows under, in each format', () => {
+    const revision = pinned();
+    const schemas = (revision.components as Dict).schemas as Dict;
+    delete ((schemas.ErrorResponse as Dict).properties as Dict).message;
+    const report = diff(pinned(), revision);
+    // ErrorResponse is the body of both the 400 and the 401 of each seed operation.
+    const message = 'responses 400, 401 (application/json).message removed';
+    expect(report.causes.map((c) => [c.id, c.message, c.changes])).toEqual([
+      ['response-property-removed', message, 4],
+    ]);
+    const context = { base: 'spec/', revision: 'other.json' };
+    expect(formatText(report, context)).toContain(
+      `BREAKING response-property-removed: ${message}\n`,
+    );
+    expect(formatMarkdown(report, context)).toContain(
+      `| \`response-property-removed\` | ${message} |`,
+    );
+  });
+
+  const shared = (message: string): DriftChange => ({
+    id: 'response-property-removed',
+    breaking: true,
+    level: 'breaking',
+    operation: 'GET /a',
+    location: '#/paths/~1a/get/responses/400/content/application~1json/schema/properties/m',
+    definedAt: '#/components/schemas/E/properties/m',
+    message,
+    cause: 'response-property-removed #/components/schemas/E/properties/m',
+  });
+  const messages: [string, string[], string][] = [
+    [
+      'one status',
+      ['response 400 (application/json).m removed'],
+      'response 400 (application/json).m removed',
+    ],
+    [
+      'statuses in order, each once',
+      [
+        'response 422 (application/json).m removed',
+        'response 400 (application/json).m removed',
+        'response 422 (application/json).m removed',
+      ],
+      'responses 400, 422 (application/json).m removed',
+    ],
+    [
+      'a header',
+      ['response 400: header X-Retry removed', 'response 429: header X-Retry removed'],
+      'responses 400, 429: header X-Retry removed',
+    ],
+    [
+      'more than the status differs: the first message',
+      [
+        'response 400 (application/json).m removed',
+        'response 200 (application/json).data.m removed',
+      ],
+      'response 400 (application/json).m removed',
+    ],
+  ];
+  it.each(messages)("a shared cause's message: %s", (_name, given, want) => {
+    expect(groupByCause(given.map(shared)).map((c) => c.message)).toEqual([want]);
   });
 
   it('the same change at the same place in two operations is one cause; different places are two', () => {

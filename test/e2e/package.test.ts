@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   lintTarball,
+  packedManifestProblems,
   packTarball,
   run,
   runNpm,
@@ -20,6 +21,7 @@ import {
   type PackageManifest,
 } from '../../scripts/commands/check-package.ts';
 import { relativeTsSpecifiers } from '../../scripts/commands/build.ts';
+import { MANIFEST_BEFORE_PACK, packedManifestText } from '../../scripts/build/packed-manifest.ts';
 import { packageBin, packageManifestPath, packageVersion } from '../../scripts/lib/packages.ts';
 import { FIXTURES, REPO_ROOT } from '../helpers/workspace.ts';
 
@@ -46,6 +48,8 @@ let work: string;
 let tarball: string;
 let files: string[];
 let consumer: string;
+/** What `npm install <tarball>` printed in the fresh project. */
+let installOutput: string;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'feather-package-'));
@@ -79,6 +83,7 @@ beforeAll(async () => {
     consumer,
   );
   if (installed.code !== 0) throw new Error(`npm install ${tarball} failed:\n${installed.output}`);
+  installOutput = installed.output;
 }, 180_000);
 
 afterAll(() => (work ? rm(work, { recursive: true, force: true }) : undefined));
@@ -107,6 +112,41 @@ describe('npm pack', () => {
     for (const lint of await lintTarball(tarball)) {
       expect(lint.ok, `${lint.tool}:\n${lint.output}`).toBe(true);
     }
+  });
+});
+
+describe('the packed package.json', () => {
+  it('has no scripts (they run scripts/, not shipped): installing it warns of none', async () => {
+    const repoText = await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8');
+    expect((JSON.parse(repoText) as { scripts?: Record<string, string> }).scripts?.prepare).toBe(
+      'node scripts/commands/prepare.mjs',
+    );
+    const installed = await readFile(
+      path.join(consumer, 'node_modules', '@featherhq', 'api-client', 'package.json'),
+      'utf8',
+    );
+    expect(installed).toBe(packedManifestText(repoText));
+    expect(JSON.parse(installed)).not.toHaveProperty('scripts');
+    expect(installOutput).not.toMatch(/install-scripts|prepare/);
+    expect(
+      packedManifestProblems(JSON.parse(installed) as { scripts?: Record<string, string> }),
+    ).toEqual([]);
+  });
+
+  it('check:package names the scripts a packed package.json keeps', () => {
+    expect(
+      packedManifestProblems({ scripts: { prepare: 'node scripts/x.mjs', test: 'vitest' } }),
+    ).toEqual([
+      'package.json in the tarball keeps scripts (prepare, test), which run files it does not ship (check prepack: scripts/build/packed-manifest.ts)',
+    ]);
+  });
+
+  it('leaves the package.json that was packed as it was, and no copy of it', async () => {
+    const repo = path.join(work, 'repo');
+    expect(await readFile(path.join(repo, 'package.json'), 'utf8')).toBe(
+      await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8'),
+    );
+    await expect(readFile(path.join(repo, MANIFEST_BEFORE_PACK), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
 

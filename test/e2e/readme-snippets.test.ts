@@ -2,13 +2,17 @@
  * Every ```ts snippet in the README and in docs/*.md compiles against the package's sources, as
  * a user would paste it: each one its own module importing `@featherhq/api-client` (mapped to src/index.ts),
  * with only the names it leaves undeclared (`vault`) declared in a prelude. One tsc run checks
- * them all, under the repository's strict tsconfig.
+ * them all, under the repository's strict tsconfig. docs/drift.md's shell lines that write a
+ * JSON report to a file are run, in a copy of the package.
  */
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNode } from '../../scripts/lib/child.ts';
-import { packageBin } from '../../scripts/lib/packages.ts';
+import { packageBin, packageManifestPath } from '../../scripts/lib/packages.ts';
 import { makeWholeApiTree, wholeApiMissing, type WholeApiTree } from '../helpers/feather-api.ts';
 import { REPO_ROOT } from '../helpers/workspace.ts';
 
@@ -204,3 +208,69 @@ describe.skipIf(missing)(
     });
   },
 );
+
+/** The command lines of the ```sh blocks of a markdown text (no comments, no blank lines). */
+function shellLines(markdown: string): string[] {
+  const lines: string[] = [];
+  let open = false;
+  for (const text of markdown.split('\n')) {
+    if (/^```/.test(text)) open = !open && /^```sh\s*$/.test(text);
+    else if (open && text.trim() !== '' && !text.trimStart().startsWith('#')) lines.push(text);
+  }
+  return lines;
+}
+
+describe('docs/drift.md: the commands that write a JSON report to a file', () => {
+  const exec = promisify(execFile);
+  /** What npm needs to run `drift` in a copy of the package, node_modules linked. */
+  const COPIED = ['package.json', 'feather.config.json', 'redocly.yaml', 'tsconfig.json'];
+  const COPIED_DIRS = ['scripts', 'common', 'src', 'generated', 'spec'];
+  let root: string;
+  let lines: string[];
+  /** Runs a line in the copy's root through sh, with no npm setting from the test's own npm. */
+  const sh = (line: string) =>
+    exec('sh', ['-c', line], {
+      cwd: root,
+      env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key))),
+    });
+
+  beforeAll(async () => {
+    const text = await readFile(path.join(REPO_ROOT, 'docs', 'drift.md'), 'utf8');
+    lines = shellLines(text).filter((line) => line.includes('drift.json'));
+    root = await mkdtemp(path.join(tmpdir(), 'feather-drift-json-'));
+    for (const entry of [...COPIED, ...COPIED_DIRS])
+      await cp(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+    const nodeModules = path.dirname(path.dirname(packageManifestPath('typescript')));
+    await symlink(nodeModules, path.join(root, 'node_modules'), 'dir');
+    // The other side: the pinned API itself, so that the report is the same every run.
+    await cp(path.join(REPO_ROOT, 'generated', 'openapi.json'), path.join(root, 'openapi.json'));
+  });
+  afterAll(() => (root ? rm(root, { recursive: true, force: true }) : undefined));
+
+  it('each writes the JSON report alone to drift.json', { timeout: 240_000 }, async () => {
+    expect(lines.map((line) => line.replace(/ --.*/, ''))).toEqual([
+      'npm run -s drift',
+      'npm run drift',
+    ]);
+    for (const line of lines) {
+      await rm(path.join(root, 'drift.json'), { force: true });
+      await sh(line);
+      const report = JSON.parse(await readFile(path.join(root, 'drift.json'), 'utf8')) as {
+        changes: unknown[];
+      };
+      expect(report.changes, line).toEqual([]);
+    }
+  });
+
+  it(
+    "redirected without -s, the file starts with npm's banner, not JSON",
+    { timeout: 240_000 },
+    async () => {
+      const redirected = lines.find((line) => line.includes('>'))!;
+      await sh(redirected.replace('npm run -s ', 'npm run '));
+      expect(await readFile(path.join(root, 'drift.json'), 'utf8')).toMatch(
+        /^\s*> @featherhq\/api-client@[\d.]+ drift\n/,
+      );
+    },
+  );
+});

@@ -2,7 +2,8 @@
  * Scrubbing the API key out of what a server sends back. A server may echo the key in an error
  * body or a header (`x-request-id`); the client knows the key, so the error response handed on
  * is a copy with every occurrence replaced, and so is everything built from it (the result's
- * `error`, `APIError`'s message, body and headers, log lines), whatever the key's length.
+ * `error`, `APIError`'s message, body and headers, log lines), whatever the key's length. The
+ * user's own credentials in request headers (`credentialSecrets`) are scrubbed with it.
  */
 
 /** The text that stands in for a secret. */
@@ -17,20 +18,105 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return result;
 }
 
+/** Header names that carry a credential whatever they are called. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]);
+/** A header name that looks like it carries a secret (`X-Session-Token`, `X-Auth`, `X-Api-Secret`). */
+const SECRET_HEADER_NAME = /token|secret|key|auth|session|passw|credential|cookie/;
+/** A credential's parts shorter than this are not scrubbed on their own: they would wreck ordinary text. */
+const MIN_CREDENTIAL_PART_CHARS = 8;
+
+/**
+ * True for a request header that carries the user's credential: `Authorization`,
+ * `Proxy-Authorization`, `Cookie`, or a name holding token, secret, key, auth, session or
+ * password. Not `Idempotency-Key`: a retry's identity, which the user wants to see.
+ */
+export function isCredentialHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (CREDENTIAL_HEADERS.has(lower)) return true;
+  return SECRET_HEADER_NAME.test(lower) && !lower.endsWith('idempotency-key');
+}
+
+/**
+ * The user's own credentials among request headers (a `Headers`, pairs, or openapi-fetch's
+ * record, arrays and nulls included), to scrub with the key: each credential header's whole value,
+ * and its parts of 8 characters or more (`Bearer <token>`'s token, a cookie's `name=value` and
+ * value, a `Basic` credential decoded and its password).
+ */
+export function credentialSecrets(headers: unknown): string[] {
+  const found = new Set<string>();
+  for (const [name, raw] of headerEntries(headers)) {
+    if (!isCredentialHeader(name)) continue;
+    const value = String(raw).trim(); // as `Headers` sends it
+    if (value === '') continue;
+    found.add(value);
+    for (const part of credentialParts(value)) {
+      if (part.length >= MIN_CREDENTIAL_PART_CHARS) found.add(part);
+    }
+  }
+  return [...found];
+}
+
+/** The name and value of each header in `headers`, whichever form it takes. */
+function headerEntries(headers: unknown): [string, unknown][] {
+  if (!headers || typeof headers !== 'object') return [];
+  const pairs: [string, unknown][] = [];
+  const entries =
+    headers instanceof Headers || Array.isArray(headers)
+      ? (headers as Iterable<[string, unknown]>)
+      : Object.entries(headers);
+  for (const [name, value] of entries) {
+    if (Array.isArray(value)) for (const item of value) pairs.push([name, item]);
+    else if (value !== null && value !== undefined) pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+/** The pieces of a credential value a server might quote on their own. */
+function credentialParts(value: string): string[] {
+  const parts: string[] = [];
+  for (const token of value.split(/[\s,;]+/)) {
+    parts.push(token);
+    const equals = token.indexOf('=');
+    if (equals > 0) parts.push(token.slice(equals + 1).replace(/^"(.*)"$/, '$1'));
+  }
+  const basic = /^basic\s+([A-Za-z\d+/]+=*)$/i.exec(value);
+  if (basic) {
+    try {
+      const decoded = atob(basic[1]!);
+      parts.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    } catch {
+      // not base64 after all: its token is scrubbed as it is
+    }
+  }
+  return parts;
+}
+
 /** True when `text` holds one of the secrets. */
 export function holdsSecret(text: string, secrets: readonly string[]): boolean {
   for (const secret of secrets) if (secret !== '' && text.includes(secret)) return true;
   return false; // a plain loop: this runs for every header of every response
 }
 
-/** A copy of a JSON value with the secrets scrubbed from every string, keys included. */
+/**
+ * A copy of a JSON value with the secrets scrubbed from every string, keys included. Each key is
+ * defined, not assigned: a body's own `__proto__` key stays a key, not the copy's prototype.
+ */
 export function scrubJson(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return scrubText(value, secrets);
   if (Array.isArray(value)) return value.map((item) => scrubJson(item, secrets));
   if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      copy[scrubText(key, secrets)] = scrubJson(item, secrets);
+      Object.defineProperty(copy, scrubText(key, secrets), {
+        value: scrubJson(item, secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return copy;
   }
@@ -142,21 +228,100 @@ export function headersHoldSecret(headers: Headers, secrets: readonly string[]):
 
 /**
  * A copy of `response` with `body` (a stream, or text) and `headers` in place of its own: same
- * status, status text and URL (a constructed Response has none; `unwrap` and callers read it).
+ * status, status text and URL (a constructed Response has none; `unwrap` and callers read it),
+ * or `url` in place of its URL.
  */
 export function copyResponse(
   response: Response,
   body: ReadableStream<Uint8Array> | string | null,
   headers: Headers,
   keys: readonly string[] = [],
+  url = response.url,
 ): Response {
   const copy = new Response(body === '' ? null : body, {
     status: response.status,
     statusText: keys.length ? scrubText(response.statusText, keys) : response.statusText,
     headers,
   });
-  Object.defineProperty(copy, 'url', { value: response.url });
+  Object.defineProperty(copy, 'url', { value: url });
   return copy;
+}
+
+/** The scheme and host of an absolute URL: the origin the caller named (redirects stay on it). */
+const URL_ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
+
+/**
+ * `url` with every form of each secret replaced after its origin: raw, percent-encoded (however
+ * the server or the URL parser encoded it: `%2F` or `%2f`, some characters and not others) and
+ * JSON-escaped. A same-origin redirect to `/v1/x?token=KEY` puts the key in the response's URL.
+ */
+export function scrubUrl(url: string, secrets: readonly string[]): string {
+  const origin = URL_ORIGIN.exec(url)?.[0] ?? '';
+  const rest = url.slice(origin.length);
+  const forms = withJsonForms(secrets);
+  let scrubbed = holdsSecret(rest, forms) ? scrubText(rest, forms) : rest;
+  if (scrubbed.includes('%')) scrubbed = scrubPercentDecoded(scrubbed, secrets);
+  return scrubbed === rest ? url : origin + scrubbed;
+}
+
+/**
+ * `text` with each secret replaced where its percent-decoded form holds it: the text is cut into
+ * characters and runs of `%XX` (one run decodes together: a UTF-8 character spans several), and
+ * every piece that overlaps an occurrence becomes part of one `***`.
+ */
+function scrubPercentDecoded(text: string, secrets: readonly string[]): string {
+  const all = decode(text); // the common case, on every response: no secret, one call
+  if (all !== text && !holdsSecret(all, secrets)) return text;
+  const pieces = text.match(/(?:%[\da-f]{2})+|[^]/giu) ?? [];
+  const decoded = pieces.map((piece) =>
+    piece.length > 1 && piece[0] === '%' ? decode(piece) : piece,
+  );
+  const whole = decoded.join('');
+  if (!holdsSecret(whole, secrets)) return text;
+  const starts: number[] = [];
+  let at = 0;
+  for (const piece of decoded) {
+    starts.push(at);
+    at += piece.length;
+  }
+  const hidden = new Array<boolean>(pieces.length).fill(false);
+  for (const secret of secrets) {
+    if (secret === '') continue;
+    let first = 0; // the first piece that ends after the occurrence starts (occurrences ascend)
+    for (let from = whole.indexOf(secret); from !== -1; from = whole.indexOf(secret, from + 1)) {
+      const to = from + secret.length;
+      while (starts[first]! + decoded[first]!.length <= from) first++;
+      for (let i = first; i < pieces.length && starts[i]! < to; i++) hidden[i] = true;
+    }
+  }
+  let out = '';
+  for (let i = 0; i < pieces.length; i++) {
+    if (!hidden[i]) out += pieces[i];
+    else if (!hidden[i - 1]) out += REDACTED;
+  }
+  return out;
+}
+
+/** A run of `%XX` decoded, or as it is when its bytes are not UTF-8. */
+function decode(run: string): string {
+  try {
+    return decodeURIComponent(run);
+  } catch {
+    return run;
+  }
+}
+
+/**
+ * `response`, or, when its URL holds a secret (a same-origin redirect to a Location quoting the
+ * key), a copy over the same body whose `url` is scrubbed. A copy rather than the instance with
+ * `url` shadowed: `clone()` of that instance would hand back the original URL.
+ */
+export function scrubResponseUrl(response: Response, secrets: readonly string[]): Response {
+  const { url } = response;
+  if (url === '' || secrets.length === 0) return response;
+  const scrubbed = scrubUrl(url, secrets);
+  if (scrubbed === url) return response;
+  return copyResponse(response, response.body, response.headers, [], scrubbed);
 }
 
 /**
@@ -180,10 +345,146 @@ export function scrubErrorResponse(
 }
 
 /**
- * A copy of a success response whose headers echo a key (`x-request-id: KEY`), with scrubbed
- * headers over the same body stream. The body of a success is the API's data: not altered.
+ * A copy of a success response whose headers or status text echo a key (`x-request-id: KEY`),
+ * with scrubbed headers and status text over the same body stream. The body of a success is the
+ * API's data: not altered.
  */
 export function scrubSuccessHeaders(response: Response, keys: readonly string[]): Response {
   const secrets = withJsonForms(keys);
   return copyResponse(response, response.body, scrubHeaders(response.headers, secrets), secrets);
+}
+
+/** How deep `scrubErrorChain` follows causes and the objects errors carry. */
+const MAX_ERROR_CHAIN_DEPTH = 16;
+/**
+ * A piece of a secret this long at the start or end of an error's string is scrubbed too: a
+ * parser quotes the bytes of one socket read (`HTTPParserError.data`), which can end mid-key.
+ */
+const MIN_SECRET_FRAGMENT_CHARS = 4;
+
+/**
+ * `error` with the secrets scrubbed from every string down its chain: its own properties
+ * (`message`, `stack`, `code`, undici's `HTTPParserError.data` with the raw bytes of a
+ * malformed response, which may echo the request and its key), its `cause`, AggregateError's
+ * `errors`, and the plain objects they carry, to a bounded depth and safe from cycles. In place
+ * (so that `onError` middleware's view of the same error is scrubbed too); a frozen link is
+ * replaced by a scrubbed copy. Other objects (a Response, the caller's abort reason) are left.
+ */
+export function scrubErrorChain<T>(error: T, keys: readonly string[]): T {
+  if (keys.length === 0 || error === null || typeof error !== 'object') return error;
+  return scrubNode(error, withJsonForms(keys), new Map(), 0) as T;
+}
+
+function scrubNode(
+  value: unknown,
+  secrets: readonly string[],
+  seen: Map<object, unknown>,
+  depth: number,
+): unknown {
+  if (typeof value === 'string') return scrubErrorString(value, secrets);
+  if (value instanceof Uint8Array) {
+    const text = latin1(value);
+    const scrubbed = scrubErrorString(text, secrets);
+    return scrubbed === text ? value : Uint8Array.from(scrubbed, (c) => c.charCodeAt(0) & 0xff);
+  }
+  if (value === null || typeof value !== 'object' || depth > MAX_ERROR_CHAIN_DEPTH) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  const walked =
+    value instanceof Error || Array.isArray(value) || proto === Object.prototype || proto === null;
+  if (!walked) return value;
+  if (seen.has(value)) return seen.get(value);
+  seen.set(value, value);
+  const changes = new Map<string | symbol, unknown>();
+  for (const name of Reflect.ownKeys(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name)!;
+    let current: unknown;
+    if ('value' in descriptor) current = descriptor.value;
+    else if (name === 'stack' && value instanceof Error) current = readStack(value);
+    else continue; // another getter: not called (it may compute, or throw)
+    const scrubbed = scrubNode(current, secrets, seen, depth + 1);
+    if (scrubbed !== current) changes.set(name, scrubbed);
+  }
+  if (changes.size === 0) return value;
+  const descriptors = Object.getOwnPropertyDescriptors(value) as Record<
+    string | symbol,
+    PropertyDescriptor
+  >;
+  const inPlace = [...changes.keys()].every((name) => {
+    const d = descriptors[name]!;
+    return d.configurable || d.writable;
+  });
+  const target = inPlace ? value : Object.create(proto as object | null);
+  for (const name of Reflect.ownKeys(descriptors)) {
+    const d = descriptors[name]!;
+    if (!changes.has(name)) {
+      if (!inPlace) Object.defineProperty(target, name, d);
+    } else if (inPlace && !d.configurable) {
+      Object.defineProperty(target, name, { value: changes.get(name) }); // writable: keeps the rest
+    } else {
+      const { enumerable } = d;
+      Object.defineProperty(target, name, {
+        value: changes.get(name),
+        enumerable,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  seen.set(value, target);
+  return target;
+}
+
+/** Bytes as text, one character per byte (what the parser quotes is raw bytes). */
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 8192) {
+    text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+  }
+  return text;
+}
+
+function readStack(error: Error): unknown {
+  try {
+    return error.stack;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A string of an error without the secrets, nor a piece of one that a line starts or ends with
+ * (a `stack` repeats its message on its first line).
+ */
+function scrubErrorString(text: string, secrets: readonly string[]): string {
+  const out = holdsSecret(text, secrets) ? scrubText(text, secrets) : text;
+  const lines = out.split(/(\r\n|\r|\n)/); // the line ends kept, as pieces of their own
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = scrubEndFragments(lines[i]!, secrets);
+    if (line !== lines[i]) {
+      lines[i] = line;
+      changed = true;
+    }
+  }
+  return changed ? lines.join('') : out;
+}
+
+/** `line` with a secret's prefix at its end and a secret's suffix at its start replaced. */
+function scrubEndFragments(line: string, secrets: readonly string[]): string {
+  let out = line;
+  for (const secret of secrets) {
+    for (let n = Math.min(secret.length - 1, out.length); n >= MIN_SECRET_FRAGMENT_CHARS; n--) {
+      if (out.endsWith(secret.slice(0, n))) {
+        out = out.slice(0, out.length - n) + REDACTED;
+        break;
+      }
+    }
+    for (let n = Math.min(secret.length - 1, out.length); n >= MIN_SECRET_FRAGMENT_CHARS; n--) {
+      if (out.startsWith(secret.slice(secret.length - n))) {
+        out = REDACTED + out.slice(n);
+        break;
+      }
+    }
+  }
+  return out;
 }

@@ -93,6 +93,8 @@ export interface StreamCall {
   timeoutMs: number;
   /** The caller's signal, if any. */
   signal?: AbortSignal;
+  /** The call's secrets (the key, the user's credentials), scrubbed from a failed read's error. */
+  secrets?: readonly string[];
 }
 
 /** Response of a `parseAs: 'stream'` call -> its limits (read by `streamEvents`). */

@@ -10,6 +10,7 @@ import {
   APIUserAbortError,
 } from '../errors.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
+import { scrubErrorChain } from '../policy/secrets.ts';
 import {
   checkByteLimit,
   checkCount,
@@ -41,7 +42,10 @@ export interface CallState {
   timedOut: boolean;
   /** The request is safe to repeat though its method is not (src/client/policy/idempotency.ts). */
   safeToRepeat?: boolean;
-  /** The API keys sent in this call (one unless the key rotated), scrubbed from what it returns. */
+  /**
+   * The secrets of this call, scrubbed from what it returns: the API keys sent (one unless the
+   * key rotated) and the user's own credentials in its headers (policy/secrets.ts).
+   */
   keys: string[];
   /** Bound on a decoded body the client reads (`maxResponseBytes`). */
   maxResponseBytes: number;
@@ -126,12 +130,15 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
     return new APIUserAbortError({ ...where, cause: call.callerSignal.reason });
   }
   if (call.timedOut) {
-    return new APIConnectionTimeoutError({
-      ...where,
-      attempts: call.attempts,
-      timeoutMs: call.timeoutMs,
-      cause: error,
-    });
+    return scrubErrorChain(
+      new APIConnectionTimeoutError({
+        ...where,
+        attempts: call.attempts,
+        timeoutMs: call.timeoutMs,
+        cause: error,
+      }),
+      call.keys,
+    );
   }
   if (call.response === undefined) return error;
   if (error instanceof SyntaxError) {
@@ -143,7 +150,9 @@ export function toFeatherError(error: unknown, call: CallState): unknown {
     });
   }
   if (error instanceof TypeError) {
-    return new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
+    // A body cut by a malformed chunk: undici's parser error under it quotes the raw bytes.
+    const failure = new APIConnectionError({ ...where, attempts: call.attempts, cause: error });
+    return scrubErrorChain(failure, call.keys);
   }
   return error;
 }

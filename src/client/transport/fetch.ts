@@ -13,7 +13,14 @@ import { APIConnectionError, APIConnectionTimeoutError } from '../errors.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { scrubErrorBody, scrubErrorResponse, scrubSuccessHeaders } from '../policy/secrets.ts';
+import {
+  holdsSecret,
+  scrubErrorBody,
+  scrubErrorResponse,
+  scrubErrorChain,
+  scrubResponseUrl,
+  scrubSuccessHeaders,
+} from '../policy/secrets.ts';
 import {
   errorBodyHints,
   retryDelayMs,
@@ -62,20 +69,26 @@ export async function sendWithRetries(
       outcome = result;
       if (!shouldRetry(outcome, limits)) {
         const where = { method, url: urlForMessages(url), attempts: call.attempts };
-        const failure =
+        // Scrubbed in place down its cause chain, the fetch's own error included: undici's
+        // parser error quotes the raw bytes of a malformed response, which may echo the key.
+        const failure = scrubErrorChain(
           outcome.kind === 'timeout'
             ? new APIConnectionTimeoutError({
                 ...where,
                 timeoutMs: call.timeoutMs,
                 cause: result.error,
               })
-            : new APIConnectionError({ ...where, cause: result.error });
+            : new APIConnectionError({ ...where, cause: result.error }),
+          call.keys,
+        );
         logger.info(failure.message); // the caller gets it: not louder than info
         // `onError` middleware sees what the fetch threw; the caller gets `failure` (src/client.ts).
         throw failWith(call, result.error, failure);
       }
     } else {
-      response = result;
+      // Before anyone sees it (the result, middleware, unwrap, streams): a same-origin redirect
+      // may have put the key in its URL.
+      response = scrubResponseUrl(result, call.keys);
       if (logger.enabled('debug')) {
         logger.debug(`${method} ${urlForMessages(url)} -> ${response.status}`, {
           requestId: response.headers.get(REQUEST_ID_HEADER),
@@ -85,7 +98,10 @@ export async function sendWithRetries(
       // body is the caller's to read (`streamEvents` bounds each event).
       if (response.ok) {
         const facts = headerFacts(response.headers, call.keys);
-        if (facts.holdsSecret) response = scrubSuccessHeaders(response, call.keys);
+        // A status text echoing the key (`200 sk_live_...`) is scrubbed with the headers.
+        if (facts.holdsSecret || holdsSecret(response.statusText, call.keys)) {
+          response = scrubSuccessHeaders(response, call.keys);
+        }
         if (!call.streams) response = limitBody(response, call.maxResponseBytes, call, facts);
         return (call.response = response);
       }
@@ -142,7 +158,11 @@ export async function sendWithRetries(
  */
 async function finalError(response: Response, call: CallState): Promise<Response> {
   call.response = response; // while its body is read, for `toFeatherError`
-  const text = await limitBody(response, call.maxResponseBytes, call).text();
+  const text = await limitBody(response, call.maxResponseBytes, call)
+    .text()
+    .catch((error: unknown) => {
+      throw scrubErrorChain(error, call.keys); // a malformed chunk: its parser error quotes the bytes
+    });
   const copy = scrubErrorResponse(response, text, call.keys);
   if (nestsDeeperThan(text, MAX_ERROR_BODY_DEPTH)) {
     DEEP_ERROR_BODIES.set(copy, scrubErrorBody(text, call.keys));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCommand, parseIngestArgs } from '../../../scripts/commands/ingest.ts';
+import { commandExitCode } from '../../../scripts/lib/cli.ts';
 import { wholeApiMissing } from '../../helpers/feather-api.ts';
 import { startDocSite, type DocSite } from '../../helpers/doc-site.ts';
 import { REPO_ROOT } from '../../helpers/workspace.ts';
@@ -83,6 +84,32 @@ describe('parseIngestArgs', () => {
   ];
   it.each(bad)('refuses %j', (argv, want) => {
     expect(() => parseIngestArgs(argv)).toThrow(want);
+  });
+});
+
+describe('ingest --operation with an id that is not in the source', () => {
+  const document = path.join(REPO_ROOT, 'test', 'fixtures', 'ingest', 'three-operations.yaml');
+
+  it('exits 2 naming the source file and the nearest operation ids, writing nothing', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'feather-ingest-misspelt-'));
+    try {
+      let stderr = '';
+      const code = await commandExitCode(
+        () =>
+          ingestCommand(['--openapi', document, '--operation', 'getIntegrationDashbord'], {
+            root,
+          }),
+        (text) => (stderr += text),
+      );
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `error: ${document}: --operation getIntegrationDashbord matched no operation of the source ` +
+          '(did you mean getIntegrationDashboard?); nothing was written\n',
+      );
+      expect(await readdir(root)).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

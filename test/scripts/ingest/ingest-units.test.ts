@@ -14,6 +14,7 @@ import {
 } from '../../../scripts/ingest/plan.ts';
 import {
   globToRegExp,
+  nearestOperationIds,
   selector,
   unmatchedFilters,
   SELECT_ALL,
@@ -118,6 +119,23 @@ describe('selection', () => {
         ops,
       ),
     ).toEqual(['--tag analytcs', '--operation nope*', '--path /v2']);
+  });
+
+  const misspelt: [string, string, string[]][] = [
+    ['a letter left out', 'getIntegrationDashbord', ['getIntegrationDashboard']],
+    ['two letters swapped', 'listSesisons', ['listSessions']],
+    ['another case', 'listsessions', ['listSessions']],
+    ['a part of the id', 'Dashboard', ['getIntegrationDashboard']],
+    ['a glob: its text without wildcards', 'listSess*ions', ['listSessions']],
+    ['nothing near', 'deleteEverything', []],
+  ];
+  it.each(misspelt)('suggests the nearest operation ids: %s', (_name, glob, want) => {
+    expect(
+      nearestOperationIds(
+        glob,
+        ops.map((o) => o.operationId),
+      ),
+    ).toEqual(want);
   });
 
   it('escapes what a glob does not mean', () => {

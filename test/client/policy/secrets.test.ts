@@ -1,0 +1,43 @@
+/**
+ * `scrubJson` (src/client/policy/secrets.ts), which the logger runs over every line's data: a
+ * copy with the secrets scrubbed, whose keys stay keys, `__proto__` included.
+ */
+import { describe, expect, it } from 'vitest';
+import { scrubJson } from '../../../src/client/policy/secrets.ts';
+import { RedactingLogger } from '../../../src/client/logger.ts';
+
+const KEY = 'sk_live_PROTO_5d7f9b1c3e';
+
+describe('scrubJson', () => {
+  it("keeps a body's own __proto__ key as a key and the copy's prototype as Object's", () => {
+    const body = JSON.parse(`{"__proto__": {"polluted": "${KEY}"}, "a": 1}`) as object;
+    const copy = scrubJson(body, [KEY]) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ polluted: '***' });
+    expect('polluted' in copy).toBe(false);
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"polluted":"***"},"a":1}');
+  });
+
+  it('scrubs keys and nested values, leaving the rest', () => {
+    expect(scrubJson({ [KEY]: [KEY, 1, null, { b: `x${KEY}` }] }, [KEY])).toEqual({
+      '***': ['***', 1, null, { b: 'x***' }],
+    });
+  });
+
+  it('hands a log sink data whose __proto__ key is data, not a prototype', () => {
+    const seen: Record<string, unknown>[] = [];
+    const logger = new RedactingLogger('warn', {
+      error: () => undefined,
+      warn: (_message, data) => void seen.push(data!),
+      info: () => undefined,
+      debug: () => undefined,
+    });
+    logger.addSecret(KEY);
+    logger.warn('body', JSON.parse(`{"__proto__": {"isAdmin": true, "k": "${KEY}"}}`));
+    const [data] = seen;
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect((data as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(JSON.stringify(data)).toBe('{"__proto__":{"isAdmin":true,"k":"***"}}');
+  });
+});
