@@ -5,8 +5,5 @@
  */
 export * from '../generated/functions.ts';
 export { createOperationClient, type OperationFunction } from './client/operation.ts';
-export type {
-  OperationFn,
-  OperationRequestOptions,
-  OperationResult,
-} from './client/operation-fn.ts';
+export type { OperationFn, OperationResult } from './client/operation-fn.ts';
+export type { OperationRequestOptions } from './client/init-args.ts';

@@ -76,17 +76,11 @@ function responseBodies(
 }
 
 /**
- * An operation function's type: `OperationFn` over its own init (`params` required when a
- * parameter is, `body` as the request body declares it; `| undefined` when nothing is required),
- * data and error types, so that a call infers nothing.
+ * An operation's init (`params` required when a parameter is, `body` as the request body
+ * declares it; `| undefined` when nothing is required), indexed from its type in
+ * generated/schema.ts: written out, so that the checker relates a call's init to one object type.
  */
-function functionType(
-  doc: Dict,
-  operation: Dict,
-  method: string,
-  route: string,
-  rules: readonly object[],
-): string {
+function operationInit(doc: Dict, operation: Dict, rules: readonly object[]): string {
   const type = `operations[${stringLiteral(String(operation.operationId))}]`;
   const paramsRequired = rules.some((rule) => (rule as { required?: unknown }).required === true);
   const requestBody = resolve(doc, operation.requestBody) as Dict | undefined;
@@ -98,16 +92,65 @@ function functionType(
       : bodyRequired
         ? `body: ${union(bodyMedia.map((m) => `${type}["requestBody"]["content"][${stringLiteral(m)}]`))}`
         : `body?: ${union(bodyMedia.map((m) => `NonNullable<${type}["requestBody"]>["content"][${stringLiteral(m)}]`))}`;
-  const init =
+  return (
     `{ params${paramsRequired ? '' : '?'}: ${type}["parameters"]; ${body} }` +
-    (paramsRequired || bodyRequired ? '' : ' | undefined');
+    (paramsRequired || bodyRequired ? '' : ' | undefined')
+  );
+}
+
+/**
+ * An operation function's type: `OperationFn` over its own init (`operationInit`), data and
+ * error types, so that a call infers nothing.
+ */
+function functionType(
+  doc: Dict,
+  operation: Dict,
+  method: string,
+  route: string,
+  rules: readonly object[],
+): string {
+  const type = `operations[${stringLiteral(String(operation.operationId))}]`;
   return `OperationFn<${[
     stringLiteral(method.toUpperCase()),
     stringLiteral(route),
-    init,
+    operationInit(doc, operation, rules),
     responseBodies(doc, operation.responses, OK_STATUSES, type),
     responseBodies(doc, operation.responses, ERROR_STATUSES, type),
   ].join(', ')}>`;
+}
+
+/** The methods of openapi-fetch's client, lower-case as `paths` has them. */
+const CLIENT_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/**
+ * `generated/inits.ts`: `OperationInits`, each operation's init (`operationInit`) by method and
+ * path, which the path style's first signature (`FeatherMethod`, src/client/client.ts) indexes
+ * instead of computing openapi-fetch's `MaybeOptionalInit` over `paths` (docs/performance.md,
+ * "Completion in the editor"). `rules` is the parameter table (`"GET /path"` -> rules). An
+ * operation without an `operationId` has no entry: its calls take the second signature.
+ */
+export function renderOperationInits(
+  doc: Dict,
+  rules: Readonly<Record<string, readonly object[]>>,
+  header: string,
+): string {
+  const byMethod = new Map<string, string[]>(CLIENT_METHODS.map((method) => [method, []]));
+  for (const { route, method, operation } of eachOperation(doc)) {
+    if (typeof operation.operationId !== 'string') continue;
+    byMethod
+      .get(method)
+      ?.push(
+        `    ${stringLiteral(route)}: ${operationInit(doc, operation, rules[`${method.toUpperCase()} ${route}`] ?? [])};\n`,
+      );
+  }
+  const members = [...byMethod].map(([method, lines]) => `  ${method}: {\n${lines.join('')}  };\n`);
+  return `${header}
+import type { operations } from "./schema.ts";
+
+/** Each operation's init (\`params\`, \`body\`) by method and path. */
+export interface OperationInits {
+${members.join('')}}
+`;
 }
 
 /**

@@ -245,7 +245,8 @@ async function generateTypes(
   const warnings: string[] = [];
   const schemas = ((doc.components as Record<string, unknown> | undefined)?.schemas ??
     {}) as Record<string, { title?: unknown }>;
-  const { renderOperationFunctions } = await import('./operation-functions.ts');
+  const { renderOperationFunctions, renderOperationInits } =
+    await import('./operation-functions.ts');
   const operations = operationShapes(doc);
   const candidates = aliasCandidates(schemas, operations);
   const known = new Set(
@@ -292,6 +293,7 @@ async function generateTypes(
     'functions.ts',
     renderOperationFunctions(doc, functions, rules, meta.idempotencyKeyBody, GENERATED_HEADER),
   );
+  output.set('inits.ts', renderOperationInits(doc, rules, GENERATED_HEADER));
   for (const skipped of meta.skipped) {
     warnings.push(
       `${skipped}: pages with a cursor but has several array fields, none named items; not paginated by paginate()`,

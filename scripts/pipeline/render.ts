@@ -23,6 +23,7 @@ Everything in this folder is written by \`npm run generate\` from the OpenAPI do
 | \`aliases.ts\` | friendly names: one per schema title, plus \`<Operation>Query\` / \`<Operation>Response\` |
 | \`names.lock.json\` | every published alias and operation-function name and what it names: read before naming, so no name moves |
 | \`functions.ts\` | one operation function per operation (\`getIntegrationDashboard(client, init)\`), each with its own parameter rules; exported from \`@featherhq/api-client/operations\` |
+| \`inits.ts\` | each operation's init (\`params\`, \`body\`) by method and path, which the path style's first signature indexes (types only) |
 | \`parameters.ts\` | each operation's parameter constraints, checked by the client before sending |
 | \`parameter-shards.ts\`, \`parameter-shards/\` | the same constraints (and which bodies take \`idempotency_key\`) in 64 files by a hash of \`"METHOD path"\`, each imported by the path-style client on the first call that needs it |
 | \`operations.ts\` | which GETs page with a cursor (and the field names), which operations take \`idempotency_key\` in their body |

@@ -7,43 +7,13 @@
  * instantiations per call, mostly `Readable`'s deep mapping of the data, an identity where the
  * schema has no `$Read` markers (ours has none).
  */
-import type {
-  BodySerializer,
-  ClientOptions,
-  HeadersOptions,
-  Middleware,
-  PathSerializer,
-  QuerySerializer,
-  QuerySerializerOptions,
-} from 'openapi-fetch';
 import type { FeatherClient } from './client.ts';
-
-/**
- * What every operation's init takes besides `params` and `body`: openapi-fetch's per-request
- * options and `RequestInit`'s (with ours: `maxRetries`, `timeoutMs`, `validate`, ...).
- */
-export type OperationRequestOptions = Omit<RequestInit, 'body' | 'headers'> & {
-  baseUrl?: string;
-  querySerializer?: QuerySerializer<unknown> | QuerySerializerOptions;
-  bodySerializer?: BodySerializer<unknown>;
-  pathSerializer?: PathSerializer;
-  fetch?: ClientOptions['fetch'];
-  headers?: HeadersOptions;
-  middleware?: Middleware[];
-};
+import type { InitArgs } from './init-args.ts';
 
 /** What a call resolves to, as openapi-fetch's `FetchResponse` has it. */
 export type OperationResult<Data, Error> =
   | { data: Data; error?: never; response: Response }
   | { data?: never; error: Error; response: Response };
-
-/**
- * The init's rest parameter: `Init` (`params`, `body`) with the request options, optional when
- * `Init` admits `undefined` (the generator writes `| undefined` where nothing is required).
- */
-type InitArgs<Init, Extra> = undefined extends Init
-  ? [init?: Exclude<Init, undefined> & OperationRequestOptions & Extra]
-  : [init: Init & OperationRequestOptions & Extra];
 
 /** `data` as a `parseAs` other than JSON gives it, as openapi-fetch's `BodyType`. */
 export interface ParsedBody {

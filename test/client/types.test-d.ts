@@ -129,6 +129,27 @@ describe('valid calls', () => {
   });
 });
 
+/** The first of a method's two signatures (TypeScript matches overloads to this pattern in order). */
+type FirstSignature<Method> = Method extends {
+  (...args: infer Args): infer Result;
+  (...args: never[]): unknown;
+}
+  ? (...args: Args) => Result
+  : never;
+
+describe("the path style's first signature", () => {
+  it("takes a JSON call's init as the operation's own, written out (generated/inits.ts)", () => {
+    type Init = Parameters<FirstSignature<FeatherClient['GET']>>[1];
+    // openapi-fetch's form (the second signature) takes every parseAs; this one JSON only, so
+    // that a call without parseAs is checked against one object type, not `MaybeOptionalInit`.
+    expectTypeOf<NonNullable<Init>['parseAs']>().toEqualTypeOf<'json' | undefined>();
+    expectTypeOf<NonNullable<Init>['params']>().toEqualTypeOf<
+      | operations['getIntegrationDashboard']['parameters']
+      | operations['getToolReliabilityTimeoutAnalysis']['parameters']
+    >();
+  });
+});
+
 describe('operation functions', () => {
   it('return what the path-style call returns', async () => {
     const init = { params: { query: DATES } };
