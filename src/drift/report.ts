@@ -4,6 +4,7 @@
  * cause: summary first (counts by level, then the breaking causes), details after. Markdown
  * fits a size bound, saying what it left out and where the whole report is.
  */
+import { printableLine } from '../../common/unsafe-characters.ts';
 import type { DriftCause } from './causes.ts';
 import type { DriftReport } from './compare.ts';
 import type { ChangeLevel } from './rules.ts';
@@ -57,15 +58,21 @@ const SECTIONS: [ChangeLevel, string][] = [
 function reach(cause: DriftCause, limit: number): string {
   const { operations } = cause;
   if (operations.length === 0) return 'the document';
-  if (operations.length === 1) return operations[0]!;
-  const shown = operations.slice(0, limit).join(', ');
+  if (operations.length === 1) return printableLine(operations[0]!);
+  const shown = printableLine(operations.slice(0, limit).join(', '));
   const more = operations.length - limit;
   return `${operations.length} operations: ${shown}${more > 0 ? `, ... (+${more})` : ''}`;
 }
 
-/** For a terminal: one entry per cause, breaking first, with the operations it reaches. */
+/**
+ * For a terminal: one entry per cause, breaking first, with the operations it reaches. Text from
+ * either side (names, paths, messages quoting them) is one printable line each (printableLine).
+ */
 export function formatText(report: DriftReport, context: ReportContext): string {
-  const lines = [`drift: ${context.base} vs ${context.revision}`, verdict(report)];
+  const lines = [
+    `drift: ${printableLine(context.base)} vs ${printableLine(context.revision)}`,
+    verdict(report),
+  ];
   const labels: Record<ChangeLevel, string> = {
     breaking: 'BREAKING',
     warning: 'warning',
@@ -77,8 +84,8 @@ export function formatText(report: DriftReport, context: ReportContext): string 
     lines.push('', `${title} (${plural(causes.length, 'cause')}):`);
     for (const cause of causes)
       lines.push(
-        `  ${labels[level].padEnd(8)} ${cause.id}: ${cause.message}`,
-        `           at ${cause.at}; ${reach(cause, 10)}`,
+        `  ${labels[level].padEnd(8)} ${cause.id}: ${printableLine(cause.message)}`,
+        `           at ${printableLine(cause.at)}; ${reach(cause, 10)}`,
       );
   }
   const added = report.causes.filter(isUpstreamOnly);
@@ -87,7 +94,7 @@ export function formatText(report: DriftReport, context: ReportContext): string 
       '',
       `${plural(added.length, 'operation')} upstream that we do not pin (not breaking):`,
     );
-    for (const cause of added) lines.push(`  ${cause.message}`);
+    for (const cause of added) lines.push(`  ${printableLine(cause.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -120,8 +127,9 @@ function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A table cell: one printable line (printableLine), its pipes escaped, cut at `max`. */
 function cell(text: string, max = 300): string {
-  const flat = text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  const flat = printableLine(text.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
 
@@ -142,8 +150,8 @@ export function formatMarkdown(
   const head = [
     '## API drift report',
     '',
-    `Pinned: \`${context.base}\` (info.version ${summary.versions.base || '?'})  `,
-    `Compared with: \`${context.revision}\` (info.version ${summary.versions.revision || '?'})`,
+    `Pinned: \`${printableLine(context.base)}\` (info.version ${printableLine(summary.versions.base) || '?'})  `,
+    `Compared with: \`${printableLine(context.revision)}\` (info.version ${printableLine(summary.versions.revision) || '?'})`,
     '',
     `**${summary.breaking > 0 ? 'Breaking changes found' : summary.total > 0 ? 'No breaking change' : 'No API change'}**: ${verdict(report)}.`,
     '',
@@ -197,7 +205,7 @@ export function formatMarkdown(
     const shown = bounded ? added.slice(0, UPSTREAM_ONLY_SHOWN) : added;
     const list = shown.map((c) => `- ${cell(c.message)}\n`).join('');
     const rest = added.length - shown.length;
-    const all = `\`npm run drift -- --against ${shellWord(context.revision).replace(/`/g, "'")} --format text\``;
+    const all = `\`npm run drift -- --against ${shellWord(printableLine(context.revision)).replace(/`/g, "'")} --format text\``;
     const more =
       rest > 0
         ? `- ... and ${plural(rest, 'more', 'more')}. All of them: ${all}${options.wholeReport ? `, or ${options.wholeReport}` : ''}.\n`

@@ -100,6 +100,43 @@ describe('drift reads $refs through own properties only, and names what it canno
   });
 });
 
+/** ESC (an ANSI colour and a window title), BEL, CR, LF, NEL, CSI, U+2028 and U+202E (RLO). */
+const HOSTILE = '\u001b[31m\u001b]0;pwned\u0007\r\n\u0085\u009b\u2028\u202e';
+/** What a terminal or a rendered pull-request body must not receive raw from the other side. */
+const RAW =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+describe('control and bidi characters upstream reach the report escaped', () => {
+  /** Upstream text the report quotes: a version, an enum value, a path, an operationId. */
+  function hostileOther(): Dict {
+    const other = doc({ type: 'string', enum: [`k${HOSTILE}`] });
+    (other.info as Dict).version = `2${HOSTILE}`;
+    (other.paths as Dict)[`/evil${HOSTILE}`] = {
+      get: { operationId: `evil${HOSTILE}`, responses: { '200': { description: 'ok' } } },
+    };
+    return other;
+  }
+
+  for (const format of ['text', 'markdown']) {
+    it(`--format ${format}: no raw control, line-break or bidi character, and no line forged`, async () => {
+      const file = path.join(root, 'other.json');
+      await writeFile(file, JSON.stringify(hostileOther()));
+      const result = await runDrift(root, ['--against', file, '--format', format]);
+      expect(result.code).toBe(1);
+      expect(result.out).not.toMatch(RAW);
+      // Each escaped where it stood: the version, the path and the operationId (a table cell
+      // keeps to one line: its CR LF is a space).
+      const lineBreak = format === 'text' ? '\\u000d\\u000a' : ' ';
+      const escaped = `\\u001b[31m\\u001b]0;pwned\\u0007${lineBreak}\\u0085\\u009b\\u2028\\u202e`;
+      expect(result.out).toContain(`2${escaped}`);
+      expect(result.out).toContain(`/evil${escaped}`);
+      expect(result.out).toContain(`evil${escaped}`);
+      // The LF in the names starts no line of its own.
+      expect(result.out.split('\n').filter((line) => line.startsWith('[31m'))).toEqual([]);
+    });
+  }
+});
+
 describe('checkSpecDrift on a schema 100,000 deep', () => {
   async function check(served: string, pinned: Dict = doc({ type: 'object' })): Promise<unknown> {
     const server = await startLoopbackServer([{ status: 200, body: served }]);
