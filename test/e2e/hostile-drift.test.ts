@@ -135,6 +135,14 @@ describe('control and bidi characters upstream reach the report escaped', () => 
       expect(result.out.split('\n').filter((line) => line.startsWith('[31m'))).toEqual([]);
     });
   }
+
+  it('an error quoting upstream text (an unresolved $ref) reaches stderr escaped', async () => {
+    const result = await driftAgainst(doc({ $ref: `#/components/schemas/X${HOSTILE}` }, {}));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('does not resolve');
+    expect(result.err).not.toMatch(RAW);
+    expect(result.err).toContain('X\\u001b[31m');
+  });
 });
 
 describe('checkSpecDrift on a schema 100,000 deep', () => {
