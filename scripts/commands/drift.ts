@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../common/canonical.ts';
 import { isDict } from '../../common/json.ts';
+import { urlForMessages } from '../../common/url-for-messages.ts';
 import {
   DriftInputError,
   asOpenApi3,
@@ -84,6 +85,10 @@ export interface OtherSide {
 
 const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
 
+/** The other side as messages and the report name it: a URL without its secrets (a query token). */
+const sourceForMessages = (source: string): string =>
+  isUrl(source) ? urlForMessages(source) : source;
+
 /** True when a text is a documentation page (markdown with an embedded block), not a spec. */
 function looksLikePage(source: string, text: string): boolean {
   if (/\.mdx?$/i.test(new URL(source, 'file:///').pathname)) return true;
@@ -145,7 +150,7 @@ export async function loadOtherSide(
       throw new PipelineError(`cannot read the other side: ${why}`, [{ file: source }]);
     }
   }
-  return await readOtherSide(source, text);
+  return await readOtherSide(sourceForMessages(source), text);
 }
 
 /**
@@ -515,14 +520,14 @@ export async function driftCommand(
     ]);
     const report = diffDocuments(
       { doc: pinned, name: 'spec/' },
-      { doc: other.doc, name: against },
+      { doc: other.doc, name: sourceForMessages(against) },
       other.pageOperations
         ? { only: other.pageOperations }
         : await readPinnedNameLock(deps.root).then(async ({ lock, join }) => ({
             exportedNames: await pipelineExportedNames(lock, join),
           })),
     );
-    const context = { base: 'spec/', revision: against };
+    const context = { base: 'spec/', revision: sourceForMessages(against) };
     const consumers = await consumersOf(deps.root, report, other, {
       asked: values.consumers === true || failOn === 'consumers',
       refused: values['no-consumers'] === true,
