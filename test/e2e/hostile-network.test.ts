@@ -206,6 +206,19 @@ describe('drift names a URL without its credentials, query or fragment', () => {
     });
   }
 
+  it('a body that trickles a byte every 20 ms, never ending, ends at --timeout (exit 2)', async () => {
+    const { root } = await setUp();
+    const url = await serveRaw((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{');
+      const timer = setInterval(() => response.write(' '), 20);
+      response.on('close', () => clearInterval(timer));
+    });
+    const result = await runDrift(root, ['--against', `${url}/s.json`, '--timeout', '300']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${url}/s.json: body not received within 300 ms (timeout)`);
+  });
+
   it('an HTTP error and a body that does not parse are named without the query', async () => {
     const { root, server } = await setUp();
     for (const route of ['/missing.json', '/text.json']) {
