@@ -106,6 +106,30 @@ describe('the kit through fetch', () => {
     );
   });
 
+  it('refuses an answer that is not { status, body? } with a whole status from 200 to 599, naming the operation', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const url = `${mock.baseUrl}${TIMEOUTS}?start_date=2024-01-01&end_date=2024-01-31`;
+    for (const [answer, what] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      ['200', 'a string'],
+      [{ body: [] }, 'status undefined'],
+      [{ status: '200', body: [] }, 'status "200"'],
+      [{ status: 200.5, body: [] }, 'status 200.5'],
+      [{ status: 1000 }, 'status 1000'],
+    ] as const) {
+      const message =
+        `GET ${TIMEOUTS}: the handler answered ${what}; ` +
+        'answer { status, body? } with status a whole number from 200 to 599';
+      mock.on('GET', TIMEOUTS, (() => answer) as never);
+      const error = await mock.fetch(new Request(url)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FeatherError);
+      expect((error as Error).message).toBe(message);
+      if (answer !== undefined)
+        expect(() => mock.on('GET', TIMEOUTS, answer as never)).toThrow(message);
+    }
+  });
+
   it('answers a declared error status, which the client turns into its error', async () => {
     const mock = await createFeatherMock({ generated: seed.tables });
     mock.on('GET', TIMEOUTS, { status: 401, body: { error: 'unauthorized', message: 'bad key' } });
