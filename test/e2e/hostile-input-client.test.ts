@@ -629,3 +629,53 @@ describe('query parameters named __proto__, constructor and toString', () => {
     ]);
   }, 120_000);
 });
+
+describe('component schemas named __proto__, constructor and default', () => {
+  it('generate keeps them for response validation, which then checks bodies against them', async () => {
+    const specDir = await mkdtemp(path.join(tmpdir(), 'feather-proto-schema-'));
+    cleanups.push(() => rm(specDir, { recursive: true, force: true }));
+    const names = ['__proto__', 'constructor', 'default'];
+    const operation = (name: string) => ({
+      get: {
+        summary: name,
+        operationId: `get_${name}`,
+        responses: {
+          '200': {
+            description: 'ok',
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+          },
+        },
+      },
+    });
+    const schema = { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } };
+    // Written as text, so that `__proto__` is an own key as in a spec file read from disk.
+    const text = JSON.stringify({
+      openapi: '3.1.0',
+      info: { title: 'Prototype names', version: '1.0.0' },
+      servers: [{ url: 'https://api.example.test' }],
+      security: [],
+      paths: Object.fromEntries(names.map((name) => [`/v1/${name}`, operation(name)])),
+      components: { schemas: Object.fromEntries(names.map((name) => [name, schema])) },
+    });
+    await writeFile(path.join(specDir, 'proto.json'), text);
+    const workspace = await makeWorkspace(specDir);
+    cleanups.push(() => workspace.remove());
+    await generate(workspace.paths, true);
+    const generated = (await import(
+      pathToFileURL(path.join(workspace.root, 'generated', 'index.ts')).href
+    )) as GeneratedTables;
+
+    // For each operation in turn: a body its schema allows, then one it does not.
+    const server = await serve(names.flatMap(() => [{ body: { n: 1 } }, { body: { n: 'one' } }]));
+    const client = clientOf(server, { generated, validateResponses: 'throw' });
+    for (const name of names) {
+      const { data } = await client.GET(`/v1/${name}`);
+      expect(data).toEqual({ n: 1 });
+      const error = await failureOf(() => client.GET(`/v1/${name}`));
+      expect(error).toBeInstanceOf(FeatherError);
+      expect((error as Error).message).toContain(
+        `GET /v1/${name}: the 200 response the spec does not allow, at /n`,
+      );
+    }
+  }, 120_000);
+});

@@ -4,7 +4,13 @@
  * or the testing kit asks, never by the default client. @cfworker/json-schema interprets the schemas (JSON Schema 2020-12) without `eval` or
  * `new Function`, so this runs in browsers, Node and CSP-strict edge runtimes alike.
  */
-import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema';
+import {
+  dereference,
+  encodePointer,
+  validate,
+  type OutputUnit,
+  type Schema,
+} from '@cfworker/json-schema';
 import { MAX_RESPONSE_PROBLEMS, REQUEST_ID_HEADER } from '../constants.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
 import { APIResponseValidationError, type ResponseProblem } from '../response-validation-error.ts';
@@ -116,9 +122,14 @@ export function problemsOf(errors: readonly OutputUnit[]): ResponseProblem[] {
 /** Parses the table once; each operation's schemas are dereferenced on first use. */
 export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSchemas {
   const table = JSON.parse(module.RESPONSE_SCHEMAS_JSON) as Table;
-  const lookup = dereference({ $id: SPEC_URI, components: table.components } as Schema);
-  const ready = new Set<string>();
   const baseURI = new URL(SPEC_URI);
+  const lookup = dereference({ $id: SPEC_URI } as Schema);
+  // Each component by its own pointer: walking `components` whole, the library skips a key it
+  // finds in its keyword table, and looks keys up through Object.prototype, so a schema named
+  // `__proto__`, `constructor` or `default` was never indexed and every $ref to it unresolved.
+  for (const [name, schema] of Object.entries(table.components.schemas))
+    dereference(schema, lookup, baseURI, `/components/schemas/${encodePointer(name)}`);
+  const ready = new Set<string>();
 
   const schemaFor = (operation: string, status: number): Schema | boolean | undefined => {
     const declared = Object.hasOwn(table.operations, operation)
