@@ -260,10 +260,15 @@ export function restrictToOperations(
 
   const paths = new Map<string, Dict>();
   for (const entry of operations) {
-    const item = paths.get(entry.path) ?? {};
-    if (!paths.has(entry.path)) {
-      for (const [field, value] of Object.entries(entry.pathItem))
-        if (!(HTTP_METHODS as readonly string[]).includes(field)) item[field] = value;
+    let item = paths.get(entry.path);
+    if (item === undefined) {
+      // Copied as entries: assigned, a field `__proto__` would become the item's prototype, and
+      // an operation under it (`{ "__proto__": { "post": ... } }`) one that the copy inherits.
+      item = Object.fromEntries(
+        Object.entries(entry.pathItem).filter(
+          ([field]) => !(HTTP_METHODS as readonly string[]).includes(field),
+        ),
+      );
       paths.set(entry.path, item);
     }
     item[entry.method] = entry.operation;

@@ -56,6 +56,22 @@ describe('drift reads $refs through own properties only, and names what it canno
     );
   });
 
+  it('a path item key __proto__ upstream is no operation: the report names no operation or exported name from it', async () => {
+    const file = path.join(root, 'other.json');
+    const phantom = {
+      post: { operationId: 'phantomPost', responses: { '200': { description: 'ok' } } },
+    };
+    // As text: JSON.parse makes `__proto__` an own key, as a fetched spec does.
+    const text = JSON.stringify(doc({ type: 'string' })).replace(
+      '"/x":{',
+      `"/x":{"__proto__":${JSON.stringify(phantom)},`,
+    );
+    await writeFile(file, text);
+    const result = await runDrift(root, ['--against', file, '--format', 'json']);
+    expect(result.out).not.toContain('phantom');
+    expect(result).toMatchObject({ code: 0, err: '' });
+  });
+
   it(`a chain of 66 $refs is named a chain longer than MAX_REF_CHAIN (${MAX_REF_CHAIN}), not a cycle`, async () => {
     const result = await driftAgainst(refChain(66));
     expect(result.code).toBe(2);
