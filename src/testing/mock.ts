@@ -187,7 +187,17 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
     match: RegExpExecArray,
   ): Promise<Response> => {
     const params = Object.fromEntries(
-      route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      route.names.map((name, i) => {
+        const raw = match[i + 1]!;
+        try {
+          return [name, decodeURIComponent(raw)];
+        } catch {
+          // A URIError names neither the request nor the parameter.
+          throw new FeatherError(
+            `Feather mock: ${request.method} ${url.origin}${url.pathname}: path parameter ${name} is not valid percent-encoding ('${raw}')`,
+          );
+        }
+      }),
     );
     const handler = route.handler;
     const answer = (
