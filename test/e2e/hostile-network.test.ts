@@ -206,6 +206,34 @@ describe('drift names a URL without its credentials, query or fragment', () => {
     });
   }
 
+  it('a --header value with a line feed exits 2 naming the header, never its value; nothing is sent', async () => {
+    const { root, server } = await setUp();
+    const result = await runDrift(root, [
+      '--against',
+      `${server.url}/s.json`,
+      '--header',
+      `Authorization: Bearer ${SECRET}\nX-Injected: 1`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("header 'Authorization'");
+    expect(result.err + result.out).not.toContain(SECRET);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('checkSpecDrift({ headers }) with a NUL in a value rejects naming the header only', async () => {
+    const { server } = await setUp();
+    const error = await checkSpecDrift({
+      baseUrl: server.url,
+      path: '/s.json',
+      headers: { 'x-api-key': `${SECRET}\u0000` },
+      pinned: oneOperationDoc({ title: 't' }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toContain("header 'x-api-key'");
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(server.requests).toEqual([]);
+  });
+
   it('a body that trickles a byte every 20 ms, never ending, ends at --timeout (exit 2)', async () => {
     const { root } = await setUp();
     const url = await serveRaw((_request, response) => {
