@@ -5,6 +5,7 @@
 import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS } from '../../common/canonical.ts';
 import { isDict, type Json, type JsonObject } from '../../common/json.ts';
 import { FeatherError } from '../../common/feather-error.ts';
+import { escapeUnsafeCharacters } from '../../common/unsafe-characters.ts';
 
 export type Dict = JsonObject;
 
@@ -16,7 +17,8 @@ export class DriftInputError extends FeatherError {
   override name = 'DriftInputError';
   readonly kind: 'missing' | 'syntax' | 'not-openapi' | 'unresolved-ref' | 'http' | 'timeout';
   constructor(kind: DriftInputError['kind'], message: string) {
-    super(message);
+    // Messages quote the served document (a $ref, a key): written escaped, as they reach logs.
+    super(escapeUnsafeCharacters(message));
     this.kind = kind;
   }
 }

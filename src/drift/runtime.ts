@@ -10,6 +10,7 @@ import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
+import { printableLine } from '../../common/unsafe-characters.ts';
 import { hasCredentials, urlForMessages } from '../../common/url-for-messages.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
@@ -71,7 +72,8 @@ export class SpecDriftError extends FeatherError {
     const breaking = result.report.changes.filter((change) => change.breaking);
     const first = breaking
       .slice(0, 3)
-      .map((change) => `${change.operation ?? 'document'}: ${change.message}`)
+      // Upstream text (a path, a name) as one printable line: this message reaches logs.
+      .map((change) => printableLine(`${change.operation ?? 'document'}: ${change.message}`))
       .join('; ');
     super(
       `the API at ${urlForMessages(result.url)} has ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against the spec this client was generated from (${first}${breaking.length > 3 ? '; ...' : ''}); regenerate the client or pin an older API version`,

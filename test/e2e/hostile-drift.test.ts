@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN } from '../../scripts/lib/spec-limits.ts';
 import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
-import { DriftInputError, checkSpecDrift } from '../../src/drift/index.ts';
+import { DriftInputError, SpecDriftError, checkSpecDrift } from '../../src/drift/index.ts';
 import { runDrift } from '../helpers/drift-command.ts';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
 import { oneOperationDoc } from '../helpers/one-operation.ts';
@@ -151,6 +151,43 @@ describe('control and bidi characters upstream reach the report escaped', () => 
       expect(result.out.split('\n').filter((line) => line.startsWith('[31m'))).toEqual([]);
     });
   }
+
+  it("checkSpecDrift's SpecDriftError quotes upstream text escaped", async () => {
+    const pinned = doc({ type: 'string' });
+    const moved = doc({ type: 'string' });
+    const paths = moved.paths as Dict;
+    paths[`/y${HOSTILE}`] = paths['/x'];
+    delete paths['/x'];
+    const server = await startLoopbackServer([{ status: 200, body: moved }]);
+    try {
+      const error = await checkSpecDrift({
+        baseUrl: server.url,
+        pinned,
+        failOnBreaking: true,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpecDriftError);
+      expect((error as Error).message).toContain('GET /x moved to GET /y\\u001b[31m');
+      expect((error as Error).message).not.toMatch(RAW);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("checkSpecDrift's DriftInputError quotes upstream text escaped", async () => {
+    const served = doc({ $ref: `#/components/schemas/X${HOSTILE}` }, {});
+    const server = await startLoopbackServer([{ status: 200, body: served }]);
+    try {
+      const error = await checkSpecDrift({
+        baseUrl: server.url,
+        pinned: doc({ type: 'string' }),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DriftInputError);
+      expect((error as Error).message).toContain('X\\u001b[31m');
+      expect((error as Error).message).not.toMatch(RAW);
+    } finally {
+      await server.close();
+    }
+  });
 
   it('an error quoting upstream text (an unresolved $ref) reaches stderr escaped', async () => {
     const result = await driftAgainst(doc({ $ref: `#/components/schemas/X${HOSTILE}` }, {}));
