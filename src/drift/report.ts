@@ -127,11 +127,26 @@ function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * Text from either side as markdown text: `<` as an entity (no tag or autolink opens without it;
+ * the `->` of our messages stays) and the `](` of an inline link escaped, so that a name upstream
+ * shows as written instead of rendering HTML, a link or an image in the pull-request body (a
+ * reference definition needs a line of its own, which a cell cannot start). Also inside a
+ * message's code spans (a command): the names there are plain, and a backtick upstream could
+ * otherwise open one.
+ */
+function markdownText(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/\]\(/g, '\\](');
+}
+
 /** A table cell: one printable line (printableLine), its pipes escaped, cut at `max`. */
 function cell(text: string, max = 300): string {
   const flat = printableLine(text.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
+
+/** A table cell of markdown text (`markdownText`), not a code span. */
+const textCell = (text: string, max = 300): string => cell(markdownText(text), max);
 
 /**
  * For a pull-request body or `$GITHUB_STEP_SUMMARY`, within `maxChars`: the summary always, then
@@ -150,8 +165,8 @@ export function formatMarkdown(
   const head = [
     '## API drift report',
     '',
-    `Pinned: \`${printableLine(context.base)}\` (info.version ${printableLine(summary.versions.base) || '?'})  `,
-    `Compared with: \`${printableLine(context.revision)}\` (info.version ${printableLine(summary.versions.revision) || '?'})`,
+    `Pinned: \`${printableLine(context.base)}\` (info.version ${markdownText(printableLine(summary.versions.base)) || '?'})  `,
+    `Compared with: \`${printableLine(context.revision)}\` (info.version ${markdownText(printableLine(summary.versions.revision)) || '?'})`,
     '',
     `**${summary.breaking > 0 ? 'Breaking changes found' : summary.total > 0 ? 'No breaking change' : 'No API change'}**: ${verdict(report)}.`,
     '',
@@ -196,14 +211,14 @@ export function formatMarkdown(
       // What to do is in the message of a breaking cause, a warning or an exported name (kept or
       // not): never cut it short. A row that does not fit is left out whole and counted.
       const whole = level !== 'info' || cause.id.startsWith('exported-name-');
-      const row = `| \`${cause.id}\` | ${cell(cause.message, whole ? Infinity : 300)} | \`${cell(cause.at)}\` | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
+      const row = `| \`${cause.id}\` | ${textCell(cause.message, whole ? Infinity : 300)} | \`${cell(cause.at)}\` | ${textCell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
       if (!add(row)) left[level]++;
     }
   }
   if (added.length > 0) {
     // For people: a count and a few lines; the whole report (unbounded) lists every one.
     const shown = bounded ? added.slice(0, UPSTREAM_ONLY_SHOWN) : added;
-    const list = shown.map((c) => `- ${cell(c.message)}\n`).join('');
+    const list = shown.map((c) => `- ${textCell(c.message)}\n`).join('');
     const rest = added.length - shown.length;
     const all = `\`npm run drift -- --against ${shellWord(printableLine(context.revision)).replace(/`/g, "'")} --format text\``;
     const more =

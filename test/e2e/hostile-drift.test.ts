@@ -152,6 +152,24 @@ describe('control and bidi characters upstream reach the report escaped', () => 
     });
   }
 
+  it('--format markdown: upstream HTML, links and images show as text in the pull-request body', async () => {
+    const other = doc({ type: 'string' });
+    const html = '<img src="https://evil.test/p.png"><a href="https://evil.test">ok</a>';
+    const link = '[Approve](https://evil.test/a)![x](https://evil.test/i.png)';
+    (other.info as Dict).version = `2${html}`;
+    (other.paths as Dict)[`/evil${html}${link}`] = {
+      get: { operationId: 'evil', responses: { '200': { description: 'ok' } } },
+    };
+    const file = path.join(root, 'other.json');
+    await writeFile(file, JSON.stringify(other));
+    const result = await runDrift(root, ['--against', file, '--format', 'markdown']);
+    expect(result.code).toBe(1);
+    // Tags open with an entity and links are broken: rendered, they read as the text upstream sent.
+    expect(result.out).not.toMatch(/<img|<a |[^\\]\]\(/);
+    expect(result.out).toContain('2&lt;img src="https://evil.test/p.png">&lt;a href=');
+    expect(result.out).toContain('[Approve\\](https://evil.test/a)![x\\](https://evil.test/i.png)');
+  });
+
   it("checkSpecDrift's SpecDriftError quotes upstream text escaped", async () => {
     const pinned = doc({ type: 'string' });
     const moved = doc({ type: 'string' });
