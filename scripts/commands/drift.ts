@@ -137,9 +137,12 @@ export async function loadOtherSide(
       ...(options.headers ? { headers: options.headers } : {}),
     });
   } else {
+    const { readSpecBytes } = await import('../lib/spec-limits.ts');
     try {
-      text = await readFile(path.resolve(options.root, source), 'utf8');
+      // Bounded (MAX_SPEC_FILE_BYTES) and a regular file only, as for spec files.
+      text = new TextDecoder().decode(await readSpecBytes(source, options.root));
     } catch (error) {
+      if (error instanceof PipelineError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const why =
         code === 'ENOENT'

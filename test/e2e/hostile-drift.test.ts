@@ -3,11 +3,16 @@
  * that names the place, never a raw RangeError, and never an answer read through
  * Object.prototype. The pinned side is a one-operation spec/ in a temp directory.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN } from '../../scripts/lib/spec-limits.ts';
+import {
+  MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN,
+  MAX_SPEC_FILE_BYTES,
+} from '../../scripts/lib/spec-limits.ts';
 import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
 import { DriftInputError, SpecDriftError, checkSpecDrift } from '../../src/drift/index.ts';
 import { runDrift } from '../helpers/drift-command.ts';
@@ -15,6 +20,7 @@ import { startLoopbackServer } from '../helpers/loopback-server.ts';
 import { oneOperationDoc } from '../helpers/one-operation.ts';
 
 type Dict = Record<string, unknown>;
+const run = promisify(execFile);
 
 /** One operation, GET /x, whose 200 body is `schema`, with `schemas` as components. */
 function doc(schema: unknown, schemas?: Dict): Dict {
@@ -213,6 +219,28 @@ describe('control and bidi characters upstream reach the report escaped', () => 
     expect(result.err).toContain('does not resolve');
     expect(result.err).not.toMatch(RAW);
     expect(result.err).toContain('X\\u001b[31m');
+  });
+});
+
+describe('drift --against a local file reads a bounded amount of a regular file only', () => {
+  it(`a file over MAX_SPEC_FILE_BYTES (${MAX_SPEC_FILE_BYTES}) is refused by size (exit 2), not read and parsed`, async () => {
+    const file = path.join(root, 'huge.json');
+    // Sparse: 16 MiB and a byte of zeros on disk costs nothing.
+    await writeFile(file, '');
+    await truncate(file, MAX_SPEC_FILE_BYTES + 1);
+    const result = await runDrift(root, ['--against', file]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`over the limit of ${MAX_SPEC_FILE_BYTES} (MAX_SPEC_FILE_BYTES)`);
+  });
+
+  it('a FIFO (it would block the read forever) and /dev/zero (endless) are refused: not regular files', async () => {
+    const fifo = path.join(root, 'spec.fifo');
+    await run('mkfifo', [fifo]);
+    for (const source of [fifo, '/dev/zero']) {
+      const result = await runDrift(root, ['--against', source]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`${source}: not a regular file`);
+    }
   });
 });
 
