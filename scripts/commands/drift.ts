@@ -98,11 +98,16 @@ function looksLikePage(source: string, text: string): boolean {
 
 /** Parses a spec or doc-page text into an OpenAPI 3.x document. Throws naming the source. */
 export async function readOtherSide(source: string, text: string): Promise<OtherSide> {
-  const { parseSpecText } = await import('../lib/spec-text.ts');
+  const [{ parseSpecText }, { checkParsedShape }] = await Promise.all([
+    import('../lib/spec-text.ts'),
+    import('../lib/spec-limits.ts'),
+  ]);
   if (looksLikePage(source, text)) {
     const { extractOpenApi } = await import('../ingest/page.ts');
     const { yaml } = extractOpenApi(source, text);
-    const doc = asOpenApi3(source, parseSpecText(`${source}#openapi.yaml`, yaml));
+    const parsed = parseSpecText(`${source}#openapi.yaml`, yaml);
+    checkParsedShape(source, parsed);
+    const doc = asOpenApi3(source, parsed);
     return { doc, pageOperations: [...listOperations(doc).keys()] };
   }
   const asJson = /^\s*[{[]/.test(text);
@@ -116,6 +121,8 @@ export async function readOtherSide(source: string, text: string): Promise<Other
       `${error.message.replace(`${parseName}`, source)} (not valid YAML or JSON)`,
     );
   }
+  // A YAML alias bomb is refused as generate refuses it, before the diff walks it out in full.
+  if (!asJson) checkParsedShape(source, parsed);
   return { doc: asOpenApi3(source, parsed) };
 }
 

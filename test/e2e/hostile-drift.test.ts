@@ -18,6 +18,7 @@ import { DriftInputError, SpecDriftError, checkSpecDrift } from '../../src/drift
 import { runDrift } from '../helpers/drift-command.ts';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
 import { oneOperationDoc } from '../helpers/one-operation.ts';
+import { FIXTURES } from '../helpers/workspace.ts';
 
 type Dict = Record<string, unknown>;
 const run = promisify(execFile);
@@ -242,6 +243,21 @@ describe('drift --against a local file reads a bounded amount of a regular file 
       expect(result.err).toContain(`${source}: not a regular file`);
     }
   });
+});
+
+describe('drift --against a YAML alias bomb', () => {
+  it.each(['alias-bomb-extension', 'alias-bomb-example'])(
+    '%s (9 levels of 9 aliases): exit 2 naming the file, as generate refuses it, before anything expands it',
+    async (fixture) => {
+      const result = await runDrift(root, [
+        '--against',
+        path.join(FIXTURES, 'hostile', fixture, 'spec', 'lol.yaml'),
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`${fixture}/spec/lol.yaml`);
+      expect(result.err).toMatch(/YAML aliases would copy more than/);
+    },
+  );
 });
 
 describe('checkSpecDrift on a schema 100,000 deep', () => {
