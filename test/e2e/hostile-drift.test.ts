@@ -14,6 +14,7 @@ import {
   MAX_SPEC_FILE_BYTES,
 } from '../../scripts/lib/spec-limits.ts';
 import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
+import { MAX_REPORTED_CHANGES } from '../../src/drift/compare.ts';
 import { DriftInputError, SpecDriftError, checkSpecDrift } from '../../src/drift/index.ts';
 import { runDrift } from '../helpers/drift-command.ts';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
@@ -280,6 +281,31 @@ describe('checkSpecDrift on a schema 100,000 deep', () => {
     expect(error).toBeInstanceOf(DriftInputError);
     expect((error as Error).message).toMatch(
       /\/openapi\.json \(#\/paths\/~1x\/get\/responses\/200\/content\/application~1json\/schema\/\.\.\.\): nested more than 128 levels deep \(MAX_DOCUMENT_DEPTH\)/,
+    );
+  });
+
+  it(`a $ref bomb (8 levels of 8 properties, each a $ref to the next level: 16,777,216 paths to a changed leaf) ends at MAX_REPORTED_CHANGES (${MAX_REPORTED_CHANGES}), not in gigabytes of changes`, async () => {
+    const bomb = (leaf: string): Dict => {
+      const schemas: Dict = {};
+      for (let level = 0; level < 8; level++)
+        schemas[`S${level}`] = {
+          type: 'object',
+          properties: Object.fromEntries(
+            Array.from({ length: 8 }, (_, i) => [
+              `p${i}`,
+              { $ref: `#/components/schemas/S${level + 1}` },
+            ]),
+          ),
+        };
+      schemas.S8 = { type: leaf };
+      return doc({ $ref: '#/components/schemas/S0' }, schemas);
+    };
+    const error = await check(JSON.stringify(bomb('integer')), bomb('string'));
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `openapi\\.json: the comparison found more than ${MAX_REPORTED_CHANGES} changes \\(MAX_REPORTED_CHANGES\\)`,
+      ),
     );
   });
 
