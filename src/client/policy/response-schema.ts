@@ -11,7 +11,11 @@ import {
   type OutputUnit,
   type Schema,
 } from '@cfworker/json-schema';
-import { MAX_RESPONSE_PROBLEMS, REQUEST_ID_HEADER } from '../constants.ts';
+import {
+  MAX_RESPONSE_PROBLEMS,
+  MAX_VALIDATED_BODY_DEPTH,
+  REQUEST_ID_HEADER,
+} from '../constants.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
 import { APIResponseValidationError, type ResponseProblem } from '../response-validation-error.ts';
 import type { GeneratedTables } from '../transport/call-context.ts';
@@ -119,6 +123,19 @@ export function problemsOf(errors: readonly OutputUnit[]): ResponseProblem[] {
   return problems;
 }
 
+/** True when `value` holds objects or arrays more than `limit` levels deep (walked without recursion). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parses the table once; each operation's schemas are dereferenced on first use. */
 export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSchemas {
   const table = JSON.parse(module.RESPONSE_SCHEMAS_JSON) as Table;
@@ -159,6 +176,13 @@ export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSc
       const schema = schemaFor(operation, status);
       if (schema === undefined) return undefined;
       if (body === undefined) return [{ pointer: '', message: 'the body is empty' }];
+      if (nestsDeeperThan(body, MAX_VALIDATED_BODY_DEPTH))
+        return [
+          {
+            pointer: '',
+            message: `the body nests more than ${MAX_VALIDATED_BODY_DEPTH} levels deep (MAX_VALIDATED_BODY_DEPTH): not checked`,
+          },
+        ];
       const result = validate(body, schema, '2020-12', lookup, false);
       return result.valid ? [] : problemsOf(result.errors);
     },
