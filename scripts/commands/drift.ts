@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../common/canonical.ts';
 import { isDict } from '../../common/json.ts';
+import { urlForMessages } from '../../common/url-for-messages.ts';
 import {
   DriftInputError,
   asOpenApi3,
@@ -84,6 +85,10 @@ export interface OtherSide {
 
 const isUrl = (source: string): boolean => /^https?:\/\//i.test(source);
 
+/** The other side as messages and the report name it: a URL without its secrets (a query token). */
+const sourceForMessages = (source: string): string =>
+  isUrl(source) ? urlForMessages(source) : source;
+
 /** True when a text is a documentation page (markdown with an embedded block), not a spec. */
 function looksLikePage(source: string, text: string): boolean {
   if (/\.mdx?$/i.test(new URL(source, 'file:///').pathname)) return true;
@@ -93,11 +98,16 @@ function looksLikePage(source: string, text: string): boolean {
 
 /** Parses a spec or doc-page text into an OpenAPI 3.x document. Throws naming the source. */
 export async function readOtherSide(source: string, text: string): Promise<OtherSide> {
-  const { parseSpecText } = await import('../lib/spec-text.ts');
+  const [{ parseSpecText }, { checkParsedShape }] = await Promise.all([
+    import('../lib/spec-text.ts'),
+    import('../lib/spec-limits.ts'),
+  ]);
   if (looksLikePage(source, text)) {
     const { extractOpenApi } = await import('../ingest/page.ts');
     const { yaml } = extractOpenApi(source, text);
-    const doc = asOpenApi3(source, parseSpecText(`${source}#openapi.yaml`, yaml));
+    const parsed = parseSpecText(`${source}#openapi.yaml`, yaml);
+    checkParsedShape(source, parsed);
+    const doc = asOpenApi3(source, parsed);
     return { doc, pageOperations: [...listOperations(doc).keys()] };
   }
   const asJson = /^\s*[{[]/.test(text);
@@ -111,6 +121,8 @@ export async function readOtherSide(source: string, text: string): Promise<Other
       `${error.message.replace(`${parseName}`, source)} (not valid YAML or JSON)`,
     );
   }
+  // A YAML alias bomb is refused as generate refuses it, before the diff walks it out in full.
+  if (!asJson) checkParsedShape(source, parsed);
   return { doc: asOpenApi3(source, parsed) };
 }
 
@@ -132,9 +144,12 @@ export async function loadOtherSide(
       ...(options.headers ? { headers: options.headers } : {}),
     });
   } else {
+    const { readSpecBytes } = await import('../lib/spec-limits.ts');
     try {
-      text = await readFile(path.resolve(options.root, source), 'utf8');
+      // Bounded (MAX_SPEC_FILE_BYTES) and a regular file only, as for spec files.
+      text = new TextDecoder().decode(await readSpecBytes(source, options.root));
     } catch (error) {
+      if (error instanceof PipelineError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const why =
         code === 'ENOENT'
@@ -145,7 +160,7 @@ export async function loadOtherSide(
       throw new PipelineError(`cannot read the other side: ${why}`, [{ file: source }]);
     }
   }
-  return await readOtherSide(source, text);
+  return await readOtherSide(sourceForMessages(source), text);
 }
 
 /**
@@ -515,14 +530,14 @@ export async function driftCommand(
     ]);
     const report = diffDocuments(
       { doc: pinned, name: 'spec/' },
-      { doc: other.doc, name: against },
+      { doc: other.doc, name: sourceForMessages(against) },
       other.pageOperations
         ? { only: other.pageOperations }
         : await readPinnedNameLock(deps.root).then(async ({ lock, join }) => ({
             exportedNames: await pipelineExportedNames(lock, join),
           })),
     );
-    const context = { base: 'spec/', revision: against };
+    const context = { base: 'spec/', revision: sourceForMessages(against) };
     const consumers = await consumersOf(deps.root, report, other, {
       asked: values.consumers === true || failOn === 'consumers',
       refused: values['no-consumers'] === true,

@@ -4,6 +4,7 @@
  * already holds from the same source. The logic is in scripts/ingest/.
  */
 import { parseArgs } from 'node:util';
+import { escapeUnsafeCharacters } from '../../common/unsafe-characters.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { DEFAULT_CONCURRENCY } from '../ingest/fetch.ts';
@@ -108,7 +109,9 @@ export async function ingestCommand(argv: string[], io: CommandIo = {}): Promise
     read: { allowOrigins: args.allowOrigins },
     progress: (total) => createProgress('pages', total, stream),
   });
-  for (const line of formatReport(report, args.prune)) (line.problem ? err : out)(line.text);
+  // A failure quotes the page (an operationId): its control and bidi characters go out escaped.
+  for (const line of formatReport(report, args.prune))
+    (line.problem ? err : out)(escapeUnsafeCharacters(line.text));
   return exitCodeOf(report);
 }
 

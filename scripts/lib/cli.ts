@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
+import { escapeUnsafeCharacters } from '../../common/unsafe-characters.ts';
 import { EXIT_COULD_NOT_RUN, PipelineError } from './errors.ts';
 
 /**
@@ -20,7 +21,8 @@ export function isEntryPoint(moduleUrl: string): boolean {
 /**
  * The exit code of one run of a command: the handler's number, or, when it throws, the error's:
  * a PipelineError's `exitCode` after `error: <message>` (no stack), anything else 2 after the
- * error as `console.error` prints it. The one place where errors become exit codes.
+ * error as `console.error` prints it. The one place where errors become exit codes. A message
+ * often quotes a spec (a `$ref`, a name): its control and bidi characters are written escaped.
  */
 export async function commandExitCode(
   run: () => Promise<number>,
@@ -30,10 +32,10 @@ export async function commandExitCode(
     return await run();
   } catch (error) {
     if (error instanceof PipelineError) {
-      err(`error: ${error.message}\n`);
+      err(`error: ${escapeUnsafeCharacters(error.message)}\n`);
       return error.exitCode;
     }
-    err(`${format(error)}\n`);
+    err(`${escapeUnsafeCharacters(format(error))}\n`);
     return EXIT_COULD_NOT_RUN;
   }
 }

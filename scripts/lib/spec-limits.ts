@@ -3,7 +3,7 @@
  * broken input ends in a clear error instead of minutes of work and gigabytes of memory. The
  * figures and why are in docs/security.md ("Hostile input").
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PipelineError } from './errors.ts';
 
@@ -33,17 +33,30 @@ export function checkFileSize(file: string, bytes: number): void {
 
 /**
  * The bytes of one spec file, refused before reading when over MAX_SPEC_FILE_BYTES, and while
- * reading when it grows past it.
+ * reading when it grows past it. Only a regular file: opening a FIFO blocks until a writer comes
+ * (forever), and a device such as /dev/zero reports size 0 and never ends.
  */
 export async function readSpecBytes(file: string, root = process.cwd()): Promise<Buffer> {
-  const handle = await open(path.resolve(root, file), 'r');
+  const resolved = path.resolve(root, file);
+  const kind = await stat(resolved);
+  // A directory is left to `read`, whose EISDIR callers name as such.
+  if (!kind.isFile() && !kind.isDirectory())
+    throw new PipelineError('not a regular file (a FIFO, socket or device): give a spec file', [
+      { file },
+    ]);
+  const handle = await open(resolved, 'r');
   try {
     const size = (await handle.stat()).size;
     checkFileSize(file, size);
     const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(Math.max(size - length, 0) + 1, READ_CHUNK_BYTES));
+      // One byte past the size, to see the end; at least READ_MIN_CHUNK_BYTES once past it (a
+      // file still growing), not a byte per read.
+      const left = Math.max(size - length, 0);
+      const chunk = Buffer.alloc(
+        Math.min(left > 0 ? left + 1 : READ_MIN_CHUNK_BYTES, READ_CHUNK_BYTES),
+      );
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
@@ -56,6 +69,7 @@ export async function readSpecBytes(file: string, root = process.cwd()): Promise
   }
 }
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+const READ_MIN_CHUNK_BYTES = 64 * 1024;
 
 /** Byte offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {

@@ -206,7 +206,7 @@ async function buildWithLinter(
   output.set('response-schemas.ts', renderResponseSchemas(responseSchemas(joined.doc)));
   output.set('README.md', GENERATED_README);
 
-  const { escapeUnsafeCharacters } = await import('./ts-text.ts');
+  const { escapeUnsafeCharacters } = await import('../../common/unsafe-characters.ts');
   return {
     files: new Map(
       [...output]

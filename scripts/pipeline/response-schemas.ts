@@ -41,33 +41,31 @@ export function responseSchemas(doc: Dict): ResponseSchemaTable {
     for (const method of METHODS) {
       const operation = item[method];
       if (!isDict(operation) || !isDict(operation.responses)) continue;
-      const byStatus: Record<string, unknown> = {};
+      const byStatus: [string, unknown][] = [];
       for (const [status, response] of Object.entries(operation.responses)) {
         const content = isDict(response) && isDict(response.content) ? response.content : {};
         const json = content['application/json'];
         if (!isDict(json) || json.schema === undefined) continue;
-        byStatus[status] = json.schema;
+        byStatus.push([status, json.schema]);
         refsIn(json.schema, reached);
       }
-      operations[`${method.toUpperCase()} ${route}`] = byStatus;
+      operations[`${method.toUpperCase()} ${route}`] = Object.fromEntries(byStatus);
     }
   }
   const all =
     isDict(doc.components) && isDict(doc.components.schemas) ? doc.components.schemas : {};
-  const schemas: Record<string, unknown> = {};
+  // A Map, not an object: a schema named `__proto__` (a valid component name) assigned into an
+  // object would become its prototype and leave the table, and its $refs unresolved.
+  const schemas = new Map<string, unknown>();
   const queue = [...reached];
   while (queue.length > 0) {
     const name = queue.pop()!;
-    if (Object.hasOwn(schemas, name) || !Object.hasOwn(all, name)) continue;
-    schemas[name] = all[name];
+    if (schemas.has(name) || !Object.hasOwn(all, name)) continue;
+    schemas.set(name, all[name]);
     const inner = new Set<string>();
     refsIn(all[name], inner);
     queue.push(...inner);
   }
-  const sorted = Object.fromEntries(
-    Object.keys(schemas)
-      .sort()
-      .map((name) => [name, schemas[name]]),
-  );
+  const sorted = Object.fromEntries([...schemas].sort(([a], [b]) => (a < b ? -1 : 1)));
   return { operations, components: { schemas: sorted } };
 }

@@ -14,28 +14,6 @@ export function commentText(text: string): string {
   return text.replace(LINE_BREAKS, ' ').replace(/\*\//g, '*\\/');
 }
 
-/**
- * Characters no generated file carries raw: C0 controls other than tab and line feed, DEL and the
- * C1 controls, U+2028/U+2029 (line terminators to JavaScript), and the invisible and
- * bidirectional formatting characters ("Trojan Source", CVE-2021-42574: U+202E can make a
- * comment read as code in an editor or a review).
- */
-export const UNSAFE_CHARACTERS =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
-
-/**
- * `text` with every UNSAFE_CHARACTERS character written as a `\uXXXX` escape. Spec text reaches
- * generated files only inside strings (TypeScript or JSON: the escape is the same character),
- * comments (where it reads as the escape) and quoted or escaped names, so applied to a whole
- * generated file it changes no value and leaves nothing raw.
- */
-export function escapeUnsafeCharacters(text: string): string {
-  return text.replace(
-    UNSAFE_CHARACTERS,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
 /** A TypeScript string literal for any text (JSON's escaping is valid TypeScript). */
 export function stringLiteral(text: string): string {
   return JSON.stringify(text);

@@ -60,3 +60,9 @@ export const MAX_ERROR_BODY_DEPTH = 256;
 
 /** An `APIResponseValidationError` lists at most this many problems of one body. */
 export const MAX_RESPONSE_PROBLEMS = 10;
+/**
+ * Deepest response body checked against its schema, in levels of objects and arrays: the
+ * validator recurses, and a body some 300 levels deep under a recursive schema overflowed the
+ * stack (a RangeError out of the call). A deeper body is a problem, not checked further.
+ */
+export const MAX_VALIDATED_BODY_DEPTH = 128;

@@ -5,6 +5,7 @@
 import { HTTP_METHODS, SHARED_TOP_LEVEL_FIELDS } from '../../common/canonical.ts';
 import { isDict, type Json, type JsonObject } from '../../common/json.ts';
 import { FeatherError } from '../../common/feather-error.ts';
+import { escapeUnsafeCharacters } from '../../common/unsafe-characters.ts';
 
 export type Dict = JsonObject;
 
@@ -16,7 +17,8 @@ export class DriftInputError extends FeatherError {
   override name = 'DriftInputError';
   readonly kind: 'missing' | 'syntax' | 'not-openapi' | 'unresolved-ref' | 'http' | 'timeout';
   constructor(kind: DriftInputError['kind'], message: string) {
-    super(message);
+    // Messages quote the served document (a $ref, a key): written escaped, as they reach logs.
+    super(escapeUnsafeCharacters(message));
     this.kind = kind;
   }
 }
@@ -260,10 +262,15 @@ export function restrictToOperations(
 
   const paths = new Map<string, Dict>();
   for (const entry of operations) {
-    const item = paths.get(entry.path) ?? {};
-    if (!paths.has(entry.path)) {
-      for (const [field, value] of Object.entries(entry.pathItem))
-        if (!(HTTP_METHODS as readonly string[]).includes(field)) item[field] = value;
+    let item = paths.get(entry.path);
+    if (item === undefined) {
+      // Copied as entries: assigned, a field `__proto__` would become the item's prototype, and
+      // an operation under it (`{ "__proto__": { "post": ... } }`) one that the copy inherits.
+      item = Object.fromEntries(
+        Object.entries(entry.pathItem).filter(
+          ([field]) => !(HTTP_METHODS as readonly string[]).includes(field),
+        ),
+      );
       paths.set(entry.path, item);
     }
     item[entry.method] = entry.operation;

@@ -4,6 +4,7 @@
  * cause: summary first (counts by level, then the breaking causes), details after. Markdown
  * fits a size bound, saying what it left out and where the whole report is.
  */
+import { printableLine } from '../../common/unsafe-characters.ts';
 import { EACH_OPERATION, type DriftCause } from './causes.ts';
 import type { DriftReport } from './compare.ts';
 import type { ChangeLevel } from './rules.ts';
@@ -57,8 +58,8 @@ const SECTIONS: [ChangeLevel, string][] = [
 function reach(cause: DriftCause, limit: number): string {
   const { operations } = cause;
   if (operations.length === 0) return 'the document';
-  if (operations.length === 1) return operations[0]!;
-  const shown = operations.slice(0, limit).join(', ');
+  if (operations.length === 1) return printableLine(operations[0]!);
+  const shown = printableLine(operations.slice(0, limit).join(', '));
   const more = operations.length - limit;
   return `${operations.length} operations: ${shown}${more > 0 ? `, ... (+${more})` : ''}`;
 }
@@ -78,9 +79,9 @@ function placeInOperation(at: string): string | undefined {
  */
 function whereText(cause: DriftCause, limit: number): string {
   const inside = placeInOperation(cause.at);
-  if (inside === undefined) return `at ${cause.at}; ${reach(cause, limit)}`;
+  if (inside === undefined) return `at ${printableLine(cause.at)}; ${reach(cause, limit)}`;
   const of = cause.operations.length === 1 ? reach(cause, limit) : `each of ${reach(cause, limit)}`;
-  return `at ${inside ? `${inside} of ` : ''}${of}`;
+  return `at ${inside ? `${printableLine(inside)} of ` : ''}${of}`;
 }
 
 /** The "where" cell: `` `parameters/3` of each operation `` (as "reaches" lists), or the node. */
@@ -91,9 +92,15 @@ function whereCell(cause: DriftCause): string {
   return inside ? `\`${cell(inside)}\` of ${of}` : of;
 }
 
-/** For a terminal: one entry per cause, breaking first, with the operations it reaches. */
+/**
+ * For a terminal: one entry per cause, breaking first, with the operations it reaches. Text from
+ * either side (names, paths, messages quoting them) is one printable line each (printableLine).
+ */
 export function formatText(report: DriftReport, context: ReportContext): string {
-  const lines = [`drift: ${context.base} vs ${context.revision}`, verdict(report)];
+  const lines = [
+    `drift: ${printableLine(context.base)} vs ${printableLine(context.revision)}`,
+    verdict(report),
+  ];
   const labels: Record<ChangeLevel, string> = {
     breaking: 'BREAKING',
     warning: 'warning',
@@ -105,7 +112,7 @@ export function formatText(report: DriftReport, context: ReportContext): string 
     lines.push('', `${title} (${plural(causes.length, 'cause')}):`);
     for (const cause of causes)
       lines.push(
-        `  ${labels[level].padEnd(8)} ${cause.id}: ${cause.message}`,
+        `  ${labels[level].padEnd(8)} ${cause.id}: ${printableLine(cause.message)}`,
         `           ${whereText(cause, 10)}`,
       );
   }
@@ -115,7 +122,7 @@ export function formatText(report: DriftReport, context: ReportContext): string 
       '',
       `${plural(added.length, 'operation')} upstream that we do not pin (not breaking):`,
     );
-    for (const cause of added) lines.push(`  ${cause.message}`);
+    for (const cause of added) lines.push(`  ${printableLine(cause.message)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -148,10 +155,26 @@ function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * Text from either side as markdown text: `<` as an entity (no tag or autolink opens without it;
+ * the `->` of our messages stays) and the `](` of an inline link escaped, so that a name upstream
+ * shows as written instead of rendering HTML, a link or an image in the pull-request body (a
+ * reference definition needs a line of its own, which a cell cannot start). Also inside a
+ * message's code spans (a command): the names there are plain, and a backtick upstream could
+ * otherwise open one.
+ */
+function markdownText(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/\]\(/g, '\\](');
+}
+
+/** A table cell: one printable line (printableLine), its pipes escaped, cut at `max`. */
 function cell(text: string, max = 300): string {
-  const flat = text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  const flat = printableLine(text.replace(/\s*\n\s*/g, ' ')).replace(/\|/g, '\\|');
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }
+
+/** A table cell of markdown text (`markdownText`), not a code span. */
+const textCell = (text: string, max = 300): string => cell(markdownText(text), max);
 
 /**
  * For a pull-request body or `$GITHUB_STEP_SUMMARY`, within `maxChars`: the summary always, then
@@ -170,8 +193,8 @@ export function formatMarkdown(
   const head = [
     '## API drift report',
     '',
-    `Pinned: \`${context.base}\` (info.version ${summary.versions.base || '?'})  `,
-    `Compared with: \`${context.revision}\` (info.version ${summary.versions.revision || '?'})`,
+    `Pinned: \`${printableLine(context.base)}\` (info.version ${markdownText(printableLine(summary.versions.base)) || '?'})  `,
+    `Compared with: \`${printableLine(context.revision)}\` (info.version ${markdownText(printableLine(summary.versions.revision)) || '?'})`,
     '',
     `**${summary.breaking > 0 ? 'Breaking changes found' : summary.total > 0 ? 'No breaking change' : 'No API change'}**: ${verdict(report)}.`,
     '',
@@ -216,16 +239,16 @@ export function formatMarkdown(
       // What to do is in the message of a breaking cause, a warning or an exported name (kept or
       // not): never cut it short. A row that does not fit is left out whole and counted.
       const whole = level !== 'info' || cause.id.startsWith('exported-name-');
-      const row = `| \`${cause.id}\` | ${cell(cause.message, whole ? Infinity : 300)} | ${whereCell(cause)} | ${cell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
+      const row = `| \`${cause.id}\` | ${textCell(cause.message, whole ? Infinity : 300)} | ${whereCell(cause)} | ${textCell(reach(cause, operationsShown), bounded ? 600 : Infinity)} |\n`;
       if (!add(row)) left[level]++;
     }
   }
   if (added.length > 0) {
     // For people: a count and a few lines; the whole report (unbounded) lists every one.
     const shown = bounded ? added.slice(0, UPSTREAM_ONLY_SHOWN) : added;
-    const list = shown.map((c) => `- ${cell(c.message)}\n`).join('');
+    const list = shown.map((c) => `- ${textCell(c.message)}\n`).join('');
     const rest = added.length - shown.length;
-    const all = `\`npm run drift -- --against ${shellWord(context.revision).replace(/`/g, "'")} --format text\``;
+    const all = `\`npm run drift -- --against ${shellWord(printableLine(context.revision)).replace(/`/g, "'")} --format text\``;
     const more =
       rest > 0
         ? `- ... and ${plural(rest, 'more', 'more')}. All of them: ${all}${options.wholeReport ? `, or ${options.wholeReport}` : ''}.\n`

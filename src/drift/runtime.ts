@@ -10,6 +10,8 @@ import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
+import { printableLine } from '../../common/unsafe-characters.ts';
+import { hasCredentials, urlForMessages } from '../../common/url-for-messages.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
 import { isDict } from '../../common/json.ts';
@@ -70,10 +72,11 @@ export class SpecDriftError extends FeatherError {
     const breaking = result.report.changes.filter((change) => change.breaking);
     const first = breaking
       .slice(0, 3)
-      .map((change) => `${change.operation ?? 'document'}: ${change.message}`)
+      // Upstream text (a path, a name) as one printable line: this message reaches logs.
+      .map((change) => printableLine(`${change.operation ?? 'document'}: ${change.message}`))
       .join('; ');
     super(
-      `the API at ${result.url} has ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against the spec this client was generated from (${first}${breaking.length > 3 ? '; ...' : ''}); regenerate the client or pin an older API version`,
+      `the API at ${urlForMessages(result.url)} has ${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} against the spec this client was generated from (${first}${breaking.length > 3 ? '; ...' : ''}); regenerate the client or pin an older API version`,
     );
     this.result = result;
   }
@@ -125,7 +128,7 @@ function readSpecBody(response: Response, url: string, maxBytes: number): Promis
     () =>
       new DriftInputError(
         'http',
-        `${url}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
+        `${urlForMessages(url)}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
       ),
   );
 }
@@ -140,7 +143,7 @@ function refusedRedirect(
   step: Extract<ReturnType<typeof nextRedirect>, { kind: 'refuse' }>,
 ): DriftInputError {
   const origin = new URL(url).origin;
-  const by = `${url}: the server redirected${status === 0 ? '' : ` (${status})`}`;
+  const by = `${urlForMessages(url)}: the server redirected${status === 0 ? '' : ` (${status})`}`;
   const message =
     step.reason === 'cross-origin'
       ? `${by} to another origin, ${step.targetOrigin}: not followed, so the request headers went only to ${origin}; if the spec lives at ${step.targetOrigin}, name that URL`
@@ -177,10 +180,16 @@ async function fetchSameOrigin(
   }
 }
 
+/** True for a header value fetch sends: bytes (no character past U+00FF), no CR, LF or NUL. */
+function isSendableHeaderValue(value: string): boolean {
+  return !/[\0\r\n\u0100-\uffff]/.test(value);
+}
+
 /**
  * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies,
  * redirects to another origin and failed connections (with their cause: a refused connection)
- * become DriftInputErrors.
+ * become DriftInputErrors. Messages name `url` without its credentials, query or fragment
+ * (common/url-for-messages.ts); a URL with credentials is refused before anything is sent.
  */
 export async function fetchSpecText(
   url: string,
@@ -193,6 +202,19 @@ export async function fetchSpecText(
   },
 ): Promise<string> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const shown = urlForMessages(url);
+  if (hasCredentials(url))
+    throw new DriftInputError(
+      'http',
+      `${shown}: the URL holds credentials (user:password@): not sent; pass them as a header instead (\`--header 'Authorization: Basic ...'\`, or checkSpecDrift's \`headers\`)`,
+    );
+  for (const [name, value] of Object.entries(options.headers ?? {}))
+    if (!isSendableHeaderValue(value))
+      // fetch's own TypeError would quote the value, and a header here is often a token.
+      throw new DriftInputError(
+        'http',
+        `${shown}: header '${name}' has a value that cannot be sent (a line break, NUL or a character past U+00FF); its value is not shown`,
+      );
   let response: Response;
   try {
     response = await fetchSameOrigin(fetchImpl, url, {
@@ -208,15 +230,15 @@ export async function fetchSpecText(
     if (name === 'TimeoutError' || name === 'AbortError')
       throw new DriftInputError(
         'timeout',
-        `${url}: no answer within ${options.timeoutMs} ms (timeout)`,
+        `${shown}: no answer within ${options.timeoutMs} ms (timeout)`,
       );
-    throw new DriftInputError('http', `${url}: could not fetch (${whyNoConnection(error)})`);
+    throw new DriftInputError('http', `${shown}: could not fetch (${whyNoConnection(error)})`);
   }
   if (!response.ok) {
     await response.body?.cancel();
     throw new DriftInputError(
       'http',
-      `${url}: HTTP ${response.status} ${response.statusText}`.trim(),
+      `${shown}: HTTP ${response.status} ${response.statusText}`.trim(),
     );
   }
   try {
@@ -227,11 +249,11 @@ export async function fetchSpecText(
     if (name === 'TimeoutError' || name === 'AbortError')
       throw new DriftInputError(
         'timeout',
-        `${url}: body not received within ${options.timeoutMs} ms (timeout)`,
+        `${shown}: body not received within ${options.timeoutMs} ms (timeout)`,
       );
     throw new DriftInputError(
       'http',
-      `${url}: could not read the body (${whyNoConnection(error)})`,
+      `${shown}: could not read the body (${whyNoConnection(error)})`,
     );
   }
 }
@@ -274,9 +296,10 @@ async function compareServed(
   pinned: Dict,
   expected: SpecFingerprint,
 ): Promise<SpecDriftResult> {
-  const served = parseOpenApiText(url, text);
+  const shown = urlForMessages(url);
+  const served = parseOpenApiText(shown, text);
   const ours = pinnedOperations(pinned);
-  const restricted = restrictToOperations(served, ours, url);
+  const restricted = restrictToOperations(served, ours, shown);
   const actual: SpecFingerprint = {
     version:
       isDict(restricted.info) && typeof restricted.info.version === 'string'
@@ -304,7 +327,7 @@ async function compareServed(
       }
     : diffDocuments(
         { doc: pinned, name: 'pinned spec' },
-        { doc: served, name: url },
+        { doc: served, name: shown },
         { only: ours },
       );
   const matches = report.changes.length === 0;

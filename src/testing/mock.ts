@@ -94,6 +94,19 @@ function routePattern(template: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${source}$`), names };
 }
 
+/**
+ * What is wrong with a handler's answer as an answer (untyped code, a handler that forgot to
+ * return), or `undefined`: a Response takes statuses 200 to 599 only.
+ */
+function answerShapeProblem(answer: unknown): string | undefined {
+  if (answer === null || answer === undefined) return String(answer);
+  if (typeof answer !== 'object') return `a ${typeof answer}`;
+  const { status } = answer as { status?: unknown };
+  if (typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599)
+    return undefined;
+  return `status ${typeof status === 'string' ? JSON.stringify(status) : String(status)}`;
+}
+
 function isFunction(value: unknown): value is (request: MockRequest) => unknown {
   return typeof value === 'function';
 }
@@ -128,6 +141,11 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
 
   /** The answer's body, checked; throws (and records) what the spec does not allow. */
   const checked = (operation: string, answer: UntypedAnswer): unknown => {
+    const shapeProblem = answerShapeProblem(answer);
+    if (shapeProblem !== undefined)
+      throw new FeatherError(
+        `${operation}: the handler answered ${shapeProblem}; answer { status, body? } with status a whole number from 200 to 599`,
+      );
     const { status, fixture } = answer;
     const source = fixture === undefined ? 'the handler' : `fixture ${fixture}`;
     if (
@@ -169,7 +187,17 @@ export async function createFeatherMock(options: FeatherMockOptions = {}): Promi
     match: RegExpExecArray,
   ): Promise<Response> => {
     const params = Object.fromEntries(
-      route.names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]),
+      route.names.map((name, i) => {
+        const raw = match[i + 1]!;
+        try {
+          return [name, decodeURIComponent(raw)];
+        } catch {
+          // A URIError names neither the request nor the parameter.
+          throw new FeatherError(
+            `Feather mock: ${request.method} ${url.origin}${url.pathname}: path parameter ${name} is not valid percent-encoding ('${raw}')`,
+          );
+        }
+      }),
     );
     const handler = route.handler;
     const answer = (

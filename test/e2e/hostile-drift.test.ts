@@ -3,18 +3,26 @@
  * that names the place, never a raw RangeError, and never an answer read through
  * Object.prototype. The pinned side is a one-operation spec/ in a temp directory.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN } from '../../scripts/lib/spec-limits.ts';
+import {
+  MAX_REF_CHAIN as PIPELINE_MAX_REF_CHAIN,
+  MAX_SPEC_FILE_BYTES,
+} from '../../scripts/lib/spec-limits.ts';
 import { MAX_REF_CHAIN } from '../../src/drift/document.ts';
-import { DriftInputError, checkSpecDrift } from '../../src/drift/index.ts';
+import { MAX_REPORTED_CHANGES } from '../../src/drift/compare.ts';
+import { DriftInputError, SpecDriftError, checkSpecDrift } from '../../src/drift/index.ts';
 import { runDrift } from '../helpers/drift-command.ts';
 import { startLoopbackServer } from '../helpers/loopback-server.ts';
 import { oneOperationDoc } from '../helpers/one-operation.ts';
+import { FIXTURES } from '../helpers/workspace.ts';
 
 type Dict = Record<string, unknown>;
+const run = promisify(execFile);
 
 /** One operation, GET /x, whose 200 body is `schema`, with `schemas` as components. */
 function doc(schema: unknown, schemas?: Dict): Dict {
@@ -54,6 +62,22 @@ describe('drift reads $refs through own properties only, and names what it canno
     expect(result.err).toContain(
       "other.json (#/paths/~1x/get/responses/200/content/application~1json/schema/$ref): $ref '#/components/schemas/constructor' does not resolve",
     );
+  });
+
+  it('a path item key __proto__ upstream is no operation: the report names no operation or exported name from it', async () => {
+    const file = path.join(root, 'other.json');
+    const phantom = {
+      post: { operationId: 'phantomPost', responses: { '200': { description: 'ok' } } },
+    };
+    // As text: JSON.parse makes `__proto__` an own key, as a fetched spec does.
+    const text = JSON.stringify(doc({ type: 'string' })).replace(
+      '"/x":{',
+      `"/x":{"__proto__":${JSON.stringify(phantom)},`,
+    );
+    await writeFile(file, text);
+    const result = await runDrift(root, ['--against', file, '--format', 'json']);
+    expect(result.out).not.toContain('phantom');
+    expect(result).toMatchObject({ code: 0, err: '' });
   });
 
   it(`a chain of 66 $refs is named a chain longer than MAX_REF_CHAIN (${MAX_REF_CHAIN}), not a cycle`, async () => {
@@ -100,6 +124,143 @@ describe('drift reads $refs through own properties only, and names what it canno
   });
 });
 
+/** ESC (an ANSI colour and a window title), BEL, CR, LF, NEL, CSI, U+2028 and U+202E (RLO). */
+const HOSTILE = '\u001b[31m\u001b]0;pwned\u0007\r\n\u0085\u009b\u2028\u202e';
+/** What a terminal or a rendered pull-request body must not receive raw from the other side. */
+const RAW =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
+
+describe('control and bidi characters upstream reach the report escaped', () => {
+  /** Upstream text the report quotes: a version, an enum value, a path, an operationId. */
+  function hostileOther(): Dict {
+    const other = doc({ type: 'string', enum: [`k${HOSTILE}`] });
+    (other.info as Dict).version = `2${HOSTILE}`;
+    (other.paths as Dict)[`/evil${HOSTILE}`] = {
+      get: { operationId: `evil${HOSTILE}`, responses: { '200': { description: 'ok' } } },
+    };
+    return other;
+  }
+
+  for (const format of ['text', 'markdown']) {
+    it(`--format ${format}: no raw control, line-break or bidi character, and no line forged`, async () => {
+      const file = path.join(root, 'other.json');
+      await writeFile(file, JSON.stringify(hostileOther()));
+      const result = await runDrift(root, ['--against', file, '--format', format]);
+      expect(result.code).toBe(1);
+      expect(result.out).not.toMatch(RAW);
+      // Each escaped where it stood: the version, the path and the operationId (a table cell
+      // keeps to one line: its CR LF is a space).
+      const lineBreak = format === 'text' ? '\\u000d\\u000a' : ' ';
+      const escaped = `\\u001b[31m\\u001b]0;pwned\\u0007${lineBreak}\\u0085\\u009b\\u2028\\u202e`;
+      expect(result.out).toContain(`2${escaped}`);
+      expect(result.out).toContain(`/evil${escaped}`);
+      expect(result.out).toContain(`evil${escaped}`);
+      // The LF in the names starts no line of its own.
+      expect(result.out.split('\n').filter((line) => line.startsWith('[31m'))).toEqual([]);
+    });
+  }
+
+  it('--format markdown: upstream HTML, links and images show as text in the pull-request body', async () => {
+    const other = doc({ type: 'string' });
+    const html = '<img src="https://evil.test/p.png"><a href="https://evil.test">ok</a>';
+    const link = '[Approve](https://evil.test/a)![x](https://evil.test/i.png)';
+    (other.info as Dict).version = `2${html}`;
+    (other.paths as Dict)[`/evil${html}${link}`] = {
+      get: { operationId: 'evil', responses: { '200': { description: 'ok' } } },
+    };
+    const file = path.join(root, 'other.json');
+    await writeFile(file, JSON.stringify(other));
+    const result = await runDrift(root, ['--against', file, '--format', 'markdown']);
+    expect(result.code).toBe(1);
+    // Tags open with an entity and links are broken: rendered, they read as the text upstream sent.
+    expect(result.out).not.toMatch(/<img|<a |[^\\]\]\(/);
+    expect(result.out).toContain('2&lt;img src="https://evil.test/p.png">&lt;a href=');
+    expect(result.out).toContain('[Approve\\](https://evil.test/a)![x\\](https://evil.test/i.png)');
+  });
+
+  it("checkSpecDrift's SpecDriftError quotes upstream text escaped", async () => {
+    const pinned = doc({ type: 'string' });
+    const moved = doc({ type: 'string' });
+    const paths = moved.paths as Dict;
+    paths[`/y${HOSTILE}`] = paths['/x'];
+    delete paths['/x'];
+    const server = await startLoopbackServer([{ status: 200, body: moved }]);
+    try {
+      const error = await checkSpecDrift({
+        baseUrl: server.url,
+        pinned,
+        failOnBreaking: true,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpecDriftError);
+      expect((error as Error).message).toContain('GET /x moved to GET /y\\u001b[31m');
+      expect((error as Error).message).not.toMatch(RAW);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("checkSpecDrift's DriftInputError quotes upstream text escaped", async () => {
+    const served = doc({ $ref: `#/components/schemas/X${HOSTILE}` }, {});
+    const server = await startLoopbackServer([{ status: 200, body: served }]);
+    try {
+      const error = await checkSpecDrift({
+        baseUrl: server.url,
+        pinned: doc({ type: 'string' }),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DriftInputError);
+      expect((error as Error).message).toContain('X\\u001b[31m');
+      expect((error as Error).message).not.toMatch(RAW);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an error quoting upstream text (an unresolved $ref) reaches stderr escaped', async () => {
+    const result = await driftAgainst(doc({ $ref: `#/components/schemas/X${HOSTILE}` }, {}));
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('does not resolve');
+    expect(result.err).not.toMatch(RAW);
+    expect(result.err).toContain('X\\u001b[31m');
+  });
+});
+
+describe('drift --against a local file reads a bounded amount of a regular file only', () => {
+  it(`a file over MAX_SPEC_FILE_BYTES (${MAX_SPEC_FILE_BYTES}) is refused by size (exit 2), not read and parsed`, async () => {
+    const file = path.join(root, 'huge.json');
+    // Sparse: 16 MiB and a byte of zeros on disk costs nothing.
+    await writeFile(file, '');
+    await truncate(file, MAX_SPEC_FILE_BYTES + 1);
+    const result = await runDrift(root, ['--against', file]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`over the limit of ${MAX_SPEC_FILE_BYTES} (MAX_SPEC_FILE_BYTES)`);
+  });
+
+  it('a FIFO (it would block the read forever) and /dev/zero (endless) are refused: not regular files', async () => {
+    const fifo = path.join(root, 'spec.fifo');
+    await run('mkfifo', [fifo]);
+    for (const source of [fifo, '/dev/zero']) {
+      const result = await runDrift(root, ['--against', source]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`${source}: not a regular file`);
+    }
+  });
+});
+
+describe('drift --against a YAML alias bomb', () => {
+  it.each(['alias-bomb-extension', 'alias-bomb-example'])(
+    '%s (9 levels of 9 aliases): exit 2 naming the file, as generate refuses it, before anything expands it',
+    async (fixture) => {
+      const result = await runDrift(root, [
+        '--against',
+        path.join(FIXTURES, 'hostile', fixture, 'spec', 'lol.yaml'),
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`${fixture}/spec/lol.yaml`);
+      expect(result.err).toMatch(/YAML aliases would copy more than/);
+    },
+  );
+});
+
 describe('checkSpecDrift on a schema 100,000 deep', () => {
   async function check(served: string, pinned: Dict = doc({ type: 'object' })): Promise<unknown> {
     const server = await startLoopbackServer([{ status: 200, body: served }]);
@@ -120,6 +281,31 @@ describe('checkSpecDrift on a schema 100,000 deep', () => {
     expect(error).toBeInstanceOf(DriftInputError);
     expect((error as Error).message).toMatch(
       /\/openapi\.json \(#\/paths\/~1x\/get\/responses\/200\/content\/application~1json\/schema\/\.\.\.\): nested more than 128 levels deep \(MAX_DOCUMENT_DEPTH\)/,
+    );
+  });
+
+  it(`a $ref bomb (8 levels of 8 properties, each a $ref to the next level: 16,777,216 paths to a changed leaf) ends at MAX_REPORTED_CHANGES (${MAX_REPORTED_CHANGES}), not in gigabytes of changes`, async () => {
+    const bomb = (leaf: string): Dict => {
+      const schemas: Dict = {};
+      for (let level = 0; level < 8; level++)
+        schemas[`S${level}`] = {
+          type: 'object',
+          properties: Object.fromEntries(
+            Array.from({ length: 8 }, (_, i) => [
+              `p${i}`,
+              { $ref: `#/components/schemas/S${level + 1}` },
+            ]),
+          ),
+        };
+      schemas.S8 = { type: leaf };
+      return doc({ $ref: '#/components/schemas/S0' }, schemas);
+    };
+    const error = await check(JSON.stringify(bomb('integer')), bomb('string'));
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `openapi\\.json: the comparison found more than ${MAX_REPORTED_CHANGES} changes \\(MAX_REPORTED_CHANGES\\)`,
+      ),
     );
   });
 

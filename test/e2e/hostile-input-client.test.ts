@@ -15,9 +15,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from '../../scripts/pipeline/generate.ts';
 import { runNode } from '../../scripts/lib/child.ts';
 import * as packageTables from '../../generated/index.ts';
+import { MAX_VALIDATED_BODY_DEPTH } from '../../src/client/constants.ts';
 import {
   APIConnectionTimeoutError,
   APIResponseTooLargeError,
+  APIResponseValidationError,
   APIUserAbortError,
   AuthenticationError,
   createFeatherClient,
@@ -627,5 +629,108 @@ describe('query parameters named __proto__, constructor and toString', () => {
       'constructor',
       'toString',
     ]);
+  }, 120_000);
+});
+
+describe('component schemas named __proto__, constructor and default', () => {
+  it('generate keeps them for response validation, which then checks bodies against them', async () => {
+    const specDir = await mkdtemp(path.join(tmpdir(), 'feather-proto-schema-'));
+    cleanups.push(() => rm(specDir, { recursive: true, force: true }));
+    const names = ['__proto__', 'constructor', 'default'];
+    const operation = (name: string) => ({
+      get: {
+        summary: name,
+        operationId: `get_${name}`,
+        responses: {
+          '200': {
+            description: 'ok',
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+          },
+        },
+      },
+    });
+    const schema = { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } };
+    // Written as text, so that `__proto__` is an own key as in a spec file read from disk.
+    const text = JSON.stringify({
+      openapi: '3.1.0',
+      info: { title: 'Prototype names', version: '1.0.0' },
+      servers: [{ url: 'https://api.example.test' }],
+      security: [],
+      paths: Object.fromEntries(names.map((name) => [`/v1/${name}`, operation(name)])),
+      components: { schemas: Object.fromEntries(names.map((name) => [name, schema])) },
+    });
+    await writeFile(path.join(specDir, 'proto.json'), text);
+    const workspace = await makeWorkspace(specDir);
+    cleanups.push(() => workspace.remove());
+    await generate(workspace.paths, true);
+    const generated = (await import(
+      pathToFileURL(path.join(workspace.root, 'generated', 'index.ts')).href
+    )) as GeneratedTables;
+
+    // For each operation in turn: a body its schema allows, then one it does not.
+    const server = await serve(names.flatMap(() => [{ body: { n: 1 } }, { body: { n: 'one' } }]));
+    const client = clientOf(server, { generated, validateResponses: 'throw' });
+    for (const name of names) {
+      const { data } = await client.GET(`/v1/${name}`);
+      expect(data).toEqual({ n: 1 });
+      const error = await failureOf(() => client.GET(`/v1/${name}`));
+      expect(error).toBeInstanceOf(FeatherError);
+      expect((error as Error).message).toContain(
+        `GET /v1/${name}: the 200 response the spec does not allow, at /n`,
+      );
+    }
+  }, 120_000);
+});
+
+describe('validateResponses on a body nested deeper than the validator can follow', () => {
+  it(`a recursive schema and a body 1,000 deep: an APIResponseValidationError naming MAX_VALIDATED_BODY_DEPTH (${MAX_VALIDATED_BODY_DEPTH}), not a RangeError`, async () => {
+    const specDir = await mkdtemp(path.join(tmpdir(), 'feather-deep-body-'));
+    cleanups.push(() => rm(specDir, { recursive: true, force: true }));
+    await writeFile(
+      path.join(specDir, 'tree.json'),
+      JSON.stringify({
+        openapi: '3.1.0',
+        info: { title: 'Tree', version: '1.0.0' },
+        servers: [{ url: 'https://api.example.test' }],
+        security: [],
+        paths: {
+          '/v1/tree': {
+            get: {
+              summary: 'Tree',
+              operationId: 'getTree',
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: {
+                    'application/json': { schema: { $ref: '#/components/schemas/Node' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+        components: {
+          schemas: {
+            Node: { type: 'object', properties: { child: { $ref: '#/components/schemas/Node' } } },
+          },
+        },
+      }),
+    );
+    const workspace = await makeWorkspace(specDir);
+    cleanups.push(() => workspace.remove());
+    await generate(workspace.paths, true);
+    const generated = (await import(
+      pathToFileURL(path.join(workspace.root, 'generated', 'index.ts')).href
+    )) as GeneratedTables;
+    const nested = (depth: number): string => `${'{"child":'.repeat(depth)}{}${'}'.repeat(depth)}`;
+    const server = await serve([{ body: nested(100) }, { body: nested(1_000) }]);
+    const client = clientOf(server, { generated, validateResponses: 'throw' });
+    const { data } = await client.GET('/v1/tree');
+    expect(data).toHaveProperty('child');
+    const error = await failureOf(() => client.GET('/v1/tree'));
+    expect(error).toBeInstanceOf(APIResponseValidationError);
+    expect((error as Error).message).toContain(
+      `GET /v1/tree: the 200 response the spec does not allow, at (body): the body nests more than ${MAX_VALIDATED_BODY_DEPTH} levels deep (MAX_VALIDATED_BODY_DEPTH): not checked`,
+    );
   }, 120_000);
 });

@@ -5,7 +5,7 @@
  * servers on different ports are two origins.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SPEC_FILE_BYTES } from '../../scripts/lib/spec-limits.ts';
 import { checkSpecDrift } from '../../src/drift/runtime.ts';
 import { DriftInputError } from '../../src/drift/document.ts';
+import { runDrift } from '../helpers/drift-command.ts';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.ts';
+import { oneOperationDoc } from '../helpers/one-operation.ts';
 import { FIXTURES, REPO_ROOT, makeWorkspace, type Workspace } from '../helpers/workspace.ts';
 
 const run = promisify(execFile);
@@ -142,6 +144,117 @@ describe('drift does not follow a redirect to another origin', () => {
       ['/openapi.json', SECRET],
       ['/v2/openapi.json', SECRET],
     ]);
+  });
+});
+
+describe('drift names a URL without its credentials, query or fragment', () => {
+  /** A spec/ of GET /x returning a string, and a server whose /s.json returns an integer. */
+  async function setUp(): Promise<{ root: string; server: LoopbackServer }> {
+    const root = await emptyRoot();
+    await writeFile(
+      path.join(root, 'spec', 'x.json'),
+      JSON.stringify(oneOperationDoc({ title: 't' })),
+    );
+    const changed = oneOperationDoc({ title: 't', schema: { type: 'integer' } });
+    const server = await startLoopbackServer((request) =>
+      request.url?.startsWith('/s.json')
+        ? { status: 200, body: changed }
+        : request.url?.startsWith('/text')
+          ? { status: 200, body: '{ not json' }
+          : { status: 404, body: 'no' },
+    );
+    servers.push(server);
+    return { root, server };
+  }
+
+  it('--against with user:password@ exits 2 before anything is sent, naming the URL without them', async () => {
+    const { root, server } = await setUp();
+    const host = new URL(server.url).host;
+    const result = await runDrift(root, ['--against', `http://user:${SECRET}@${host}/s.json`]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${server.url}/s.json: the URL holds credentials`);
+    expect(result.err + result.out).not.toContain(SECRET);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('checkSpecDrift({ baseUrl }) with user:password@ rejects with a DriftInputError, nothing sent', async () => {
+    const { server } = await setUp();
+    const host = new URL(server.url).host;
+    const error = await checkSpecDrift({
+      baseUrl: `http://user:${SECRET}@${host}`,
+      pinned: oneOperationDoc({ title: 't' }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toContain('the URL holds credentials');
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(server.requests).toEqual([]);
+  });
+
+  for (const format of ['text', 'markdown']) {
+    it(`a token in the query or fragment is sent, and left out of the --format ${format} report`, async () => {
+      const { root, server } = await setUp();
+      for (const against of [
+        `${server.url}/s.json?token=${SECRET}`,
+        `${server.url}/s.json#${SECRET}`,
+      ]) {
+        const result = await runDrift(root, ['--against', against, '--format', format]);
+        expect(result.code).toBe(1);
+        expect(result.out).toContain(`${server.url}/s.json`);
+        expect(result.err + result.out).not.toContain(SECRET);
+      }
+      expect(server.requests[0]!.url).toBe(`/s.json?token=${SECRET}`);
+    });
+  }
+
+  it('a --header value with a line feed exits 2 naming the header, never its value; nothing is sent', async () => {
+    const { root, server } = await setUp();
+    const result = await runDrift(root, [
+      '--against',
+      `${server.url}/s.json`,
+      '--header',
+      `Authorization: Bearer ${SECRET}\nX-Injected: 1`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("header 'Authorization'");
+    expect(result.err + result.out).not.toContain(SECRET);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('checkSpecDrift({ headers }) with a NUL in a value rejects naming the header only', async () => {
+    const { server } = await setUp();
+    const error = await checkSpecDrift({
+      baseUrl: server.url,
+      path: '/s.json',
+      headers: { 'x-api-key': `${SECRET}\u0000` },
+      pinned: oneOperationDoc({ title: 't' }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toContain("header 'x-api-key'");
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('a body that trickles a byte every 20 ms, never ending, ends at --timeout (exit 2)', async () => {
+    const { root } = await setUp();
+    const url = await serveRaw((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{');
+      const timer = setInterval(() => response.write(' '), 20);
+      response.on('close', () => clearInterval(timer));
+    });
+    const result = await runDrift(root, ['--against', `${url}/s.json`, '--timeout', '300']);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${url}/s.json: body not received within 300 ms (timeout)`);
+  });
+
+  it('an HTTP error and a body that does not parse are named without the query', async () => {
+    const { root, server } = await setUp();
+    for (const route of ['/missing.json', '/text.json']) {
+      const result = await runDrift(root, ['--against', `${server.url}${route}?token=${SECRET}`]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`${server.url}${route}`);
+      expect(result.err).not.toContain(SECRET);
+    }
   });
 });
 

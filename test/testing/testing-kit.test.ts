@@ -3,13 +3,24 @@
  * (`setupServer` from msw/node); every answer checked against the pinned spec. Nothing of ours
  * is mocked: the kit is the thing under test.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { APIResponseValidationError, createFeatherClient, FeatherError } from '../../src/index.ts';
+import { generate } from '../../scripts/pipeline/generate.ts';
+import {
+  APIResponseValidationError,
+  createFeatherClient,
+  FeatherError,
+  type GeneratedTables,
+} from '../../src/index.ts';
 import { createFeatherMock, exampleFromSchema } from '../../src/testing/index.ts';
 import { mswHandlers } from '../../src/testing/msw.ts';
 import { getToolReliabilityTimeoutAnalysis } from '../../src/operations.ts';
-import type { FeatherMock } from '../../src/testing/index.ts';
+import type { FeatherMock, MockRequest } from '../../src/testing/index.ts';
+import { makeWorkspace, type Workspace } from '../helpers/workspace.ts';
 import {
   seedTablesPerFile,
   TIMEOUTS,
@@ -104,6 +115,30 @@ describe('the kit through fetch', () => {
       `GET ${TIMEOUTS}: the handler answered a 418 response the spec does not allow, at (body): ` +
         'the spec declares no 418 response (it declares 200, 400, 401, 422)',
     );
+  });
+
+  it('refuses an answer that is not { status, body? } with a whole status from 200 to 599, naming the operation', async () => {
+    const mock = await createFeatherMock({ generated: seed.tables });
+    const url = `${mock.baseUrl}${TIMEOUTS}?start_date=2024-01-01&end_date=2024-01-31`;
+    for (const [answer, what] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      ['200', 'a string'],
+      [{ body: [] }, 'status undefined'],
+      [{ status: '200', body: [] }, 'status "200"'],
+      [{ status: 200.5, body: [] }, 'status 200.5'],
+      [{ status: 1000 }, 'status 1000'],
+    ] as const) {
+      const message =
+        `GET ${TIMEOUTS}: the handler answered ${what}; ` +
+        'answer { status, body? } with status a whole number from 200 to 599';
+      mock.on('GET', TIMEOUTS, (() => answer) as never);
+      const error = await mock.fetch(new Request(url)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FeatherError);
+      expect((error as Error).message).toBe(message);
+      if (answer !== undefined)
+        expect(() => mock.on('GET', TIMEOUTS, answer as never)).toThrow(message);
+    }
   });
 
   it('answers a declared error status, which the client turns into its error', async () => {
@@ -340,5 +375,68 @@ describe('the kit through real MSW (setupServer)', () => {
       maxRetries: 0,
     });
     await expect(client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })).rejects.toThrow();
+  });
+});
+
+describe('the kit on a path with a parameter', () => {
+  let workspace: Workspace | undefined;
+  let tables: GeneratedTables;
+  beforeAll(async () => {
+    const specDir = await mkdtemp(path.join(tmpdir(), 'feather-kit-param-'));
+    await writeFile(
+      path.join(specDir, 'thing.json'),
+      JSON.stringify({
+        openapi: '3.1.0',
+        info: { title: 'Things', version: '1.0.0' },
+        servers: [{ url: 'https://api.example.test' }],
+        security: [],
+        paths: {
+          '/v1/things/{thing_id}': {
+            get: {
+              summary: 'Thing',
+              operationId: 'getThing',
+              parameters: [
+                { name: 'thing_id', in: 'path', required: true, schema: { type: 'string' } },
+              ],
+              responses: {
+                '200': {
+                  description: 'ok',
+                  content: { 'application/json': { schema: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    workspace = await makeWorkspace(specDir);
+    await rm(specDir, { recursive: true, force: true });
+    await generate(workspace.paths, true);
+    tables = (await import(
+      pathToFileURL(path.join(workspace.root, 'generated', 'index.ts')).href
+    )) as GeneratedTables;
+  }, 120_000);
+  afterAll(() => workspace?.remove());
+
+  it('a parameter that is not valid percent-encoding is a FeatherError naming it, not a URIError', async () => {
+    const mock = await createFeatherMock({ generated: tables });
+    const seen: string[] = [];
+    mock.on(
+      'GET',
+      '/v1/things/{thing_id}' as never,
+      (({ params }: MockRequest) => {
+        seen.push(params.thing_id!);
+        return { status: 200, body: 'ok' };
+      }) as never,
+    );
+    const ok = await mock.fetch(new Request(`${mock.baseUrl}/v1/things/a%20b`));
+    expect([ok.status, seen]).toEqual([200, ['a b']]);
+    const error = await mock
+      .fetch(new Request(`${mock.baseUrl}/v1/things/%E0%A4%A`))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FeatherError);
+    expect((error as Error).message).toBe(
+      `Feather mock: GET ${mock.baseUrl}/v1/things/%E0%A4%A: path parameter thing_id is not valid percent-encoding ('%E0%A4%A')`,
+    );
   });
 });

@@ -4,8 +4,18 @@
  * or the testing kit asks, never by the default client. @cfworker/json-schema interprets the schemas (JSON Schema 2020-12) without `eval` or
  * `new Function`, so this runs in browsers, Node and CSP-strict edge runtimes alike.
  */
-import { dereference, validate, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { MAX_RESPONSE_PROBLEMS, REQUEST_ID_HEADER } from '../constants.ts';
+import {
+  dereference,
+  encodePointer,
+  validate,
+  type OutputUnit,
+  type Schema,
+} from '@cfworker/json-schema';
+import {
+  MAX_RESPONSE_PROBLEMS,
+  MAX_VALIDATED_BODY_DEPTH,
+  REQUEST_ID_HEADER,
+} from '../constants.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
 import { APIResponseValidationError, type ResponseProblem } from '../response-validation-error.ts';
 import type { GeneratedTables } from '../transport/call-context.ts';
@@ -113,12 +123,30 @@ export function problemsOf(errors: readonly OutputUnit[]): ResponseProblem[] {
   return problems;
 }
 
+/** True when `value` holds objects or arrays more than `limit` levels deep (walked without recursion). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parses the table once; each operation's schemas are dereferenced on first use. */
 export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSchemas {
   const table = JSON.parse(module.RESPONSE_SCHEMAS_JSON) as Table;
-  const lookup = dereference({ $id: SPEC_URI, components: table.components } as Schema);
-  const ready = new Set<string>();
   const baseURI = new URL(SPEC_URI);
+  const lookup = dereference({ $id: SPEC_URI } as Schema);
+  // Each component by its own pointer: walking `components` whole, the library skips a key it
+  // finds in its keyword table, and looks keys up through Object.prototype, so a schema named
+  // `__proto__`, `constructor` or `default` was never indexed and every $ref to it unresolved.
+  for (const [name, schema] of Object.entries(table.components.schemas))
+    dereference(schema, lookup, baseURI, `/components/schemas/${encodePointer(name)}`);
+  const ready = new Set<string>();
 
   const schemaFor = (operation: string, status: number): Schema | boolean | undefined => {
     const declared = Object.hasOwn(table.operations, operation)
@@ -148,6 +176,13 @@ export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSc
       const schema = schemaFor(operation, status);
       if (schema === undefined) return undefined;
       if (body === undefined) return [{ pointer: '', message: 'the body is empty' }];
+      if (nestsDeeperThan(body, MAX_VALIDATED_BODY_DEPTH))
+        return [
+          {
+            pointer: '',
+            message: `the body nests more than ${MAX_VALIDATED_BODY_DEPTH} levels deep (MAX_VALIDATED_BODY_DEPTH): not checked`,
+          },
+        ];
       const result = validate(body, schema, '2020-12', lookup, false);
       return result.valid ? [] : problemsOf(result.errors);
     },

@@ -1,6 +1,6 @@
 /** `npm run ingest` as a command: arguments, progress, report and exit codes. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -199,3 +199,35 @@ describe.skipIf(missing)(
     });
   },
 );
+
+describe('ingestCommand on a page with control and bidi characters', () => {
+  it('writes its failure line escaped: no raw C1 control or U+202E reaches the terminal', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'feather-ingest-hostile-'));
+    try {
+      await mkdir(path.join(root, 'spec'));
+      const page = await readFile(
+        path.join(REPO_ROOT, 'test', 'fixtures', 'feather-docs', 'getIntegrationDashboard.md'),
+        'utf8',
+      );
+      // YAML double-quoted escapes: CSI (U+009B, an escape introducer), NEL and RLO.
+      const hostile = page.replace(
+        'operationId: getIntegrationDashboard',
+        'operationId: "get\\u009b31m\\u0085\\u202eX"',
+      );
+      await writeFile(path.join(root, 'page.md'), hostile);
+      const lines: string[] = [];
+      const code = await ingestCommand([path.join(root, 'page.md')], {
+        root,
+        out: (line) => lines.push(line),
+        err: (line) => lines.push(line),
+        progress: { isTTY: false, write: () => true },
+      });
+      expect(code).toBe(1);
+      const failure = lines.find((line) => line.startsWith('failed:'));
+      expect(failure).toContain('file-safe operationId, found ["get\\u009b31m\\u0085\\u202eX"]');
+      expect(lines.join('\n')).not.toMatch(/[\u0080-\u009f\u202e]/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
