@@ -12,6 +12,7 @@ import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
 import { holdsSecret, scrubResponseUrl, scrubSuccessHeaders } from '../policy/secrets.ts';
+import { warmFailurePath } from './failure-path.ts';
 
 /**
  * Sends `received` until it succeeds, fails for good or runs out of retries. Resolves with the
@@ -72,11 +73,13 @@ export async function sendWithRetries(
           // A promise only for a body past the bound: no extra await on the hot path.
           response = limited instanceof Promise ? await limited : limited;
         }
+        warmFailurePath();
         return (call.response = response);
       }
       result = response;
     }
-    // Imported on the first failed attempt: a call that succeeds at once never loads it.
+    // Imported on the first failed attempt, or in the background after a first success
+    // (transport/failure-path.ts): a call that succeeds at once does not wait for it.
     const { afterFailedAttempt } = await import('./retry-step.ts');
     const final = await afterFailedAttempt(result, prepared, retriesSoFar, call, options);
     if (final !== undefined) return final;
