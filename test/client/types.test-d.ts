@@ -2,6 +2,8 @@
 import { wrapAsPathBasedClient, type Client, type PathBasedClient } from 'openapi-fetch';
 import createQueryClient, { type OpenapiQueryClient } from 'openapi-react-query';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { OperationInits } from '../../generated/inits.ts';
+import type { InitArgs } from '../../src/client/init-args.ts';
 import {
   APIError,
   createFeatherClient,
@@ -129,24 +131,25 @@ describe('valid calls', () => {
   });
 });
 
-/** The first of a method's two signatures (TypeScript matches overloads to this pattern in order). */
-type FirstSignature<Method> = Method extends {
-  (...args: infer Args): infer Result;
-  (...args: never[]): unknown;
-}
-  ? (...args: Args) => Result
-  : never;
-
 describe("the path style's first signature", () => {
   it("takes a JSON call's init as the operation's own, written out (generated/inits.ts)", () => {
-    type Init = Parameters<FirstSignature<FeatherClient['GET']>>[1];
+    // The signature's parts at one path (the whole signature's parameters, read back with
+    // `infer`, are the constraint's union, which TypeScript widens in some grown specs).
+    type Path = '/v1/analytics/tools/reliability/timeout-analysis';
+    expectTypeOf<Path>().toExtend<keyof OperationInits['get']>();
+    type Init = OperationInits['get'][Path];
+    expectTypeOf<Init['params']>().toEqualTypeOf<
+      operations['getToolReliabilityTimeoutAnalysis']['parameters']
+    >();
     // openapi-fetch's form (the second signature) takes every parseAs; this one JSON only, so
     // that a call without parseAs is checked against one object type, not `MaybeOptionalInit`.
-    expectTypeOf<NonNullable<Init>['parseAs']>().toEqualTypeOf<'json' | undefined>();
-    expectTypeOf<NonNullable<Init>['params']>().toEqualTypeOf<
-      | operations['getIntegrationDashboard']['parameters']
-      | operations['getToolReliabilityTimeoutAnalysis']['parameters']
-    >();
+    type Args = InitArgs<Init, { parseAs?: 'json' }>;
+    expectTypeOf<NonNullable<Args[0]>['parseAs']>().toEqualTypeOf<'json' | undefined>();
+    const init = { params: { query: DATES } };
+    expectTypeOf(client.GET<Path>).toBeCallableWith(
+      '/v1/analytics/tools/reliability/timeout-analysis',
+      init,
+    );
   });
 });
 
