@@ -70,6 +70,8 @@ export interface BundleSize {
 export interface CallBundle extends BundleSize {
   /** The chunks loaded only with `validateResponses` (the validator and the schemas). */
   validation: BundleSize;
+  /** The failure path, fetched in the background after the first success (not waited for). */
+  failure: BundleSize;
 }
 
 /** The shard file the path-style call of `PATH` imports (generated/parameter-shards/NN.ts). */
@@ -78,8 +80,17 @@ export const CALL_SHARD = `parameter-shards/${String(parameterShardOf(`GET ${PAT
 /** Inputs that mark a chunk as response validation's. */
 const VALIDATION_INPUTS = ['generated/response-schemas.ts', '@cfworker/json-schema'];
 
-/** Kind of chunk for `callChunks`: one the call loads, one validation loads, or neither. */
-export type ChunkKind = 'call' | 'validation' | 'other';
+/** Inputs that mark a chunk as the failure path's (src/client/transport/failure-path.ts). */
+const FAILURE_INPUTS = [
+  'src/client/transport/retry-step.ts',
+  'src/client/policy/validation-messages.ts',
+];
+
+/**
+ * Kind of chunk for `callChunks`: one the call loads, one validation loads, the failure path
+ * (loaded after the first success), or none of them.
+ */
+export type ChunkKind = 'call' | 'validation' | 'failure' | 'other';
 
 /**
  * The output chunks of `metafile` a call loads, in downloads: the entry's with what it imports
@@ -136,7 +147,7 @@ export function callChunks(
   };
   const call = [closure(entry)];
   call.push(...loads('call', call));
-  return { call, validation: loads('validation', call) };
+  return { call, validation: loads('validation', call), failure: loads('failure', call) };
 }
 
 /** The kind of a chunk by its inputs: the call's shard, response validation's, or another. */
@@ -145,6 +156,7 @@ function chunkKind(inputs: string[]): ChunkKind {
   if (inputs.some((input) => VALIDATION_INPUTS.some((mark) => input.includes(mark)))) {
     return 'validation';
   }
+  if (inputs.some((input) => FAILURE_INPUTS.some((mark) => input.endsWith(mark)))) return 'failure';
   return 'other';
 }
 
@@ -184,7 +196,11 @@ export async function bundleSize(entry: string, outdir: string): Promise<CallBun
   };
   const entryPoint = path.relative(path.dirname(outdir), entry).split(path.sep).join('/');
   const chunks = callChunks(result.metafile, entryPoint, chunkKind);
-  return { ...size(chunks.call), validation: size(chunks.validation) };
+  return {
+    ...size(chunks.call),
+    validation: size(chunks.validation),
+    failure: size(chunks.failure),
+  };
 }
 
 /** A temp root with spec/ = `api`, the package's sources, and generated/ from the pipeline. */
@@ -223,6 +239,12 @@ export function formatBundles(
         lines.push(
           `  ${''.padEnd(17)}${kb(size.validation.minified).padStart(12)}${kb(size.validation.gzip).padStart(12)}` +
             `   loaded only with validateResponses`,
+        );
+      }
+      if (size.failure.minified > 0) {
+        lines.push(
+          `  ${''.padEnd(17)}${kb(size.failure.minified).padStart(12)}${kb(size.failure.gzip).padStart(12)}` +
+            `   the failure path, fetched after the first success`,
         );
       }
     }

@@ -101,5 +101,9 @@ describe('bench:bundle', () => {
     expect(text).toMatch(/whole \/ seed, path style \(gzip\): \d\.\d{3}/);
     // Response validation is off by default: its chunks are a line of their own, not counted.
     expect(text).toMatch(/[\d.]+ KB\s+[\d.]+ KB\s+loaded only with validateResponses/);
+    // The failure path, fetched after the first success (transport/failure-path.ts): its own line.
+    expect(text).toMatch(
+      /[\d.]+ KB\s+[\d.]+ KB\s+the failure path, fetched after the first success/,
+    );
   }, 120_000);
 });
