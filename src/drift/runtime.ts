@@ -11,6 +11,7 @@ import { FeatherError } from '../../common/feather-error.ts';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import { printableLine } from '../../common/unsafe-characters.ts';
+import { unsendableHeader } from '../../common/header-value.ts';
 import { hasCredentials, urlForMessages } from '../../common/url-for-messages.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
@@ -180,11 +181,6 @@ async function fetchSameOrigin(
   }
 }
 
-/** True for a header value fetch sends: bytes (no character past U+00FF), no CR, LF or NUL. */
-function isSendableHeaderValue(value: string): boolean {
-  return !/[\0\r\n\u0100-\uffff]/.test(value);
-}
-
 /**
  * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies,
  * redirects to another origin and failed connections (with their cause: a refused connection)
@@ -208,13 +204,13 @@ export async function fetchSpecText(
       'http',
       `${shown}: the URL holds credentials (user:password@): not sent; pass them as a header instead (\`--header 'Authorization: Basic ...'\`, or checkSpecDrift's \`headers\`)`,
     );
-  for (const [name, value] of Object.entries(options.headers ?? {}))
-    if (!isSendableHeaderValue(value))
-      // fetch's own TypeError would quote the value, and a header here is often a token.
-      throw new DriftInputError(
-        'http',
-        `${shown}: header '${name}' has a value that cannot be sent (a line break, NUL or a character past U+00FF); its value is not shown`,
-      );
+  const unsendable = unsendableHeader(options.headers);
+  if (unsendable !== undefined)
+    // fetch's own TypeError would quote the value, and a header here is often a token.
+    throw new DriftInputError(
+      'http',
+      `${shown}: header '${printableLine(unsendable.name)}' has a value that cannot be sent (${unsendable.problem} in it); its value is not shown`,
+    );
   let response: Response;
   try {
     response = await fetchSameOrigin(fetchImpl, url, {
