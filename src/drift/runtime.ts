@@ -12,6 +12,7 @@ import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import { printableLine } from '../../common/unsafe-characters.ts';
 import { unsendableHeader } from '../../common/header-value.ts';
+import { isLoopbackHost } from '../../common/loopback-host.ts';
 import { hasCredentials, urlForMessages } from '../../common/url-for-messages.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
@@ -204,6 +205,16 @@ export async function fetchSpecText(
       'http',
       `${shown}: the URL holds credentials (user:password@): not sent; pass them as a header instead (\`--header 'Authorization: Basic ...'\`, or checkSpecDrift's \`headers\`)`,
     );
+  const parsed = URL.canParse(url) ? new URL(url) : undefined; // else fetch says it is no URL
+  if (Object.keys(options.headers ?? {}).length > 0 && parsed !== undefined) {
+    const { protocol, hostname, origin } = parsed;
+    if (protocol === 'http:' && !isLoopbackHost(hostname))
+      // The client's rule for its key: a header here is often a token, and plain http shows it to the network.
+      throw new DriftInputError(
+        'http',
+        `${origin}: refusing to send --header / headers values over plain http:// to a host that is not loopback (only https://, or http:// to localhost, 127.0.0.0/8 or [::1]); nothing was sent. Use the https:// URL.`,
+      );
+  }
   const unsendable = unsendableHeader(options.headers);
   if (unsendable !== undefined)
     // fetch's own TypeError would quote the value, and a header here is often a token.
