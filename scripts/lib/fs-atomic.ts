@@ -1,5 +1,7 @@
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PipelineError } from './errors.ts';
 
 /** Leftovers older than this are removed even if their process id is in use again (reused). */
 export const STALE_LEFTOVER_MS = 10 * 60 * 1000;
@@ -10,15 +12,41 @@ export const STALE_LEFTOVER_MS = 10 * 60 * 1000;
  */
 const PAUSE_ENV = 'FEATHER_TEST_PAUSE_BETWEEN_RENAMES';
 
-/** Writes a file through a temporary sibling and a rename, so readers never see half of it. */
+/**
+ * Writes a file through a temporary sibling and a rename, so readers never see half of it.
+ *
+ * The sibling's name is random and it is created with 'wx' (O_CREAT | O_EXCL), so a file or a
+ * symbolic link planted at a name we would use is never written through: the open fails. A
+ * `file` that is itself a symbolic link is refused (a `PipelineError` naming it, nothing
+ * written) rather than written through or replaced: a link in a checkout may point anywhere
+ * (`~/.bashrc`), and replacing it with a regular file would silently undo what someone set up.
+ */
 export async function writeFileAtomic(file: string, content: string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
+  const existing = await lstat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing?.isSymbolicLink()) {
+    throw new PipelineError(
+      'is a symbolic link: refusing to write through it or replace it; nothing was written. ' +
+        'Remove the link (or write to the file it points to) and run again.',
+      [{ file }],
+    );
+  }
+  const temporary = `${file}.tmp-${process.pid}-${randomBytes(8).toString('hex')}`;
+  let created = false;
   try {
-    await writeFile(temporary, content);
+    const handle = await open(temporary, 'wx');
+    created = true;
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, file);
   } catch (error) {
-    await rm(temporary, { force: true });
+    if (created) await rm(temporary, { force: true });
     throw error;
   }
 }
@@ -69,7 +97,7 @@ export async function replaceDirectory(
   if (moved) await rm(previous, { recursive: true, force: true });
 }
 
-/** A sibling that replaceDirectory or writeFileAtomic left: `<name>.old-<pid>` / `.tmp-<pid>`. */
+/** A sibling that replaceDirectory left: `<name>.old-<pid>` / `.tmp-<pid>`. */
 export interface Leftover {
   path: string;
   kind: 'old' | 'tmp';

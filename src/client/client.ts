@@ -30,6 +30,7 @@ import { PartsOrRequest, RequestParts } from './transport/request.ts';
 // `coreSource.pathDirect` the path style's (src/client/create-client.ts).
 import type { DirectBase, DirectPath } from './transport/direct.ts';
 import {
+  assertSendableHeaders,
   globalFetch,
   resolveOptions,
   type FeatherClientOptions,
@@ -271,6 +272,10 @@ export function clientOn(
           : unsafePathBreaches(init?.params);
       if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
       if (typeof init?.baseUrl === 'string') assertNoCredentials(init.baseUrl, 'baseUrl');
+      if (init?.headers || init?.params?.header) {
+        assertSendableHeaders(init.headers, `${method} ${path}: headers`);
+        assertSendableHeaders(init.params?.header, `${method} ${path}: params.header`);
+      }
       call = startCall(resolved, init ?? {});
       const credentials =
         init?.headers || init?.params?.header

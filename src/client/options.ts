@@ -25,6 +25,8 @@ import {
 import type { ClientTables, GeneratedTables } from './transport/call-context.ts';
 import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
+import { unsendableHeader } from '../../common/header-value.ts';
+import { printableLine } from '../../common/unsafe-characters.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
@@ -229,6 +231,7 @@ export function resolveOptions(
   }
   assertNoCredentials(baseUrl, 'baseUrl');
   assertKeySafeUrl(baseUrl, `baseUrl ${hideUserInfo(baseUrl)}`);
+  assertSendableHeaders(headers, 'headers');
   const envLevel = readEnv(LOG_LEVEL_ENV);
   const level =
     logLevel !== undefined
@@ -267,6 +270,20 @@ export function resolveOptions(
           : safeQuerySerializer(clientOptions.querySerializer, createQuerySerializer),
     },
   };
+}
+
+/**
+ * Throws a `FeatherError` naming the header when one of `headers` has a value fetch cannot send
+ * (a line break or NUL inside, a character past U+00FF): fetch's own TypeError quotes the value,
+ * often a token. `where` names the option or the call.
+ */
+export function assertSendableHeaders(headers: unknown, where: string): void {
+  const unsendable = unsendableHeader(headers);
+  if (unsendable === undefined) return;
+  throw new FeatherError(
+    `${where}: header ${JSON.stringify(printableLine(unsendable.name))} has a value that cannot be ` +
+      `sent (${unsendable.problem} in it); its value is not shown. Nothing was sent.`,
+  );
 }
 
 /** A retry count: a whole number from 0. */

@@ -87,9 +87,21 @@ function whereText(cause: DriftCause, limit: number): string {
 /** The "where" cell: `` `parameters/3` of each operation `` (as "reaches" lists), or the node. */
 function whereCell(cause: DriftCause): string {
   const inside = placeInOperation(cause.at);
-  if (inside === undefined) return `\`${cell(cause.at)}\``;
+  if (inside === undefined) return codeSpan(cell(cause.at));
   const of = cause.operations.length === 1 ? 'the operation' : 'each operation';
-  return inside ? `\`${cell(inside)}\` of ${of}` : of;
+  return inside ? `${codeSpan(cell(inside))} of ${of}` : of;
+}
+
+/**
+ * `text` as one code span, whatever backticks it holds (a name upstream): fenced by a run of
+ * backticks longer than any inside it, and padded with a space each side (which CommonMark
+ * strips) when it starts or ends with one, so that no backtick inside can close it.
+ */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /**
@@ -161,10 +173,15 @@ function shellWord(text: string): string {
  * shows as written instead of rendering HTML, a link or an image in the pull-request body (a
  * reference definition needs a line of its own, which a cell cannot start). Also inside a
  * message's code spans (a command): the names there are plain, and a backtick upstream could
- * otherwise open one.
+ * otherwise open one. An `@` before a name gets a zero-width space after it (`&#8203;`, as
+ * Dependabot writes release notes), so that `@someone` or `@org/team` upstream shows as text
+ * and notifies nobody when the report is a pull-request body or comment.
  */
 function markdownText(text: string): string {
-  return text.replace(/</g, '&lt;').replace(/\]\(/g, '\\](');
+  return text
+    .replace(/</g, '&lt;')
+    .replace(/\]\(/g, '\\](')
+    .replace(/@(?=[\w-])/g, '@&#8203;');
 }
 
 /** A table cell: one printable line (printableLine), its pipes escaped, cut at `max`. */

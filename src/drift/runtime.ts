@@ -11,6 +11,8 @@ import { FeatherError } from '../../common/feather-error.ts';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import { printableLine } from '../../common/unsafe-characters.ts';
+import { unsendableHeader } from '../../common/header-value.ts';
+import { isLoopbackHost } from '../../common/loopback-host.ts';
 import { hasCredentials, urlForMessages } from '../../common/url-for-messages.ts';
 import type { DriftReport } from './compare.ts';
 import { diffDocuments } from './diff.ts';
@@ -180,11 +182,6 @@ async function fetchSameOrigin(
   }
 }
 
-/** True for a header value fetch sends: bytes (no character past U+00FF), no CR, LF or NUL. */
-function isSendableHeaderValue(value: string): boolean {
-  return !/[\0\r\n\u0100-\uffff]/.test(value);
-}
-
 /**
  * Fetches `url` with a timeout and a body size bound; HTTP errors, timeouts, oversized bodies,
  * redirects to another origin and failed connections (with their cause: a refused connection)
@@ -208,13 +205,23 @@ export async function fetchSpecText(
       'http',
       `${shown}: the URL holds credentials (user:password@): not sent; pass them as a header instead (\`--header 'Authorization: Basic ...'\`, or checkSpecDrift's \`headers\`)`,
     );
-  for (const [name, value] of Object.entries(options.headers ?? {}))
-    if (!isSendableHeaderValue(value))
-      // fetch's own TypeError would quote the value, and a header here is often a token.
+  const parsed = URL.canParse(url) ? new URL(url) : undefined; // else fetch says it is no URL
+  if (Object.keys(options.headers ?? {}).length > 0 && parsed !== undefined) {
+    const { protocol, hostname, origin } = parsed;
+    if (protocol === 'http:' && !isLoopbackHost(hostname))
+      // The client's rule for its key: a header here is often a token, and plain http shows it to the network.
       throw new DriftInputError(
         'http',
-        `${shown}: header '${name}' has a value that cannot be sent (a line break, NUL or a character past U+00FF); its value is not shown`,
+        `${origin}: refusing to send --header / headers values over plain http:// to a host that is not loopback (only https://, or http:// to localhost, 127.0.0.0/8 or [::1]); nothing was sent. Use the https:// URL.`,
       );
+  }
+  const unsendable = unsendableHeader(options.headers);
+  if (unsendable !== undefined)
+    // fetch's own TypeError would quote the value, and a header here is often a token.
+    throw new DriftInputError(
+      'http',
+      `${shown}: header '${printableLine(unsendable.name)}' has a value that cannot be sent (${unsendable.problem} in it); its value is not shown`,
+    );
   let response: Response;
   try {
     response = await fetchSameOrigin(fetchImpl, url, {

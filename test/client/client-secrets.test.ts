@@ -117,6 +117,58 @@ describe('the key never leaks', () => {
   });
 });
 
+describe('a header value fetch cannot send is refused naming the header, never quoting it', () => {
+  const TOKEN = 'tok_HEADERLEAK_9c2a71';
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a line feed inside', { Authorization: `Bearer ${TOKEN}\nX-Injected: 1` }, 'a line break'],
+    ['a carriage return inside', { 'X-Token': `${TOKEN}\r\nX-Injected: 1` }, 'a line break'],
+    ['a NUL', { 'X-Token': `${TOKEN}\u0000` }, 'a NUL character'],
+    ['a character past U+00FF', { 'X-Token': `${TOKEN}\u0100` }, 'a character past U+00FF'],
+    ['a list value with a line feed', { 'X-Token': ['ok', `${TOKEN}\nX: 1`] }, 'a line break'],
+  ])('in the headers option (%s): createFeatherClient throws', (_name, headers, problem) => {
+    const error = (() => {
+      try {
+        client({ headers: headers as FeatherClientOptions['headers'] });
+      } catch (caught) {
+        return caught;
+      }
+      throw new Error('expected createFeatherClient to throw');
+    })();
+    expect(error).toBeInstanceOf(FeatherError);
+    const name = Object.keys(headers)[0]!;
+    expect((error as Error).message).toContain(`headers: header "${name}"`);
+    expect((error as Error).message).toContain(problem);
+    expect(everythingAbout(error)).not.toContain(TOKEN);
+  });
+
+  it.each<[string, HeadersInit]>([
+    ['a record', { Authorization: `Bearer ${TOKEN}\nX-Injected: 1` }],
+    ['a list of pairs', [['Authorization', `Bearer ${TOKEN}\r\nX-Injected: 1`]]],
+  ])("in a call's headers (%s): the call rejects and nothing is sent", async (_name, headers) => {
+    const before = server.requests.length;
+    const error = await failureOf(() =>
+      client().GET(PATH, { params: { query: { ...QUERY, tool_id: 'x' } }, headers }),
+    );
+    expect(error).toBeInstanceOf(FeatherError);
+    expect((error as Error).message).toContain(`GET ${PATH}: headers: header "Authorization"`);
+    expect(everythingAbout(error)).not.toContain(TOKEN);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('a line feed only at the end is sent, as fetch trims it', async () => {
+    const before = server.requests.length;
+    const { response } = await client({ maxRetries: 0, headers: { 'X-Trace': 'abc\n' } }).GET(
+      PATH,
+      { params: { query: { ...QUERY, tool_id: 'x' } }, headers: { 'X-Call': 'def\r\n' } },
+    );
+    expect(response.status).toBe(503);
+    expect(server.requests.length).toBe(before + 1);
+    expect(server.requests.at(-1)!.headers['x-trace']).toBe('abc');
+    expect(server.requests.at(-1)!.headers['x-call']).toBe('def');
+  });
+});
+
 describe('a key the server echoes back is scrubbed from everything the client builds', () => {
   const SHORT_KEY = 'K7#q'; // under 8 characters: scrubbed all the same
   /** Every way a server might echo the key, as a reply. */

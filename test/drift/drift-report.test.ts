@@ -11,6 +11,7 @@ import { pipelineExportedNames } from '../../scripts/commands/drift.ts';
 import type { Dict } from '../../src/drift/document.ts';
 import { diffDocuments, formatReport, UPSTREAM_ONLY_SHOWN } from '../../src/drift/index.ts';
 import { FIXTURES } from '../helpers/workspace.ts';
+import { oneOperationDoc } from '../helpers/one-operation.ts';
 
 async function fixtureDoc(name: string): Promise<Dict> {
   return parse(
@@ -71,5 +72,63 @@ describe('markdown report', () => {
       revision: "docs/it's here.md",
     });
     expect(text).toContain("`npm run drift -- --against 'docs/it'\\''s here.md' --format text`");
+  });
+});
+
+describe('markdown report: names upstream stay text', () => {
+  /** GET /x's response property `name` changed from a string to an integer upstream. */
+  function reportOnProperty(name: string) {
+    const body = (type: string) => ({ type: 'object', properties: { [name]: { type } } });
+    return diffDocuments(
+      { doc: oneOperationDoc({ title: 't', schema: body('string') }) as Dict, name: 'spec/' },
+      { doc: oneOperationDoc({ title: 't', schema: body('integer') }) as Dict, name: 'up' },
+    );
+  }
+  const whereOf = (text: string): string =>
+    // The last such row: the first is the "by rule" table's.
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('| `response-type-changed` |'))
+      .at(-1)!
+      .split(' | ')[2]!;
+
+  it.each<[string, string, string]>([
+    [
+      'a backtick pair',
+      'a`b`c',
+      '``responses/200/content/application~1json/schema/properties/a`b`c``',
+    ],
+    [
+      'a run of two',
+      'a``b',
+      '```responses/200/content/application~1json/schema/properties/a``b```',
+    ],
+    [
+      'a backtick at the end',
+      'ab`',
+      '`` responses/200/content/application~1json/schema/properties/ab` ``',
+    ],
+  ])(
+    'a place holding %s is one code span, fenced longer than any run inside',
+    (_name, property, want) => {
+      const text = formatReport(reportOnProperty(property), 'markdown', {
+        base: 'spec/',
+        revision: 'up',
+      });
+      expect(whereOf(text)).toBe(`${want} of the operation`);
+    },
+  );
+
+  it('an @mention upstream notifies nobody: a zero-width space follows the @ outside code spans', () => {
+    const text = formatReport(reportOnProperty('@octocat and @acme/team'), 'markdown', {
+      base: 'spec/',
+      revision: 'up',
+    });
+    expect(text).toContain('response 200 (application/json).@&#8203;octocat and @&#8203;acme/team');
+    // Outside code spans, no `@` is followed by a name.
+    const outsideCode = text.replace(/(`+)[^]*?\1/g, '');
+    expect(outsideCode).not.toMatch(/@[\w-]/);
+    // Inside the where cell's code span a mention does not link, and the name is shown as is.
+    expect(whereOf(text)).toContain('properties/@octocat and @acme~1team`');
   });
 });

@@ -206,6 +206,59 @@ describe('drift names a URL without its credentials, query or fragment', () => {
     });
   }
 
+  it('--against http:// to a host that is not loopback with --header exits 2 naming the origin; nothing is sent', async () => {
+    const { root } = await setUp();
+    const result = await runDrift(root, [
+      '--against',
+      'http://spec.example.invalid:8080/s.json',
+      '--header',
+      `Authorization: Bearer ${SECRET}`,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      'http://spec.example.invalid:8080: refusing to send --header / headers values over plain http://',
+    );
+    expect(result.err + result.out).not.toContain(SECRET);
+  });
+
+  it('checkSpecDrift({ headers }) over plain http:// to a host that is not loopback rejects before fetching', async () => {
+    const fetched: string[] = [];
+    const error = await checkSpecDrift({
+      baseUrl: 'http://10.0.0.7',
+      headers: { 'x-api-key': SECRET },
+      fetch: (input) => {
+        fetched.push(String(input));
+        return Promise.resolve(new Response('{}'));
+      },
+      pinned: oneOperationDoc({ title: 't' }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftInputError);
+    expect((error as Error).message).toContain('http://10.0.0.7: refusing to send');
+    expect((error as Error).message).not.toContain(SECRET);
+    expect(fetched).toEqual([]);
+  });
+
+  it('checkSpecDrift over plain http:// without headers, or with headers to loopback, still fetches', async () => {
+    const { server } = await setUp();
+    const fetched: string[] = [];
+    await checkSpecDrift({
+      baseUrl: 'http://10.0.0.7',
+      fetch: (input) => {
+        fetched.push(String(input));
+        return Promise.resolve(Response.json(oneOperationDoc({ title: 't' })));
+      },
+      pinned: oneOperationDoc({ title: 't' }),
+    });
+    expect(fetched).toEqual(['http://10.0.0.7/openapi.json']);
+    await checkSpecDrift({
+      baseUrl: server.url,
+      path: '/s.json',
+      headers: { 'x-api-key': SECRET },
+      pinned: oneOperationDoc({ title: 't' }),
+    });
+    expect(server.requests[0]!.headers['x-api-key']).toBe(SECRET);
+  });
+
   it('a --header value with a line feed exits 2 naming the header, never its value; nothing is sent', async () => {
     const { root, server } = await setUp();
     const result = await runDrift(root, [

@@ -5,6 +5,9 @@
  */
 import { API_KEY_ENV } from '../constants.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
+import { isLoopbackHost } from '../../../common/loopback-host.ts';
+
+export { isLoopbackHost };
 
 /** A key, or a function returning the current one (called before every attempt). */
 export type ApiKeySource = string | (() => string | Promise<string>);
@@ -50,20 +53,6 @@ export function checkApiKey(key: string, source: string): string {
     );
   }
   return trimmed;
-}
-
-/**
- * True for what is loopback for certain: `localhost`, 127.0.0.0/8 and ::1 (and 127/8 mapped into
- * IPv6). Not `*.localhost`: such a name may be resolved through DNS rather than pinned to loopback.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return (
-    host === 'localhost' ||
-    /^127(\.\d{1,3}){3}$/.test(host) ||
-    host === '::1' ||
-    /^::ffff:(127(\.\d{1,3}){3}|7f[0-9a-f]{2}:[0-9a-f]{1,4})$/.test(host)
-  );
 }
 
 /** `url` with whatever stands before its last `@` replaced by `***`, for messages. */

@@ -1,8 +1,19 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import {
+  lstat,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+  mkdir,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { replaceDirectory } from '../../../scripts/lib/fs-atomic.ts';
+import { replaceDirectory, writeFileAtomic } from '../../../scripts/lib/fs-atomic.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 import { snapshotDir } from '../../helpers/workspace.ts';
 
 let root: string | undefined;
@@ -47,5 +58,45 @@ describe('replaceDirectory', () => {
     root = await mkdtemp(path.join(tmpdir(), 'feather-atomic-'));
     await replaceDirectory(path.join(root, 'generated'), new Map([['x.ts', 'X']]));
     expect(await snapshotDir(path.join(root, 'generated'))).toEqual({ 'x.ts': 'X' });
+  });
+});
+
+describe('writeFileAtomic', () => {
+  /** A temp dir with `victim` (a file outside the written one's name) holding 'victim'. */
+  async function setUp(): Promise<{ file: string; victim: string }> {
+    root = await mkdtemp(path.join(tmpdir(), 'feather-atomic-'));
+    const victim = path.join(root, 'victim');
+    await writeFile(victim, 'victim');
+    return { file: path.join(root, 'out.md'), victim };
+  }
+
+  it('writes the file and leaves no temporary sibling', async () => {
+    const { file } = await setUp();
+    await writeFileAtomic(file, 'one');
+    await writeFileAtomic(file, 'two');
+    expect(await readFile(file, 'utf8')).toBe('two');
+    expect((await readdir(root!)).sort()).toEqual(['out.md', 'victim']);
+  });
+
+  it('never writes through a symbolic link planted at the old temporary name (<file>.tmp-<pid>)', async () => {
+    const { file, victim } = await setUp();
+    const planted = `${file}.tmp-${process.pid}`;
+    await symlink(victim, planted);
+    await writeFileAtomic(file, 'new');
+    expect(await readFile(victim, 'utf8')).toBe('victim');
+    expect(await readFile(file, 'utf8')).toBe('new');
+    expect((await lstat(file)).isSymbolicLink()).toBe(false);
+    expect(await readlink(planted)).toBe(victim);
+  });
+
+  it('refuses a target that is a symbolic link, naming it: the link and what it points to stay as they were', async () => {
+    const { file, victim } = await setUp();
+    await symlink(victim, file);
+    const error = await writeFileAtomic(file, 'new').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipelineError);
+    expect((error as Error).message).toContain(`${file}: is a symbolic link`);
+    expect(await readlink(file)).toBe(victim);
+    expect(await readFile(victim, 'utf8')).toBe('victim');
+    expect((await readdir(root!)).sort()).toEqual(['out.md', 'victim']);
   });
 });
