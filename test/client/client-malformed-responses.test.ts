@@ -11,14 +11,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  APIConnectionError,
-  createFeatherClient,
-  streamEvents,
-  type Logger,
-} from '../../src/index.ts';
+import { APIConnectionError, createFeatherClient, streamEvents } from '../../src/index.ts';
 import { scrubErrorChain } from '../../src/client/policy/error-secrets.ts';
-import { failureOf } from '../helpers/leaks.ts';
+import { failureOf, recordingLogger } from '../helpers/leaks.ts';
 
 const KEY = 'sk_live_MALFORMED_8c1e3a5f7b9d';
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
@@ -124,13 +119,7 @@ function expectClean(error: unknown): void {
   expectNoPieceOfKey(text);
 }
 
-const lines: string[] = [];
-const sink: Logger = {
-  error: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  warn: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  info: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  debug: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-};
+const { lines, sink } = recordingLogger();
 
 const TRANSPORTS: [string, boolean][] = [
   ['the direct path', false],

@@ -18,9 +18,8 @@ import {
   FeatherValidationError,
   unwrap,
   type FeatherClientOptions,
-  type Logger,
 } from '../../src/index.ts';
-import { everythingAbout, failureOf } from '../helpers/leaks.ts';
+import { everythingAbout, failureOf, recordingLogger } from '../helpers/leaks.ts';
 import {
   startLoopbackServer,
   type LoopbackServer,
@@ -31,13 +30,7 @@ const KEY = 'sk_live_LEAKCHECK_4e1f9b7d2c';
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
 const QUERY = { start_date: '2024-01-01', end_date: '2024-01-31' };
 
-const lines: string[] = [];
-const sink: Logger = {
-  error: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  warn: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  info: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  debug: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-};
+const { lines, sink } = recordingLogger();
 
 let server: LoopbackServer;
 beforeAll(async () => {

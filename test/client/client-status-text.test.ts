@@ -7,7 +7,8 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFeatherClient, streamEvents, type Logger } from '../../src/index.ts';
+import { createFeatherClient, streamEvents } from '../../src/index.ts';
+import { recordingLogger } from '../helpers/leaks.ts';
 
 const KEY = 'sk_live_STATUSTEXT_2e4a6c8b0d';
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';
@@ -44,13 +45,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const lines: string[] = [];
-const sink: Logger = {
-  error: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  warn: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  info: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  debug: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-};
+const { lines, sink } = recordingLogger();
 
 describe.each([
   ['the direct path', false],

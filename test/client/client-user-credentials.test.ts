@@ -13,10 +13,9 @@ import {
   createFeatherClient,
   unwrap,
   type FeatherClientOptions,
-  type Logger,
 } from '../../src/index.ts';
 import { credentialSecrets, isCredentialHeader } from '../../src/client/policy/secrets.ts';
-import { everythingAbout, failureOf } from '../helpers/leaks.ts';
+import { everythingAbout, failureOf, recordingLogger } from '../helpers/leaks.ts';
 import { startLoopbackServer, type LoopbackServer } from '../helpers/loopback-server.ts';
 
 const KEY = 'sk_live_USERCRED_3a5c7e9b1d';
@@ -68,13 +67,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const lines: string[] = [];
-const sink: Logger = {
-  error: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  warn: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  info: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-  debug: (m, d) => lines.push(`${m} ${JSON.stringify(d)}`),
-};
+const { lines, sink } = recordingLogger();
 
 function expectNoSecret(text: string): void {
   for (const secret of SECRETS) expect(text).not.toContain(secret);

@@ -3,6 +3,7 @@
  * of a value, and the error an action fails with.
  */
 import { inspect } from 'node:util';
+import type { Logger } from '../../src/index.ts';
 
 /** A value's text, JSON and inspection (hidden fields too), and its message and stack, down its cause chain. */
 export function everythingAbout(value: unknown): string {
@@ -29,4 +30,12 @@ export async function failureOf(action: () => unknown): Promise<unknown> {
     return error;
   }
   throw new Error('expected a failure');
+}
+
+/** A logger that records each line with its data as JSON, for the tests that search logs for a secret. */
+export function recordingLogger(): { lines: string[]; sink: Logger } {
+  const lines: string[] = [];
+  const record = (message: string, data?: unknown) =>
+    void lines.push(`${message} ${JSON.stringify(data)}`);
+  return { lines, sink: { error: record, warn: record, info: record, debug: record } };
 }
