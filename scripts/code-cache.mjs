@@ -3,8 +3,17 @@
 // loads TypeScript (9 MB of JavaScript) this way: compiling it took ~0.3 s of every `generate`.
 // V8 checks that a cache fits the source and the V8 build, and rejects one that does not; it is
 // then written anew.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -43,15 +52,25 @@ export function requireWithCodeCache(file, cacheDir) {
   }
   module.loaded = true;
   if (cachedData === undefined || script.cachedDataRejected) {
-    // At exit, so that the functions compiled during the run are in the cache too.
+    // At exit, so that the functions compiled during the run are in the cache too. The
+    // temporary's name is random and 'wx' (O_CREAT | O_EXCL) refuses anything already there, so
+    // a symbolic link planted at a name we would use is never written through.
     process.once('exit', () => {
+      const temporary = `${cacheFile}.tmp-${process.pid}-${randomBytes(8).toString('hex')}`;
+      let created = false;
       try {
         mkdirSync(cacheDir, { recursive: true });
-        const temporary = `${cacheFile}.tmp-${process.pid}`;
-        writeFileSync(temporary, script.createCachedData());
+        const fd = openSync(temporary, 'wx');
+        created = true;
+        try {
+          writeFileSync(fd, script.createCachedData());
+        } finally {
+          closeSync(fd);
+        }
         renameSync(temporary, cacheFile);
       } catch {
         // A cache is an optimisation: failing to write it changes nothing else.
+        if (created) rmSync(temporary, { force: true });
       }
     });
   }

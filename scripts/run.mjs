@@ -10,7 +10,9 @@
 // 0.5 s of wall time for nothing. The bundle loads in tens of milliseconds. Plain JavaScript, so
 // nothing has to compile it first.
 import {
+  closeSync,
   mkdirSync,
+  openSync,
   readFileSync,
   readdirSync,
   renameSync,
@@ -18,7 +20,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -212,18 +214,30 @@ async function buildBundle(entry, paths, esbuild) {
   mkdirSync(buildDir, { recursive: true });
   for (const file of result.outputFiles)
     writeFileSync(path.join(buildDir, path.relative(paths.dir, file.path)), file.contents);
-  const temporary = `${paths.manifest}.tmp-${process.pid}`;
-  writeFileSync(
-    temporary,
-    JSON.stringify({
-      esbuild: esbuild.version,
-      root: ROOT,
-      launcher: stamp(LAUNCHER),
-      build,
-      inputs,
-    }),
-  );
-  renameSync(temporary, paths.manifest);
+  // A random name opened with 'wx' (O_CREAT | O_EXCL): a symbolic link planted at a name we
+  // would use is never written through.
+  const temporary = `${paths.manifest}.tmp-${process.pid}-${randomBytes(8).toString('hex')}`;
+  const fd = openSync(temporary, 'wx');
+  try {
+    try {
+      writeFileSync(
+        fd,
+        JSON.stringify({
+          esbuild: esbuild.version,
+          root: ROOT,
+          launcher: stamp(LAUNCHER),
+          build,
+          inputs,
+        }),
+      );
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, paths.manifest);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   for (const old of readdirSync(paths.dir)) {
     if (!old.startsWith(`${paths.key}-`) || old === build) continue;
     const dir = path.join(paths.dir, old);

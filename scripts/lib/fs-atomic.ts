@@ -55,14 +55,19 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
  * Replaces the whole directory `dir` with `files` (name -> content): builds the new directory
  * beside it, then swaps it in with two renames. On any failure `dir` is left as it was; a run
  * killed between the renames is repaired by the next recoverInterruptedSwap.
+ *
+ * The staging directory's name is random (`<dir>.tmp-<pid>-<hex>`) and it is created with a
+ * plain mkdir, which fails when anything is already there: a symbolic link planted at a name we
+ * would use is never followed, and the files are written only into a directory this run made.
  */
 export async function replaceDirectory(
   dir: string,
   files: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const staging = `${dir}.tmp-${process.pid}`;
+  const staging = `${dir}.tmp-${process.pid}-${randomBytes(8).toString('hex')}`;
   const previous = `${dir}.old-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+  await mkdir(path.dirname(dir), { recursive: true });
+  await mkdir(staging);
   try {
     for (const [name, content] of files) {
       await mkdir(path.dirname(path.join(staging, name)), { recursive: true });
@@ -97,7 +102,7 @@ export async function replaceDirectory(
   if (moved) await rm(previous, { recursive: true, force: true });
 }
 
-/** A sibling that replaceDirectory left: `<name>.old-<pid>` / `.tmp-<pid>`. */
+/** A sibling that replaceDirectory left: `<name>.old-<pid>` / `.tmp-<pid>-<hex>` (`.tmp-<pid>` before). */
 export interface Leftover {
   path: string;
   kind: 'old' | 'tmp';
@@ -136,7 +141,7 @@ export async function listLeftovers(dir: string): Promise<Leftover[]> {
   const found: Leftover[] = [];
   for (const name of names) {
     if (!name.startsWith(`${base}.`)) continue;
-    const match = /^\.(old|tmp)-(\d+)$/.exec(name.slice(base.length));
+    const match = /^\.(old|tmp)-(\d+)(?:-[0-9a-f]+)?$/.exec(name.slice(base.length));
     if (!match) continue;
     const full = path.join(parent, name);
     const info = await stat(full).catch(() => undefined);

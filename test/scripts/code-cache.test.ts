@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,5 +62,39 @@ describe('scripts/code-cache.mjs', () => {
     await writeFile(path.join(cacheDir, file!), Buffer.from('not a V8 code cache'));
     expect((await load()).printed).toBe('const x: number = 1;');
     expect((await readFile(path.join(cacheDir, file!))).length).toBeGreaterThan(100_000);
+  });
+
+  it('never writes through a symbolic link planted at the old temporary name (<cache>.tmp-<pid>)', async () => {
+    // A small CommonJS module: cheap to load, and enough for V8 to make a code cache of.
+    const module = path.join(cacheDir, 'small.cjs');
+    await writeFile(module, 'module.exports = function add(a, b) { return a + b; };\n');
+    const victim = path.join(cacheDir, 'victim');
+    await writeFile(victim, 'victim');
+    const loader = JSON.stringify(path.join(REPO_ROOT, 'scripts', 'code-cache.mjs'));
+    const loadSmall = (before: string): Promise<unknown> =>
+      run(process.execPath, [
+        '--input-type=module',
+        '-e',
+        [
+          `import { requireWithCodeCache } from ${loader};`,
+          "import { symlinkSync } from 'node:fs';",
+          before,
+          `if (requireWithCodeCache(${JSON.stringify(module)}, ${JSON.stringify(cacheDir)})(1, 2) !== 3) process.exit(1);`,
+        ].join('\n'),
+      ]);
+    // A first run names the cache file; without it, the next run writes it again.
+    await loadSmall('');
+    const [file] = await cacheFiles();
+    const cacheFile = path.join(cacheDir, file!);
+    await rm(cacheFile);
+    // The next run's predictable name (its own pid), planted before it writes.
+    await loadSmall(
+      `symlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(cacheFile)} + '.tmp-' + process.pid);`,
+    );
+    expect(await readFile(victim, 'utf8')).toBe('victim');
+    expect((await readFile(cacheFile)).length).toBeGreaterThan(0);
+    const planted = (await readdir(cacheDir)).filter((f) => f.includes('.tmp-'));
+    expect(planted).toHaveLength(1);
+    expect(await readlink(path.join(cacheDir, planted[0]!))).toBe(victim);
   });
 });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/workspace.ts';
@@ -22,9 +23,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function launch(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function launch(
+  args: string[],
+  nodeArgs: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [RUN, ...args], {
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, RUN, ...args], {
       cwd: dir,
       env: { ...process.env, FEATHER_SCRIPTS_CACHE: cache },
     });
@@ -103,6 +107,34 @@ describe('scripts/run.mjs', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/could not bundle .*entry\.ts:\n {2}.*dep\.ts:1:\d+: /);
     expect(result.stdout).toBe('');
+  });
+
+  it('never writes its manifest through a symbolic link planted at the old temporary name (<manifest>.tmp-<pid>)', async () => {
+    expect((await launch([path.join(dir, 'entry.ts')])).code).toBe(0);
+    const manifest = path.join(
+      cache,
+      (await readdir(cache)).find((f) => f.endsWith('.json'))!,
+    );
+    await rm(manifest); // so the next run builds and writes it again
+    const victim = path.join(dir, 'victim');
+    await writeFile(victim, 'victim');
+    // Runs in the launcher's own process before it, so it knows the pid the old name used.
+    const plant = path.join(dir, 'plant.mjs');
+    await writeFile(
+      plant,
+      `import { symlinkSync } from 'node:fs';\nsymlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(manifest)} + '.tmp-' + process.pid);\n`,
+    );
+    const result = await launch(
+      [path.join(dir, 'entry.ts')],
+      ['--import', pathToFileURL(plant).href],
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('value=1');
+    expect(await readFile(victim, 'utf8')).toBe('victim');
+    expect(JSON.parse(await readFile(manifest, 'utf8'))).toHaveProperty('build');
+    const planted = (await readdir(cache)).filter((f) => f.includes('.tmp-'));
+    expect(planted).toHaveLength(1);
+    expect(await readlink(path.join(cache, planted[0]!))).toBe(victim);
   });
 
   it('refuses an unknown command with exit 2', async () => {

@@ -9,6 +9,7 @@ import {
   writeFile,
   mkdir,
 } from 'node:fs/promises';
+import { symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +53,32 @@ describe('replaceDirectory', () => {
     await expect(replaceDirectory(dir, files)).rejects.toThrow();
     expect(await snapshotDir(dir)).toEqual({ 'keep.ts': 'keep' });
     expect(await readdir(root)).toEqual(['generated']);
+  });
+
+  it('never writes through a symbolic link planted at the old staging name (<dir>.tmp-<pid>)', async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'feather-atomic-'));
+    const dir = path.join(root, 'generated');
+    const victim = path.join(root, 'victim');
+    await mkdir(victim);
+    const planted = `${dir}.tmp-${process.pid}`;
+    // Planted while the run is under way (as the files are first read), i.e. after any clean-up
+    // of that name at the start: the window another user of a shared directory would use.
+    const files = new Map([['a.ts', 'A']]);
+    const entries = files.entries.bind(files);
+    files[Symbol.iterator] = function* (): Generator<[string, string], undefined> {
+      symlinkSync(victim, planted);
+      return yield* entries();
+    };
+    await replaceDirectory(dir, files);
+    expect(await readdir(victim)).toEqual([]);
+    expect(await snapshotDir(dir)).toEqual({ 'a.ts': 'A' });
+    expect((await lstat(dir)).isSymbolicLink()).toBe(false);
+    expect(await readlink(planted)).toBe(victim);
+    expect((await readdir(root)).sort()).toEqual([
+      'generated',
+      'generated.tmp-' + process.pid,
+      'victim',
+    ]);
   });
 
   it('creates the directory when it did not exist', async () => {
