@@ -17,16 +17,29 @@ export async function readBoundedText(
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
+  const bytes = await readBytesWithin(reader, maxBytes);
+  if (bytes === undefined) {
+    await reader.cancel().catch(() => {});
+    throw tooLarge('the body');
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * What `reader` yields, joined into one array, or `undefined` as soon as it passes `maxBytes`
+ * (the reader is then the caller's to cancel). Also the client's read of an error body's prefix.
+ */
+export async function readBytesWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxBytes: number,
+): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     length += value.byteLength;
-    if (length > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge('the body');
-    }
+    if (length > maxBytes) return undefined;
     chunks.push(value);
   }
   const bytes = new Uint8Array(length);
@@ -35,5 +48,5 @@ export async function readBoundedText(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }

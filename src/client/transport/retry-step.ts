@@ -16,6 +16,7 @@ import type { AttemptFailure } from './attempt.ts';
 import type { PreparedRequest } from './request.ts';
 import { scrubErrorBody, scrubErrorChain, scrubErrorResponse } from '../policy/error-secrets.ts';
 import { errorBodyHints, type ErrorBodyHints } from '../policy/error-hints.ts';
+import { readBytesWithin } from '../../../common/read-bounded.ts';
 import { retryDelayMs, shouldRetry, type AttemptOutcome } from '../policy/retry.ts';
 
 /** What an error body's retry hints are read from: Feather's `ErrorResponse` is a few hundred bytes. */
@@ -192,24 +193,10 @@ export async function readPrefix(
 ): Promise<string | undefined> {
   const reader = response.clone().body?.getReader();
   if (reader === undefined) return '';
-  const chunks: Uint8Array[] = [];
-  let length = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      length += value.byteLength;
-      if (length > limitBytes) return undefined;
-      chunks.push(value);
-    }
+    const bytes = await readBytesWithin(reader, limitBytes);
+    return bytes && new TextDecoder().decode(bytes);
   } finally {
     reader.cancel().catch(() => undefined);
   }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
