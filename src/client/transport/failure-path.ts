@@ -7,17 +7,16 @@
  * the network is known to work, imports it in the background.
  */
 
-let warm: 'no' | 'loading' | 'yes' = 'no';
+let started = false;
 
 /** Imports the failure path in the background, once; a failed import is tried again next time. */
 export function warmFailurePath(): void {
-  if (warm !== 'no') return;
-  warm = 'loading';
+  if (started) return;
+  started = true;
   // After the caller's code has run: the call's result is handed on first.
   setTimeout(() => {
-    Promise.all([import('./retry-step.ts'), import('../policy/validation-messages.ts')]).then(
-      () => void (warm = 'yes'),
-      () => void (warm = 'no'),
+    Promise.all([import('./retry-step.ts'), import('../policy/validation-messages.ts')]).catch(
+      () => void (started = false),
     );
   }, 0);
 }
