@@ -136,18 +136,27 @@ export function scrubHeaders(headers: Headers, secrets: readonly string[]): Head
 }
 
 /**
+ * Characters that neither a JSON string nor `encodeURIComponent` escapes: a secret made of them
+ * only has no other form.
+ */
+const SAME_IN_EVERY_FORM = /^[\w.!~*'()-]*$/;
+
+/**
  * Each secret, and its other forms where they differ: inside a JSON string (a key holding `"` or
  * `\`) and percent-encoded (a server quoting a URL).
  */
 export function withJsonForms(secrets: readonly string[]): string[] {
-  return secrets.flatMap((secret) => {
-    const forms = new Set([
-      secret,
-      JSON.stringify(secret).slice(1, -1),
-      encodeURIComponent(secret),
-    ]);
-    return [...forms];
-  });
+  const forms: string[] = [];
+  for (const secret of secrets) {
+    forms.push(secret);
+    // The common key (`sk_live_...`): neither form differs. This runs on every response.
+    if (SAME_IN_EVERY_FORM.test(secret)) continue;
+    const json = JSON.stringify(secret).slice(1, -1);
+    const encoded = encodeURIComponent(secret);
+    if (json !== secret) forms.push(json);
+    if (encoded !== secret && encoded !== json) forms.push(encoded);
+  }
+  return forms;
 }
 
 /**
