@@ -92,21 +92,22 @@ export function operationBreaches(
     const given = params?.[rule.in];
     const value =
       given !== undefined && Object.hasOwn(given, rule.name) ? given[rule.name] : undefined;
-    const where = { in: rule.in, name: rule.name };
+    // No object per rule that passes: this runs for every parameter of every request.
     if (value === undefined) {
-      if (rule.required) breaches.push({ ...where, kind: 'required' });
+      if (rule.required) breaches.push({ in: rule.in, name: rule.name, kind: 'required' });
       continue;
     }
     // An empty or dot segment sends the request to another route (`/kbs//documents`).
     const unsafe = rule.in === 'path' ? unsafePathValue(value) : undefined;
     if (unsafe !== undefined) {
-      breaches.push({ ...where, kind: 'unsafe', unsafe, value });
+      breaches.push({ in: rule.in, name: rule.name, kind: 'unsafe', unsafe, value });
       continue;
     }
     const breach = checkValue(value, rule);
     if (breach !== undefined) {
       breaches.push({
-        ...where,
+        in: rule.in,
+        name: rule.name,
         kind: 'value',
         breach,
         quote: rule.in === 'query' || rule.in === 'path',
@@ -168,24 +169,9 @@ export function loneSurrogateBreaches(params: RequestParams | undefined): Parame
 
 /** What `value` breaks of `constraints`, or `undefined`. */
 function checkValue(value: unknown, constraints: Constraints): ValueBreach | undefined {
-  const { types } = constraints;
-  const breach = (broken: BrokenConstraint): ValueBreach => ({
-    broken,
-    value,
-    constraints,
-    items: [],
-  });
-  if (value instanceof Date) return breach('date-object');
-  if (value === null) return types && !types.includes('null') ? breach('null') : undefined;
-  if (types && !hasAnyType(value, types)) return breach('types');
-  if (constraints.enum && !constraints.enum.includes(value)) return breach('enum');
-  const broken =
-    typeof value === 'string'
-      ? checkString(value, constraints)
-      : typeof value === 'number'
-        ? checkNumber(value, constraints)
-        : undefined;
-  if (broken !== undefined) return breach(broken);
+  const broken = brokenConstraint(value, constraints);
+  // No closure per value: the breach is built only for a value that breaks a rule.
+  if (broken !== undefined) return { broken, value, constraints, items: [] };
   if (Array.isArray(value) && constraints.items) {
     for (const [index, item] of value.entries()) {
       const found = checkValue(item, constraints.items);
@@ -195,6 +181,18 @@ function checkValue(value: unknown, constraints: Constraints): ValueBreach | und
       }
     }
   }
+  return undefined;
+}
+
+/** The first of `constraints` that `value` itself (not its items) breaks, or `undefined`. */
+function brokenConstraint(value: unknown, constraints: Constraints): BrokenConstraint | undefined {
+  const { types } = constraints;
+  if (value instanceof Date) return 'date-object';
+  if (value === null) return types && !types.includes('null') ? 'null' : undefined;
+  if (types && !hasAnyType(value, types)) return 'types';
+  if (constraints.enum && !constraints.enum.includes(value)) return 'enum';
+  if (typeof value === 'string') return checkString(value, constraints);
+  if (typeof value === 'number') return checkNumber(value, constraints);
   return undefined;
 }
 
