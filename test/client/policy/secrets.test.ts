@@ -1,9 +1,10 @@
 /**
  * `scrubJson` (src/client/policy/secrets.ts), which the logger runs over every line's data: a
- * copy with the secrets scrubbed, whose keys stay keys, `__proto__` included.
+ * copy with the secrets scrubbed, whose keys stay keys, `__proto__` included; and
+ * `withJsonForms`, the forms of each secret that every response's scrub looks for.
  */
 import { describe, expect, it } from 'vitest';
-import { scrubJson } from '../../../src/client/policy/secrets.ts';
+import { scrubJson, withJsonForms } from '../../../src/client/policy/secrets.ts';
 import { RedactingLogger } from '../../../src/client/logger.ts';
 
 const KEY = 'sk_live_PROTO_5d7f9b1c3e';
@@ -39,5 +40,31 @@ describe('scrubJson', () => {
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     expect((data as { isAdmin?: unknown }).isAdmin).toBeUndefined();
     expect(JSON.stringify(data)).toBe('{"__proto__":{"isAdmin":true,"k":"***"}}');
+  });
+});
+
+describe('withJsonForms', () => {
+  // Its fast path skips the JSON and percent-encoded forms of a secret that has none: each secret
+  // of every printable ASCII character and a few others, against the forms spelled out.
+  const spelledOut = (secret: string): string[] => [
+    ...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]),
+  ];
+  const characters = [
+    ...Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)),
+    'é',
+    '😀',
+  ];
+
+  it.each(characters.map((character) => [JSON.stringify(character)]))(
+    'a key holding %s: the key, then each other form once, in order',
+    (quoted) => {
+      const secret = `sk_live_${JSON.parse(quoted) as string}x`;
+      expect(withJsonForms([secret, KEY])).toEqual([...spelledOut(secret), KEY]);
+    },
+  );
+
+  it("a key of letters, digits and _.!~*'()- has no other form", () => {
+    expect(withJsonForms([KEY, "a.b!c~d*e'f(g)h-i"])).toEqual([KEY, "a.b!c~d*e'f(g)h-i"]);
+    expect(withJsonForms(['a"b', 'a/b'])).toEqual(['a"b', 'a\\"b', 'a%22b', 'a/b', 'a%2Fb']);
   });
 });
