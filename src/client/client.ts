@@ -37,13 +37,12 @@ import {
   type FeatherRequestOptions,
 } from './options.ts';
 import {
-  loneSurrogateBreaches,
   operationBreaches,
   unsafePathBreaches,
   type ParameterBreach,
   type RequestParams,
 } from './policy/validate.ts';
-import { shardFacts, tableFacts, type OperationFacts } from './policy/operation-facts.ts';
+import type { OperationFacts, OperationFactsLookup } from './policy/operation-facts.ts';
 import { assertNoCredentials } from './policy/auth.ts';
 import { credentialSecrets } from './policy/secrets.ts';
 import { FeatherError } from '../../common/feather-error.ts';
@@ -170,6 +169,8 @@ export type UntypedOpenapiFetch = {
  */
 export type CoreSource = {
   createQuerySerializer: QuerySerializerFactory;
+  /** The path-style calls' facts over the client's tables (policy/operation-facts.ts's `factsLookup`). */
+  factsLookup: (tables: ClientTables) => OperationFactsLookup;
   pathDirect?: (path: string) => DirectPath | undefined;
 } & (
   | { create: (options: ClientOptions) => UntypedOpenapiFetch }
@@ -226,10 +227,7 @@ export function clientOn(
   const queryOptions = typeof given === 'object' ? given : undefined;
   // Each operation's rules and whether a repeat is safe (`idempotency_key` in the body, or a
   // declared header): from given tables at once, from the package's shards once imported.
-  const factsOf =
-    'PARAMETER_RULES' in tables
-      ? tableFacts(tables.PARAMETER_RULES, tables.IDEMPOTENCY_KEY_BODY_OPERATIONS)
-      : shardFacts(tables.PARAMETER_SHARDS);
+  const factsOf = coreSource.factsLookup(tables);
 
   // A plain function, not `async`: one promise less per call on the hot path. An operation
   // function (src/client/operation.ts) passes its own `operation`: its rules and idempotency, so that
@@ -392,6 +390,7 @@ export function clientOn(
         endCall(call, false);
         if (error instanceof URIError && call.method === undefined) {
           // openapi-fetch's serializers met a lone surrogate: nothing was sent
+          const { loneSurrogateBreaches } = await import('./policy/lone-surrogates.ts');
           const breaches = loneSurrogateBreaches(init?.params);
           if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
         }

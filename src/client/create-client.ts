@@ -7,6 +7,7 @@
  */
 import { clientOn, type CoreSource, type FeatherClient } from './client.ts';
 import { loadOpenapiFetch } from './lazy-core.ts';
+import { factsLookup } from './policy/operation-facts.ts';
 import type { FeatherClientOptions } from './options.ts';
 import { PACKAGE_SHARDED_TABLES } from './transport/call-context.ts';
 import { cachedDirectPath } from './transport/direct.ts';
@@ -23,6 +24,7 @@ export function createFeatherClient(options?: FeatherClientOptions): FeatherClie
 /** openapi-fetch's core on first need, our query serializer (its output), the direct path per template. */
 const CORE: CoreSource = {
   load: loadOpenapiFetch,
+  factsLookup,
   createQuerySerializer,
   pathDirect: cachedDirectPath,
 };

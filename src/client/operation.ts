@@ -10,7 +10,8 @@ import type { FetchResponse } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod } from 'openapi-typescript-helpers';
 import type { paths } from '../../generated/schema.ts';
 import type { ParameterRule } from '../../common/parameter-rule.ts';
-import { CLIENT_SEND, type OperationSpec } from './transport/call-context.ts';
+import { CLIENT_SEND, type ClientTables, type OperationSpec } from './transport/call-context.ts';
+import type { OperationFactsLookup } from './policy/operation-facts.ts';
 import { directPath } from './transport/direct.ts';
 import { createQuerySerializer } from './transport/serialize.ts';
 import {
@@ -83,11 +84,27 @@ export function operationFunction<Path extends string, Method extends string>(
 }
 
 /**
+ * The functions' client's lookup of its path-style calls' facts (policy/operation-facts.ts),
+ * imported on its first path-style call that needs one: an operation function brings its own.
+ */
+function lazyFactsLookup(tables: ClientTables): OperationFactsLookup {
+  let lookup: OperationFactsLookup | undefined;
+  return (method, path) =>
+    lookup !== undefined
+      ? lookup(method, path)
+      : import('./policy/operation-facts.ts').then((loaded) => {
+          lookup ??= loaded.factsLookup(tables);
+          return lookup(method, path);
+        });
+}
+
+/**
  * openapi-fetch's core, imported by the first call that needs it (path style, middleware), and
  * our query serializer (transport/serialize.ts): a bundle of functions holds none of openapi-fetch.
  */
 const LAZY_CORE: CoreSource = {
   load: loadOpenapiFetch,
+  factsLookup: lazyFactsLookup,
   createQuerySerializer,
 };
 

@@ -18,7 +18,7 @@ import {
   type FeatherClientOptions,
 } from '../../src/index.ts';
 import { PACKAGE_TABLES } from '../../src/client/transport/call-context.ts';
-import { scrubUrl } from '../../src/client/policy/secrets.ts';
+import { scrubUrl } from '../../src/client/policy/response-secrets.ts';
 import { everythingAbout, failureOf } from '../helpers/leaks.ts';
 
 const PATH = '/v1/analytics/tools/reliability/timeout-analysis';

@@ -98,3 +98,21 @@ function cachedFacts(
     return facts;
   };
 }
+
+/**
+ * The lookup over a client's tables: `PARAMETER_RULES` at once, or the package's shards. The
+ * path style's client is made with it; the operation functions' imports it on its first
+ * path-style call (`lazyFactsLookup` in src/client/operation.ts).
+ */
+export function factsLookup(
+  tables:
+    | {
+        PARAMETER_RULES: Readonly<Record<string, readonly ParameterRule[]>>;
+        IDEMPOTENCY_KEY_BODY_OPERATIONS: readonly string[];
+      }
+    | { PARAMETER_SHARDS: readonly (() => Promise<ParameterShardModule>)[] },
+): OperationFactsLookup {
+  return 'PARAMETER_RULES' in tables
+    ? tableFacts(tables.PARAMETER_RULES, tables.IDEMPOTENCY_KEY_BODY_OPERATIONS)
+    : shardFacts(tables.PARAMETER_SHARDS);
+}

@@ -3,9 +3,11 @@
  * body or a header (`x-request-id`); the client knows the key, so the error response handed on
  * is a copy with every occurrence replaced, and so is everything built from it (the result's
  * `error`, `APIError`'s message, body and headers, log lines), whatever the key's length. The
- * user's own credentials in request headers (`credentialSecrets`) are scrubbed with it. What
- * only a failure needs (an error response's body, an error's cause chain) is in
- * policy/error-secrets.ts, imported with the failure path.
+ * user's own credentials in request headers (`credentialSecrets`) are scrubbed with it. Here is
+ * what every call runs (the tests whether there is a secret to scrub); the copies of a success
+ * response that holds one are in policy/response-secrets.ts, imported then, and what only a
+ * failure needs (an error response's body, an error's cause chain) is in policy/error-secrets.ts,
+ * imported with the failure path.
  */
 
 /** The text that stands in for a secret. */
@@ -180,89 +182,20 @@ export function copyResponse(
   return copy;
 }
 
-/** The scheme and host of an absolute URL: the origin the caller named (redirects stay on it). */
-const URL_ORIGIN = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
-
 /**
- * `url` with every form of each secret replaced after its origin: raw, percent-encoded (however
- * the server or the URL parser encoded it: `%2F` or `%2f`, some characters and not others) and
- * JSON-escaped. A same-origin redirect to `/v1/x?token=KEY` puts the key in the response's URL.
+ * False when `url` holds no form of any secret, raw, JSON-escaped, percent-encoded or
+ * percent-decoded: `scrubResponseUrl` (policy/response-secrets.ts, imported when this is true)
+ * would hand the response back as it is. Decoding the whole URL finds whatever decoding its
+ * path and query finds (a run of `%XX` never spans the origin's end); a URL that does not
+ * decode goes to the full scrub.
  */
-export function scrubUrl(url: string, secrets: readonly string[]): string {
-  const origin = URL_ORIGIN.exec(url)?.[0] ?? '';
-  const rest = url.slice(origin.length);
-  const forms = withJsonForms(secrets);
-  let scrubbed = holdsSecret(rest, forms) ? scrubText(rest, forms) : rest;
-  if (scrubbed.includes('%')) scrubbed = scrubPercentDecoded(scrubbed, secrets);
-  return scrubbed === rest ? url : origin + scrubbed;
-}
-
-/**
- * `text` with each secret replaced where its percent-decoded form holds it: the text is cut into
- * characters and runs of `%XX` (one run decodes together: a UTF-8 character spans several), and
- * every piece that overlaps an occurrence becomes part of one `***`.
- */
-function scrubPercentDecoded(text: string, secrets: readonly string[]): string {
-  const all = decode(text); // the common case, on every response: no secret, one call
-  if (all !== text && !holdsSecret(all, secrets)) return text;
-  const pieces = text.match(/(?:%[\da-f]{2})+|[^]/giu) ?? [];
-  const decoded = pieces.map((piece) =>
-    piece.length > 1 && piece[0] === '%' ? decode(piece) : piece,
-  );
-  const whole = decoded.join('');
-  if (!holdsSecret(whole, secrets)) return text;
-  const starts: number[] = [];
-  let at = 0;
-  for (const piece of decoded) {
-    starts.push(at);
-    at += piece.length;
-  }
-  const hidden = new Array<boolean>(pieces.length).fill(false);
-  for (const secret of secrets) {
-    if (secret === '') continue;
-    let first = 0; // the first piece that ends after the occurrence starts (occurrences ascend)
-    for (let from = whole.indexOf(secret); from !== -1; from = whole.indexOf(secret, from + 1)) {
-      const to = from + secret.length;
-      while (starts[first]! + decoded[first]!.length <= from) first++;
-      for (let i = first; i < pieces.length && starts[i]! < to; i++) hidden[i] = true;
-    }
-  }
-  let out = '';
-  for (let i = 0; i < pieces.length; i++) {
-    if (!hidden[i]) out += pieces[i];
-    else if (!hidden[i - 1]) out += REDACTED;
-  }
-  return out;
-}
-
-/** A run of `%XX` decoded, or as it is when its bytes are not UTF-8. */
-function decode(run: string): string {
+export function urlMayHoldSecret(url: string, secrets: readonly string[]): boolean {
+  if (url === '' || secrets.length === 0) return false;
+  if (holdsSecret(url, withJsonForms(secrets))) return true;
+  if (!url.includes('%')) return false;
   try {
-    return decodeURIComponent(run);
+    return holdsSecret(decodeURIComponent(url), secrets);
   } catch {
-    return run;
+    return true;
   }
-}
-
-/**
- * `response`, or, when its URL holds a secret (a same-origin redirect to a Location quoting the
- * key), a copy over the same body whose `url` is scrubbed. A copy rather than the instance with
- * `url` shadowed: `clone()` of that instance would hand back the original URL.
- */
-export function scrubResponseUrl(response: Response, secrets: readonly string[]): Response {
-  const { url } = response;
-  if (url === '' || secrets.length === 0) return response;
-  const scrubbed = scrubUrl(url, secrets);
-  if (scrubbed === url) return response;
-  return copyResponse(response, response.body, response.headers, [], scrubbed);
-}
-
-/**
- * A copy of a success response whose headers or status text echo a key (`x-request-id: KEY`),
- * with scrubbed headers and status text over the same body stream. The body of a success is the
- * API's data: not altered.
- */
-export function scrubSuccessHeaders(response: Response, keys: readonly string[]): Response {
-  const secrets = withJsonForms(keys);
-  return copyResponse(response, response.body, scrubHeaders(response.headers, secrets), secrets);
 }

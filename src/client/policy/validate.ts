@@ -118,7 +118,8 @@ export function operationBreaches(
 }
 
 /** Lone surrogates: `encodeURIComponent` throws a URIError on them. */
-const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const LONE_SURROGATE_RE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Path values that would send the request elsewhere, checked whatever `validate` says (with
@@ -145,26 +146,6 @@ function unsafePathValue(value: unknown): UnsafePathValue | undefined {
   if (segment === '.' || segment === '..') return 'dot';
   if (typeof segment === 'string' && LONE_SURROGATE_RE.test(segment)) return 'lone-surrogate';
   return undefined;
-}
-
-/**
- * The breaches behind a URIError of openapi-fetch's serializers: the query values and names
- * with a lone surrogate (path values are checked before). Looked for only once one was thrown.
- */
-export function loneSurrogateBreaches(params: RequestParams | undefined): ParameterBreach[] {
-  const breaches: ParameterBreach[] = [];
-  const query = params?.query ?? {};
-  for (const name of Object.keys(query)) {
-    const value = query[name];
-    const texts = [name, ...(Array.isArray(value) ? value : [value])];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [key, item] of Object.entries(value)) texts.push(key, item);
-    }
-    if (texts.some((text) => typeof text === 'string' && LONE_SURROGATE_RE.test(text))) {
-      breaches.push({ in: 'query', name, kind: 'unsafe', unsafe: 'lone-surrogate', value });
-    }
-  }
-  return breaches;
 }
 
 /** What `value` breaks of `constraints`, or `undefined`. */

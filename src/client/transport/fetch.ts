@@ -11,7 +11,7 @@ import { REQUEST_ID_HEADER } from '../constants.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { holdsSecret, scrubResponseUrl, scrubSuccessHeaders } from '../policy/secrets.ts';
+import { holdsSecret, urlMayHoldSecret } from '../policy/secrets.ts';
 import { warmFailurePath } from './failure-path.ts';
 
 /**
@@ -53,8 +53,12 @@ export async function sendWithRetries(
     let result = await sendAttempt(prepared, body, key, init, call, options, spentMs);
     if (!('kind' in result)) {
       // Before anyone sees it (the result, middleware, unwrap, streams): a same-origin redirect
-      // may have put the key in its URL.
-      let response = scrubResponseUrl(result, call.keys);
+      // may have put the key in its URL. The scrub is imported when there is one to do.
+      let response = result;
+      if (urlMayHoldSecret(response.url, call.keys)) {
+        const { scrubResponseUrl } = await import('../policy/response-secrets.ts');
+        response = scrubResponseUrl(response, call.keys);
+      }
       if (logger.enabled('debug')) {
         logger.debug(`${method} ${urlForMessages(url)} -> ${response.status}`, {
           requestId: response.headers.get(REQUEST_ID_HEADER),
@@ -66,6 +70,7 @@ export async function sendWithRetries(
         const facts = headerFacts(response.headers, call.keys);
         // A status text echoing the key (`200 sk_live_...`) is scrubbed with the headers.
         if (facts.holdsSecret || holdsSecret(response.statusText, call.keys)) {
+          const { scrubSuccessHeaders } = await import('../policy/response-secrets.ts');
           response = scrubSuccessHeaders(response, call.keys);
         }
         if (!call.streams) {

@@ -5,6 +5,7 @@ import {
   shardFacts,
   tableFacts,
   type ParameterShardModule,
+  factsLookup,
 } from '../../../src/client/policy/operation-facts.ts';
 import { renderParameterShards } from '../../../scripts/pipeline/render.ts';
 import createClient, { createQuerySerializer } from 'openapi-fetch';
@@ -122,7 +123,7 @@ describe('the path-style client on shards', () => {
     const client = clientOn(
       { apiKey: 'k', baseUrl: 'https://api.example', fetch },
       { PARAMETER_SHARDS: modules, loadResponseSchemas: () => Promise.reject(new Error('unused')) },
-      { create: createClient, createQuerySerializer } as unknown as CoreSource,
+      { create: createClient, createQuerySerializer, factsLookup } as unknown as CoreSource,
     ) as unknown as { GET(path: string, init?: object): Promise<{ response: Response }> };
     const failed = client.GET('/v1/items', { params: { query: { limit: 5 } } });
     await expect(failed).rejects.toThrow(FeatherError);
