@@ -7,6 +7,7 @@
 import type { DriftCause } from '../../src/drift/index.ts';
 import type { ConsumersReport } from '../consumers/check.ts';
 import { countedCauses, type Bump } from './version-bump.ts';
+import { printableLine } from '../../common/unsafe-characters.ts';
 
 /** Entries listed per section before the rest are counted (the drift report has them all). */
 export const MAX_LISTED = 40;
@@ -23,7 +24,11 @@ const WHY: Record<Exclude<Bump, 'none'>, string> = {
   patch: 'patch: no type users import changes in a way that breaks or adds',
 };
 
-/** A cause in one line: its message, and where when the message does not say. */
+/**
+ * A cause in one line: its message, and where when the message does not say. Its text comes from
+ * the upstream spec (a path, a name) by way of the report: printable, one line (`printableLine`),
+ * so that it can neither start a heading of the changelog nor carry bidi or control characters.
+ */
 function causeLine(cause: DriftCause): string {
   const [first] = cause.operations;
   const where =
@@ -32,7 +37,7 @@ function causeLine(cause: DriftCause): string {
       : cause.operations.length === 1
         ? ` (${first})`
         : ` (${cause.operations.length} operations)`;
-  return `- ${cause.message}${where}`;
+  return `- ${printableLine(cause.message + where)}`;
 }
 
 function bounded(lines: readonly string[], what: string): string[] {
@@ -45,7 +50,8 @@ function bounded(lines: readonly string[], what: string): string[] {
 
 /** The entry's body (no version heading). */
 export function changelogBody(report: ReportForChangelog, bump: Exclude<Bump, 'none'>): string {
-  const { base, revision } = report.summary.versions;
+  const base = printableLine(String(report.summary.versions.base ?? ''));
+  const revision = printableLine(String(report.summary.versions.revision ?? ''));
   const causes = countedCauses(report.causes);
   const breaking = causes.filter((cause) => cause.breaking);
   const added = causes.filter((cause) => !cause.breaking && cause.id.endsWith('-added'));
@@ -61,7 +67,7 @@ export function changelogBody(report: ReportForChangelog, bump: Exclude<Bump, 'n
     else
       lines.push(
         ...bounded(
-          breaks.map((b) => `- \`${b.file}:${b.line}:${b.column}\` ${b.summary}`),
+          breaks.map((b) => printableLine(`- \`${b.file}:${b.line}:${b.column}\` ${b.summary}`)),
           'places',
         ),
       );

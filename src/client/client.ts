@@ -49,6 +49,7 @@ import { FeatherError } from '../../common/feather-error.ts';
 import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
   CLIENT_SEND,
+  CLIENT_SECRETS,
   CLIENT_TABLES,
   RESPONSE_METHODS,
   STREAM_CALLS,
@@ -432,6 +433,12 @@ export function clientOn(
     },
   };
   CLIENT_TABLES.set(client, tables);
+  CLIENT_SECRETS.set(
+    client,
+    typeof resolved.apiKey === 'string'
+      ? [resolved.apiKey, ...clientCredentials]
+      : clientCredentials,
+  );
   CLIENT_SEND.set(client, send);
   return client as unknown as FeatherClient;
 }

@@ -9,6 +9,7 @@
  */
 import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
 import { FeatherError } from '../../common/feather-error.ts';
+import { printableLine } from '../../common/unsafe-characters.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
 import { plural, requestIdSuffix } from './message-parts.ts';
 import { errorBodyHints } from './policy/error-hints.ts';
@@ -307,8 +308,14 @@ export class FeatherValidationError extends FeatherError {
 
 function describeAPIError(init: APIErrorInit, requestId: string | undefined): string {
   const where = init.method && init.url ? `${init.method} ${init.url}` : (init.url ?? 'request');
-  return `${where}: ${init.status}${bodySummary(init.body)}${requestIdSuffix(requestId)}`;
+  // The server's words, made one printable line of bounded length: a hostile body's ESC or
+  // U+202E would reach the terminal or log that shows the error, its megabyte `message` whole.
+  const summary = printableLine(truncate(bodySummary(init.body), MAX_SUMMARY_CHARS));
+  return `${where}: ${init.status}${summary}${requestIdSuffix(requestId)}`;
 }
+
+/** How much of an error body's summary a message shows. */
+const MAX_SUMMARY_CHARS = 500;
 
 /** The useful part of an error body: Feather's `error`/`message`, FastAPI's `detail`, or text. */
 function bodySummary(body: unknown): string {

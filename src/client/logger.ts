@@ -7,7 +7,13 @@
  */
 import { REDACTED_HEADERS } from './constants.ts';
 import { FeatherError } from '../../common/feather-error.ts';
-import { isCredentialHeader, REDACTED, scrubJson, scrubText } from './policy/secrets.ts';
+import {
+  isCredentialHeader,
+  REDACTED,
+  scrubJson,
+  scrubText,
+  withJsonForms,
+} from './policy/secrets.ts';
 
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -51,6 +57,8 @@ export function parseLogLevel(value: string, source: string): LogLevel {
 export class RedactingLogger {
   private readonly rank: number;
   private readonly secrets: string[] = [];
+  /** Each secret's forms (policy/secrets.ts `withJsonForms`: percent-encoded, base64...). */
+  private forms: string[] = [];
 
   constructor(
     readonly level: LogLevel,
@@ -71,6 +79,8 @@ export class RedactingLogger {
     if (this.secrets.includes(secret)) return;
     this.secrets.push(secret);
     while (this.secrets.length > MAX_REMEMBERED_SECRETS) this.secrets.shift();
+    // A header echoing it percent-encoded or in base64 (the debug line's `requestId`).
+    this.forms = withJsonForms(this.secrets);
   }
 
   error(message: string, data?: Record<string, unknown>): void {
@@ -91,12 +101,12 @@ export class RedactingLogger {
     message: string,
     data: Record<string, unknown> | undefined,
   ): void {
-    const text = `[feather] ${scrubText(message, this.secrets)}`;
+    const text = `[feather] ${scrubText(message, this.forms)}`;
     if (data === undefined) this.sink[level](text);
     else {
       // Scrubbed value by value, not as JSON text, where a short key could break the JSON.
       const plain = JSON.parse(JSON.stringify(data)) as unknown;
-      this.sink[level](text, scrubJson(plain, this.secrets) as Record<string, unknown>);
+      this.sink[level](text, scrubJson(plain, this.forms) as Record<string, unknown>);
     }
   }
 }

@@ -7,7 +7,8 @@
 import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { PaginationMeta, paths } from '../../generated/index.ts';
 import { PAGINATION } from '../../generated/operations.ts';
-import { CLIENT_TABLES } from './transport/call-context.ts';
+import { CLIENT_SECRETS, CLIENT_TABLES } from './transport/call-context.ts';
+import { scrubText, withJsonForms } from './policy/secrets.ts';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import type { FeatherRequestOptions } from './options.ts';
@@ -157,12 +158,25 @@ async function* fetchPages(
     if (meta.hasMore !== undefined && page[meta.hasMore] === false) return;
     if (seen.has(next)) {
       throw new FeatherError(
-        `paginate: GET ${path} returned the cursor ${JSON.stringify(next)} twice; stopped instead of looping`,
+        `paginate: GET ${path} returned the cursor ${quotedCursor(next, client)} twice; stopped instead of looping`,
       );
     }
     seen.add(next);
     cursor = next;
   }
+}
+
+/** How much of a cursor a message quotes: a server may answer one of any length. */
+const MAX_QUOTED_CURSOR_CHARS = 200;
+
+/** `cursor` for a message: without the client's secrets (a server may echo the key), cut short. */
+function quotedCursor(cursor: unknown, client: PaginatingClient): string {
+  const secrets = CLIENT_SECRETS.get(client);
+  const quoted = JSON.stringify(cursor) ?? String(cursor);
+  const scrubbed = secrets?.length ? scrubText(quoted, withJsonForms(secrets)) : quoted;
+  return scrubbed.length <= MAX_QUOTED_CURSOR_CHARS
+    ? scrubbed
+    : `${scrubbed.slice(0, MAX_QUOTED_CURSOR_CHARS)}... (${scrubbed.length} characters)`;
 }
 
 function itemsOf(page: Record<string, unknown>, meta: PaginationMeta): readonly unknown[] {

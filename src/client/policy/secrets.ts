@@ -145,18 +145,77 @@ const SAME_IN_EVERY_FORM = /^[\w.!~*'()-]*$/;
 
 /**
  * Each secret, and its other forms where they differ: inside a JSON string (a key holding `"` or
- * `\`) and percent-encoded (a server quoting a URL).
+ * `\`), percent-encoded (a server quoting a URL) and base64 (`base64Forms`: a server quoting an
+ * encoded header or token).
  */
 export function withJsonForms(secrets: readonly string[]): string[] {
   const forms: string[] = [];
   for (const secret of secrets) {
+    const first = forms.length;
     forms.push(secret);
-    // The common key (`sk_live_...`): neither form differs. This runs on every response.
-    if (SAME_IN_EVERY_FORM.test(secret)) continue;
-    const json = JSON.stringify(secret).slice(1, -1);
-    const encoded = encodeURIComponent(secret);
-    if (json !== secret) forms.push(json);
-    if (encoded !== secret && encoded !== json) forms.push(encoded);
+    // The common key (`sk_live_...`): neither the JSON nor the percent-encoded form differs.
+    if (!SAME_IN_EVERY_FORM.test(secret)) {
+      const json = JSON.stringify(secret).slice(1, -1);
+      const encoded = encodeURIComponent(secret);
+      if (json !== secret) forms.push(json);
+      if (encoded !== secret && encoded !== json) forms.push(encoded);
+    }
+    for (const form of base64Forms(secret)) {
+      if (!forms.includes(form, first)) forms.push(form);
+    }
+  }
+  return forms;
+}
+
+/** How many secrets' forms `secretForms` remembers (a rotating key brings a new one now and then). */
+const FORMS_CACHE_MAX_ENTRIES = 64;
+const formsCache = new Map<string, readonly string[]>();
+
+/**
+ * `withJsonForms(secrets)`, remembered per secret: every response's headers are searched for
+ * them, and a call's secrets are most often the client's one key (its forms come back as they
+ * are, no array built).
+ */
+export function secretForms(secrets: readonly string[]): readonly string[] {
+  if (secrets.length === 1) return formsOf(secrets[0]!);
+  return secrets.flatMap(formsOf);
+}
+
+function formsOf(secret: string): readonly string[] {
+  let forms = formsCache.get(secret);
+  if (forms === undefined) {
+    if (formsCache.size >= FORMS_CACHE_MAX_ENTRIES) {
+      formsCache.delete(formsCache.keys().next().value!);
+    }
+    forms = withJsonForms([secret]);
+    formsCache.set(secret, forms);
+  }
+  return forms;
+}
+
+/** A secret shorter than this is not looked for in base64: its few characters would wreck text. */
+const MIN_BASE64_SECRET_CHARS = 8;
+
+/**
+ * What any base64 (or base64url) text holding `secret` holds, wherever the secret starts in the
+ * encoded bytes (`btoa('x-api-key: ' + key)`): for each of the three alignments, the characters
+ * made of the secret's bytes alone, without those shared with the bytes around it.
+ */
+function base64Forms(secret: string): string[] {
+  if (secret.length < MIN_BASE64_SECRET_CHARS) return [];
+  const bytes = new TextEncoder().encode(secret);
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    let binary = '';
+    for (const byte of padded) binary += String.fromCharCode(byte);
+    // Characters 0..offset hold bits of the bytes before; a last, partial group those after.
+    const core = btoa(binary).slice(
+      offset === 0 ? 0 : offset + 1,
+      Math.floor(padded.length / 3) * 4,
+    );
+    forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
   }
   return forms;
 }
@@ -191,7 +250,7 @@ export function copyResponse(
  */
 export function urlMayHoldSecret(url: string, secrets: readonly string[]): boolean {
   if (url === '' || secrets.length === 0) return false;
-  if (holdsSecret(url, withJsonForms(secrets))) return true;
+  if (holdsSecret(url, secretForms(secrets))) return true;
   if (!url.includes('%')) return false;
   try {
     return holdsSecret(decodeURIComponent(url), secrets);

@@ -4,7 +4,7 @@
  * own bound: transport/retry-step.ts.)
  */
 import { urlForMessages, type CallState } from './call.ts';
-import { copyResponse, holdsSecret } from '../policy/secrets.ts';
+import { copyResponse, holdsSecret, secretForms } from '../policy/secrets.ts';
 
 /** What the client needs of a success response's headers. */
 export interface HeaderFacts {
@@ -21,10 +21,12 @@ export interface HeaderFacts {
  */
 export function headerFacts(headers: Headers, secrets: readonly string[]): HeaderFacts {
   const facts: HeaderFacts = { contentLength: undefined, encoded: false, holdsSecret: false };
+  // Encoded too: `x-request-id` may echo the key percent-encoded or in base64.
+  const forms = secrets.length === 0 ? secrets : secretForms(secrets);
   for (const [name, value] of headers) {
     if (name === 'content-length') facts.contentLength = value;
     else if (name === 'content-encoding') facts.encoded = true;
-    if (!facts.holdsSecret && holdsSecret(value, secrets)) facts.holdsSecret = true;
+    if (!facts.holdsSecret && holdsSecret(value, forms)) facts.holdsSecret = true;
   }
   return facts;
 }

@@ -72,6 +72,12 @@ export type ClientSend = (
 /** Client -> its send (read by the operation functions). */
 export const CLIENT_SEND = new WeakMap<object, ClientSend>();
 
+/**
+ * Client -> the secrets it was created with (a string `apiKey`, the credentials in its `headers`),
+ * scrubbed from what `paginate` quotes of a page.
+ */
+export const CLIENT_SECRETS = new WeakMap<object, readonly string[]>();
+
 /** Client -> the tables it was created with (read by `paginate`). */
 export const CLIENT_TABLES = new WeakMap<object, ClientTables>();
 

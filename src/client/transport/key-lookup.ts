@@ -32,7 +32,7 @@ export function apiKeyWithin(
   call: CallState,
   signal: AbortSignal | undefined,
 ): Promise<string> {
-  const lookup = currentApiKey(source);
+  const lookup = withoutSecrets(currentApiKey(source), call);
   const bounded = call.timeoutMs > 0 && call.timeoutMs !== Infinity;
   if (!bounded && signal === undefined) return lookup;
   return new Promise((resolve, reject) => {
@@ -72,5 +72,17 @@ export function apiKeyWithin(
         if (settle()) reject(error);
       },
     );
+  });
+}
+
+/**
+ * `lookup`, its failure scrubbed of this call's secrets down its cause chain: a vault's error
+ * may quote the key it replaces, which an earlier attempt sent. The scrubbing is imported then.
+ */
+function withoutSecrets(lookup: Promise<string>, call: CallState): Promise<string> {
+  return lookup.catch(async (error: unknown) => {
+    if (call.keys.length === 0) throw error;
+    const { scrubErrorChain } = await import('../policy/error-secrets.ts');
+    throw scrubErrorChain(error, call.keys);
   });
 }

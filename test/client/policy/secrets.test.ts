@@ -55,16 +55,32 @@ describe('withJsonForms', () => {
     '😀',
   ];
 
+  // After them come the base64 forms (a key of 8 characters or more): base64 or base64url
+  // characters only, the first of them inside the key's own base64.
+  const base64Tail = (secret: string, forms: string[]): string[] =>
+    forms.slice(spelledOut(secret).length);
+
   it.each(characters.map((character) => [JSON.stringify(character)]))(
     'a key holding %s: the key, then each other form once, in order',
     (quoted) => {
       const secret = `sk_live_${JSON.parse(quoted) as string}x`;
-      expect(withJsonForms([secret, KEY])).toEqual([...spelledOut(secret), KEY]);
+      const forms = withJsonForms([secret]);
+      expect(forms.slice(0, spelledOut(secret).length)).toEqual(spelledOut(secret));
+      const tail = base64Tail(secret, forms);
+      expect(tail.length).toBeGreaterThan(0);
+      for (const form of tail) expect(form).toMatch(/^[A-Za-z0-9+/_-]+$/);
+      expect(Buffer.from(secret).toString('base64')).toContain(tail[0]);
+      expect(withJsonForms([secret, KEY])).toEqual([...forms, ...withJsonForms([KEY])]);
     },
   );
 
-  it("a key of letters, digits and _.!~*'()- has no other form", () => {
-    expect(withJsonForms([KEY, "a.b!c~d*e'f(g)h-i"])).toEqual([KEY, "a.b!c~d*e'f(g)h-i"]);
+  it("a key of letters, digits and _.!~*'()- has no JSON or percent-encoded form", () => {
+    expect(withJsonForms(['a.b!c~d', "e'f(g)h-"]).slice(0, 2)).toEqual(['a.b!c~d', "e'f(g)h-"]);
+    expect(withJsonForms(['a.b!c~d'])).toEqual(['a.b!c~d']);
+    for (const form of base64Tail(KEY, withJsonForms([KEY]))) {
+      expect(form).toMatch(/^[A-Za-z0-9+/_-]+$/);
+    }
+    expect(withJsonForms([KEY])[0]).toBe(KEY);
     expect(withJsonForms(['a"b', 'a/b'])).toEqual(['a"b', 'a\\"b', 'a%22b', 'a/b', 'a%2Fb']);
   });
 });

@@ -251,6 +251,26 @@ describe('drift --consumers and bump: their errors', () => {
     expect(await readFile(path.join(tree.root, 'package.json'), 'utf8')).toBe(before);
   });
 
+  it('bump writes a hostile report text (line breaks, bidi, ESC) escaped on one line', async () => {
+    const report = path.join(tree.root, 'hostile-report.json');
+    const hostile = cause({
+      ...REMOVED,
+      message: 'operation removed\n\n## 99.0.0\n\n- all is fine \u202e\u001b[2J',
+    });
+    const versions = { base: '1.0.0', revision: '2.0.0\n## 98.0.0\u202e' };
+    await writeFile(report, JSON.stringify({ causes: [hostile], summary: { versions } }));
+    let out = '';
+    expect(
+      await bumpCommand(['--report', report, '--dry-run'], {
+        root: tree.root,
+        out: (t) => (out += t),
+      }),
+    ).toBe(0);
+    expect(out).toContain('operation removed\\u000a');
+    expect(out).not.toMatch(/[\u202e\u001b]/);
+    expect(out).not.toMatch(/^## 9/m);
+  });
+
   it('bump keeps the version when nothing the client pins changed', async () => {
     const report = path.join(tree.root, 'report.json');
     await writeFile(report, JSON.stringify({ causes: [UPSTREAM_ONLY], summary: { versions: {} } }));
