@@ -10,13 +10,18 @@
  * completion in `call.ts`, "again" the repeat. The figures are medians of `--rounds` sessions,
  * with ratios to bare from this run.
  *
+ * A second call, in fresh sessions too, leaves a required query parameter out (an incomplete
+ * init, as while it is typed). Then the checker's instantiations during each first completion,
+ * counted in a language service in this process (they do not move with the machine's load).
+ *
  * Options: --rounds=N (default 3), --api=<openapi.json> (default Feather's 1.87.0 beside the
- * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
+ * checkout: ../shared/feather-api/, or FEATHER_API_DIR), --counts-only (no tsserver timing).
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { addClientSources, consumerTsconfig } from '../lib/consumer-project.ts';
@@ -69,10 +74,15 @@ export function editorSource(
   }
 }
 
-/** The first GET (in path order) with a query parameter and no required one, and its function. */
+/**
+ * The first GET (in path order, no path parameter) with a query parameter and no required one,
+ * and its function; with `required`, the first whose query has a required parameter instead (the
+ * call then leaves it out: the init is incomplete, as while it is being typed).
+ */
 export function pickOperation(
   doc: { paths?: Record<string, Record<string, unknown>> },
   names: ReadonlyMap<string, string>,
+  required = false,
 ): { route: string; name: string } {
   for (const [route, item] of Object.entries(doc.paths ?? {}).sort(([a], [b]) =>
     a < b ? -1 : 1,
@@ -81,10 +91,14 @@ export function pickOperation(
       { operationId?: string; parameters?: { in?: string; required?: boolean }[] } | undefined;
     const parameters = get?.parameters ?? [];
     if (!get?.operationId || !names.has(get.operationId) || route.includes('{')) continue;
-    if (parameters.some((p) => p.in === 'query') && !parameters.some((p) => p.required))
-      return { route, name: names.get(get.operationId)! };
+    const picked = required
+      ? parameters.some((p) => p.in === 'query' && p.required)
+      : parameters.some((p) => p.in === 'query') && !parameters.some((p) => p.required);
+    if (picked) return { route, name: names.get(get.operationId)! };
   }
-  throw new PipelineError('no GET with an optional query and no path parameter in the document');
+  throw new PipelineError(
+    `no GET with ${required ? 'a required' : 'an optional'} query and no path parameter in the document`,
+  );
 }
 
 /** One session's figures, in ms. */
@@ -122,10 +136,16 @@ async function timeCompletions(root: string, load: string, file: string): Promis
   }
 }
 
-export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: string } {
-  const options = { rounds: 3, api: DEFAULT_BENCH_API };
+export function parseEditorBenchArgs(argv: string[]): {
+  rounds: number;
+  api: string;
+  countsOnly: boolean;
+} {
+  const options = { rounds: 3, api: DEFAULT_BENCH_API, countsOnly: false };
   for (const arg of argv) {
-    if (arg.startsWith('--rounds=')) {
+    if (arg === '--counts-only') {
+      options.countsOnly = true;
+    } else if (arg.startsWith('--rounds=')) {
       const rounds = Number(arg.slice('--rounds='.length));
       if (!Number.isInteger(rounds) || rounds < 1)
         throw new PipelineError(`--rounds must be a whole number from 1, got ${arg}`);
@@ -133,7 +153,9 @@ export function parseEditorBenchArgs(argv: string[]): { rounds: number; api: str
     } else if (arg.startsWith('--api=') && arg.length > '--api='.length) {
       options.api = path.resolve(arg.slice('--api='.length));
     } else {
-      throw new PipelineError(`unknown argument ${arg} (expected --rounds=N, --api=<file>)`);
+      throw new PipelineError(
+        `unknown argument ${arg} (expected --rounds=N, --api=<file>, --counts-only)`,
+      );
     }
   }
   return options;
@@ -164,12 +186,14 @@ export async function benchEditorCommand(argv: string[]): Promise<number> {
       typeof pickOperation
     >[0];
     const { route, name } = pickOperation(doc, names);
-    console.log(`bench:editor: ${options.api}, GET ${route} (${name}), ${options.rounds} rounds`);
-    const samples: Record<EditorStyle, EditorSamples> = {
-      bare: { load: [], first: [], again: [] },
-      path: { load: [], first: [], again: [] },
-      function: { load: [], first: [], again: [] },
-    };
+    const incomplete = pickOperation(doc, names, true);
+    console.log(
+      `bench:editor: ${options.api}, GET ${route} (${name}); incomplete: GET ${incomplete.route} ` +
+        `(${incomplete.name}, required query left empty); ${options.rounds} rounds`,
+    );
+    const samples = emptySamples();
+    const incompleteSamples = emptySamples();
+    const counts = {} as Record<EditorStyle, { optional: number; incomplete: number }>;
     for (const style of EDITOR_STYLES) {
       const dir = path.join(root, `app-${style}`);
       await mkdir(dir);
@@ -179,8 +203,16 @@ export async function benchEditorCommand(argv: string[]): Promise<number> {
       );
       await writeFile(path.join(dir, 'call.ts'), editorSource(style, route, name));
       await writeFile(path.join(dir, 'load.ts'), editorSource(style, route, name, false));
+      await writeFile(
+        path.join(dir, 'incomplete.ts'),
+        editorSource(style, incomplete.route, incomplete.name),
+      );
+      counts[style] = {
+        optional: countCompletion(dir, 'call.ts'),
+        incomplete: countCompletion(dir, 'incomplete.ts'),
+      };
     }
-    for (let round = 0; round < options.rounds; round++) {
+    for (let round = 0; round < (options.countsOnly ? 0 : options.rounds); round++) {
       for (const style of EDITOR_STYLES) {
         const dir = path.join(root, `app-${style}`);
         const timed = await timeCompletions(
@@ -191,12 +223,92 @@ export async function benchEditorCommand(argv: string[]): Promise<number> {
         samples[style].load.push(timed.load);
         samples[style].first.push(timed.first);
         samples[style].again.push(timed.again);
+        const untimed = await timeCompletions(
+          root,
+          path.join(dir, 'load.ts'),
+          path.join(dir, 'incomplete.ts'),
+        );
+        incompleteSamples[style].load.push(untimed.load);
+        incompleteSamples[style].first.push(untimed.first);
+        incompleteSamples[style].again.push(untimed.again);
       }
     }
-    for (const line of formatEditor(samples)) console.log(line);
+    if (!options.countsOnly) for (const line of formatEditor(samples)) console.log(line);
+    if (!options.countsOnly)
+      console.log('  an incomplete init (a required query left empty), fresh sessions:');
+    if (!options.countsOnly)
+      for (const line of formatEditor(incompleteSamples).slice(EDITOR_STYLES.length))
+        console.log(line);
+    console.log(
+      '  checker instantiations during the first completion (in-process language service; not timed):',
+    );
+    for (const style of EDITOR_STYLES)
+      console.log(
+        `  ${style.padEnd(10)}optional ${String(counts[style].optional).padStart(7)}` +
+          `   incomplete ${String(counts[style].incomplete).padStart(7)}`,
+      );
     return EXIT_OK;
   } finally {
     await rm(root, { recursive: true, force: true });
+  }
+}
+
+function emptySamples(): Record<EditorStyle, EditorSamples> {
+  return {
+    bare: { load: [], first: [], again: [] },
+    path: { load: [], first: [], again: [] },
+    function: { load: [], first: [], again: [] },
+  };
+}
+
+/** The checker's internal counters (on every `TypeChecker`, not in its declared type). */
+type CountingChecker = ts.TypeChecker & { getInstantiationCount(): number };
+
+/**
+ * How many types the checker instantiates for the first completion after `MARKER` in `file` of
+ * the app in `dir`: a language service in this process over the app's tsconfig, its checker
+ * built first (semantic diagnostics of `load.ts`), as tsserver's is before the completion. The
+ * count does not move with the machine's load.
+ */
+export function countCompletion(dir: string, file: string): number {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(dir, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  if (!config) throw new PipelineError(`cannot read ${dir}/tsconfig.json`);
+  const host: ts.LanguageServiceHost = {
+    getCompilationSettings: () => config.options,
+    getScriptFileNames: () => config.fileNames,
+    getScriptVersion: () => '1',
+    getScriptSnapshot: (name) => {
+      const text = ts.sys.readFile(name);
+      return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+    },
+    getCurrentDirectory: () => dir,
+    getDefaultLibFileName: (options) => ts.getDefaultLibFilePath(options),
+    fileExists: ts.sys.fileExists,
+    readFile: ts.sys.readFile,
+    readDirectory: ts.sys.readDirectory,
+    directoryExists: ts.sys.directoryExists,
+    getDirectories: ts.sys.getDirectories,
+  };
+  const service = ts.createLanguageService(host);
+  try {
+    service.getSemanticDiagnostics(path.join(dir, 'load.ts'));
+    const checker = service.getProgram()!.getTypeChecker() as CountingChecker;
+    const target = path.join(dir, file);
+    const text = ts.sys.readFile(target)!;
+    const before = checker.getInstantiationCount();
+    const answer = service.getCompletionsAtPosition(
+      target,
+      text.indexOf(MARKER) + MARKER.length,
+      {},
+    );
+    if (!answer?.entries.length) throw new PipelineError(`nothing completed in ${target}`);
+    return checker.getInstantiationCount() - before;
+  } finally {
+    service.dispose();
   }
 }
 

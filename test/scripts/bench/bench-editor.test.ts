@@ -25,6 +25,27 @@ describe('bench:editor helpers', () => {
     expect(() => pickOperation({ paths: {} }, names)).toThrow(PipelineError);
   });
 
+  it('picks the first GET with a required query and no path parameter for the incomplete init', () => {
+    const doc = {
+      paths: {
+        '/v1/c': { get: { operationId: 'c', parameters: [{ in: 'query', required: true }] } },
+        '/v1/a/{id}': { get: { operationId: 'a', parameters: [{ in: 'query', required: true }] } },
+        '/v1/b': { get: { operationId: 'b', parameters: [{ in: 'query' }] } },
+        '/v1/d': { get: { operationId: 'd', parameters: [{ in: 'header', required: true }] } },
+      },
+    };
+    const names = new Map([
+      ['a', 'getA'],
+      ['b', 'getB'],
+      ['c', 'getC'],
+      ['d', 'getD'],
+    ]);
+    expect(pickOperation(doc, names, true)).toEqual({ route: '/v1/c', name: 'getC' });
+    expect(() => pickOperation({ paths: { '/v1/b': doc.paths['/v1/b'] } }, names, true)).toThrow(
+      PipelineError,
+    );
+  });
+
   it('opens the query object in the same place in every style', () => {
     for (const style of ['bare', 'path', 'function'] as const)
       expect(editorSource(style, '/v1/c', 'getC')).toContain('{ params: { query: { } } }');
@@ -56,5 +77,6 @@ describe('bench:editor helpers', () => {
   it('refuses an unknown argument', () => {
     expect(() => parseEditorBenchArgs(['--fast'])).toThrow(PipelineError);
     expect(parseEditorBenchArgs(['--rounds=2']).rounds).toBe(2);
+    expect(parseEditorBenchArgs(['--counts-only']).countsOnly).toBe(true);
   });
 });
