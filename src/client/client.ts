@@ -25,7 +25,7 @@ import type { OperationInits } from '../../generated/inits.ts';
 import type { InitArgs } from './init-args.ts';
 import { endCall, startCall, urlForMessages, type CallState } from './transport/call.ts';
 import { sendWithRetries } from './transport/fetch.ts';
-import { PartsOrRequest, RequestParts } from './transport/request.ts';
+import { headerCheckingRequest, PartsOrRequest, RequestParts } from './transport/request.ts';
 // Types only: an operation function brings its direct path (src/client/operation.ts), and
 // `coreSource.pathDirect` the path style's (src/client/create-client.ts).
 import type { DirectBase, DirectPath } from './transport/direct.ts';
@@ -346,14 +346,11 @@ export function clientOn(
         fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
           sendWithRetries(request, requestInit, call, resolved),
       };
-      if (
-        middlewares.length === 0 &&
-        defaultRequest &&
-        call.fetch === globalFetch &&
-        init?.Request === undefined &&
-        !(init?.middleware as unknown[] | undefined)?.length
-      ) {
-        fetchInit.Request = PartsOrRequest;
+      const withMiddleware =
+        middlewares.length > 0 || (init?.middleware as unknown[] | undefined)?.length;
+      if (defaultRequest && init?.Request === undefined) {
+        if (!withMiddleware && call.fetch === globalFetch) fetchInit.Request = PartsOrRequest;
+        else if (withMiddleware) fetchInit.Request = headerCheckingRequest(`${method} ${path}`);
       }
       sent =
         core !== undefined
