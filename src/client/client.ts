@@ -23,7 +23,8 @@ import type {
 import type { paths } from '../../generated/index.ts';
 import type { OperationInits } from '../../generated/inits.ts';
 import type { InitArgs } from './init-args.ts';
-import { endCall, startCall, urlForMessages, type CallState } from './transport/call.ts';
+import { endCall, startCall, type CallState } from './transport/call.ts';
+import { urlForMessages } from '../../common/url-for-messages.ts';
 import { sendWithRetries } from './transport/fetch.ts';
 import { headerCheckingRequest, PartsOrRequest, RequestParts } from './transport/request.ts';
 // Types only: an operation function brings its direct path (src/client/operation.ts), and

@@ -6,7 +6,8 @@
  * then), which asks policy/retry.ts whether and how long to wait.
  */
 import { headerFacts, limitBody } from './body-limit.ts';
-import { failWith, urlForMessages, type CallState } from './call.ts';
+import { failWith, type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import { REQUEST_ID_HEADER } from '../constants.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';

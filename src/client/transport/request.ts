@@ -4,7 +4,8 @@
  * arrive as `RequestParts` rather than a Request: docs/performance.md.
  */
 import { assertKeySafeUrl } from '../policy/auth.ts';
-import { urlForMessages, type CallState } from './call.ts';
+import { type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { isRetryableRequest } from '../policy/idempotency.ts';
 import { assertSendableHeaders } from '../options.ts';
