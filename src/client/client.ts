@@ -394,7 +394,12 @@ export function clientOn(
           if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
         }
         // Imported on the first failure, with the error classes: a call that succeeds loads neither.
-        const { toFeatherError } = await import('./transport/call-errors.ts');
+        const { toFeatherError } = await import('./transport/call-errors.ts').catch(() => {
+          // Not loadable (the network dropped): the transport's own error, if it has one.
+          throw call.failure !== undefined && error === call.failure.raw
+            ? call.failure.typed
+            : error;
+        });
         throw toFeatherError(error, call);
       },
     );
