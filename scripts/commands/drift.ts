@@ -144,10 +144,10 @@ export async function loadOtherSide(
       ...(options.headers ? { headers: options.headers } : {}),
     });
   } else {
-    const { readSpecBytes } = await import('../lib/spec-limits.ts');
+    const { decodeSpecBytes, readSpecBytes } = await import('../lib/spec-limits.ts');
     try {
-      // Bounded (MAX_SPEC_FILE_BYTES) and a regular file only, as for spec files.
-      text = new TextDecoder().decode(await readSpecBytes(source, options.root));
+      // Bounded (MAX_SPEC_FILE_BYTES), a regular file only and UTF-8, as for spec files.
+      text = decodeSpecBytes(source, await readSpecBytes(source, options.root));
     } catch (error) {
       if (error instanceof PipelineError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
