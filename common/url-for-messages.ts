@@ -1,7 +1,8 @@
 /**
  * What a message or a report shows of a URL someone gave: its origin and path. The credentials
  * (`user:password@`), the query (a signed URL's signature, `?api_key=`) and the fragment are left
- * out: a drift report goes into a pull-request body and an error into a CI log.
+ * out: a drift report goes into a pull-request body and an error into a CI log. The client's
+ * errors and log lines (src/client/transport/) and drift both show URLs through it.
  */
 export function urlForMessages(url: string): string {
   let parsed: URL;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHARED_TOP_LEVEL_FIELDS, canonicalJson } from '../../common/canonical.ts';
 import { isDict } from '../../common/json.ts';
+import { escapeUnsafeCharacters } from '../../common/unsafe-characters.ts';
 import { urlForMessages } from '../../common/url-for-messages.ts';
 import {
   DriftInputError,
@@ -144,10 +145,10 @@ export async function loadOtherSide(
       ...(options.headers ? { headers: options.headers } : {}),
     });
   } else {
-    const { readSpecBytes } = await import('../lib/spec-limits.ts');
+    const { decodeSpecBytes, readSpecBytes } = await import('../lib/spec-limits.ts');
     try {
-      // Bounded (MAX_SPEC_FILE_BYTES) and a regular file only, as for spec files.
-      text = new TextDecoder().decode(await readSpecBytes(source, options.root));
+      // Bounded (MAX_SPEC_FILE_BYTES), a regular file only and UTF-8, as for spec files.
+      text = decodeSpecBytes(source, await readSpecBytes(source, options.root));
     } catch (error) {
       if (error instanceof PipelineError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -418,7 +419,7 @@ async function consumersOf(
     // side does not regenerate: a lint error upstream); asked for, it fails the run.
     if (want.asked || !(error instanceof PipelineError)) throw error;
     want.warn(
-      `warning: the workspace check (--consumers) could not run, so the report says nothing of what breaks here: ${error.message}\n`,
+      `warning: the workspace check (--consumers) could not run, so the report says nothing of what breaks here: ${escapeUnsafeCharacters(error.message)}\n`,
     );
     return undefined;
   }

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
 import { PipelineError } from '../lib/errors.ts';
-import { MAX_SPEC_FILE_BYTES, readSpecBytes } from '../lib/spec-limits.ts';
+import { decodeSpecBytes, MAX_SPEC_FILE_BYTES, readSpecBytes } from '../lib/spec-limits.ts';
 import { isUrl } from './index-file.ts';
 
 /** Pages fetched at once: enough to hide latency, few enough to be polite to a doc site. */
@@ -183,5 +183,7 @@ export async function readSource(
     const { code, message } = error as NodeJS.ErrnoException;
     throw new PipelineError(`cannot read ${what} (${code ?? message})`, [{ file: source }]);
   }
-  return bytes.toString('utf8');
+  // Refused naming the file and line where not UTF-8: decoded leniently, a byte would become
+  // U+FFFD in spec/ without a word.
+  return decodeSpecBytes(source, bytes);
 }

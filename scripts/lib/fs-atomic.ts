@@ -65,7 +65,9 @@ export async function replaceDirectory(
   files: ReadonlyMap<string, string>,
 ): Promise<void> {
   const staging = `${dir}.tmp-${process.pid}-${randomBytes(8).toString('hex')}`;
-  const previous = `${dir}.old-${process.pid}`;
+  // Random too: a directory planted at a name we would rename `dir` onto (an empty one is
+  // replaced, a full one fails the run) is never in the way.
+  const previous = `${dir}.old-${process.pid}-${randomBytes(8).toString('hex')}`;
   await mkdir(path.dirname(dir), { recursive: true });
   await mkdir(staging);
   try {
@@ -102,7 +104,7 @@ export async function replaceDirectory(
   if (moved) await rm(previous, { recursive: true, force: true });
 }
 
-/** A sibling that replaceDirectory left: `<name>.old-<pid>` / `.tmp-<pid>-<hex>` (`.tmp-<pid>` before). */
+/** A sibling that replaceDirectory left: `<name>.old-<pid>-<hex>` / `.tmp-<pid>-<hex>` (`-<hex>`-less before). */
 export interface Leftover {
   path: string;
   kind: 'old' | 'tmp';
@@ -157,7 +159,7 @@ export async function listLeftovers(dir: string): Promise<Leftover[]> {
 }
 
 /**
- * Repairs what a run killed mid-swap left: when `dir` is absent and a dead run's `dir.old-<pid>`
+ * Repairs what a run killed mid-swap left: when `dir` is absent and a dead run's `dir.old-<pid>-<hex>`
  * exists, that is the last whole `dir`, so it is put back; then every dead run's `.old-*` and
  * `.tmp-*` is removed. Leftovers of live runs (a concurrent generate) are left alone.
  * Returns what it did, one line each.

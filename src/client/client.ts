@@ -24,9 +24,10 @@ import type {
 import type { paths } from '../../generated/index.ts';
 import type { OperationInits } from '../../generated/inits.ts';
 import type { InitArgs, OperationRequestOptions } from './init-args.ts';
-import { endCall, startCall, urlForMessages, type CallState } from './transport/call.ts';
+import { endCall, startCall, type CallState } from './transport/call.ts';
+import { urlForMessages } from '../../common/url-for-messages.ts';
 import { sendWithRetries } from './transport/fetch.ts';
-import { PartsOrRequest, RequestParts } from './transport/request.ts';
+import { headerCheckingRequest, PartsOrRequest, RequestParts } from './transport/request.ts';
 // Types only: an operation function brings its direct path (src/client/operation.ts), and
 // `coreSource.pathDirect` the path style's (src/client/create-client.ts).
 import type { DirectBase, DirectPath } from './transport/direct.ts';
@@ -364,14 +365,11 @@ export function clientOn(
         fetch: (request: Request | RequestParts, requestInit?: RequestInit) =>
           sendWithRetries(request, requestInit, call, resolved),
       };
-      if (
-        middlewares.length === 0 &&
-        defaultRequest &&
-        call.fetch === globalFetch &&
-        init?.Request === undefined &&
-        !(init?.middleware as unknown[] | undefined)?.length
-      ) {
-        fetchInit.Request = PartsOrRequest;
+      const withMiddleware =
+        middlewares.length > 0 || (init?.middleware as unknown[] | undefined)?.length;
+      if (defaultRequest && init?.Request === undefined) {
+        if (!withMiddleware && call.fetch === globalFetch) fetchInit.Request = PartsOrRequest;
+        else if (withMiddleware) fetchInit.Request = headerCheckingRequest(`${method} ${path}`);
       }
       sent =
         core !== undefined
@@ -415,7 +413,12 @@ export function clientOn(
           if (breaches.length > 0) return rejectInvalid(`${method} ${path}`, breaches);
         }
         // Imported on the first failure, with the error classes: a call that succeeds loads neither.
-        const { toFeatherError } = await import('./transport/call-errors.ts');
+        const { toFeatherError } = await import('./transport/call-errors.ts').catch(() => {
+          // Not loadable (the network dropped): the transport's own error, if it has one.
+          throw call.failure !== undefined && error === call.failure.raw
+            ? call.failure.typed
+            : error;
+        });
         throw toFeatherError(error, call);
       },
     );

@@ -175,10 +175,18 @@ function shellWord(text: string): string {
  * message's code spans (a command): the names there are plain, and a backtick upstream could
  * otherwise open one. An `@` before a name gets a zero-width space after it (`&#8203;`, as
  * Dependabot writes release notes), so that `@someone` or `@org/team` upstream shows as text
- * and notifies nobody when the report is a pull-request body or comment.
+ * and notifies nobody when the report is a pull-request body or comment. Outside the commands a
+ * message names (`COMMAND_SPAN`), a backtick or backslash is upstream's and escaped: a name
+ * holding one would otherwise pair with another and turn the rest of the message inside out.
  */
+/** A command in a message, our own code span (`npm run generate -- --remove-name X`, X a TypeScript name). */
+const COMMAND_SPAN = /(`npm run [\w ./:=-]*`)/;
+
 function markdownText(text: string): string {
   return text
+    .split(COMMAND_SPAN)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\`]/g, '\\$&')))
+    .join('')
     .replace(/</g, '&lt;')
     .replace(/\]\(/g, '\\](')
     .replace(/@(?=[\w-])/g, '@&#8203;');
@@ -210,8 +218,8 @@ export function formatMarkdown(
   const head = [
     '## API drift report',
     '',
-    `Pinned: \`${printableLine(context.base)}\` (info.version ${markdownText(printableLine(summary.versions.base)) || '?'})  `,
-    `Compared with: \`${printableLine(context.revision)}\` (info.version ${markdownText(printableLine(summary.versions.revision)) || '?'})`,
+    `Pinned: ${codeSpan(printableLine(context.base))} (info.version ${markdownText(printableLine(summary.versions.base)) || '?'})  `,
+    `Compared with: ${codeSpan(printableLine(context.revision))} (info.version ${markdownText(printableLine(summary.versions.revision)) || '?'})`,
     '',
     `**${summary.breaking > 0 ? 'Breaking changes found' : summary.total > 0 ? 'No breaking change' : 'No API change'}**: ${verdict(report)}.`,
     '',

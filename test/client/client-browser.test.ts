@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageBin, packageManifestPath } from '../../scripts/lib/packages.ts';
+import { freePort } from '../../scripts/lib/prism.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from '../helpers/chromium.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -393,6 +394,76 @@ describe.skipIf(missing)(`the client in Chromium${missing ? ` (skipped: ${missin
       expect(await call('January')).toBe('FeatherValidationError true');
       expect(apiRequests.map(({ status }) => status)).toEqual([200, 503, 200]);
       expect(refusedAssets).toEqual([]); // nothing more was needed
+    } finally {
+      assetsDown = false;
+      await context.close();
+    }
+  });
+
+  it("a connection failure while the failure path cannot load is a FeatherError with the fetch error as cause, and so is a later call's 503 if the browser keeps the import failed", async () => {
+    const context = await browser.newContext(); // its own cache: nothing of the failure path yet
+    const operationsPage = await context.newPage();
+    const RETRY_STEP = '/lib/src/client/transport/retry-step.js';
+    const closedPort = await freePort();
+    try {
+      apiRequests.length = 0;
+      refusedAssets.length = 0;
+      await operationsPage.goto(`${origin}/operations.html`);
+      await operationsPage.waitForFunction(
+        () => (window as unknown as { featherReady?: boolean }).featherReady,
+      );
+      const call = (baseUrl: string | undefined) =>
+        operationsPage.evaluate(
+          async ({ key, path: apiPath, baseUrl: base }) => {
+            const { createOperationClient, operationFunction } = (
+              window as unknown as { operations: typeof import('../../src/client/operation.ts') }
+            ).operations;
+            const client = createOperationClient({
+              apiKey: key,
+              baseUrl: base ?? location.origin,
+              initialRetryDelayMs: 0,
+              logLevel: 'off',
+            });
+            const path = apiPath as '/v1/analytics/tools/reliability/timeout-analysis';
+            const timeouts = operationFunction<typeof path, 'get'>('GET', path, [
+              { name: 'start_date', in: 'query', required: true, types: ['string'] },
+              { name: 'end_date', in: 'query', required: true, types: ['string'] },
+            ]);
+            try {
+              const { response } = await timeouts(client, {
+                params: { query: { start_date: '2024-01-01', end_date: '2024-01-31' } },
+              });
+              return { status: response.status };
+            } catch (error) {
+              const { cause } = error as Error;
+              return {
+                name: (error as Error).name,
+                message: (error as Error).message,
+                cause: cause instanceof Error ? cause.name : typeof cause,
+              };
+            }
+          },
+          { key: KEY, path: PATH, baseUrl },
+        );
+      assetsDown = true; // the network is down: no API, no modules
+      const failed = await call(`http://127.0.0.1:${closedPort}`);
+      expect(refusedAssets).toContain(RETRY_STEP);
+      expect(failed).toMatchObject({ name: 'FeatherError', cause: 'TypeError' });
+      expect((failed as { message: string }).message).toContain(
+        `GET http://127.0.0.1:${closedPort}${PATH}: the connection failed (attempt 1), and the client could not load`,
+      );
+      expect(JSON.stringify(failed)).not.toContain(KEY);
+      // Back: the next call imports again. Chromium 150 keeps a failed import failed for the
+      // page's life (it fetches nothing), so the 503 gets the same clear error, not a TypeError;
+      // a browser that fetches again retries the 503.
+      assetsDown = false;
+      replies = [503, 200];
+      const next = await call(undefined);
+      if ('status' in next) expect(next.status).toBe(200);
+      else {
+        expect(next).toMatchObject({ name: 'FeatherError' });
+        expect(next.message).toContain('the server answered 503 (attempt 1)');
+      }
     } finally {
       assetsDown = false;
       await context.close();

@@ -149,6 +149,48 @@ describe('a header value fetch cannot send is refused naming the header, never q
     expect(server.requests.length).toBe(before);
   });
 
+  it.each<[string, string, string]>([
+    ['set', `Bearer ${TOKEN}\nX-Injected: 1`, 'a line break'],
+    ['append', `${TOKEN}\u0100`, 'a character past U+00FF'],
+  ])(
+    'set by onRequest middleware (headers.%s): the call rejects and nothing is sent',
+    async (method, value, problem) => {
+      const before = server.requests.length;
+      const withMiddleware = client();
+      withMiddleware.use({
+        onRequest({ request }) {
+          request.headers[method as 'set' | 'append']('X-Token', value);
+        },
+      });
+      const error = await failureOf(() =>
+        withMiddleware.GET(PATH, { params: { query: { ...QUERY, tool_id: 'x' } } }),
+      );
+      expect(error).toBeInstanceOf(FeatherError);
+      expect((error as Error).message).toContain(
+        `GET ${PATH}: onRequest middleware: header "X-Token"`,
+      );
+      expect((error as Error).message).toContain(problem);
+      expect(everythingAbout(error)).not.toContain(TOKEN);
+      expect(server.requests.length).toBe(before);
+    },
+  );
+
+  it("set by a call's own onRequest middleware: the call rejects naming the header", async () => {
+    const before = server.requests.length;
+    const error = await failureOf(() =>
+      client().GET(PATH, {
+        params: { query: { ...QUERY, tool_id: 'x' } },
+        middleware: [
+          { onRequest: ({ request }) => void request.headers.set('X-Key', TOKEN + '\0') },
+        ],
+      }),
+    );
+    expect(error).toBeInstanceOf(FeatherError);
+    expect((error as Error).message).toContain('onRequest middleware: header "X-Key"');
+    expect(everythingAbout(error)).not.toContain(TOKEN);
+    expect(server.requests.length).toBe(before);
+  });
+
   it('a line feed only at the end is sent, as fetch trims it', async () => {
     const before = server.requests.length;
     const { response } = await client({ maxRetries: 0, headers: { 'X-Trace': 'abc\n' } }).GET(

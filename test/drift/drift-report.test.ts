@@ -119,6 +119,24 @@ describe('markdown report: names upstream stay text', () => {
     },
   );
 
+  it('a backtick in a name stays text in the change column, and in the sources named above', () => {
+    const text = formatReport(reportOnProperty('a`b` and `c\\'), 'markdown', {
+      base: 'spec/',
+      revision: 'up`load.json',
+    });
+    const change = text
+      .split('\n')
+      .filter((line) => line.startsWith('| `response-type-changed` |'))
+      .at(-1)!
+      .split(' | ')[1]!;
+    expect(change).toContain(
+      'response 200 (application/json).a\\`b\\` and \\`c\\\\: type string -> integer',
+    );
+    // Every backtick and backslash of the name is escaped: none opens a code span.
+    expect(change.replace(/\\[\\`]/g, '')).not.toMatch(/[\\`]/);
+    expect(text).toContain('Compared with: ``up`load.json`` (info.version');
+  });
+
   it('an @mention upstream notifies nobody: a zero-width space follows the @ outside code spans', () => {
     const text = formatReport(reportOnProperty('@octocat and @acme/team'), 'markdown', {
       base: 'spec/',

@@ -13,9 +13,11 @@ import { runDrift } from '../helpers/drift-command.ts';
 import type { SpecFingerprint } from '../../common/canonical.ts';
 import {
   checkSpecDrift,
+  diffDocuments,
   PULL_REQUEST_BODY_MAX_CHARS,
   STEP_SUMMARY_MAX_CHARS,
   type DriftCause,
+  type Dict,
   type DriftReport,
 } from '../../src/drift/index.ts';
 import { startSpecServer, type SpecServer } from '../helpers/drift-server.ts';
@@ -25,6 +27,7 @@ import {
   wholeApiMissing,
   type WholeApiTree,
 } from '../helpers/feather-api.ts';
+import { REPO_ROOT } from '../helpers/workspace.ts';
 
 const missing = wholeApiMissing();
 
@@ -100,6 +103,41 @@ describe.skipIf(missing)(`drift on the whole API, 1.21.0 pinned -> 1.87.0 ${miss
           change.operation === 'DELETE /v1/v2/conversations/{conversation_id}',
       )?.message,
     ).toContain('moved to DELETE /v1/conversations/{conversation_id}');
+  });
+
+  it("docs/drift.md's figures for 1.21.0 -> 1.87.0 are this run's", async () => {
+    const docs = (await readFile(path.join(REPO_ROOT, 'docs', 'drift.md'), 'utf8')).replace(
+      /\s+/g,
+      ' ',
+    );
+    const figure = (n: number) => n.toLocaleString('en-US');
+    const { total } = report.summary;
+    expect(docs).toContain(
+      `that makes ${figure(total)} changes ${figure(report.causes.length)} causes`,
+    );
+    const read = async (release: '1.21.0' | '1.87.0') => ({
+      doc: JSON.parse(await readFile(wholeApiFile(release), 'utf8')) as Dict,
+      name: release,
+    });
+    const alone = diffDocuments(await read('1.21.0'), await read('1.87.0'));
+    const names = report.changes.filter((change) => change.id.startsWith('exported-name-'));
+    expect(alone.summary.total).toBe(total - names.length);
+    expect(docs).toContain(
+      `alone: ${figure(alone.summary.total)} and ${figure(alone.causes.length)}; the other ${names.length} are exported names`,
+    );
+    const reached = ['retryable', 'retry_after'].map(
+      (field) =>
+        causeOf(
+          'response-property-added',
+          `#/components/schemas/ErrorResponse/properties/${field}`,
+        )!.operations.length,
+    );
+    expect(new Set(reached).size).toBe(1);
+    expect(docs).toContain(`two info causes reaching ${figure(reached[0]!)} operations`);
+    const removed = report.changes.filter((change) => change.id === 'operation-removed');
+    const linked = removed.filter((change) => change.successor).length;
+    expect(docs).toContain(`On 1.21.0 -> 1.87.0: ${linked} of the ${removed.length} removals`);
+    expect(docs).toContain(`the whole API's 1.21.0 -> 1.87.0 is ${figure(total)})`);
   });
 
   it('names the probable successor beside a removed operation (agents -> assistants)', () => {

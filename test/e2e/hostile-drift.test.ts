@@ -246,6 +246,25 @@ describe('drift --against a local file reads a bounded amount of a regular file 
   });
 });
 
+describe('drift --against a local file that is not UTF-8', () => {
+  it('is refused naming the file, line and byte (exit 2), not read with U+FFFD in its place', async () => {
+    const file = path.join(root, 'latin1.yaml');
+    await writeFile(
+      file,
+      Buffer.concat([
+        Buffer.from('openapi: 3.1.0\ninfo:\n  title: Caf'),
+        Buffer.from([0xe9]),
+        Buffer.from('\n  version: 1.0.0\npaths: {}\n'),
+      ]),
+    );
+    const result = await runDrift(root, ['--against', file]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      `${file}:3:13: not UTF-8: byte 0xe9 at byte offset 33 is not valid UTF-8`,
+    );
+  });
+});
+
 describe('drift --against a YAML alias bomb', () => {
   it.each(['alias-bomb-extension', 'alias-bomb-example'])(
     '%s (9 levels of 9 aliases): exit 2 naming the file, as generate refuses it, before anything expands it',

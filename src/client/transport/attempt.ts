@@ -3,7 +3,8 @@
  * signal, set the key, fetch. It resolves with the response, or with what kept one from coming;
  * whether to try again is the retry loop's decision (src/client/transport/fetch.ts).
  */
-import { failWith, urlForMessages, type CallState } from './call.ts';
+import { failWith, type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import { API_KEY_HEADER } from '../constants.ts';
 import { redactHeaders } from '../logger.ts';
 import type { ResolvedOptions } from '../options.ts';

@@ -3,7 +3,8 @@
  * 408 KB gzip body may expand to 400 MiB). (An error body's retry hints are read within their
  * own bound: transport/retry-step.ts.)
  */
-import { urlForMessages, type CallState } from './call.ts';
+import { type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import { copyResponse, holdsSecret, secretForms } from '../policy/secrets.ts';
 
 /** What the client needs of a success response's headers. */

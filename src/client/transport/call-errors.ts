@@ -11,7 +11,8 @@ import {
 } from '../errors.ts';
 import { FeatherError } from '../../../common/feather-error.ts';
 import { scrubErrorChain } from '../policy/error-secrets.ts';
-import { urlForMessages, type CallState } from './call.ts';
+import { type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 
 /**
  * Turns what openapi-fetch rejected with into the client's errors: a timeout or caller abort

@@ -104,9 +104,3 @@ export function endCall(call: CallState, bodyStreams: boolean): void {
     call.callerSignal?.removeEventListener('abort', call.onCallerAbort);
   }
 }
-
-/** Origin and path: query strings stay out of messages and logs. */
-export function urlForMessages(url: string): string {
-  const end = url.search(/[?#]/);
-  return end === -1 ? url : url.slice(0, end);
-}

@@ -6,13 +6,14 @@
  * then), which asks policy/retry.ts whether and how long to wait.
  */
 import { headerFacts, limitBody } from './body-limit.ts';
-import { failWith, urlForMessages, type CallState } from './call.ts';
+import { failWith, type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import { REQUEST_ID_HEADER } from '../constants.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
 import { holdsSecret, urlMayHoldSecret } from '../policy/secrets.ts';
-import { warmFailurePath } from './failure-path.ts';
+import { unloadedFailurePath, warmFailurePath } from './failure-path.ts';
 
 /**
  * Sends `received` until it succeeds, fails for good or runs out of retries. Resolves with the
@@ -85,7 +86,13 @@ export async function sendWithRetries(
     }
     // Imported on the first failed attempt, or in the background after a first success
     // (transport/failure-path.ts): a call that succeeds at once does not wait for it.
-    const { afterFailedAttempt } = await import('./retry-step.ts');
+    const { afterFailedAttempt } = await import('./retry-step.ts').catch((importError: unknown) => {
+      if (!('kind' in result)) void result.body?.cancel().catch(() => undefined);
+      const failed = 'kind' in result ? result : { kind: 'response', status: result.status };
+      const where = `${method} ${urlForMessages(url)}`;
+      const typed = unloadedFailurePath(failed, where, call.attempts, call.keys, importError);
+      throw failWith(call, 'kind' in result ? result.error : typed, typed);
+    });
     const final = await afterFailedAttempt(result, prepared, retriesSoFar, call, options);
     if (final !== undefined) return final;
   }

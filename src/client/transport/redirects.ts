@@ -3,7 +3,8 @@
  * first response that may be one): each hop as common/redirect.ts decides, refused ones as an
  * `APIRedirectError`.
  */
-import { urlForMessages, type CallState } from './call.ts';
+import { type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import { APIRedirectError } from '../errors.ts';
 import { nextRedirect } from '../../../common/redirect.ts';
 import { describeRefusal } from '../policy/redirect.ts';

@@ -4,9 +4,11 @@
  * arrive as `RequestParts` rather than a Request: docs/performance.md.
  */
 import { assertKeySafeUrl } from '../policy/auth.ts';
-import { urlForMessages, type CallState } from './call.ts';
+import { type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { isRetryableRequest } from '../policy/idempotency.ts';
+import { assertSendableHeaders } from '../options.ts';
 
 /** The URL and init openapi-fetch built, kept unbuilt when only the retrying fetch will send them. */
 export class RequestParts {
@@ -38,6 +40,35 @@ export const PartsOrRequest = function (url: string, init: RequestInit): Request
     ? new RequestParts(url, init as RequestInit & { headers: Headers; body?: string })
     : new Request(url, init);
 } as unknown as typeof Request;
+
+/**
+ * openapi-fetch's `Request` option (called with `new`) when middleware is in play: a real Request
+ * whose headers check a value that `onRequest` middleware sets or appends before Headers sees it.
+ * Headers' own TypeError quotes the value (often a token) and names no header; this is the
+ * `FeatherError` a call's own headers get (options.ts `assertSendableHeaders`). `where` names the call.
+ */
+export function headerCheckingRequest(where: string): typeof Request {
+  const CheckingRequest = function (input: RequestInfo | URL, init?: RequestInit): Request {
+    const request = new Request(input, init);
+    const { headers } = request;
+    for (const method of ['set', 'append'] as const) {
+      const own = headers[method];
+      // An own property on this one Headers object, shadowing its prototype's method.
+      Object.defineProperty(headers, method, {
+        configurable: true,
+        writable: true,
+        value: (name: string, value: string): void => {
+          assertSendableHeaders([[name, value]], `${where}: onRequest middleware`);
+          own.call(headers, name, value);
+        },
+      });
+    }
+    return request;
+  };
+  // openapi-fetch checks middleware's result with `instanceof` this option: any Request passes.
+  CheckingRequest.prototype = Request.prototype;
+  return CheckingRequest as unknown as typeof Request;
+}
 
 /**
  * A request's `redirect` mode, named through `RequestInit` (which Node's types declare) rather

@@ -5,7 +5,8 @@
  * its bound, the keys scrubbed), or throws the client's error. Imported on the first failed
  * attempt: a call that succeeds at once loads none of this (docs/performance.md).
  */
-import { failWith, urlForMessages, type CallState } from './call.ts';
+import { failWith, type CallState } from './call.ts';
+import { urlForMessages } from '../../../common/url-for-messages.ts';
 import { userAbort } from './call-errors.ts';
 import { DEEP_ERROR_BODIES } from './call-context.ts';
 import { limitBody } from './body-limit.ts';

@@ -1,4 +1,7 @@
 /** fetchText over real TCP: retries on transient failures only, and names the URL when it gives up. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchText, readSource } from '../../../scripts/ingest/fetch.ts';
 import {
@@ -76,5 +79,18 @@ describe('readSource', () => {
     await expect(readSource('/nonexistent/llms.txt', {}, 'index')).rejects.toThrow(
       '/nonexistent/llms.txt: cannot read index (ENOENT)',
     );
+  });
+
+  it('refuses a file that is not UTF-8, naming it, the line and the byte', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'feather-ingest-latin1-'));
+    try {
+      const file = path.join(dir, 'openapi.yaml');
+      await writeFile(file, Buffer.from('openapi: 3.1.0\ninfo:\n  title: Caf\xe9\n', 'latin1'));
+      await expect(readSource(file, {}, 'OpenAPI document')).rejects.toThrow(
+        `${file}:3:13: not UTF-8: byte 0xe9 at byte offset 33 is not valid UTF-8`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

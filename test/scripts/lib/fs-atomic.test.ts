@@ -81,6 +81,26 @@ describe('replaceDirectory', () => {
     ]);
   });
 
+  it.each([
+    ['a full directory', true],
+    ['an empty directory', false],
+  ])(
+    'renames the old directory to a random name: %s planted at <dir>.old-<pid> stays, and is not in the way',
+    async (_name, full) => {
+      root = await mkdtemp(path.join(tmpdir(), 'feather-atomic-'));
+      const dir = path.join(root, 'generated');
+      await mkdir(dir);
+      await writeFile(path.join(dir, 'old.ts'), 'OLD');
+      const planted = `${dir}.old-${process.pid}`;
+      await mkdir(planted);
+      if (full) await writeFile(path.join(planted, 'theirs'), 'THEIRS');
+      await replaceDirectory(dir, new Map([['a.ts', 'A']]));
+      expect(await snapshotDir(dir)).toEqual({ 'a.ts': 'A' });
+      expect(await snapshotDir(planted)).toEqual(full ? { theirs: 'THEIRS' } : {});
+      expect((await readdir(root)).sort()).toEqual(['generated', `generated.old-${process.pid}`]);
+    },
+  );
+
   it('creates the directory when it did not exist', async () => {
     root = await mkdtemp(path.join(tmpdir(), 'feather-atomic-'));
     await replaceDirectory(path.join(root, 'generated'), new Map([['x.ts', 'X']]));
