@@ -30,8 +30,11 @@ beforeAll(async () => {
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
       if (!received.includes('\r\n\r\n')) return;
-      const key = /x-api-key: (\S+)/i.exec(received)?.[1] ?? '';
-      const [status, type, body] = ANSWERS[/tool_id=(\w+)/.exec(received)?.[1] ?? 'ok']!;
+      const sent = /x-api-key: (\S+)/i.exec(received)?.[1] ?? '';
+      const toolId = /tool_id=(\w+)/.exec(received)?.[1] ?? 'ok';
+      // `ok64`: the key in base64 (what a server quoting an encoded header would write).
+      const key = toolId === 'ok64' ? Buffer.from(sent).toString('base64') : sent;
+      const [status, type, body] = ANSWERS[toolId === 'ok64' ? 'ok' : toolId]!;
       socket.end(
         `HTTP/1.1 ${status} Echo ${key} here\r\ncontent-type: ${type}\r\n` +
           `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
@@ -73,6 +76,18 @@ describe.each([
     expect(seen.join('\n')).not.toContain(KEY);
     if (middleware) expect(seen).toEqual(['Echo *** here']);
     expect(lines.join('\n')).not.toContain(KEY);
+  });
+
+  it('is scrubbed from a success whose status text holds the key in base64', async () => {
+    seen.length = 0;
+    lines.length = 0;
+    const { response } = await get('ok64');
+    const encoded = Buffer.from(KEY).toString('base64');
+    expect(response.status).toBe(200);
+    expect(response.statusText).toContain('***');
+    for (const text of [response.statusText, ...seen, ...lines]) {
+      expect(text).not.toContain(encoded.slice(4, 24));
+    }
   });
 
   it('is scrubbed from a streamed success, whose events still arrive', async () => {

@@ -12,7 +12,7 @@ import { REQUEST_ID_HEADER } from '../constants.ts';
 import { sendAttempt } from './attempt.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { prepareRequest, type RequestParts } from './request.ts';
-import { holdsSecret, urlMayHoldSecret } from '../policy/secrets.ts';
+import { holdsSecret, secretForms, urlMayHoldSecret } from '../policy/secrets.ts';
 import { unloadedFailurePath, warmFailurePath } from './failure-path.ts';
 
 /**
@@ -69,8 +69,9 @@ export async function sendWithRetries(
       // body is the caller's to read (`streamEvents` bounds each event).
       if (response.ok) {
         const facts = headerFacts(response.headers, call.keys);
-        // A status text echoing the key (`200 sk_live_...`) is scrubbed with the headers.
-        if (facts.holdsSecret || holdsSecret(response.statusText, call.keys)) {
+        // A status text echoing the key (`200 sk_live_...`, or in any form the headers are searched
+        // for: percent-encoded, base64) is scrubbed with the headers.
+        if (facts.holdsSecret || holdsSecret(response.statusText, secretForms(call.keys))) {
           const { scrubSuccessHeaders } = await import('../policy/response-secrets.ts');
           response = scrubSuccessHeaders(response, call.keys);
         }
