@@ -7,19 +7,21 @@
  * lockfile's record of it) and prepends the entry to CHANGELOG.md.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findWorkspaceRoot } from '../consumers/workspace.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
 import { EXIT_COULD_NOT_RUN, EXIT_OK, PipelineError } from '../lib/errors.ts';
 import { writeFileAtomic } from '../lib/fs-atomic.ts';
+import { decodeSpecBytes, readRegularFileWithin } from '../lib/spec-limits.ts';
 import {
   changelogBody,
   changesetFile,
   prependChangelog,
   type ReportForChangelog,
 } from '../release/changelog.ts';
+import { checkReportShape } from '../release/report-shape.ts';
 import { bumpOf, bumpVersion } from '../release/version-bump.ts';
 
 /** Largest report read: the whole API's JSON report is about 1 MB. */
@@ -27,32 +29,37 @@ const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 const USAGE = 'usage: npm run bump -- --report <drift report .json> [--dry-run]';
 
-async function readReport(file: string): Promise<ReportForChangelog> {
-  let text: string;
+/** The bytes of `file`, a regular file of at most `maxBytes` (see readRegularFileWithin). */
+async function readWithin(file: string, maxBytes: number, give: string): Promise<Buffer> {
   try {
-    if ((await stat(file)).size > MAX_REPORT_BYTES)
-      throw new PipelineError(`larger than ${MAX_REPORT_BYTES} bytes`, [{ file }]);
-    text = await readFile(file, 'utf8');
+    return await readRegularFileWithin(file, {
+      give,
+      tooLarge: (bytes) => {
+        if (bytes > maxBytes)
+          throw new PipelineError(`larger than ${maxBytes} bytes: give ${give}`, [{ file }]);
+      },
+    });
   } catch (error) {
     if (error instanceof PipelineError) throw error;
-    throw new PipelineError(`cannot read the drift report: ${(error as Error).message}`, [
-      { file },
-    ]);
+    throw new PipelineError(`cannot read ${give}: ${(error as Error).message}`, [{ file }]);
   }
-  let report: ReportForChangelog;
+}
+
+async function readReport(file: string): Promise<ReportForChangelog> {
+  const text = decodeSpecBytes(
+    file,
+    await readWithin(file, MAX_REPORT_BYTES, 'the drift report (a .json file)'),
+  );
+  let report: unknown;
   try {
-    report = JSON.parse(text) as ReportForChangelog;
+    report = JSON.parse(text);
   } catch (error) {
     throw new PipelineError(
       `not JSON (${(error as Error).message}); write it with \`npm run drift -- --format json --output FILE\``,
       [{ file }],
     );
   }
-  if (!Array.isArray(report?.causes) || typeof report.summary?.versions !== 'object')
-    throw new PipelineError('not a drift report: no `causes` list or `summary.versions`', [
-      { file },
-    ]);
-  return report;
+  return checkReportShape(file, report);
 }
 
 /** The `.changeset/` folder of the package or of its workspace root, if there is one. */

@@ -37,17 +37,35 @@ export function checkFileSize(file: string, bytes: number): void {
  * (forever), and a device such as /dev/zero reports size 0 and never ends.
  */
 export async function readSpecBytes(file: string, root = process.cwd()): Promise<Buffer> {
-  const resolved = path.resolve(root, file);
+  return readRegularFileWithin(file, {
+    root,
+    give: 'a spec file',
+    tooLarge: (bytes) => checkFileSize(file, bytes),
+  });
+}
+
+/**
+ * The bytes of a regular file (not a FIFO, socket or device: refused before it is opened, which
+ * for a FIFO would block), `tooLarge(bytes)` called (to throw) with its stated size before
+ * reading and with the bytes read so far while reading, so that a file growing as it is read is
+ * cut off too. readSpecBytes is this with MAX_SPEC_FILE_BYTES; `bump --report` reads its drift
+ * report, package.json, package-lock.json and CHANGELOG.md through it.
+ */
+export async function readRegularFileWithin(
+  file: string,
+  options: { root?: string; give: string; tooLarge: (bytes: number) => void },
+): Promise<Buffer> {
+  const resolved = path.resolve(options.root ?? process.cwd(), file);
   const kind = await stat(resolved);
   // A directory is left to `read`, whose EISDIR callers name as such.
   if (!kind.isFile() && !kind.isDirectory())
-    throw new PipelineError('not a regular file (a FIFO, socket or device): give a spec file', [
+    throw new PipelineError(`not a regular file (a FIFO, socket or device): give ${options.give}`, [
       { file },
     ]);
   const handle = await open(resolved, 'r');
   try {
     const size = (await handle.stat()).size;
-    checkFileSize(file, size);
+    options.tooLarge(size);
     const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
@@ -60,7 +78,7 @@ export async function readSpecBytes(file: string, root = process.cwd()): Promise
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      checkFileSize(file, length);
+      options.tooLarge(length);
       chunks.push(chunk.subarray(0, bytesRead));
     }
     return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);

@@ -4,13 +4,17 @@
  * flags' errors. test/scripts/consumers/drift-consumers.test.ts runs it all on a real workspace
  * over 1.21.0 pages.
  */
+import { execFile } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bumpCommand } from '../../../scripts/commands/bump.ts';
 import { attributeSites } from '../../../scripts/consumers/attribute.ts';
 import type { BreakSite } from '../../../scripts/consumers/typecheck.ts';
+import { PipelineError } from '../../../scripts/lib/errors.ts';
 import { findDependents, findWorkspaceRoot } from '../../../scripts/consumers/workspace.ts';
 import { changesetFile, prependChangelog } from '../../../scripts/release/changelog.ts';
 import { bumpOf, bumpVersion } from '../../../scripts/release/version-bump.ts';
@@ -258,7 +262,10 @@ describe('drift --consumers and bump: their errors', () => {
       message: 'operation removed\n\n## 99.0.0\n\n- all is fine \u202e\u001b[2J',
     });
     const versions = { base: '1.0.0', revision: '2.0.0\n## 98.0.0\u202e' };
-    await writeFile(report, JSON.stringify({ causes: [hostile], summary: { versions } }));
+    await writeFile(
+      report,
+      JSON.stringify({ changes: [], causes: [hostile], summary: { versions } }),
+    );
     let out = '';
     expect(
       await bumpCommand(['--report', report, '--dry-run'], {
@@ -271,9 +278,92 @@ describe('drift --consumers and bump: their errors', () => {
     expect(out).not.toMatch(/^## 9/m);
   });
 
+  /** bump with `report`, which must fail with exit 2 naming it, leaving every file as it was. */
+  async function expectRefused(report: string, message: string): Promise<void> {
+    const files = ['package.json', 'CHANGELOG.md'].map((name) => path.join(tree.root, name));
+    await writeFile(files[1]!, '# Changelog\n\n## 0.1.0\n\nFirst.\n');
+    const before = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+    const error = await bumpCommand(['--report', report], { root: tree.root, out: () => {} }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(PipelineError);
+    expect((error as PipelineError).exitCode).toBe(2);
+    expect((error as Error).message).toContain(`${report}:`);
+    expect((error as Error).message).toContain(message);
+    expect(await Promise.all(files.map((file) => readFile(file, 'utf8')))).toEqual(before);
+    expect(existsSync(path.join(tree.root, '.changeset'))).toBe(false);
+  }
+
+  it('bump refuses a report that is a FIFO or a device, before reading it', async () => {
+    const fifo = path.join(tree.root, 'report.fifo');
+    await promisify(execFile)('mkfifo', [fifo]);
+    try {
+      await expectRefused(fifo, 'not a regular file (a FIFO, socket or device)');
+    } finally {
+      // On a build that opened the FIFO, its open waits for a writer: give it one, then EOF.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader: nothing waits on it
+      }
+      await rm(fifo);
+    }
+    if (existsSync('/dev/zero')) await expectRefused('/dev/zero', 'not a regular file');
+  }, 20_000);
+
+  const versions = { base: '1.0.0', revision: '2.0.0' };
+  const removed = { ...REMOVED, operations: ['GET /v1/agents/{agent_id}'] };
+  it.each([
+    [
+      'a cause whose message is not a string',
+      { changes: [], causes: [removed, { ...removed, message: 42 }], summary: { versions } },
+      'causes[1].message: expected a string',
+    ],
+    ['no changes list', { causes: [removed], summary: { versions } }, 'changes: expected a list'],
+    [
+      'operations that are not a list',
+      { changes: [], causes: [{ ...removed, operations: 'GET /v1/x' }], summary: { versions } },
+      'causes[0].operations: expected a list',
+    ],
+    [
+      'a revision that is not a string',
+      { changes: [], causes: [removed], summary: { versions: { base: '1', revision: 2 } } },
+      'summary.versions.revision: expected a string',
+    ],
+    [
+      'a consumers break whose line is not a number',
+      {
+        changes: [],
+        causes: [removed],
+        summary: { versions },
+        consumers: {
+          dependents: [{ breaks: [{ file: 'a.ts', line: '6', column: 1, summary: 'x' }] }],
+        },
+      },
+      'consumers.dependents[0].breaks[0].line: expected a number',
+    ],
+    ['a JSON list, not an object', [removed], 'the report: expected an object'],
+    ['JSON null', null, 'the report: expected an object'],
+  ])('bump refuses a report with %s, naming the place', async (_name, report, message) => {
+    const file = path.join(tree.root, 'malformed.json');
+    await writeFile(file, JSON.stringify(report));
+    await expectRefused(file, message);
+  });
+
+  it('bump refuses a report that is not UTF-8, naming the byte', async () => {
+    const file = path.join(tree.root, 'latin1.json');
+    const text = JSON.stringify({ changes: [], causes: [removed], summary: { versions } });
+    await writeFile(file, Buffer.from(text.replace('is gone', 'est parti \u00e9'), 'latin1'));
+    await expectRefused(file, 'not UTF-8: byte 0xe9');
+  });
+
   it('bump keeps the version when nothing the client pins changed', async () => {
     const report = path.join(tree.root, 'report.json');
-    await writeFile(report, JSON.stringify({ causes: [UPSTREAM_ONLY], summary: { versions: {} } }));
+    await writeFile(
+      report,
+      JSON.stringify({ changes: [], causes: [UPSTREAM_ONLY], summary: { versions: {} } }),
+    );
     let out = '';
     expect(
       await bumpCommand(['--report', report], { root: tree.root, out: (t) => (out += t) }),
