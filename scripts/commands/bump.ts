@@ -7,7 +7,6 @@
  * lockfile's record of it) and prepends the entry to CHANGELOG.md.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { findWorkspaceRoot } from '../consumers/workspace.ts';
@@ -27,29 +26,49 @@ import { bumpOf, bumpVersion } from '../release/version-bump.ts';
 /** Largest report read: the whole API's JSON report is about 1 MB. */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
+/** Largest package.json, package-lock.json or CHANGELOG.md read (a large lockfile is ~10 MB). */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
 const USAGE = 'usage: npm run bump -- --report <drift report .json> [--dry-run]';
 
-/** The bytes of `file`, a regular file of at most `maxBytes` (see readRegularFileWithin). */
-async function readWithin(file: string, maxBytes: number, give: string): Promise<Buffer> {
+/**
+ * `file`'s text: a regular file of at most `maxBytes`, UTF-8 (see readRegularFileWithin). With
+ * `optional`, undefined when there is no such file; any other failure is an error naming it.
+ */
+async function readTextWithin(
+  file: string,
+  maxBytes: number,
+  give: string,
+  optional = false,
+): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    return await readRegularFileWithin(file, {
+    bytes = await readRegularFileWithin(file, {
       give,
-      tooLarge: (bytes) => {
-        if (bytes > maxBytes)
+      tooLarge: (size) => {
+        if (size > maxBytes)
           throw new PipelineError(`larger than ${maxBytes} bytes: give ${give}`, [{ file }]);
       },
     });
   } catch (error) {
     if (error instanceof PipelineError) throw error;
+    if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new PipelineError(`cannot read ${give}: ${(error as Error).message}`, [{ file }]);
+  }
+  return decodeSpecBytes(file, bytes);
+}
+
+/** `text` parsed as JSON, or an error naming `file`. */
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PipelineError(`not JSON (${(error as Error).message})`, [{ file }]);
   }
 }
 
 async function readReport(file: string): Promise<ReportForChangelog> {
-  const text = decodeSpecBytes(
-    file,
-    await readWithin(file, MAX_REPORT_BYTES, 'the drift report (a .json file)'),
-  );
+  const text = (await readTextWithin(file, MAX_REPORT_BYTES, 'the drift report (a .json file)'))!;
   let report: unknown;
   try {
     report = JSON.parse(text);
@@ -92,9 +111,11 @@ async function lockWithVersion(
   const workspace = await findWorkspaceRoot(root);
   const lockRoot = workspace ?? root;
   const file = path.join(lockRoot, 'package-lock.json');
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const text = await readTextWithin(file, MAX_MANIFEST_BYTES, 'a package-lock.json', true);
   if (text === undefined) return undefined;
-  const lock = JSON.parse(text) as Lockfile;
+  const lock = parseJson(file, text) as Lockfile;
+  if (typeof lock !== 'object' || lock === null || Array.isArray(lock))
+    throw new PipelineError('not a lockfile: expected a JSON object', [{ file }]);
   const key = path.relative(lockRoot, root).split(path.sep).join('/');
   const entry = lock.packages?.[key];
   if (!entry) return undefined;
@@ -123,8 +144,12 @@ export async function bumpCommand(
     throw new PipelineError(`no --report\n${USAGE}`, [], EXIT_COULD_NOT_RUN);
   const report = await readReport(path.resolve(deps.root, values.report));
   const manifestFile = path.join(deps.root, 'package.json');
-  const manifestText = await readFile(manifestFile, 'utf8');
-  const manifest = JSON.parse(manifestText) as { name: string; version: string };
+  const manifestText = (await readTextWithin(manifestFile, MAX_MANIFEST_BYTES, 'a package.json'))!;
+  const manifest = parseJson(manifestFile, manifestText) as { name?: unknown; version?: unknown };
+  if (typeof manifest?.name !== 'string' || typeof manifest.version !== 'string')
+    throw new PipelineError('expected a JSON object with a "name" and a "version" string', [
+      { file: manifestFile },
+    ]);
   const bump = bumpOf(report.causes);
   if (bump === 'none') {
     deps.out(`bump: no change the client pins; ${manifest.name} stays ${manifest.version}\n`);
@@ -142,10 +167,15 @@ export async function bumpCommand(
     );
     return EXIT_OK;
   }
-  const version = bumpVersion(manifest.version, bump);
+  let version: string;
+  try {
+    version = bumpVersion(manifest.version, bump);
+  } catch (error) {
+    throw new PipelineError((error as Error).message, [{ file: manifestFile }]);
+  }
   const changelogFile = path.join(deps.root, 'CHANGELOG.md');
   const changelog = prependChangelog(
-    await readFile(changelogFile, 'utf8').catch(() => undefined),
+    await readTextWithin(changelogFile, MAX_MANIFEST_BYTES, 'a CHANGELOG.md', true),
     version,
     body,
   );

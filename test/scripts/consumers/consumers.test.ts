@@ -358,6 +358,50 @@ describe('drift --consumers and bump: their errors', () => {
     await expectRefused(file, 'not UTF-8: byte 0xe9');
   });
 
+  it.each([
+    ['CHANGELOG.md', 'fifo', 'CHANGELOG.md: not a regular file (a FIFO, socket or device)'],
+    ['package-lock.json', 'fifo', 'package-lock.json: not a regular file'],
+    ['package-lock.json', '{"packages": ', 'package-lock.json: not JSON'],
+    ['package.json', '{"name": "lone", "version": ', 'package.json: not JSON'],
+    ['package.json', '{"name": "lone", "version": 1}', 'package.json: expected a JSON object'],
+    ['package.json', '{"name": "lone", "version": "next"}', 'package.json: version "next"'],
+  ])(
+    'bump refuses a %s that is %j (exit 2, naming it), writing nothing',
+    async (name, content, message) => {
+      const pkg = await mkdtemp(path.join(tmpdir(), 'feather-bump-'));
+      const fifo = path.join(pkg, name);
+      try {
+        await writeFile(path.join(pkg, 'package.json'), '{ "name": "lone", "version": "0.1.0" }\n');
+        if (content === 'fifo') await promisify(execFile)('mkfifo', [fifo]);
+        else await writeFile(path.join(pkg, name), content);
+        const report = path.join(pkg, 'drift.json');
+        await writeFile(
+          report,
+          JSON.stringify({ changes: [], causes: [removed], summary: { versions } }),
+        );
+        const before = await readFile(path.join(pkg, 'package.json'), 'utf8');
+        const error = await bumpCommand(['--report', report], { root: pkg, out: () => {} }).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(PipelineError);
+        expect((error as PipelineError).exitCode).toBe(2);
+        expect((error as Error).message).toContain(path.join(pkg, message));
+        expect(await readFile(path.join(pkg, 'package.json'), 'utf8')).toBe(before);
+        if (name !== 'CHANGELOG.md') expect(existsSync(path.join(pkg, 'CHANGELOG.md'))).toBe(false);
+      } finally {
+        if (content === 'fifo')
+          try {
+            closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+          } catch {
+            // no reader: nothing waits on it
+          }
+        await rm(pkg, { recursive: true, force: true });
+      }
+    },
+    20_000,
+  );
+
   it('bump keeps the version when nothing the client pins changed', async () => {
     const report = path.join(tree.root, 'report.json');
     await writeFile(
