@@ -4,9 +4,10 @@
  * whose dependencies, dev or peer dependencies name the package.
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PipelineError } from '../lib/errors.ts';
+import { decodeSpecBytes, readRegularFileWithin } from '../lib/spec-limits.ts';
 
 export interface Dependent {
   name: string;
@@ -30,13 +31,34 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
-async function readManifest(file: string): Promise<Manifest | undefined> {
-  let text: string;
+/** Largest package.json or pnpm-workspace.yaml read while looking for the workspace. */
+const MAX_WORKSPACE_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A workspace file's text, read through readRegularFileWithin: a FIFO or device (which would
+ * block or never end) is refused naming it, and the read stops past MAX_WORKSPACE_FILE_BYTES.
+ * Undefined when it cannot be read otherwise (no such file), as before.
+ */
+async function readWorkspaceFile(file: string, give: string): Promise<string | undefined> {
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
+    bytes = await readRegularFileWithin(file, {
+      give,
+      tooLarge: (size) => {
+        if (size > MAX_WORKSPACE_FILE_BYTES)
+          throw new PipelineError(`larger than ${MAX_WORKSPACE_FILE_BYTES} bytes`, [{ file }]);
+      },
+    });
+  } catch (error) {
+    if (error instanceof PipelineError) throw error;
     return undefined;
   }
+  return decodeSpecBytes(file, bytes);
+}
+
+async function readManifest(file: string): Promise<Manifest | undefined> {
+  const text = await readWorkspaceFile(file, 'a package.json');
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as Manifest;
   } catch (error) {
@@ -47,7 +69,9 @@ async function readManifest(file: string): Promise<Manifest | undefined> {
 /** The `packages:` globs of a pnpm-workspace.yaml. */
 async function pnpmPatterns(file: string): Promise<string[]> {
   const { parse } = await import('yaml');
-  const parsed = parse(await readFile(file, 'utf8')) as { packages?: unknown } | null;
+  const text = await readWorkspaceFile(file, 'a pnpm-workspace.yaml');
+  if (text === undefined) throw new PipelineError('cannot read it', [{ file }]);
+  const parsed = parse(text) as { packages?: unknown } | null;
   const list = parsed?.packages;
   return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
 }

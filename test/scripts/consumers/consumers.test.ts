@@ -402,6 +402,41 @@ describe('drift --consumers and bump: their errors', () => {
     20_000,
   );
 
+  it.each(['package.json', 'pnpm-workspace.yaml'])(
+    'bump refuses a workspace %s above the package that is a FIFO (exit 2, naming it)',
+    async (name) => {
+      const workspace = await mkdtemp(path.join(tmpdir(), 'feather-bump-ws-'));
+      const pkg = path.join(workspace, 'pkg');
+      const fifo = path.join(workspace, name);
+      try {
+        await mkdir(pkg);
+        await writeFile(path.join(pkg, 'package.json'), '{ "name": "lone", "version": "0.1.0" }\n');
+        await promisify(execFile)('mkfifo', [fifo]);
+        const report = path.join(pkg, 'drift.json');
+        await writeFile(
+          report,
+          JSON.stringify({ changes: [], causes: [removed], summary: { versions } }),
+        );
+        const error = await bumpCommand(['--report', report], { root: pkg, out: () => {} }).then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBeInstanceOf(PipelineError);
+        expect((error as PipelineError).exitCode).toBe(2);
+        expect((error as Error).message).toContain(`${fifo}: not a regular file`);
+        expect(existsSync(path.join(pkg, 'CHANGELOG.md'))).toBe(false);
+      } finally {
+        try {
+          closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+        } catch {
+          // no reader: nothing waits on it
+        }
+        await rm(workspace, { recursive: true, force: true });
+      }
+    },
+    20_000,
+  );
+
   it('bump keeps the version when nothing the client pins changed', async () => {
     const report = path.join(tree.root, 'report.json');
     await writeFile(
