@@ -52,6 +52,7 @@ import { safeQuerySerializer, type QuerySerializerFactory } from './transport/qu
 import {
   CLIENT_SEND,
   CLIENT_SECRETS,
+  RESPONSE_SECRETS,
   CLIENT_TABLES,
   RESPONSE_METHODS,
   STREAM_CALLS,
@@ -243,6 +244,8 @@ export function clientOn(
   let directBase: DirectBase | undefined; // on the first direct call
   // The user's own credentials (Authorization, cookies, ...): scrubbed with the key.
   const clientCredentials = credentialSecrets(clientOptions.headers);
+  /** A function `apiKey`: each call's keys are kept with its response, for `paginate`. */
+  const rotatingKey = typeof resolved.apiKey === 'function';
   const { tables } = resolved;
   const given = options?.querySerializer;
   const queryOptions = typeof given === 'object' ? given : undefined;
@@ -379,6 +382,7 @@ export function clientOn(
     return sent.then(
       (result) => {
         const { response } = result;
+        if (rotatingKey) RESPONSE_SECRETS.set(response, call.keys);
         if (!response.ok) RESPONSE_METHODS.set(response, method);
         else if (init?.parseAs === 'stream') {
           STREAM_CALLS.set(response, {

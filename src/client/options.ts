@@ -65,7 +65,9 @@ export interface FeatherClientOptions extends Omit<ClientOptions, 'baseUrl' | 'f
    */
   maxRetries?: number;
   /**
-   * Bound on each attempt in ms, from sending to the end of the response body. `0` or
+   * Bound on each attempt in ms, from sending to the end of the response body (with
+   * `parseAs: 'stream'`, to the response; `streamEvents` then bounds the wait for each event or
+   * comment line, e.g. a `: ping` heartbeat: bytes that finish neither do not restart it). `0` or
    * `Infinity`: no bound. At most 2147483647 (setTimeout's limit).
    * @default 60000
    */

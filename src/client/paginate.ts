@@ -7,7 +7,7 @@
 import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { PaginationMeta, paths } from '../../generated/index.ts';
 import { PAGINATION } from '../../generated/operations.ts';
-import { CLIENT_SECRETS, CLIENT_TABLES } from './transport/call-context.ts';
+import { CLIENT_SECRETS, CLIENT_TABLES, RESPONSE_SECRETS } from './transport/call-context.ts';
 import { scrubText, withJsonForms } from './policy/secrets.ts';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
 import { FeatherError } from '../../common/feather-error.ts';
@@ -142,13 +142,15 @@ async function* fetchPages(
   limits: { maxItems: number; maxPages: number },
 ): AsyncGenerator<Record<string, unknown>> {
   const seen = new Set<unknown>();
+  /** The keys the calls sent (a rotating `apiKey`'s), besides the client's own secrets. */
+  const sentKeys = new Set<string>();
   let cursor = request.params?.query?.[meta.cursor];
   let items = 0;
   for (let pages = 0; items < limits.maxItems && pages < limits.maxPages; pages++) {
     const query = { ...request.params?.query, [meta.cursor]: cursor ?? undefined };
-    const page = (await unwrap(
-      client.GET(path, { ...request, params: { ...request.params, query } }),
-    )) as Record<string, unknown>;
+    const result = await client.GET(path, { ...request, params: { ...request.params, query } });
+    for (const key of RESPONSE_SECRETS.get(result.response) ?? []) sentKeys.add(key);
+    const page = unwrap(result) as Record<string, unknown>;
     yield page;
     const count = itemsOf(page, meta).length;
     if (count === 0) return;
@@ -158,7 +160,7 @@ async function* fetchPages(
     if (meta.hasMore !== undefined && page[meta.hasMore] === false) return;
     if (seen.has(next)) {
       throw new FeatherError(
-        `paginate: GET ${path} returned the cursor ${quotedCursor(next, client)} twice; stopped instead of looping`,
+        `paginate: GET ${path} returned the cursor ${quotedCursor(next, client, sentKeys)} twice; stopped instead of looping`,
       );
     }
     seen.add(next);
@@ -169,11 +171,18 @@ async function* fetchPages(
 /** How much of a cursor a message quotes: a server may answer one of any length. */
 const MAX_QUOTED_CURSOR_CHARS = 200;
 
-/** `cursor` for a message: without the client's secrets (a server may echo the key), cut short. */
-function quotedCursor(cursor: unknown, client: PaginatingClient): string {
-  const secrets = CLIENT_SECRETS.get(client);
+/**
+ * `cursor` for a message: without the client's secrets nor the keys its calls sent (a server may
+ * echo the key), cut short.
+ */
+function quotedCursor(
+  cursor: unknown,
+  client: PaginatingClient,
+  sentKeys: ReadonlySet<string>,
+): string {
+  const secrets = [...(CLIENT_SECRETS.get(client) ?? []), ...sentKeys];
   const quoted = JSON.stringify(cursor) ?? String(cursor);
-  const scrubbed = secrets?.length ? scrubText(quoted, withJsonForms(secrets)) : quoted;
+  const scrubbed = secrets.length > 0 ? scrubText(quoted, withJsonForms(secrets)) : quoted;
   return scrubbed.length <= MAX_QUOTED_CURSOR_CHARS
     ? scrubbed
     : `${scrubbed.slice(0, MAX_QUOTED_CURSOR_CHARS)}... (${scrubbed.length} characters)`;

@@ -1,7 +1,8 @@
 /**
  * `streamEvents`: the server-sent events of a `parseAs: 'stream'` call (`text/event-stream`, as
  * `POST /v1/model-router/stream` answers), parsed by eventsource-parser. The call's `timeoutMs`
- * bounds the wait for each chunk (an idle timeout: a stream may last long, but not stall), the
+ * bounds the wait for each event or comment (an idle timeout: a stream may last long, but not
+ * stall, nor drip bytes that never finish one), the
  * caller's `signal` ends it, and every way it can fail is one of the client's errors.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
@@ -24,7 +25,8 @@ export type ServerSentEvent = EventSourceMessage;
 /** Overrides of what the call said. */
 export interface StreamEventsOptions {
   /**
-   * Longest wait for the next chunk, in ms; `0` or `Infinity`: none.
+   * Longest wait for the next event or comment (a `: ping` heartbeat line), in ms: bytes that
+   * finish neither do not count; `0` or `Infinity`: none.
    * @default the call's `timeoutMs` (the client's, 60000 unless set)
    */
   timeoutMs?: number;
@@ -44,7 +46,7 @@ export interface StreamEventsOptions {
 /**
  * The events of a streamed response, in order:
  * `for await (const e of streamEvents(feather.POST(path, { body, parseAs: 'stream' })))`.
- * An HTTP error throws its `APIError`; a stall longer than `timeoutMs` throws
+ * An HTTP error throws its `APIError`; no event nor comment for `timeoutMs` throws
  * `APIConnectionTimeoutError`, the caller's signal `APIUserAbortError`, a cut connection
  * `APIConnectionError`. Leaving the loop early cancels the stream.
  */
@@ -71,7 +73,14 @@ export async function* streamEvents(
   const eventSize = new EventSize();
   const signal = options.signal ?? call?.signal;
   const events: ServerSentEvent[] = [];
-  const parser = createParser({ onEvent: (event) => events.push(event) });
+  let commented = false;
+  const parser = createParser({
+    onEvent: (event) => events.push(event),
+    onComment: () => (commented = true),
+  });
+  const bounded = timeoutMs > 0 && timeoutMs !== Infinity;
+  // The idle timer restarts on an event or a comment only: a byte at a time never finishes one.
+  let lastProgress = performance.now();
   const decoder = new TextDecoder();
   const reader = (stream as ReadableStream<Uint8Array>).getReader();
   let done = false;
@@ -80,7 +89,8 @@ export async function* streamEvents(
     while (!done) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await readWithin(reader, timeoutMs, signal);
+        const waitMs = bounded ? lastProgress + timeoutMs - performance.now() : timeoutMs;
+        chunk = await readWithin(reader, bounded ? Math.max(waitMs, 1) : timeoutMs, signal);
       } catch (error) {
         // A malformed chunk's parser error, under the read's, quotes the raw bytes.
         const failure = streamFailure(error, { method, url, timeoutMs, signal, received });
@@ -101,6 +111,10 @@ export async function* streamEvents(
           });
         }
         parser.feed(decoder.decode(chunk.value, { stream: true }));
+      }
+      if (commented || events.length > 0) {
+        commented = false;
+        lastProgress = performance.now();
       }
       for (const event of events.splice(0)) {
         received++;
@@ -193,8 +207,8 @@ function streamFailure(
   if (error instanceof IdleTimeout) {
     return new APIConnectionTimeoutError(
       { ...init, cause: undefined, timeoutMs },
-      `${method} ${url}: the event stream sent nothing for ${timeoutMs} ms after ` +
-        `${received} events. Raise timeoutMs (the wait for each chunk) if the server is slow.`,
+      `${method} ${url}: the event stream sent no event nor comment for ${timeoutMs} ms after ` +
+        `${received} events. Raise timeoutMs (the wait for each event) if the server is slow.`,
     );
   }
   return new APIConnectionError(

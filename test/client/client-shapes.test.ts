@@ -367,7 +367,7 @@ describe.skipIf(missing)(
         );
       });
 
-      it('rejects a stalled stream with APIConnectionTimeoutError (timeoutMs per chunk)', async () => {
+      it('rejects a stalled stream with APIConnectionTimeoutError (timeoutMs per event)', async () => {
         const client = await sseServer((res) => res.write('data: first\n\n'));
         const seen: string[] = [];
         const failure = await (async () => {
@@ -379,8 +379,53 @@ describe.skipIf(missing)(
         expect(seen).toEqual(['first']);
         expect(failure).toBeInstanceOf(APIConnectionTimeoutError);
         expect((failure as Error).message).toContain(
-          `POST ${sse!.url}${STREAM}: the event stream sent nothing for 1000 ms after 1 events`,
+          `POST ${sse!.url}${STREAM}: the event stream sent no event nor comment for 1000 ms after 1 events`,
         );
+      });
+
+      /** A server that writes `piece` every 50 ms, `count` times (then `last` and ends) or forever. */
+      function dripping(first: string, piece: string, count = Infinity, last = '') {
+        return sseServer((res) => {
+          res.write(first);
+          let written = 0;
+          const timer = setInterval(() => {
+            if (written++ < count) res.write(piece);
+            else {
+              clearInterval(timer);
+              res.end(last);
+            }
+          }, 50);
+          res.on('close', () => clearInterval(timer));
+        });
+      }
+
+      it('rejects a stream that drips bytes but never finishes an event (timeoutMs per event)', async () => {
+        // A byte every 50 ms restarted the 200 ms idle timer forever before; no event ever ends.
+        const client = await dripping('data: ', 'x');
+        const failure = await collect(
+          streamEvents(client.POST(STREAM, { body: BODY, parseAs: 'stream', timeoutMs: 200 })),
+        ).catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(APIConnectionTimeoutError);
+        expect((failure as Error).message).toContain(
+          `POST ${sse!.url}${STREAM}: the event stream sent no event nor comment for 200 ms after 0 events`,
+        );
+      }, 30_000);
+
+      // 30 pieces 50 ms apart: 1.5 s in all, three times the 500 ms bound, ten times each gap.
+      it('keeps a stream whose comments (": ping") come within timeoutMs, though no event does', async () => {
+        const client = await dripping('', ': ping\n', 30, 'data: done\n\n');
+        const events = await collect(
+          streamEvents(client.POST(STREAM, { body: BODY, parseAs: 'stream', timeoutMs: 500 })),
+        );
+        expect(events.map((e: ServerSentEvent) => e.data)).toEqual(['done']);
+      });
+
+      it('keeps a stream whose events come within timeoutMs', async () => {
+        const client = await dripping('', 'data: tick\n\n', 30);
+        const events = await collect(
+          streamEvents(client.POST(STREAM, { body: BODY, parseAs: 'stream', timeoutMs: 500 })),
+        );
+        expect(events).toHaveLength(30);
       });
 
       it('rejects a cut connection with APIConnectionError', async () => {

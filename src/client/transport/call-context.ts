@@ -78,6 +78,12 @@ export const CLIENT_SEND = new WeakMap<object, ClientSend>();
  */
 export const CLIENT_SECRETS = new WeakMap<object, readonly string[]>();
 
+/**
+ * Response -> the keys its call sent, when the client's `apiKey` is a function (its keys differ
+ * from call to call): scrubbed, with `CLIENT_SECRETS`, from what `paginate` quotes of a page.
+ */
+export const RESPONSE_SECRETS = new WeakMap<Response, readonly string[]>();
+
 /** Client -> the tables it was created with (read by `paginate`). */
 export const CLIENT_TABLES = new WeakMap<object, ClientTables>();
 
