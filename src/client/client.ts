@@ -423,7 +423,11 @@ export function clientOn(
             ? call.failure.typed
             : error;
         });
-        throw toFeatherError(error, call);
+        throw toFeatherError(
+          error,
+          call,
+          typeof resolved.apiKey === 'string' ? resolved.apiKey : undefined,
+        );
       },
     );
   };

@@ -191,6 +191,29 @@ describe('a header value fetch cannot send is refused naming the header, never q
     expect(server.requests.length).toBe(before);
   });
 
+  it.each<[string, string]>([
+    ['the client key', `${KEY}\nX-Injected: 1`],
+    ["the client's credential", `Bearer ${TOKEN}\nX-Injected: 1`],
+  ])(
+    'in a Request that onRequest middleware builds itself (%s): no secret in what the call rejects with',
+    async (_name, value) => {
+      const before = server.requests.length;
+      const withMiddleware = client({ headers: { Authorization: `Bearer ${TOKEN}` } });
+      withMiddleware.use({
+        // The user's own code: Headers' TypeError quotes the value it cannot send.
+        onRequest: ({ request }) => new Request(request.url, { headers: { 'X-Token': value } }),
+      });
+      const error = await failureOf(() =>
+        withMiddleware.GET(PATH, { params: { query: { ...QUERY, tool_id: 'x' } } }),
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toContain('invalid header value');
+      expect(everythingAbout(error)).not.toContain(KEY);
+      expect(everythingAbout(error)).not.toContain(TOKEN);
+      expect(server.requests.length).toBe(before);
+    },
+  );
+
   it('a line feed only at the end is sent, as fetch trims it', async () => {
     const before = server.requests.length;
     const { response } = await client({ maxRetries: 0, headers: { 'X-Trace': 'abc\n' } }).GET(

@@ -17,9 +17,19 @@ import { urlForMessages } from '../../../common/url-for-messages.ts';
 /**
  * Turns what openapi-fetch rejected with into the client's errors: a timeout or caller abort
  * while the body was read, a success body that is not JSON, a connection cut mid-body. Errors
- * the client did not cause (from middleware, say) pass through unchanged.
+ * the client did not cause (from middleware, say) pass through, with the call's secrets scrubbed.
  */
-export function toFeatherError(error: unknown, call: CallState): unknown {
+export function toFeatherError(error: unknown, call: CallState, apiKey?: string): unknown {
+  // Whatever passes out, the user's own too (middleware that built a Request from a header value
+  // fetch cannot send gets Headers' TypeError, which quotes the value), has the call's secrets
+  // scrubbed: the keys it sent, the credentials in its headers and the client's own key, which
+  // is not among the keys sent when the call failed before its first attempt.
+  const secrets =
+    apiKey === undefined || call.keys.includes(apiKey) ? call.keys : [apiKey, ...call.keys];
+  return scrubErrorChain(typedError(error, call), secrets);
+}
+
+function typedError(error: unknown, call: CallState): unknown {
   // The transport failed: its error, unless `onError` middleware replaced it (passed on as is).
   if (call.failure !== undefined) {
     return error === call.failure.raw || error === call.failure.typed ? call.failure.typed : error;
