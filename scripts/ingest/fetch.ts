@@ -77,12 +77,17 @@ function describeFetchError(error: unknown): string {
   return detail && !message.includes(detail) ? `${message} (${detail})` : message;
 }
 
-/** Reads a body as UTF-8, at most `maxBytes` of it (decoded); past that, SourceTooLargeError. */
+/** Reads a body as strict UTF-8, at most `maxBytes` of it (decoded); past that, SourceTooLargeError. */
 function readBounded(response: Response, url: string, maxBytes: number): Promise<string> {
   return readBoundedText(
     response,
     maxBytes,
     (what) => new SourceTooLargeError(url, maxBytes, what),
+    (offset) =>
+      new PipelineError(
+        `not UTF-8: the bytes at byte offset ${offset} of the body are not valid UTF-8`,
+        [{ file: url }],
+      ),
   );
 }
 

@@ -5,7 +5,10 @@
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { firstInvalidUtf8 } from '../../common/read-bounded.ts';
 import { PipelineError } from './errors.ts';
+
+export { firstInvalidUtf8 };
 
 /** Largest spec file read (16 MiB; the whole published API is 2.8 MB as one JSON file). */
 export const MAX_SPEC_FILE_BYTES = 16 * 1024 * 1024;
@@ -88,34 +91,6 @@ export async function readRegularFileWithin(
 }
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 const READ_MIN_CHUNK_BYTES = 64 * 1024;
-
-/** Byte offset of the first byte that is not valid UTF-8, or -1 when all of it is. */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    let extra: number;
-    let min: number;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if (b >= 0xc2 && b <= 0xdf) [extra, min] = [1, 0x80];
-    else if (b >= 0xe0 && b <= 0xef) [extra, min] = [2, 0x800];
-    else if (b >= 0xf0 && b <= 0xf4) [extra, min] = [3, 0x10000];
-    else return i;
-    if (i + extra >= bytes.length) return i;
-    let code = b & (0x3f >> extra);
-    for (let k = 1; k <= extra; k++) {
-      const next = bytes[i + k]!;
-      if ((next & 0xc0) !== 0x80) return i;
-      code = (code << 6) | (next & 0x3f);
-    }
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
-    if (code < min || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i;
-    i += extra + 1;
-  }
-  return -1;
-}
 
 /** 1-based line and column of byte `offset` (columns in bytes). */
 function lineOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {

@@ -122,7 +122,7 @@ export function whyNoConnection(error: unknown): string {
   return [message, code, hint ?? detail].filter(Boolean).join(': ');
 }
 
-/** Reads a spec body as UTF-8 text, at most `maxBytes` of it (common/read-bounded.ts). */
+/** Reads a spec body as strict UTF-8 text, at most `maxBytes` of it (common/read-bounded.ts). */
 function readSpecBody(response: Response, url: string, maxBytes: number): Promise<string> {
   return readBoundedText(
     response,
@@ -131,6 +131,11 @@ function readSpecBody(response: Response, url: string, maxBytes: number): Promis
       new DriftInputError(
         'http',
         `${urlForMessages(url)}: the spec is larger than ${maxBytes} bytes (MAX_SPEC_BODY_BYTES); is this the right URL?`,
+      ),
+    (offset) =>
+      new DriftInputError(
+        'http',
+        `${urlForMessages(url)}: the body is not UTF-8: the bytes at byte offset ${offset} are not valid UTF-8; is this the right URL?`,
       ),
   );
 }

@@ -4,6 +4,7 @@
  * Object.prototype. The pinned side is a one-operation spec/ in a temp directory.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -262,6 +263,29 @@ describe('drift --against a local file that is not UTF-8', () => {
     expect(result.err).toContain(
       `${file}:3:13: not UTF-8: byte 0xe9 at byte offset 33 is not valid UTF-8`,
     );
+  });
+});
+
+describe('drift against a server whose spec is not UTF-8', () => {
+  it('checkSpecDrift rejects with a DriftInputError naming the URL (no query) and the byte offset', async () => {
+    const latin1 = createServer((_request, response) => {
+      response.end(Buffer.from('{"openapi":"3.1.0","info":{"title":"Caf\xe9"}}', 'latin1'));
+    });
+    await new Promise<void>((resolve) => latin1.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = latin1.address() as { port: number };
+      const error = await checkSpecDrift({
+        baseUrl: `http://127.0.0.1:${port}`,
+        path: '/openapi.json?token=tok_QUERYSECRET',
+        pinned: doc({ type: 'object' }),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DriftInputError);
+      expect((error as Error).message).toBe(
+        `http://127.0.0.1:${port}/openapi.json: the body is not UTF-8: the bytes at byte offset 39 are not valid UTF-8; is this the right URL?`,
+      );
+    } finally {
+      await new Promise((resolve) => latin1.close(resolve));
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 /** fetchText over real TCP: retries on transient failures only, and names the URL when it gives up. */
+import { createServer } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,27 @@ describe('fetchText', () => {
         `^${url.replace(/[.]/g, '\\.')}: could not fetch: fetch failed \\(ECONNREFUSED\\) \\(2 attempts\\)$`,
       ),
     );
+  });
+});
+
+describe('fetchText of a body that is not UTF-8', () => {
+  it('is refused naming the URL and the byte offset, once (not retried), not read with U+FFFD', async () => {
+    let requests = 0;
+    const latin1 = createServer((_request, response) => {
+      requests++;
+      response.end(Buffer.from('openapi: 3.1.0\ninfo:\n  title: Caf\xe9\n', 'latin1'));
+    });
+    await new Promise<void>((resolve) => latin1.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = latin1.address() as { port: number };
+      const url = `http://127.0.0.1:${port}/openapi.yaml`;
+      await expect(fetchText(url, { ...FAST, attempts: 3 })).rejects.toThrow(
+        `${url}: not UTF-8: the bytes at byte offset 33 of the body are not valid UTF-8`,
+      );
+      expect(requests).toBe(1);
+    } finally {
+      await new Promise((resolve) => latin1.close(resolve));
+    }
   });
 });
 
