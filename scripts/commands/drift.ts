@@ -53,16 +53,36 @@ export interface DriftConfig {
   timeoutMs?: number;
 }
 
-/** Reads the `drift` block of feather.config.json under `root` (absent file: empty config). */
+/** Largest feather.config.json read (it holds a few settings). */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads the `drift` block of feather.config.json under `root` (absent file: empty config): a
+ * regular file, at most MAX_CONFIG_FILE_BYTES, UTF-8; else a PipelineError naming it (exit 2).
+ */
 export async function readDriftConfig(root: string): Promise<DriftConfig> {
   const file = path.join(root, CONFIG_FILE);
-  let text: string;
+  const { decodeSpecBytes, readRegularFileWithin } = await import('../lib/spec-limits.ts');
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    // Bounded, and a FIFO or device refused before it is opened (it would block or never end).
+    bytes = await readRegularFileWithin(file, {
+      give: `a JSON file as ${CONFIG_FILE}`,
+      tooLarge: (size) => {
+        if (size > MAX_CONFIG_FILE_BYTES)
+          throw new PipelineError(
+            `larger than ${MAX_CONFIG_FILE_BYTES} bytes (MAX_CONFIG_FILE_BYTES): not a config file`,
+            [{ file: CONFIG_FILE }],
+          );
+      },
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    if (error instanceof PipelineError) throw error;
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new PipelineError(`cannot read it (${code ?? message})`, [{ file: CONFIG_FILE }]);
   }
+  const text = decodeSpecBytes(CONFIG_FILE, bytes);
   const { parseSpecText } = await import('../lib/spec-text.ts');
   const parsed = parseSpecText(CONFIG_FILE, text) as { drift?: DriftConfig } | null;
   const drift = parsed?.drift ?? {};

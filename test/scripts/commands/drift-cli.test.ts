@@ -3,13 +3,13 @@
  * from a loopback server (never the network), exit codes 0 / 1 / 2 and their messages.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadPinned } from '../../../scripts/commands/drift.ts';
+import { loadPinned, MAX_CONFIG_FILE_BYTES } from '../../../scripts/commands/drift.ts';
 import { runDrift } from '../../helpers/drift-command.ts';
 import { startSpecServer, type SpecServer } from '../../helpers/drift-server.ts';
 import { seedTree } from '../../helpers/seed.ts';
@@ -395,6 +395,29 @@ describe('npm run drift on bad input exits 2 and says which', () => {
       "--max-chars must be a whole number from 2000 to 1000000 (got '10')",
     );
     expect(result.err).not.toContain('sk-secret-value');
+  });
+
+  it('a feather.config.json past MAX_CONFIG_FILE_BYTES is refused naming it (exit 2), not read whole', async () => {
+    const file = path.join(root, 'feather.config.json');
+    await writeFile(file, '');
+    await truncate(file, MAX_CONFIG_FILE_BYTES + 1); // sparse: costs nothing on disk
+    const result = await drift();
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      `feather.config.json: larger than ${MAX_CONFIG_FILE_BYTES} bytes (MAX_CONFIG_FILE_BYTES)`,
+    );
+  });
+
+  it('a feather.config.json that is not UTF-8 is refused naming the line and byte (exit 2)', async () => {
+    await writeFile(
+      path.join(root, 'feather.config.json'),
+      Buffer.from('{"drift": {\n "upstream": "caf\xe9.json"}}\n', 'latin1'),
+    );
+    const result = await drift();
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      'feather.config.json:2:18: not UTF-8: byte 0xe9 at byte offset 29',
+    );
   });
 
   it('no --against and no configured upstream', async () => {
