@@ -12,7 +12,8 @@
 export const UNSAFE_CHARACTERS =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g;
 
-const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+export const escape = (char: string): string =>
+  `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
  * `text` with every UNSAFE_CHARACTERS character written as a `\uXXXX` escape. Spec text reaches
@@ -25,10 +26,11 @@ export function escapeUnsafeCharacters(text: string): string {
 }
 
 /**
- * One line of someone else's text for a terminal or a markdown table: UNSAFE_CHARACTERS and line
- * feeds escaped, so that a name upstream can neither colour, retitle or rewrite the terminal
- * (ESC, CR) nor start a line of the report that looks like ours.
+ * One line of text with UNSAFE_CHARACTERS and line feeds escaped: printableLine
+ * (common/printable-line.ts) without its one exception, every joiner escaped too. For names that
+ * are ASCII tokens when valid (a header's, in the client's option errors), where no emoji belongs;
+ * apart so that the client's entry chunk does not carry printableLine's pictograph tests.
  */
-export function printableLine(text: string): string {
+export function escapedLine(text: string): string {
   return escapeUnsafeCharacters(text).replace(/\n/g, escape);
 }

@@ -7,7 +7,7 @@
 import type { DriftCause } from '../../src/drift/index.ts';
 import type { ConsumersReport } from '../consumers/check.ts';
 import { countedCauses, type Bump } from './version-bump.ts';
-import { printableLine } from '../../common/unsafe-characters.ts';
+import { printableLine } from '../../common/printable-line.ts';
 
 /** Entries listed per section before the rest are counted (the drift report has them all). */
 export const MAX_LISTED = 40;

@@ -9,7 +9,7 @@
  */
 import type { ErrorResponse, HTTPValidationError } from '../../generated/index.ts';
 import { FeatherError } from '../../common/feather-error.ts';
-import { printableLine } from '../../common/unsafe-characters.ts';
+import { printableLine } from '../../common/printable-line.ts';
 import { REQUEST_ID_HEADER } from './constants.ts';
 import { plural, requestIdSuffix } from './message-parts.ts';
 import { errorBodyHints } from './policy/error-hints.ts';

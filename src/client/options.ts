@@ -26,7 +26,7 @@ import type { ClientTables, GeneratedTables } from './transport/call-context.ts'
 import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { unsendableHeader } from '../../common/header-value.ts';
-import { printableLine } from '../../common/unsafe-characters.ts';
+import { escapedLine } from '../../common/unsafe-characters.ts';
 import { parseLogLevel, RedactingLogger, type Logger, type LogLevel } from './logger.ts';
 import { safeQuerySerializer, type QuerySerializerFactory } from './transport/query.ts';
 import {
@@ -283,7 +283,7 @@ export function assertSendableHeaders(headers: unknown, where: string): void {
   const unsendable = unsendableHeader(headers);
   if (unsendable === undefined) return;
   throw new FeatherError(
-    `${where}: header ${JSON.stringify(printableLine(unsendable.name))} has a value that cannot be ` +
+    `${where}: header ${JSON.stringify(escapedLine(unsendable.name))} has a value that cannot be ` +
       `sent (${unsendable.problem} in it); its value is not shown. Nothing was sent.`,
   );
 }

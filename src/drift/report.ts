@@ -4,7 +4,7 @@
  * cause: summary first (counts by level, then the breaking causes), details after. Markdown
  * fits a size bound, saying what it left out and where the whole report is.
  */
-import { printableLine } from '../../common/unsafe-characters.ts';
+import { printableLine } from '../../common/printable-line.ts';
 import { EACH_OPERATION, type DriftCause } from './causes.ts';
 import type { DriftReport } from './compare.ts';
 import type { ChangeLevel } from './rules.ts';

@@ -10,7 +10,7 @@ import { DEFAULT_BASE_URL } from '../../common/base-url.ts';
 import { FeatherError } from '../../common/feather-error.ts';
 import { readBoundedText } from '../../common/read-bounded.ts';
 import { nextRedirect } from '../../common/redirect.ts';
-import { printableLine } from '../../common/unsafe-characters.ts';
+import { printableLine } from '../../common/printable-line.ts';
 import { unsendableHeader } from '../../common/header-value.ts';
 import { isLoopbackHost } from '../../common/loopback-host.ts';
 import { hasCredentials, urlForMessages } from '../../common/url-for-messages.ts';
