@@ -250,7 +250,7 @@ export interface operations {
     getIntegrationDashboard: {
         parameters: {
             query: {
-                granularity?: string;
+                granularity?: "minute" | "hour" | "day" | "week";
                 integration_key?: string | null;
                 mode?: string | null;
                 slug?: string | null;

@@ -7,9 +7,13 @@ import {
   resolveRef,
   scanDiscriminators,
   transformSchema,
+  tsLiteral,
+  tsUnion,
   type OpenAPITSOptions,
+  type SchemaObject,
 } from 'openapi-typescript';
 import ts from 'typescript';
+import { patternLiterals } from '../../common/pattern-literals.ts';
 import { SENT_WITH_DEFAULT, markRequestDefaults } from './request-defaults.ts';
 
 /** A property marked by markRequestDefaults gets its `?` back: the server fills it in. */
@@ -28,9 +32,24 @@ function optionalWhenMarked(
   );
 }
 
-/** The options we generate with: openapi-typescript's defaults, plus request-side defaults optional. */
+/**
+ * A string whose `pattern` lists its values (`^(minute|hour|day|week)$`, FastAPI's `Literal`) is
+ * the union of those values, as an `enum` would be: completion offers them and a typo fails to
+ * compile (the client checks the pattern at run time either way). Any other pattern: `string`.
+ */
+function literalsOfPattern(schema: SchemaObject): ts.TypeNode | undefined {
+  if (schema.type !== 'string' || 'enum' in schema || 'const' in schema) return undefined;
+  const literals = patternLiterals((schema as { pattern?: unknown }).pattern);
+  return literals && tsUnion(literals.map((literal) => tsLiteral(literal)));
+}
+
+/**
+ * The options we generate with: openapi-typescript's defaults, plus request-side defaults
+ * optional and enum-like patterns as unions.
+ */
 export const OPTIONS = {
   silent: true,
+  transform: literalsOfPattern,
   transformProperty: optionalWhenMarked,
 } satisfies OpenAPITSOptions;
 
@@ -41,7 +60,7 @@ export const OPTIONS = {
  * at 500 operations that second pass cost 1.7 s of a 5.1 s run, for nothing, since the document
  * is already joined, linted and has only local `$ref`s. So this calls the transform that
  * `openapiTS()` calls after that pass, with the context it would build from OPTIONS (7.13.0's
- * defaults plus our `transformProperty`), on the document marked by markRequestDefaults.
+ * defaults plus our `transform` and `transformProperty`), on the document marked by markRequestDefaults.
  * test/scripts/pipeline/typegen.test.ts holds the two outputs equal
  * (test/helpers/typegen-reference.ts) (also on a document with request bodies), so an upgrade that
  * changes the context fails there rather than in users' types.
@@ -72,7 +91,7 @@ export function pathTypes(doc: Record<string, unknown>): string {
     redoc: undefined,
     silent: true,
     inject: undefined,
-    transform: undefined,
+    transform: OPTIONS.transform,
     transformProperty: OPTIONS.transformProperty,
     makePathsEnum: false,
     generatePathParams: false,

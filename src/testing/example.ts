@@ -7,6 +7,7 @@
  */
 import type { Schema } from '@cfworker/json-schema';
 import { FeatherError } from '../../common/feather-error.ts';
+import { patternLiterals } from '../../common/pattern-literals.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -25,9 +26,6 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-
-/** `^(a|b|c)$`: the spec's enum-like patterns (FastAPI's `Literal` on query parameters). */
-const ALTERNATION = /^\^\(([\w|-]+)\)\$$/;
 
 interface Context {
   random: () => number;
@@ -63,8 +61,9 @@ function exampleString(schema: Schema, context: Context): string {
     case 'url':
       return `https://example.com/${n}`;
   }
-  const alternation = typeof schema.pattern === 'string' && ALTERNATION.exec(schema.pattern);
-  if (alternation) return pick(alternation[1]!.split('|'), context.random);
+  // `^(a|b|c)$`: the spec's enum-like patterns (FastAPI's `Literal`), typed as their values.
+  const literals = patternLiterals(schema.pattern);
+  if (literals) return pick(literals, context.random);
   const title =
     typeof schema.title === 'string' ? schema.title.toLowerCase().replace(/\W+/g, '_') : 'text';
   let text = `${title}_${n}`;

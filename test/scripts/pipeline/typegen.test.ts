@@ -86,3 +86,75 @@ describe('request bodies: a defaulted property is optional when sent, required w
     expect(pathTypes(doc)).toBe(await pathTypesViaOpenapiTS(doc));
   });
 });
+
+describe('a string whose pattern lists its values is typed as their union', () => {
+  const query = (name: string, schema: Record<string, unknown>) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+  });
+  const doc = {
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    paths: {
+      '/series': {
+        get: {
+          operationId: 'series',
+          parameters: [
+            query('granularity', { type: 'string', pattern: '^(minute|hour|day|week)$' }),
+            query('sort', { type: 'string', pattern: '^(?:score:desc|seen_at:desc|score:desc)$' }),
+            query('maybe', {
+              anyOf: [{ type: 'string', pattern: '^(zep|mem0)$' }, { type: 'null' }],
+            }),
+            query('slug', { type: 'string', pattern: '^[a-z][a-z0-9_]*$' }),
+            query('dotted', { type: 'string', pattern: '^(a.b|c)$' }),
+            query('unanchored', { type: 'string', pattern: '(a|b)$' }),
+            query('quoted', { type: 'string', pattern: '^(a"b|c)$' }),
+            query('either', { type: 'string', pattern: '^(a)$|^(b)$' }),
+            query('listed', { type: 'string', enum: ['x', 'y'], pattern: '^(x|y|z)$' }),
+            query('proto', { type: 'string', pattern: '^(__proto__|constructor)$' }),
+          ],
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/Series' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Series: {
+          type: 'object',
+          required: ['unit'],
+          properties: { unit: { type: 'string', pattern: '^(hour|day|month)$' } },
+        },
+      },
+    },
+  };
+
+  it('types the values of ^(a|b)$ and ^(?:a|b)$, in parameters and fields, once each', () => {
+    const text = pathTypes(doc);
+    expect(text).toContain('granularity?: "minute" | "hour" | "day" | "week";');
+    expect(text).toContain('sort?: "score:desc" | "seen_at:desc";');
+    expect(text).toContain('maybe?: ("zep" | "mem0") | null;');
+    expect(text).toContain('unit: "hour" | "day" | "month";');
+    expect(text).toContain('proto?: "__proto__" | "constructor";');
+  });
+
+  it('leaves any other pattern a string, and an enum its enum', () => {
+    const text = pathTypes(doc);
+    for (const name of ['slug', 'dotted', 'unanchored', 'quoted', 'either']) {
+      expect(text).toContain(`${name}?: string;`);
+    }
+    expect(text).toContain('listed?: "x" | "y";');
+  });
+
+  it('still prints what openapi-typescript prints through its public entry point', async () => {
+    expect(pathTypes(doc)).toBe(await pathTypesViaOpenapiTS(doc));
+  });
+});
