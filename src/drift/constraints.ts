@@ -4,6 +4,7 @@
  */
 import { canonicalJson } from '../../common/canonical.ts';
 import type { Json } from '../../common/json.ts';
+import { patternLiterals } from '../../common/pattern-literals.ts';
 import type { Comparison } from './compare.ts';
 import type { DriftRuleId } from './rules.ts';
 import type { Shape } from './shape.ts';
@@ -36,7 +37,11 @@ export function jsonPreview(value: Json | undefined): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function compareEnums(part: Comparison<Json[] | null>): void {
+/**
+ * An enum's values lost and gained (`noun` names them in the message: `enum value`, or the
+ * `pattern value` of a pattern that lists its values, which the types hold as an enum).
+ */
+export function compareEnums(part: Comparison<Json[] | null>, noun = 'enum value'): void {
   const { compare, direction, base: before, revision: after, at, what } = part;
   const request = direction === 'request';
   if (before === null && after === null) return;
@@ -59,7 +64,7 @@ export function compareEnums(part: Comparison<Json[] | null>): void {
     compare.report(
       rule,
       at,
-      `${what}: enum value${removed.length > 1 ? 's' : ''} ${removed.map(jsonPreview).join(', ')} removed`,
+      `${what}: ${noun}${removed.length > 1 ? 's' : ''} ${removed.map(jsonPreview).join(', ')} removed`,
     );
   }
   if (added.length > 0) {
@@ -67,7 +72,7 @@ export function compareEnums(part: Comparison<Json[] | null>): void {
     compare.report(
       rule,
       at,
-      `${what}: enum value${added.length > 1 ? 's' : ''} ${added.map(jsonPreview).join(', ')} added`,
+      `${what}: ${noun}${added.length > 1 ? 's' : ''} ${added.map(jsonPreview).join(', ')} added`,
     );
   }
 }
@@ -107,8 +112,17 @@ export function compareConstraints(part: Comparison<Shape>): void {
   }
   if (!same(b.keywords.get('uniqueItems') ?? false, r.keywords.get('uniqueItems') ?? false))
     report('uniqueItems', r.keywords.get('uniqueItems') === true, 'request-constraint-tightened');
-  if (!same(b.keywords.get('pattern'), r.keywords.get('pattern')))
-    report('pattern', r.keywords.has('pattern'), 'request-pattern-changed');
+  const patternBefore = b.keywords.get('pattern');
+  const patternAfter = r.keywords.get('pattern');
+  if (!same(patternBefore, patternAfter)) {
+    // `^(minute|hour|day)$` to `^(minute|hour|day|week)$`: a value added, as to an enum (the
+    // types list a pattern's values: scripts/pipeline/typegen.ts), not a narrowing.
+    const listBefore = b.enum === null ? patternLiterals(patternBefore) : undefined;
+    const listAfter = r.enum === null ? patternLiterals(patternAfter) : undefined;
+    if (listBefore && listAfter) {
+      compareEnums({ ...part, base: listBefore, revision: listAfter }, 'pattern value');
+    } else report('pattern', r.keywords.has('pattern'), 'request-pattern-changed');
+  }
   if (!same(b.keywords.get('format'), r.keywords.get('format')))
     report('format', r.keywords.has('format'), 'request-format-changed');
 }

@@ -105,7 +105,7 @@ export const DRIFT_RULES = {
   'request-enum-value-added': { level: 'info', when: 'a sent enum accepts a new value' },
   'request-pattern-changed': {
     level: 'breaking',
-    when: 'a `pattern` was added or changed (treated as narrowed)',
+    when: 'a `pattern` was added or changed (treated as narrowed; two that list their values are compared as enums)',
   },
   'request-maximum-lowered': {
     level: 'breaking',
