@@ -14,7 +14,7 @@ export type {
   Paginator,
 } from './paginate.ts';
 export { streamEvents } from './stream.ts';
-export type { ServerSentEvent, StreamEventsOptions } from './stream.ts';
+export type { ServerSentEvent, StreamEventsOptions, StreamSource } from './stream.ts';
 export type { GeneratedTables } from './transport/call-context.ts';
 export { FeatherError } from '../../common/feather-error.ts';
 export {

@@ -44,14 +44,26 @@ export interface StreamEventsOptions {
 }
 
 /**
+ * What `streamEvents` asks of a result beyond `FetchResult`: nothing when its `data` is the body's
+ * stream (a `parseAs: 'stream'` call's) or not known (`unknown`). A result with other `data` (a
+ * JSON call's, which would throw once read) fails to compile, the error naming the fix:
+ * "Property 'pass parseAs: 'stream' to the call' is missing".
+ */
+export type StreamSource<Result extends FetchResult> = unknown extends Result['data']
+  ? unknown
+  : [Exclude<Result['data'], undefined>] extends [ReadableStream | null]
+    ? unknown
+    : { "pass parseAs: 'stream' to the call": true };
+
+/**
  * The events of a streamed response, in order:
  * `for await (const e of streamEvents(feather.POST(path, { body, parseAs: 'stream' })))`.
  * An HTTP error throws its `APIError`; no event nor comment for `timeoutMs` throws
  * `APIConnectionTimeoutError`, the caller's signal `APIUserAbortError`, a cut connection
  * `APIConnectionError`. Leaving the loop early cancels the stream.
  */
-export async function* streamEvents(
-  result: FetchResult | Promise<FetchResult>,
+export async function* streamEvents<Call extends FetchResult | Promise<FetchResult>>(
+  result: Call & NoInfer<StreamSource<Awaited<Call>>>,
   options: StreamEventsOptions = {},
 ): AsyncGenerator<ServerSentEvent, void, undefined> {
   const settled = await result;

@@ -12,6 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APIConnectionError, createFeatherClient, streamEvents } from '../../src/index.ts';
+
+/** `get` types its result as a JSON call's (its `extra` does not carry `parseAs: 'stream'`). */
+type StreamedResult = { data?: unknown; response: Response };
 import { scrubErrorChain } from '../../src/client/policy/error-secrets.ts';
 import { failureOf, recordingLogger } from '../helpers/leaks.ts';
 
@@ -176,7 +179,7 @@ describe.each(TRANSPORTS)('a malformed response echoing the request, through %s'
   it('an event stream cut by a malformed chunk: no piece of the key in the error', async () => {
     const result = await get('stream', { parseAs: 'stream' });
     const error = await failureOf(async () => {
-      for await (const event of streamEvents(result)) void event;
+      for await (const event of streamEvents(result as StreamedResult)) void event;
     });
     expect(error).toBeInstanceOf(APIConnectionError);
     expectClean(error);

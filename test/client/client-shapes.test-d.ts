@@ -140,6 +140,18 @@ describe('204, streams and errors', () => {
     }
   });
 
+  it('streamEvents takes a parseAs: stream call and refuses a JSON one at compile time', () => {
+    const client = {} as FeatherClient;
+    const query = { start_date: '2025-01-01', end_date: '2025-01-31' };
+    const dashboard = '/v1/analytics/integrations/dashboard';
+    streamEvents(client.GET(dashboard, { params: { query }, parseAs: 'stream' }));
+    // @ts-expect-error: the data is the dashboard's JSON, not the body's stream
+    streamEvents(client.GET(dashboard, { params: { query } }));
+    // @ts-expect-error: the same, settled
+    streamEvents({} as { data?: { a: string }; error?: unknown; response: Response });
+    streamEvents({} as { data?: ReadableStream<Uint8Array> | null; response: Response });
+  });
+
   it('after instanceof, body is the spec error type, not any', () => {
     const error: unknown = undefined;
     if (error instanceof NotFoundError) {

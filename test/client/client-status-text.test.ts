@@ -8,6 +8,9 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeatherClient, streamEvents } from '../../src/index.ts';
+
+/** `get` types its result as a JSON call's (its `extra` does not carry `parseAs: 'stream'`). */
+type StreamedResult = { data?: unknown; response: Response };
 import { recordingLogger } from '../helpers/leaks.ts';
 
 const KEY = 'sk_live_STATUSTEXT_2e4a6c8b0d';
@@ -94,7 +97,7 @@ describe.each([
     const result = await get('stream', { parseAs: 'stream' });
     expect(result.response.statusText).toBe('Echo *** here');
     const events = [];
-    for await (const event of streamEvents(result)) events.push(event.data);
+    for await (const event of streamEvents(result as StreamedResult)) events.push(event.data);
     expect(events).toEqual(['one']);
   });
 });
