@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { parameterShardOf } from '../../common/parameter-shard.ts';
 import { generate } from '../pipeline/generate.ts';
 import { isEntryPoint, runCommand } from '../lib/cli.ts';
@@ -161,11 +161,12 @@ function chunkKind(inputs: string[]): ChunkKind {
 }
 
 /**
- * Bundles `entry` (a file) for the browser, minified and split, into `outdir` (in memory); the
- * size and gzip size in bytes of what the call loads, and of what validation would add.
+ * esbuild's options for a browser app's build of `entry` (a file): bundled, minified ESM, split
+ * at dynamic imports, into `outdir` in memory, with a metafile; shared with
+ * test/client/bundle-entry.test.ts.
  */
-export async function bundleSize(entry: string, outdir: string): Promise<CallBundle> {
-  const result = await build({
+export function browserBuild(entry: string, outdir: string) {
+  return {
     entryPoints: [entry],
     bundle: true,
     splitting: true,
@@ -180,7 +181,15 @@ export async function bundleSize(entry: string, outdir: string): Promise<CallBun
     logLevel: 'silent',
     // The entries sit in a temp dir: packages come from the checkout's node_modules.
     nodePaths: [path.join(ROOT, 'node_modules')],
-  });
+  } as const satisfies BuildOptions;
+}
+
+/**
+ * Bundles `entry` (a file) for the browser, minified and split, into `outdir` (in memory); the
+ * size and gzip size in bytes of what the call loads, and of what validation would add.
+ */
+export async function bundleSize(entry: string, outdir: string): Promise<CallBundle> {
+  const result = await build(browserBuild(entry, outdir));
   const files = new Map(
     result.outputFiles.map((file) => [path.relative(path.dirname(outdir), file.path), file]),
   );

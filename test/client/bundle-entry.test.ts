@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entrySource } from '../../scripts/bench/bundle.ts';
+import { browserBuild, entrySource } from '../../scripts/bench/bundle.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,21 +17,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 async function entryCode(work: string): Promise<string> {
   const entry = path.join(work, 'function.ts');
   await writeFile(entry, entrySource('function', ROOT));
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    splitting: true,
-    outdir: path.join(work, 'out'),
-    absWorkingDir: work,
-    metafile: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    nodePaths: [path.join(ROOT, 'node_modules')],
-  });
+  const result = await build(browserBuild(entry, path.join(work, 'out')));
   const outputs = result.metafile.outputs;
   const text = new Map(
     result.outputFiles.map((file) => [path.relative(work, file.path), file.text]),
