@@ -11,8 +11,8 @@
  *
  * Then the same consumers with `--calls` call sites (GETs that take no required parameter, in
  * path order, round again), in three styles: bare, the path style and the operation functions
- * (`@featherhq/api-client/operations`); one check each, with ratios to bare and instantiations
- * per call.
+ * (`@featherhq/api-client/operations`): medians of the rounds' check times (each round starts
+ * with another style), with ratios to bare and instantiations per call.
  *
  * Options: --rounds=N (default 3), --calls=N (default 200), --api=<openapi.json> (default Feather's 1.87.0 beside the
  * checkout: ../shared/feather-api/, or FEATHER_API_DIR).
@@ -356,10 +356,11 @@ export async function benchTypesCommand(argv: string[]): Promise<number> {
     );
     const sites = callSites(doc, names, options.calls);
     const distinct = new Set(sites.map((site) => site.path)).size;
-    const many: Partial<Record<ManyCallsKind, CheckFigures>> = {};
+    const kinds = ['bare', 'path', 'functions'] as const;
+    const dirOf = (kind: ManyCallsKind): string => (kind === 'bare' ? bare : feather);
     const none: Partial<Record<ManyCallsKind, CheckFigures>> = {};
-    for (const kind of ['bare', 'path', 'functions'] as const) {
-      const dir = kind === 'bare' ? bare : feather;
+    for (const kind of kinds) {
+      const dir = dirOf(kind);
       await writeFile(path.join(dir, `many-${kind}.ts`), manyCallsSource(kind, sites));
       await writeFile(path.join(dir, `none-${kind}.ts`), manyCallsSource(kind, sites.slice(0, 0)));
       await writeFile(
@@ -370,14 +371,30 @@ export async function benchTypesCommand(argv: string[]): Promise<number> {
         path.join(dir, `tsconfig.none-${kind}.json`),
         consumerTsconfig({ files: [`none-${kind}.ts`] }),
       );
-      many[kind] = await check(dir, `tsconfig.many-${kind}.json`);
+      // For the instantiations per call only, which do not vary between runs.
       none[kind] = await check(dir, `tsconfig.none-${kind}.json`);
     }
+    // Check times vary with the machine's load: medians of the rounds, each round starting with
+    // another style, so that a slow spell does not fall on one style alone.
+    const manySamples: Record<ManyCallsKind, CheckFigures[]> = {
+      bare: [],
+      path: [],
+      functions: [],
+    };
+    for (let round = 0; round < options.rounds; round++) {
+      for (let i = 0; i < kinds.length; i++) {
+        const kind = kinds[(round + i) % kinds.length]!;
+        manySamples[kind].push(await check(dirOf(kind), `tsconfig.many-${kind}.json`));
+      }
+    }
+    const many = Object.fromEntries(
+      kinds.map((kind) => [kind, medianFigures(manySamples[kind])]),
+    ) as Record<ManyCallsKind, CheckFigures>;
     console.log(
-      `  ${options.calls} call sites (${distinct} distinct GETs without required parameters):`,
+      `  ${options.calls} call sites (${distinct} distinct GETs without required parameters; medians of ${options.rounds}):`,
     );
     for (const line of formatManyCalls(
-      many as Record<ManyCallsKind, CheckFigures>,
+      many,
       none as Record<ManyCallsKind, CheckFigures>,
       options.calls,
     ))
