@@ -234,3 +234,47 @@ describe('validateResponses', () => {
     expect(server!.requests).toHaveLength(0);
   });
 });
+
+/** The seed's tables, with a 200 of TIMEOUTS that is a map of counts (`additionalProperties`). */
+function tablesWithMapOfCounts() {
+  const table = {
+    operations: {
+      [`GET ${TIMEOUTS}`]: { '200': { type: 'object', additionalProperties: { type: 'integer' } } },
+    },
+    components: { schemas: {} },
+  };
+  return {
+    ...seed.tables,
+    loadResponseSchemas: () => Promise.resolve({ RESPONSE_SCHEMAS_JSON: JSON.stringify(table) }),
+  };
+}
+
+describe('validateResponses and hostile property names', () => {
+  // JSON can name a property with a lone surrogate; the validator's JSON pointer (encodeURI) cannot.
+  const LONE_SURROGATE_BODY = '{"\\ud800": 1}';
+
+  it("'warn': a property name with a lone surrogate is logged as not checked, the call resolves", async () => {
+    const logger = recordingLogger();
+    const client = await clientFor(
+      [{ headers: { 'content-type': 'application/json' }, body: LONE_SURROGATE_BODY }],
+      { validateResponses: 'warn', logger, generated: tablesWithMapOfCounts() },
+    );
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(Object.keys(data as object)).toEqual(['\ud800']);
+    expect(logger.lines.map((line) => line.message)).toEqual([
+      expect.stringContaining('lone surrogate'),
+    ]);
+  });
+
+  it("'throw': a property name with a lone surrogate rejects with APIResponseValidationError", async () => {
+    const client = await clientFor(
+      [{ headers: { 'content-type': 'application/json' }, body: LONE_SURROGATE_BODY }],
+      { validateResponses: 'throw', generated: tablesWithMapOfCounts() },
+    );
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIResponseValidationError);
+    expect((error as Error).message).toMatch(/lone surrogate .*not checked/);
+  });
+});

@@ -183,7 +183,21 @@ export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSc
             message: `the body nests more than ${MAX_VALIDATED_BODY_DEPTH} levels deep (MAX_VALIDATED_BODY_DEPTH): not checked`,
           },
         ];
-      const result = validate(body, schema, '2020-12', lookup, false);
+      let result: ReturnType<typeof validate>;
+      try {
+        result = validate(body, schema, '2020-12', lookup, false);
+      } catch (error) {
+        // The library's JSON pointer of a property is encodeURI(name), which throws for a name
+        // with a lone surrogate (JSON allows one): the call would reject with a bare URIError.
+        if (!(error instanceof URIError)) throw error;
+        return [
+          {
+            pointer: '',
+            message:
+              'a property name holds a lone surrogate (not well-formed UTF-16), which no JSON pointer can name: not checked',
+          },
+        ];
+      }
       return result.valid ? [] : problemsOf(result.errors);
     },
   };
