@@ -13,6 +13,7 @@ import {
   type Logger,
 } from '../../src/index.ts';
 import { sampled } from '../../src/client/policy/response-check.ts';
+import { everythingAbout } from '../helpers/leaks.ts';
 import {
   seedTablesPerFile,
   TIMEOUTS,
@@ -277,4 +278,42 @@ describe('validateResponses and hostile property names', () => {
     expect(error).toBeInstanceOf(APIResponseValidationError);
     expect((error as Error).message).toMatch(/lone surrogate .*not checked/);
   });
+
+  it.each([
+    ['the key', KEY],
+    ['a key with a slash (~1 in a JSON pointer)', 'sk_live_POINTER/4d2e9a'],
+  ])(
+    "a server naming a property with %s: neither the 'throw' error nor the 'warn' line shows it",
+    async (_name, apiKey) => {
+      const replies = [{ body: { [apiKey]: 'not a count', [`x-${apiKey}`]: 'nor this' } }];
+      const client = await clientFor(replies, {
+        apiKey,
+        validateResponses: 'throw',
+        generated: tablesWithMapOfCounts(),
+      });
+      const error = await client
+        .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIResponseValidationError);
+      expect((error as APIResponseValidationError).problems.map((p) => p.pointer)).toEqual([
+        '',
+        '/***',
+        '/***',
+      ]);
+      const logger = recordingLogger();
+      const warning = createFeatherClient({
+        apiKey,
+        baseUrl: server!.url,
+        maxRetries: 0,
+        validateResponses: 'warn',
+        logger,
+        generated: tablesWithMapOfCounts(),
+      });
+      await warning.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+      expect(logger.lines).toHaveLength(1);
+      const seen = everythingAbout(error) + JSON.stringify(logger.lines);
+      expect(seen).not.toContain(apiKey);
+      expect(seen).not.toContain(apiKey.replace('/', '~1'));
+    },
+  );
 });
