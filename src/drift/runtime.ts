@@ -162,6 +162,29 @@ function refusedRedirect(
   return new DriftInputError('http', message);
 }
 
+/** A reason phrase as servers send one: words of letters (`Not Found`, `I'm a teapot`). */
+const PLAIN_REASON = /^[A-Za-z][A-Za-z '-]{0,63}$/;
+
+/**
+ * The server's status text for a message, or '': only a plain reason phrase that holds no part
+ * of a header value nor of the URL's query (often a token, which a server may echo there); any
+ * other character could be a control sequence reaching the terminal.
+ */
+function shownStatusText(
+  statusText: string,
+  url: string,
+  headers: Record<string, string> | undefined,
+): string {
+  if (!PLAIN_REASON.test(statusText)) return '';
+  const secrets = Object.values(headers ?? {});
+  if (URL.canParse(url)) secrets.push(...new URL(url).searchParams.values());
+  const text = statusText.toLowerCase();
+  for (const secret of secrets)
+    for (const part of [secret, ...secret.split(/\s+/)])
+      if (part.length >= 4 && text.includes(part.toLowerCase())) return '';
+  return statusText;
+}
+
 /**
  * GETs `url`, following redirects only within its origin (the client's rule, common/redirect.ts):
  * fetch itself would carry every header but `authorization` to whatever host a 3xx names.
@@ -250,7 +273,7 @@ export async function fetchSpecText(
     await response.body?.cancel();
     throw new DriftInputError(
       'http',
-      `${shown}: HTTP ${response.status} ${response.statusText}`.trim(),
+      `${shown}: HTTP ${response.status} ${shownStatusText(response.statusText, url, options.headers)}`.trim(),
     );
   }
   try {
