@@ -302,7 +302,14 @@ export async function fetchSpecText(
 export async function checkSpecDrift(
   options: CheckSpecDriftOptions = {},
 ): Promise<SpecDriftResult> {
-  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, options.baseUrl ?? DEFAULT_BASE_URL).href;
+  const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
+  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, base).href;
+  // `//host/...` or an absolute URL as `path` would take the headers to another origin.
+  if (new URL(url).origin !== base.origin)
+    throw new DriftInputError(
+      'http',
+      `path leads to ${urlForMessages(url)}, which is not under baseUrl ${base.origin}: nothing was sent (headers go only to the origin of baseUrl); pass that origin as baseUrl`,
+    );
   const expected = options.fingerprint ?? SPEC_FINGERPRINT;
   const text = await fetchSpecText(url, {
     ...(options.fetch ? { fetch: options.fetch } : {}),

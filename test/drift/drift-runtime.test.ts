@@ -202,6 +202,31 @@ describe('checkSpecDrift', () => {
     expect(`${error.message}\n${error.stack}\n${JSON.stringify(error)}`).not.toContain('sk-live');
   });
 
+  it.each([
+    ['a network-path reference', (other: string) => other.replace(/^http:/, '')],
+    ['an absolute URL', (other: string) => other],
+  ])(
+    'refuses a path that is %s to another origin: the headers go nowhere',
+    async (_name, pathTo) => {
+      server = await startSpecServer({ '/openapi.json': { body: wholeApi() } });
+      const other = await startSpecServer({ '/openapi.json': { body: wholeApi() } });
+      try {
+        const error = await checkSpecDrift({
+          ...SEED,
+          baseUrl: server.url,
+          path: `${pathTo(other.url)}/openapi.json`,
+          headers: { authorization: 'Bearer tok_drift_path_trick' },
+        }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DriftInputError);
+        expect((error as Error).message).toContain(`not under baseUrl ${server.url}`);
+        expect(other.requests).toEqual([]);
+        expect(server.requests).toEqual([]);
+      } finally {
+        await other.stop();
+      }
+    },
+  );
+
   /** The headers the status line below echoes: a token, a key, a token of letters only. */
   const ECHOED = {
     authorization: 'Bearer tok_drift_status_4f1a9c',
