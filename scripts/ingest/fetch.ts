@@ -127,7 +127,7 @@ async function fetchFollowing(
           ? `redirected (${response.status}) to another origin, ${step.targetOrigin}: not fetched (only the origins named are); add --allow-origin ${step.targetOrigin} to fetch it`
           : reason === 'too-many'
             ? `redirected (${response.status}) too many times in a row (a redirect loop?): not fetched`
-            : `redirected (${response.status}) to a Location that is not a URL: not fetched`,
+            : `redirected (${response.status}) to a Location that is not a URL, or holds credentials (user:password@): not fetched`,
         [{ file: url }],
       );
     }

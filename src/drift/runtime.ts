@@ -158,7 +158,7 @@ function refusedRedirect(
         ? `${by} too many times in a row (a redirect loop?): not followed further`
         : step.reason === 'hidden'
           ? `${by} and the browser hides where to (an opaque redirect): not followed; name the final URL`
-          : `${by} to a Location that is not a URL: not followed`;
+          : `${by} to a Location that is not a URL, or holds credentials (user:password@): not followed`;
   return new DriftInputError('http', message);
 }
 
