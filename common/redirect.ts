@@ -29,7 +29,8 @@ export type RedirectStep =
  * followed with fetch's rules (a 303, or a 301/302 to a POST, becomes a GET without body; 307/308
  * keep the method and body), at most `MAX_REDIRECTS`; 'manual' hands every response back.
  * Another origin, too many hops, a browser's opaque redirect (its target is hidden, so cannot be
- * checked), an unparsable Location, or any redirect under 'error' are refused.
+ * checked), an unparsable Location or one with credentials (`user:password@`), or any redirect
+ * under 'error' are refused.
  */
 export function nextRedirect(
   from: { url: string; method: string },
@@ -52,6 +53,10 @@ export function nextRedirect(
   }
   if (mode === 'error') {
     return { kind: 'refuse', reason: 'redirect-error', targetOrigin: target.origin };
+  }
+  if (target.username !== '' || target.password !== '') {
+    // fetch refuses such a URL with a TypeError quoting it (read as a failed connection, retried)
+    return { kind: 'refuse', reason: 'bad-location', targetOrigin: target.origin };
   }
   if (target.origin !== new URL(from.url).origin) {
     return { kind: 'refuse', reason: 'cross-origin', targetOrigin: target.origin };

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readBoundedText } from '../../common/read-bounded.ts';
-import { nextRedirect } from '../../common/redirect.ts';
+import { MAX_REDIRECTS, nextRedirect } from '../../common/redirect.ts';
 import { PipelineError } from '../lib/errors.ts';
 import { decodeSpecBytes, MAX_SPEC_FILE_BYTES, readSpecBytes } from '../lib/spec-limits.ts';
 import { isUrl } from './index-file.ts';
@@ -112,16 +112,22 @@ async function fetchFollowing(
     );
     if (step.kind === 'final') return response;
     await response.body?.cancel().catch(() => {});
-    if (step.kind === 'follow') from = step.url;
-    else if (step.reason === 'cross-origin' && allowed.has(step.targetOrigin!)) {
+    if (step.kind === 'follow') {
+      from = step.url;
+      continue;
+    }
+    // A hop to an origin named counts towards MAX_REDIRECTS too: two of them could loop forever.
+    const named = step.reason === 'cross-origin' && allowed.has(step.targetOrigin!);
+    if (named && redirects < MAX_REDIRECTS) {
       from = new URL(response.headers.get('location')!, from).href;
     } else {
+      const reason = named ? 'too-many' : step.reason;
       throw new PipelineError(
-        step.reason === 'cross-origin'
+        reason === 'cross-origin'
           ? `redirected (${response.status}) to another origin, ${step.targetOrigin}: not fetched (only the origins named are); add --allow-origin ${step.targetOrigin} to fetch it`
-          : step.reason === 'too-many'
+          : reason === 'too-many'
             ? `redirected (${response.status}) too many times in a row (a redirect loop?): not fetched`
-            : `redirected (${response.status}) to a Location that is not a URL: not fetched`,
+            : `redirected (${response.status}) to a Location that is not a URL, or holds credentials (user:password@): not fetched`,
         [{ file: url }],
       );
     }

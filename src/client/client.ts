@@ -404,7 +404,7 @@ export function clientOn(
         if (mode === 'off' || (init?.parseAs !== undefined && init.parseAs !== 'json')) {
           return result;
         }
-        const check = { tables, logger: resolved.logger, mode };
+        const check = { tables, logger: resolved.logger, mode, secrets: call.keys };
         const body = response.ok ? result.data : result.error;
         return checkResponse(check, `${method} ${path}`, response, body).then(() => result);
       },

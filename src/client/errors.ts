@@ -328,14 +328,27 @@ function bodySummary(body: unknown): string {
     }
     if (Array.isArray(detail)) {
       const first = detail[0] as { loc?: unknown[]; msg?: unknown } | undefined;
-      const where = Array.isArray(first?.loc) ? first.loc.join('.') : '';
-      return ` validation failed: ${where} ${String(first?.msg ?? '')}`.trimEnd();
+      const where = Array.isArray(first?.loc) ? first.loc.map(shownPart).join('.') : '';
+      return ` validation failed: ${where} ${shownPart(first?.msg ?? '')}`.trimEnd();
     }
   }
   try {
     return ` ${truncate(JSON.stringify(body) ?? '')}`;
   } catch {
     return ' (a body too deeply nested to show)'; // JSON.stringify recurses: a RangeError
+  }
+}
+
+/**
+ * A part of a parsed body as text. Not `String()`: JSON can give an object its own `toString`
+ * or `valueOf` key (a string, not a function), and `String()` of it throws a TypeError.
+ */
+function shownPart(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '(a value too deeply nested to show)';
   }
 }
 

@@ -11,6 +11,7 @@ import { CLIENT_SECRETS, CLIENT_TABLES, RESPONSE_SECRETS } from './transport/cal
 import { scrubText, withJsonForms } from './policy/secrets.ts';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGINATED_ITEMS } from './constants.ts';
 import { FeatherError } from '../../common/feather-error.ts';
+import { printableLine } from '../../common/printable-line.ts';
 import type { FeatherRequestOptions } from './options.ts';
 import { unwrap, type FetchResult } from './unwrap.ts';
 
@@ -173,7 +174,7 @@ const MAX_QUOTED_CURSOR_CHARS = 200;
 
 /**
  * `cursor` for a message: without the client's secrets nor the keys its calls sent (a server may
- * echo the key), cut short.
+ * echo the key), cut short, as one printable line (JSON.stringify leaves bidi and C1 characters raw).
  */
 function quotedCursor(
   cursor: unknown,
@@ -183,9 +184,12 @@ function quotedCursor(
   const secrets = [...(CLIENT_SECRETS.get(client) ?? []), ...sentKeys];
   const quoted = JSON.stringify(cursor) ?? String(cursor);
   const scrubbed = secrets.length > 0 ? scrubText(quoted, withJsonForms(secrets)) : quoted;
-  return scrubbed.length <= MAX_QUOTED_CURSOR_CHARS
-    ? scrubbed
-    : `${scrubbed.slice(0, MAX_QUOTED_CURSOR_CHARS)}... (${scrubbed.length} characters)`;
+  if (scrubbed.length <= MAX_QUOTED_CURSOR_CHARS) return printableLine(scrubbed);
+  // Not inside a surrogate pair: its first half alone is no character.
+  const end = /[\ud800-\udbff]/.test(scrubbed[MAX_QUOTED_CURSOR_CHARS - 1]!)
+    ? MAX_QUOTED_CURSOR_CHARS - 1
+    : MAX_QUOTED_CURSOR_CHARS;
+  return `${printableLine(scrubbed.slice(0, end))}... (${scrubbed.length} characters)`;
 }
 
 function itemsOf(page: Record<string, unknown>, meta: PaginationMeta): readonly unknown[] {

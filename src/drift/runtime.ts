@@ -158,8 +158,31 @@ function refusedRedirect(
         ? `${by} too many times in a row (a redirect loop?): not followed further`
         : step.reason === 'hidden'
           ? `${by} and the browser hides where to (an opaque redirect): not followed; name the final URL`
-          : `${by} to a Location that is not a URL: not followed`;
+          : `${by} to a Location that is not a URL, or holds credentials (user:password@): not followed`;
   return new DriftInputError('http', message);
+}
+
+/** A reason phrase as servers send one: words of letters (`Not Found`, `I'm a teapot`). */
+const PLAIN_REASON = /^[A-Za-z][A-Za-z '-]{0,63}$/;
+
+/**
+ * The server's status text for a message, or '': only a plain reason phrase that holds no part
+ * of a header value nor of the URL's query (often a token, which a server may echo there); any
+ * other character could be a control sequence reaching the terminal.
+ */
+function shownStatusText(
+  statusText: string,
+  url: string,
+  headers: Record<string, string> | undefined,
+): string {
+  if (!PLAIN_REASON.test(statusText)) return '';
+  const secrets = Object.values(headers ?? {});
+  if (URL.canParse(url)) secrets.push(...new URL(url).searchParams.values());
+  const text = statusText.toLowerCase();
+  for (const secret of secrets)
+    for (const part of [secret, ...secret.split(/\s+/)])
+      if (part.length >= 4 && text.includes(part.toLowerCase())) return '';
+  return statusText;
 }
 
 /**
@@ -250,7 +273,7 @@ export async function fetchSpecText(
     await response.body?.cancel();
     throw new DriftInputError(
       'http',
-      `${shown}: HTTP ${response.status} ${response.statusText}`.trim(),
+      `${shown}: HTTP ${response.status} ${shownStatusText(response.statusText, url, options.headers)}`.trim(),
     );
   }
   try {
@@ -279,7 +302,14 @@ export async function fetchSpecText(
 export async function checkSpecDrift(
   options: CheckSpecDriftOptions = {},
 ): Promise<SpecDriftResult> {
-  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, options.baseUrl ?? DEFAULT_BASE_URL).href;
+  const base = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
+  const url = new URL(options.path ?? DEFAULT_SPEC_PATH, base).href;
+  // `//host/...` or an absolute URL as `path` would take the headers to another origin.
+  if (new URL(url).origin !== base.origin)
+    throw new DriftInputError(
+      'http',
+      `path leads to ${urlForMessages(url)}, which is not under baseUrl ${base.origin}: nothing was sent (headers go only to the origin of baseUrl); pass that origin as baseUrl`,
+    );
   const expected = options.fingerprint ?? SPEC_FINGERPRINT;
   const text = await fetchSpecText(url, {
     ...(options.fetch ? { fetch: options.fetch } : {}),

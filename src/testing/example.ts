@@ -38,7 +38,11 @@ function pick<T>(items: readonly T[], random: () => number): T {
 
 function resolve(ref: string, context: Context): Schema | boolean {
   const name = ref.startsWith(COMPONENT_REF) ? ref.slice(COMPONENT_REF.length) : undefined;
-  const target = name === undefined ? undefined : context.components[name];
+  // Own keys only: `constructor` or `__proto__` would find Object.prototype's.
+  const target =
+    name === undefined || !Object.hasOwn(context.components, name)
+      ? undefined
+      : context.components[name];
   if (target === undefined) throw new FeatherError(`example: cannot resolve $ref ${ref}`);
   return target;
 }
@@ -105,6 +109,19 @@ function exampleNumber(schema: Schema, integer: boolean, context: Context): numb
   return integer ? Math.floor(value) : Math.round(value * 100) / 100;
 }
 
+/**
+ * Sets `object[key]` as an own property: assigned, a key named `__proto__` (a spec's JSON can
+ * have one) would replace the object's prototype instead.
+ */
+function defineKey(object: { [key: string]: Json }, key: string, value: Json): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
 function exampleOf(schema: Schema | boolean, context: Context, depth: number): Json {
   if (schema === true) return {};
   if (schema === false) throw new FeatherError('example: the schema allows nothing (false)');
@@ -118,7 +135,10 @@ function exampleOf(schema: Schema | boolean, context: Context, depth: number): J
   if (Array.isArray(schema.allOf)) {
     const parts = schema.allOf.map((part) => exampleOf(part, context, depth));
     if (parts.every((part) => typeof part === 'object' && part !== null && !Array.isArray(part))) {
-      return Object.assign({}, ...parts) as Json;
+      const merged: { [key: string]: Json } = {};
+      for (const part of parts as { [key: string]: Json }[])
+        for (const [key, value] of Object.entries(part)) defineKey(merged, key, value);
+      return merged;
     }
     return parts[0] ?? null;
   }
@@ -161,7 +181,7 @@ function exampleOf(schema: Schema | boolean, context: Context, depth: number): J
       const required = new Set(Array.isArray(schema.required) ? schema.required : []);
       for (const [key, property] of Object.entries(schema.properties ?? {})) {
         if (required.has(key) || depth < MAX_DEPTH)
-          result[key] = exampleOf(property, context, depth + 1);
+          defineKey(result, key, exampleOf(property, context, depth + 1));
       }
       return result;
     }

@@ -36,3 +36,17 @@ it('a megabyte message is cut', async () => {
   expect(failure).toBeInstanceOf(APIError);
   expect((failure as Error).message.length).toBeLessThan(1000);
 });
+
+it.each([
+  ['a `toString` key in detail.msg', { detail: [{ loc: ['query', 'x'], msg: { toString: 'x' } }] }],
+  ['a `toString` key in detail.loc', { detail: [{ loc: ['query', { toString: 1 }], msg: 'bad' }] }],
+  ['a `valueOf` key in detail.msg', { detail: [{ msg: { toString: [], valueOf: {} } }] }],
+])('%s: unwrap throws the APIError, not a TypeError', async (_name, body) => {
+  const client = await clientFor([{ status: 422, body }]);
+  const failure = await failureOf(async () =>
+    unwrap(await client.GET(PATH, { params: { query: QUERY } })),
+  );
+  expect(failure).toBeInstanceOf(APIError);
+  expect((failure as APIError).status).toBe(422);
+  expect((failure as Error).message).toMatch(/: 422 validation failed/);
+});

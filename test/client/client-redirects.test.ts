@@ -130,6 +130,23 @@ describe('a redirect to another origin is refused, and nothing follows it there'
   });
 });
 
+describe('a redirect to a Location with credentials (user:password@) is refused', () => {
+  it.each(WAYS)('%s: APIRedirectError, not retried, the userinfo not shown', async (way) => {
+    const home = await serve((request, index) =>
+      index === 0
+        ? { status: 302, headers: { location: `http://someone:tok_server_chosen@${host}/x` } }
+        : { body: [] },
+    );
+    const host = new URL(home.url).host;
+    const error = await send(clientFor(home.url, way), 'GET').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIRedirectError);
+    expect((error as Error).message).toContain('redirected (302) to a Location that');
+    expect((error as Error).message).toContain('user:password@');
+    expect((error as Error).message).not.toContain('tok_server_chosen');
+    expect(home.requests).toHaveLength(1);
+  });
+});
+
 describe('a same-origin redirect is followed with fetch rules', () => {
   for (const way of WAYS) {
     it.each(STATUSES)(`${way}, GET %i: GET again with the key`, async (status) => {
@@ -315,6 +332,13 @@ describe('nextRedirect', () => {
       0,
       'follow',
       { kind: 'refuse', reason: 'bad-location' },
+    ],
+    [
+      'a Location with credentials on the same origin',
+      redirect(302, 'https://user:pass@api.example.com/b'),
+      0,
+      'follow',
+      { kind: 'refuse', reason: 'bad-location', targetOrigin: 'https://api.example.com' },
     ],
   ] as const)('%s', (_name, response, hops, mode, want) => {
     expect(nextRedirect(from, response, hops, mode)).toEqual(want);

@@ -13,6 +13,7 @@ import {
   type Logger,
 } from '../../src/index.ts';
 import { sampled } from '../../src/client/policy/response-check.ts';
+import { everythingAbout } from '../helpers/leaks.ts';
 import {
   seedTablesPerFile,
   TIMEOUTS,
@@ -233,4 +234,86 @@ describe('validateResponses', () => {
     ).rejects.toThrow('validateResponses is loud: expected "off", "warn" or "throw"');
     expect(server!.requests).toHaveLength(0);
   });
+});
+
+/** The seed's tables, with a 200 of TIMEOUTS that is a map of counts (`additionalProperties`). */
+function tablesWithMapOfCounts() {
+  const table = {
+    operations: {
+      [`GET ${TIMEOUTS}`]: { '200': { type: 'object', additionalProperties: { type: 'integer' } } },
+    },
+    components: { schemas: {} },
+  };
+  return {
+    ...seed.tables,
+    loadResponseSchemas: () => Promise.resolve({ RESPONSE_SCHEMAS_JSON: JSON.stringify(table) }),
+  };
+}
+
+describe('validateResponses and hostile property names', () => {
+  // JSON can name a property with a lone surrogate; the validator's JSON pointer (encodeURI) cannot.
+  const LONE_SURROGATE_BODY = '{"\\ud800": 1}';
+
+  it("'warn': a property name with a lone surrogate is logged as not checked, the call resolves", async () => {
+    const logger = recordingLogger();
+    const client = await clientFor(
+      [{ headers: { 'content-type': 'application/json' }, body: LONE_SURROGATE_BODY }],
+      { validateResponses: 'warn', logger, generated: tablesWithMapOfCounts() },
+    );
+    const { data } = await client.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+    expect(Object.keys(data as object)).toEqual(['\ud800']);
+    expect(logger.lines.map((line) => line.message)).toEqual([
+      expect.stringContaining('lone surrogate'),
+    ]);
+  });
+
+  it("'throw': a property name with a lone surrogate rejects with APIResponseValidationError", async () => {
+    const client = await clientFor(
+      [{ headers: { 'content-type': 'application/json' }, body: LONE_SURROGATE_BODY }],
+      { validateResponses: 'throw', generated: tablesWithMapOfCounts() },
+    );
+    const error = await client
+      .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIResponseValidationError);
+    expect((error as Error).message).toMatch(/lone surrogate .*not checked/);
+  });
+
+  it.each([
+    ['the key', KEY],
+    ['a key with a slash (~1 in a JSON pointer)', 'sk_live_POINTER/4d2e9a'],
+  ])(
+    "a server naming a property with %s: neither the 'throw' error nor the 'warn' line shows it",
+    async (_name, apiKey) => {
+      const replies = [{ body: { [apiKey]: 'not a count', [`x-${apiKey}`]: 'nor this' } }];
+      const client = await clientFor(replies, {
+        apiKey,
+        validateResponses: 'throw',
+        generated: tablesWithMapOfCounts(),
+      });
+      const error = await client
+        .GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIResponseValidationError);
+      expect((error as APIResponseValidationError).problems.map((p) => p.pointer)).toEqual([
+        '',
+        '/***',
+        '/***',
+      ]);
+      const logger = recordingLogger();
+      const warning = createFeatherClient({
+        apiKey,
+        baseUrl: server!.url,
+        maxRetries: 0,
+        validateResponses: 'warn',
+        logger,
+        generated: tablesWithMapOfCounts(),
+      });
+      await warning.GET(TIMEOUTS, { params: { query: TIMEOUTS_QUERY } });
+      expect(logger.lines).toHaveLength(1);
+      const seen = everythingAbout(error) + JSON.stringify(logger.lines);
+      expect(seen).not.toContain(apiKey);
+      expect(seen).not.toContain(apiKey.replace('/', '~1'));
+    },
+  );
 });

@@ -4,6 +4,7 @@
  * throw; HTTP errors and timeouts reject saying which.
  */
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SPEC_FINGERPRINT } from '../../generated/fingerprint.ts';
@@ -199,6 +200,66 @@ describe('checkSpecDrift', () => {
     expect(server.requests[0]?.headers['x-api-key']).toBe('sk-live-do-not-print');
     expect(error.message).toContain('HTTP 401');
     expect(`${error.message}\n${error.stack}\n${JSON.stringify(error)}`).not.toContain('sk-live');
+  });
+
+  it.each([
+    ['a network-path reference', (other: string) => other.replace(/^http:/, '')],
+    ['an absolute URL', (other: string) => other],
+  ])(
+    'refuses a path that is %s to another origin: the headers go nowhere',
+    async (_name, pathTo) => {
+      server = await startSpecServer({ '/openapi.json': { body: wholeApi() } });
+      const other = await startSpecServer({ '/openapi.json': { body: wholeApi() } });
+      try {
+        const error = await checkSpecDrift({
+          ...SEED,
+          baseUrl: server.url,
+          path: `${pathTo(other.url)}/openapi.json`,
+          headers: { authorization: 'Bearer tok_drift_path_trick' },
+        }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DriftInputError);
+        expect((error as Error).message).toContain(`not under baseUrl ${server.url}`);
+        expect(other.requests).toEqual([]);
+        expect(server.requests).toEqual([]);
+      } finally {
+        await other.stop();
+      }
+    },
+  );
+
+  /** The headers the status line below echoes: a token, a key, a token of letters only. */
+  const ECHOED = {
+    authorization: 'Bearer tok_drift_status_4f1a9c',
+    'x-api-key': 'sk-live-status-line-do-not-print',
+    'x-letters': 'Bearer QwErTyUiOpAsDfGh',
+  };
+  it.each([
+    ['a token', ECHOED.authorization],
+    ['a key', `invalid key ${ECHOED['x-api-key']}`],
+    ['a token of letters only', 'QwErTyUiOpAsDfGh'],
+    ['control characters', 'Denied \u001b[2J\u009b31m'],
+  ])('a status line echoing %s: the error shows none of it', async (_name, reason) => {
+    const raw = createServer((socket) => {
+      let head = '';
+      socket.on('data', (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        socket.end(`HTTP/1.1 401 ${reason}\r\ncontent-length: 0\r\n\r\n`, 'latin1');
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    const { port } = raw.address() as AddressInfo;
+    try {
+      const error = (await checkSpecDrift({
+        ...SEED,
+        baseUrl: `http://127.0.0.1:${port}`,
+        headers: ECHOED,
+      }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(DriftInputError);
+      expect(error.message).toBe(`http://127.0.0.1:${port}/openapi.json: HTTP 401`);
+    } finally {
+      await new Promise((resolve) => raw.close(resolve));
+    }
   });
 
   it('rejects with a timeout DriftInputError when the server does not answer', async () => {

@@ -310,6 +310,40 @@ describe('exampleFromSchema', () => {
   });
 });
 
+describe('exampleFromSchema and hostile names', () => {
+  // JSON.parse makes `__proto__` an own key, as a spec's JSON does; a literal would not.
+  const proto = (text: string): Record<string, unknown> => JSON.parse(text);
+
+  it.each([
+    [
+      'property',
+      proto(
+        '{"type":"object","required":["__proto__"],"properties":{"__proto__":{"type":"object","properties":{"polluted":{"const":1}}}}}',
+      ),
+    ],
+    [
+      'property of an allOf part',
+      proto(
+        '{"allOf":[{"type":"object","required":["__proto__"],"properties":{"__proto__":{"type":"object","properties":{"polluted":{"const":1}}}}}]}',
+      ),
+    ],
+  ])('a %s named __proto__ is an own key of the example, not its prototype', (_name, schema) => {
+    const example = exampleFromSchema(schema, {}, 1) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(example)).toBe(Object.prototype);
+    expect(Object.hasOwn(example, '__proto__')).toBe(true);
+    expect(JSON.stringify(example)).toBe('{"__proto__":{"polluted":1}}');
+  });
+
+  it.each(['constructor', '__proto__', 'toString'])(
+    'a $ref to a component %s that does not exist is refused naming it',
+    (name) => {
+      expect(() => exampleFromSchema({ $ref: `#/components/schemas/${name}` }, {}, 1)).toThrow(
+        `example: cannot resolve $ref #/components/schemas/${name}`,
+      );
+    },
+  );
+});
+
 describe('the kit through real MSW (setupServer)', () => {
   let mockReady: Promise<FeatherMock>;
   const server = setupServer();

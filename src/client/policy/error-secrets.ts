@@ -49,17 +49,104 @@ const BACKSLASH = 0x5c;
 /** A JSON string literal, or the literal of its decoded value with the secrets scrubbed. */
 function scrubStringLiteral(literal: string, secrets: readonly string[]): string {
   if (!literal.includes('\\')) {
-    return holdsSecret(literal, secrets) ? scrubText(literal, secrets) : literal;
+    return scrubSplitSecrets(
+      holdsSecret(literal, secrets) ? scrubText(literal, secrets) : literal,
+      secrets,
+    );
   }
   let value: unknown;
   try {
     value = JSON.parse(literal);
   } catch {
-    return scrubText(literal, secrets);
+    return scrubSplitSecrets(scrubText(literal, secrets), secrets);
   }
-  return typeof value === 'string' && holdsSecret(value, secrets)
-    ? JSON.stringify(scrubText(value, secrets))
-    : literal;
+  if (typeof value !== 'string') return literal;
+  const scrubbed = scrubSplitSecrets(
+    holdsSecret(value, secrets) ? scrubText(value, secrets) : value,
+    secrets,
+  );
+  return scrubbed === value ? literal : JSON.stringify(scrubbed);
+}
+
+/**
+ * Line breaks and invisible characters (zero-width, soft hyphen, BOM): a key a server echoes
+ * with one inside (`sk_live_ab\ncd...`) shows whole, or is put back together from its two lines.
+ * `isSplitting`'s characters, for one native search first: most error bodies hold none.
+ */
+const ANY_SPLITTING = /[\n\v\f\r\u0085\u00ad\u180e\u200b-\u200f\u2028\u2029\u2060-\u2064\ufeff]/;
+
+/** True for a character of `ANY_SPLITTING`, by its code. */
+function isSplitting(code: number): boolean {
+  if (code < 0x0a || (code > 0x0d && code < 0x85)) return false; // most text: one comparison
+  return (
+    code <= 0x0d ||
+    code === 0x85 ||
+    code === 0xad ||
+    code === 0x180e ||
+    (code >= 0x200b && code <= 0x200f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x2060 && code <= 0x2064) ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * `text` with each secret that characters `isSplitting` names split replaced, from its first character to
+ * its last: at each run of them that a secret's beginning ends at, the rest of the secret is
+ * looked for after it, past any further run. A linear scan: an error body may be megabytes.
+ */
+export function scrubSplitSecrets(text: string, secrets: readonly string[]): string {
+  const usable = secrets.filter((secret) => secret.length >= 2);
+  if (usable.length === 0 || !ANY_SPLITTING.test(text)) return text;
+  // For each secret, the lengths k of its beginnings by their last character (secret[k - 1]).
+  const beginnings = usable.map((secret) => {
+    const byLast = new Map<number, number[]>();
+    for (let k = 1; k < secret.length; k++) {
+      const list = byLast.get(secret.charCodeAt(k - 1));
+      if (list) list.push(k);
+      else byLast.set(secret.charCodeAt(k - 1), [k]);
+    }
+    return { secret, byLast };
+  });
+  const spans: [number, number][] = [];
+  for (let runStart = 1; runStart < text.length; runStart++) {
+    if (!isSplitting(text.charCodeAt(runStart))) continue;
+    const last = text.charCodeAt(runStart - 1);
+    if (isSplitting(last)) continue; // inside a run: its start was looked at
+    for (const { secret, byLast } of beginnings) {
+      const lengths = byLast.get(last);
+      if (lengths === undefined) continue;
+      for (const k of lengths) {
+        if (k > runStart || !text.startsWith(secret.slice(0, k), runStart - k)) continue;
+        const end = restEnd(text, runStart + 1, secret, k);
+        if (end !== undefined) spans.push([runStart - k, end]);
+      }
+    }
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let copied = 0;
+  for (const [start, end] of spans) {
+    if (start >= copied) out += text.slice(copied, start) + REDACTED;
+    copied = Math.max(copied, end);
+  }
+  return out + text.slice(copied);
+}
+
+/**
+ * Where `secret` from its character `k` on ends in `text` from `at`, splitting characters
+ * skipped; `undefined` when the text goes on otherwise.
+ */
+function restEnd(text: string, at: number, secret: string, k: number): number | undefined {
+  let i = at;
+  for (let next = k; next < secret.length; i++) {
+    if (i >= text.length) return undefined;
+    if (text[i] === secret[next]) next++;
+    else if (!isSplitting(text.charCodeAt(i))) return undefined;
+  }
+  return i;
 }
 
 /** True when `text` parses as JSON. */
@@ -81,7 +168,7 @@ export function scrubErrorBody(text: string, keys: readonly string[]): string {
   if (text === '' || keys.length === 0) return text;
   const secrets = withJsonForms(keys);
   if (isJson(text)) return scrubJsonStrings(text, secrets);
-  return holdsSecret(text, secrets) ? scrubText(text, secrets) : text;
+  return scrubSplitSecrets(holdsSecret(text, secrets) ? scrubText(text, secrets) : text, secrets);
 }
 
 /** True when some header value holds one of the secrets. */

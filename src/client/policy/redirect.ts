@@ -25,6 +25,6 @@ export function describeRefusal(
     case 'redirect-error':
       return `${by} and the request set redirect: 'error'.`;
     case 'bad-location':
-      return `${by} to a Location that is not a URL: not followed.`;
+      return `${by} to a Location that is not a URL, or holds credentials (user:password@): not followed.`;
   }
 }

@@ -20,6 +20,7 @@ import { FeatherError } from '../../../common/feather-error.ts';
 import { APIResponseValidationError, type ResponseProblem } from '../response-validation-error.ts';
 import type { GeneratedTables } from '../transport/call-context.ts';
 import type { RedactingLogger } from '../logger.ts';
+import { holdsSecret, REDACTED, secretForms } from './secrets.ts';
 
 /** What `loadResponseSchemas()` of a generated/ folder resolves to. */
 export interface ResponseSchemaModule {
@@ -183,7 +184,21 @@ export function compileResponseSchemas(module: ResponseSchemaModule): ResponseSc
             message: `the body nests more than ${MAX_VALIDATED_BODY_DEPTH} levels deep (MAX_VALIDATED_BODY_DEPTH): not checked`,
           },
         ];
-      const result = validate(body, schema, '2020-12', lookup, false);
+      let result: ReturnType<typeof validate>;
+      try {
+        result = validate(body, schema, '2020-12', lookup, false);
+      } catch (error) {
+        // The library's JSON pointer of a property is encodeURI(name), which throws for a name
+        // with a lone surrogate (JSON allows one): the call would reject with a bare URIError.
+        if (!(error instanceof URIError)) throw error;
+        return [
+          {
+            pointer: '',
+            message:
+              'a property name holds a lone surrogate (not well-formed UTF-16), which no JSON pointer can name: not checked',
+          },
+        ];
+      }
       return result.valid ? [] : problemsOf(result.errors);
     },
   };
@@ -194,6 +209,8 @@ export interface ResponseCheck {
   tables: Pick<GeneratedTables, 'loadResponseSchemas'>;
   logger: RedactingLogger;
   mode: 'warn' | 'throw';
+  /** The call's secrets (its keys, the user's credentials): a pointer never names one. */
+  secrets: readonly string[];
 }
 
 /** The compiled schemas of each generation's loader, shared by every client and mock on it. */
@@ -230,8 +247,13 @@ export async function checkResponseBody(
   body: unknown,
 ): Promise<void> {
   const schemas = await loadResponseSchemas(check.tables);
-  const problems = schemas.check(operation, response.status, body);
-  if (problems === undefined || problems.length === 0) return;
+  const found = schemas.check(operation, response.status, body);
+  if (found === undefined || found.length === 0) return;
+  const forms = secretForms(check.secrets);
+  const problems = found.map((problem) => ({
+    ...problem,
+    pointer: pointerWithoutSecrets(problem.pointer, forms),
+  }));
   const error = new APIResponseValidationError({
     operation,
     status: response.status,
@@ -240,4 +262,31 @@ export async function checkResponseBody(
   });
   if (check.mode === 'throw') throw error;
   check.logger.warn(error.message, { operation, status: response.status, pointer: error.pointer });
+}
+
+/**
+ * `pointer` with each segment that names a secret as `***`: a server may echo the key as a
+ * property name, which the pointer spells (`/` as `~1`, `~` as `~0`, then encodeURI).
+ */
+function pointerWithoutSecrets(pointer: string, forms: readonly string[]): string {
+  if (forms.length === 0) return pointer;
+  return pointer
+    .split('/')
+    .map((segment) =>
+      holdsSecret(segment, forms) || holdsSecret(decodedSegment(segment), forms)
+        ? REDACTED
+        : segment,
+    )
+    .join('/');
+}
+
+/** A pointer segment's property name (cfworker: encodeURI of the name, `~` and `/` escaped). */
+function decodedSegment(segment: string): string {
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // not percent-encoding after all: the escapes alone are undone
+  }
+  return decoded.replaceAll('~1', '/').replaceAll('~0', '~');
 }

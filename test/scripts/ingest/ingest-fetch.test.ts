@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchText, readSource } from '../../../scripts/ingest/fetch.ts';
+import { MAX_REDIRECTS } from '../../../common/redirect.ts';
 import {
   startLoopbackServer,
   type LoopbackServer,
@@ -92,6 +93,34 @@ describe('fetchText of a body that is not UTF-8', () => {
       expect(requests).toBe(1);
     } finally {
       await new Promise((resolve) => latin1.close(resolve));
+    }
+  });
+});
+
+describe('fetchText and redirects to an origin named', () => {
+  it('a loop between two origins named stops after MAX_REDIRECTS hops', async () => {
+    let other: LoopbackServer | undefined;
+    server = await startLoopbackServer(() => ({
+      status: 302,
+      headers: { location: `${other!.url}/page.md` },
+    }));
+    other = await startLoopbackServer(
+      () => ({ status: 302, headers: { location: `${server!.url}/page.md` } }),
+      '127.0.0.2',
+    );
+    try {
+      const url = `${server.url}/page.md`;
+      await expect(
+        fetchText(url, {
+          ...FAST,
+          attempts: 1,
+          timeoutMs: 3000,
+          allowOrigins: [other.url, server.url],
+        }),
+      ).rejects.toThrow(`${url}: redirected (302) too many times in a row`);
+      expect(server.requests.length + other.requests.length).toBe(MAX_REDIRECTS + 1);
+    } finally {
+      await other.close();
     }
   });
 });
