@@ -93,7 +93,8 @@ export const paginate: Paginate<paths, typeof PAGINATION> = (client, pathOrFunct
   // The package's client runs on its shards, which hold no pagination: the table is imported here.
   const pagination: Readonly<Record<string, PaginationMeta>> =
     tables !== undefined && 'PAGINATION' in tables ? tables.PAGINATION : PAGINATION;
-  const meta = pagination[path];
+  // Own keys only: `constructor` or `__proto__` would find Object.prototype's.
+  const meta = Object.hasOwn(pagination, path) ? pagination[path] : undefined;
   if (meta === undefined) {
     throw new FeatherError(
       `paginate: GET ${path} does not page with a cursor in the spec this client was generated from`,

@@ -301,6 +301,17 @@ describe.skipIf(missing)(
           paginateLoose(client, `/v1/knowledge-base/knowledge-bases/{kb_id}`, {}),
         ).toThrow(/does not page with a cursor/);
       });
+
+      it.each(['constructor', '__proto__', 'toString'])(
+        'refuses %s, a name of Object.prototype, as a path that does not page',
+        async (name) => {
+          const { client } = await clientOn([{ body: {} }]);
+          expect(() => paginateLoose(client, name, {})).toThrow(
+            `paginate: GET ${name} does not page with a cursor`,
+          );
+          expect(server!.requests).toHaveLength(0);
+        },
+      );
     });
 
     describe('streamEvents', () => {

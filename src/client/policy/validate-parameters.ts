@@ -18,6 +18,7 @@ export function validateParameters(
   params: RequestParams | undefined,
   rules: Readonly<Record<string, readonly ParameterRule[]>> = PARAMETER_RULES,
 ): ParameterProblem[] {
-  const operationRules = rules[operation];
+  // Own keys only: `constructor` or `__proto__` would find Object.prototype's.
+  const operationRules = Object.hasOwn(rules, operation) ? rules[operation] : undefined;
   return operationRules ? parameterProblems(operationBreaches(operationRules, params)) : [];
 }

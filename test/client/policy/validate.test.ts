@@ -77,6 +77,13 @@ describe('validateParameters against the generated rules', () => {
     expect(problems.every((p) => p.in === 'query')).toBe(true);
   });
 
+  it.each(['constructor', '__proto__', 'toString'])(
+    'an operation named %s (a name of Object.prototype) is unknown: no problems, no TypeError',
+    (name) => {
+      expect(validateParameters(name, { query: { a: 1 } }, {})).toEqual([]);
+    },
+  );
+
   it('reports required parameters when params are missing entirely', () => {
     expect(validateParameters(DASHBOARD, undefined).map((p) => p.name)).toEqual([
       'start_date',
