@@ -55,7 +55,7 @@ interface Recorded {
 }
 
 /** A git repository of the package whose spec/ is the two seed pages, generated and committed. */
-async function seedRepository(): Promise<string> {
+async function makeSeedRepository(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'feather-seed-repo-'));
   const { stdout } = await exec('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
     cwd: REPO_ROOT,
@@ -80,6 +80,24 @@ async function seedRepository(): Promise<string> {
   await git('config', 'user.name', 'seed');
   await git('add', '-A');
   await git('commit', '-q', '-m', 'seed package');
+  return root;
+}
+
+/** The seed repository, made once for the file; each scenario works in a copy of its own. */
+let seed: Promise<string> | undefined;
+afterAll(async () => {
+  const template = await seed?.catch(() => undefined);
+  if (template) await rm(template, { recursive: true, force: true });
+});
+
+/**
+ * A fresh copy of the seed repository, its .git and node_modules link included (the scripts' bundles
+ * in .tmp/ name the root they were built for: the copy builds its own).
+ */
+async function seedRepository(): Promise<string> {
+  const template = await (seed ??= makeSeedRepository());
+  const root = await mkdtemp(path.join(tmpdir(), 'feather-seed-repo-'));
+  await cp(template, root, { recursive: true, verbatimSymlinks: true });
   return root;
 }
 
