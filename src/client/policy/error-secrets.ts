@@ -48,24 +48,24 @@ const BACKSLASH = 0x5c;
 
 /** A JSON string literal, or the literal of its decoded value with the secrets scrubbed. */
 function scrubStringLiteral(literal: string, secrets: readonly string[]): string {
-  if (!literal.includes('\\')) {
-    return scrubSplitSecrets(
-      holdsSecret(literal, secrets) ? scrubText(literal, secrets) : literal,
-      secrets,
-    );
-  }
+  if (!literal.includes('\\')) return scrubWhole(literal, secrets);
   let value: unknown;
   try {
     value = JSON.parse(literal);
   } catch {
-    return scrubSplitSecrets(scrubText(literal, secrets), secrets);
+    return scrubWhole(literal, secrets);
   }
   if (typeof value !== 'string') return literal;
-  const scrubbed = scrubSplitSecrets(
-    holdsSecret(value, secrets) ? scrubText(value, secrets) : value,
-    secrets,
-  );
+  const scrubbed = scrubWhole(value, secrets);
   return scrubbed === value ? literal : JSON.stringify(scrubbed);
+}
+
+/**
+ * `text` without the secrets, whole or split by a line break or an invisible character
+ * (`scrubText` returns `text` itself when it holds none).
+ */
+function scrubWhole(text: string, secrets: readonly string[]): string {
+  return scrubSplitSecrets(scrubText(text, secrets), secrets);
 }
 
 /**
@@ -168,7 +168,7 @@ export function scrubErrorBody(text: string, keys: readonly string[]): string {
   if (text === '' || keys.length === 0) return text;
   const secrets = withJsonForms(keys);
   if (isJson(text)) return scrubJsonStrings(text, secrets);
-  return scrubSplitSecrets(holdsSecret(text, secrets) ? scrubText(text, secrets) : text, secrets);
+  return scrubWhole(text, secrets);
 }
 
 /** True when some header value holds one of the secrets. */
