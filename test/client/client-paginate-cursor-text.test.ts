@@ -4,32 +4,16 @@
  * cut may fall inside a surrogate pair.
  */
 import { expect, it } from 'vitest';
-import { FeatherError, paginate } from '../../src/index.ts';
+import { FeatherError } from '../../src/index.ts';
 import { failureOf } from '../helpers/leaks.ts';
 import { loopbackClients } from '../helpers/loopback-client.ts';
-
-const THINGS = '/v1/things';
-/** A table of one paginated GET: nothing here depends on what spec/ holds. */
-const generated = {
-  PARAMETER_RULES: {},
-  PAGINATION: { [THINGS]: { cursor: 'cursor', nextCursor: 'next_cursor', items: 'items' } },
-  IDEMPOTENCY_KEY_BODY_OPERATIONS: [],
-};
-const paginateLoose = paginate as unknown as (
-  client: unknown,
-  path: string,
-  init: object,
-) => AsyncIterable<unknown>;
+import { drainThings, PAGINATED_THINGS } from '../helpers/paginated-things.ts';
 
 const { clientFor } = loopbackClients({
   apiKey: 'sk_test_cursor_text_1',
-  generated,
+  generated: PAGINATED_THINGS,
   logLevel: 'off',
 });
-
-async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
-  for await (const item of iterable) void item;
-}
 
 /** A UTF-16 code unit of a surrogate pair without its other half. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -41,7 +25,7 @@ it.each([
   ['line separator', 'ab\u2028cd'],
 ])('a repeated cursor with %s characters is quoted with them escaped', async (_name, cursor) => {
   const client = await clientFor([{ body: { items: [1], next_cursor: cursor } }]);
-  const failure = await failureOf(() => drain(paginateLoose(client, THINGS, {})));
+  const failure = await failureOf(() => drainThings(client));
   expect(failure).toBeInstanceOf(FeatherError);
   const { message } = failure as Error;
   expect(message).toContain('twice');
@@ -52,7 +36,7 @@ it.each([
 // The quoted cursor is `"` and 198 `c`: its 200th code unit is the first half of the emoji.
 it('a long repeated cursor is cut between characters, not inside a surrogate pair', async () => {
   const client = await clientFor([{ body: { items: [1], next_cursor: `${'c'.repeat(198)}😀😀` } }]);
-  const failure = await failureOf(() => drain(paginateLoose(client, THINGS, {})));
+  const failure = await failureOf(() => drainThings(client));
   expect(failure).toBeInstanceOf(FeatherError);
   expect((failure as Error).message).toContain('...');
   expect((failure as Error).message).not.toMatch(LONE_SURROGATE);

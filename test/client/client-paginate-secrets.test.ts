@@ -3,33 +3,22 @@
  * error for the repeated cursor quotes it without the key, and a long cursor only in part.
  */
 import { expect, it } from 'vitest';
-import { FeatherError, paginate } from '../../src/index.ts';
+import { FeatherError } from '../../src/index.ts';
 import { everythingAbout, failureOf } from '../helpers/leaks.ts';
 import { loopbackClients } from '../helpers/loopback-client.ts';
+import { drainThings, PAGINATED_THINGS } from '../helpers/paginated-things.ts';
 
 const KEY = 'sk_live_CURSORLEAK_3b8d1f6a';
-const THINGS = '/v1/things';
-/** A table of one paginated GET: nothing here depends on what spec/ holds. */
-const generated = {
-  PARAMETER_RULES: {},
-  PAGINATION: { [THINGS]: { cursor: 'cursor', nextCursor: 'next_cursor', items: 'items' } },
-  IDEMPOTENCY_KEY_BODY_OPERATIONS: [],
-};
-const paginateLoose = paginate as unknown as (
-  client: unknown,
-  path: string,
-  init: object,
-) => AsyncIterable<unknown>;
 
-const { clientFor } = loopbackClients({ apiKey: KEY, generated, logLevel: 'off' });
-
-async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
-  for await (const item of iterable) void item;
-}
+const { clientFor } = loopbackClients({
+  apiKey: KEY,
+  generated: PAGINATED_THINGS,
+  logLevel: 'off',
+});
 
 it('a repeated cursor that echoes the key is quoted without it', async () => {
   const client = await clientFor([{ body: { items: [1], next_cursor: `x-${KEY}` } }]);
-  const failure = await failureOf(() => drain(paginateLoose(client, THINGS, {})));
+  const failure = await failureOf(() => drainThings(client));
   expect(failure).toBeInstanceOf(FeatherError);
   expect((failure as Error).message).toContain('returned the cursor "x-***" twice');
   expect(everythingAbout(failure)).not.toContain(KEY);
@@ -37,7 +26,7 @@ it('a repeated cursor that echoes the key is quoted without it', async () => {
 
 it('a repeated long cursor is quoted in part', async () => {
   const client = await clientFor([{ body: { items: [1], next_cursor: 'c'.repeat(8000) } }]);
-  const failure = await failureOf(() => drain(paginateLoose(client, THINGS, {})));
+  const failure = await failureOf(() => drainThings(client));
   expect(failure).toBeInstanceOf(FeatherError);
   expect((failure as Error).message).toContain('twice');
   expect((failure as Error).message.length).toBeLessThan(1000);
